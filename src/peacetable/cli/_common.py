@@ -1,0 +1,64 @@
+"""Shared helpers for the ``peacetable`` command line: output, errors, scenario arguments."""
+
+from __future__ import annotations
+
+import functools
+import json
+import sys
+from collections.abc import Callable
+from typing import Any, ParamSpec, TypeVar
+
+import typer
+from rich.console import Console
+
+from peacetable.errors import PeacetableError
+
+console = Console()
+err_console = Console(stderr=True)
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+EXIT_FAILURE = 1
+EXIT_BAD_INPUT = 2
+
+
+def emit_json(data: Any) -> None:
+    """Print *data* as indented JSON on standard output (stable key order)."""
+    sys.stdout.write(json.dumps(data, indent=2, sort_keys=False, default=_json_default) + "\n")
+
+
+def _json_default(obj: Any) -> Any:
+    to_dict = getattr(obj, "to_dict", None)
+    if callable(to_dict):
+        return to_dict()
+    try:
+        import numpy as np
+
+        if isinstance(obj, np.generic):
+            return obj.item()
+        if isinstance(obj, np.ndarray):
+            return obj.tolist()
+    except ImportError:  # pragma: no cover - numpy is a dependency
+        pass
+    raise TypeError(f"cannot serialise {type(obj).__name__}")
+
+
+def handle_errors(func: Callable[P, R]) -> Callable[P, R]:
+    """Turn library errors into one clear line on stderr and exit code 2 (bad input)."""
+
+    @functools.wraps(func)
+    def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
+        try:
+            return func(*args, **kwargs)
+        except PeacetableError as exc:
+            err_console.print(f"[bold red]error:[/] {exc}", highlight=False, markup=True)
+            raise typer.Exit(EXIT_BAD_INPUT) from None
+        except (FileNotFoundError, IsADirectoryError, PermissionError) as exc:
+            err_console.print(f"[bold red]error:[/] {exc}", highlight=False)
+            raise typer.Exit(EXIT_BAD_INPUT) from None
+        except KeyboardInterrupt:
+            err_console.print("interrupted")
+            raise typer.Exit(130) from None
+
+    return wrapper

@@ -1,0 +1,70 @@
+"""The one exception family of peacetable.
+
+Every error the library raises on purpose derives from :class:`PeacetableError`.
+Errors about user input carry a *location*: the file, line, column and the
+dotted field path, so that the CLI can print ``file:line:col: field: message``
+without a traceback.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Location:
+    """Where in user input a problem sits.
+
+    Attributes
+    ----------
+    file:
+        Path of the file (or a label such as ``<string>``), if known.
+    line, column:
+        1-based position in that file, if known.
+    field:
+        Dotted field path, e.g. ``preferences.RU.values.nato_offer``.
+    """
+
+    file: str | None = None
+    line: int | None = None
+    column: int | None = None
+    field: str | None = None
+
+    def __str__(self) -> str:
+        parts: list[str] = []
+        if self.file is not None:
+            pos = self.file
+            if self.line is not None:
+                pos += f":{self.line}"
+                if self.column is not None:
+                    pos += f":{self.column}"
+            parts.append(pos)
+        if self.field:
+            parts.append(self.field)
+        return ": ".join(parts)
+
+
+class PeacetableError(Exception):
+    """Base class of every error peacetable raises on purpose."""
+
+    def __init__(self, message: str, location: Location | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.location = location
+
+    def __str__(self) -> str:
+        if self.location is not None and str(self.location):
+            return f"{self.location}: {self.message}"
+        return self.message
+
+
+class ScenarioError(PeacetableError):
+    """A scenario file or object is malformed or inconsistent."""
+
+
+class InputError(PeacetableError):
+    """Bad input other than a scenario: a CSV, a GMCR file, a command-line value."""
+
+
+class AnalysisError(PeacetableError):
+    """An engine cannot answer the question asked (e.g. problem too large for exact mode)."""
