@@ -59,7 +59,25 @@ class PeacetableError(Exception):
 
 
 class ScenarioError(PeacetableError):
-    """A scenario file or object is malformed or inconsistent."""
+    """A scenario file or object is malformed or inconsistent.
+
+    ``problems`` lists every problem found (this error describes the first);
+    the CLI prints them all, one ``file:line:col: field: message`` line each.
+    """
+
+    def __init__(
+        self,
+        message: str,
+        location: Location | None = None,
+        problems: list[ScenarioError] | None = None,
+    ) -> None:
+        super().__init__(message, location)
+        self.problems: list[ScenarioError] = list(problems) if problems else [self]
+
+    def __str__(self) -> str:
+        first = super().__str__()
+        extra = len(self.problems) - 1
+        return first if extra <= 0 else f"{first} (and {extra} more problem{'s' * (extra > 1)})"
 
 
 class InputError(PeacetableError):

@@ -12,6 +12,7 @@ import typer
 from rich.console import Console
 
 from peacetable.errors import PeacetableError
+from peacetable.model import Scenario
 
 console = Console()
 err_console = Console(stderr=True)
@@ -62,3 +63,20 @@ def handle_errors(func: Callable[P, R]) -> Callable[P, R]:
             raise typer.Exit(130) from None
 
     return wrapper
+
+
+def load_scenario_arg(arg: str | None) -> Scenario:
+    """A scenario named on the command line: a file path, or an embedded id (default one)."""
+    from pathlib import Path
+
+    from peacetable.io import load_scenario
+    from peacetable.scenarios import DEFAULT_SCENARIO, list_builtin, load_builtin
+
+    if arg is None:
+        return load_builtin(DEFAULT_SCENARIO)
+    path = Path(arg)
+    if path.exists() or path.suffix.lower() in {".yaml", ".yml", ".json"} or "/" in arg:
+        return load_scenario(path)
+    if arg in list_builtin():
+        return load_builtin(arg)
+    return load_builtin(arg)  # raises a ScenarioError listing the embedded ids

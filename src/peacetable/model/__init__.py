@@ -1,0 +1,56 @@
+"""The scenario model every lens reads: parties, issues, preferences, constraints, proposals."""
+
+from peacetable.model.evaluate import (
+    CompiledScenario,
+    ForbiddenPattern,
+    Interaction,
+    compile_scenario,
+    encode_package,
+    feasible,
+    no_deal_utilities,
+    utilities,
+)
+from peacetable.model.scenario import (
+    FORMAT,
+    Constraint,
+    Contingent,
+    Estimate,
+    Issue,
+    NoDeal,
+    Option,
+    Party,
+    Passage,
+    Preferences,
+    Proposal,
+    Scenario,
+    Source,
+    Uncertainty,
+)
+from peacetable.model.validate import check_scenario, find_problems
+
+__all__ = [
+    "FORMAT",
+    "CompiledScenario",
+    "Constraint",
+    "Contingent",
+    "Estimate",
+    "ForbiddenPattern",
+    "Interaction",
+    "Issue",
+    "NoDeal",
+    "Option",
+    "Party",
+    "Passage",
+    "Preferences",
+    "Proposal",
+    "Scenario",
+    "Source",
+    "Uncertainty",
+    "check_scenario",
+    "compile_scenario",
+    "encode_package",
+    "feasible",
+    "find_problems",
+    "no_deal_utilities",
+    "utilities",
+]
