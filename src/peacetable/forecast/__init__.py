@@ -1,0 +1,1 @@
+"""Forecasting: where bargaining among actors of unequal power probably ends."""
