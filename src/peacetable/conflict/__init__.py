@@ -1,0 +1,1 @@
+"""Conflict stability: the Graph Model for Conflict Resolution (GMCR)."""

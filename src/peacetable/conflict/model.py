@@ -1,0 +1,435 @@
+"""The conflict model of the Graph Model for Conflict Resolution (GMCR).
+
+A conflict consists of decision makers (DMs), binary options each controlled by
+exactly one DM, the feasible states (every combination of options that is not
+ruled out), each DM's ordinal preferences over the feasible states and, per
+option, the direction in which it may be changed (Fang, Hipel & Kilgour 1993,
+ch. 2).
+
+States are integer *codes*: bit ``k`` is set when option ``k`` is taken (``Y``).
+The feasible states are held in ascending code order, so a state's *index* is
+its position in :attr:`ConflictModel.states` (gmcr-py's "ordered" number minus
+one). Preferences are integer payoffs per DM and state, higher is better, ties
+allowed; only their order matters.
+
+References
+----------
+Fang, L., Hipel, K. W., & Kilgour, D. M. (1993). *Interactive Decision Making:
+The Graph Model for Conflict Resolution*. Wiley.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from enum import Enum
+from typing import Any
+
+import numpy as np
+from numpy.typing import NDArray
+
+from peacetable.errors import InputError
+
+IntArray = NDArray[np.int64]
+BoolArray = NDArray[np.bool_]
+
+#: Largest number of options a model may have (codes are int64 bit sets).
+MAX_OPTIONS = 62
+
+
+class Direction(str, Enum):
+    """In which direction an option may be changed by its DM."""
+
+    BOTH = "both"
+    FORWARD = "fwd"  # only from not taken (N) to taken (Y): irreversible once taken
+    BACKWARD = "back"  # only from taken (Y) to not taken (N)
+
+    @classmethod
+    def parse(cls, value: str | Direction) -> Direction:
+        """Accept ``both``/``reversible``, ``fwd``/``only_on``, ``back``/``only_off``."""
+        if isinstance(value, Direction):
+            return value
+        aliases = {
+            "both": cls.BOTH,
+            "reversible": cls.BOTH,
+            "fwd": cls.FORWARD,
+            "forward": cls.FORWARD,
+            "only_on": cls.FORWARD,
+            "back": cls.BACKWARD,
+            "backward": cls.BACKWARD,
+            "only_off": cls.BACKWARD,
+        }
+        try:
+            return aliases[str(value).strip().lower()]
+        except KeyError:
+            raise InputError(
+                f"unknown permitted direction {value!r}; use both, fwd (only on) or back (only off)"
+            ) from None
+
+
+@dataclass(frozen=True)
+class Option:
+    """A binary option (``Y`` taken / ``N`` not taken) controlled by one DM."""
+
+    name: str
+    dm: int
+    direction: Direction = Direction.BOTH
+
+
+@dataclass(frozen=True)
+class DecisionMaker:
+    """A decision maker and the indices of the options it controls."""
+
+    name: str
+    options: tuple[int, ...]
+
+
+@dataclass(frozen=True)
+class Condition:
+    """A conjunction of option literals: options in ``taken`` are Y, in ``not_taken`` N."""
+
+    taken: frozenset[int] = frozenset()
+    not_taken: frozenset[int] = frozenset()
+
+    @classmethod
+    def from_pairs(cls, pairs: Iterable[tuple[int, bool]]) -> Condition:
+        """Build from ``(option index, taken)`` pairs."""
+        yes = {int(k) for k, t in pairs if t}
+        no = {int(k) for k, t in pairs if not t}
+        return cls(frozenset(yes), frozenset(no))
+
+    @classmethod
+    def from_pattern(cls, pattern: str) -> Condition:
+        """Build from a ``Y``/``N``/``-`` pattern, one character per option (option 0 first)."""
+        yes, no = set(), set()
+        for k, ch in enumerate(pattern.strip().upper()):
+            if ch == "Y":
+                yes.add(k)
+            elif ch == "N":
+                no.add(k)
+            elif ch not in "-*?":
+                raise InputError(f"bad character {ch!r} in state pattern {pattern!r}")
+        return cls(frozenset(yes), frozenset(no))
+
+    @property
+    def options(self) -> frozenset[int]:
+        return self.taken | self.not_taken
+
+    def holds(self, codes: IntArray) -> BoolArray:
+        """Which of *codes* satisfy the condition."""
+        yes = _mask(self.taken)
+        no = _mask(self.not_taken)
+        return ((codes & yes) == yes) & ((codes & no) == 0)
+
+
+def _mask(options: Iterable[int]) -> np.int64:
+    m = 0
+    for k in options:
+        m |= 1 << int(k)
+    return np.int64(m)
+
+
+@dataclass(frozen=True, eq=False)
+class ConflictModel:
+    """A graph-model conflict: DMs, options, feasible states and preferences.
+
+    Build one with :func:`build_model`, :func:`peacetable.conflict.read_gmcr` or
+    :func:`peacetable.conflict.from_scenario`.
+
+    Attributes
+    ----------
+    name:
+        A label for reports.
+    options, decision_makers:
+        The options (in state-code bit order) and the DMs.
+    states:
+        Feasible state codes, ascending.
+    payoffs:
+        ``(n_dms, n_states)`` ordinal payoffs, higher is better, ties allowed.
+    misperceived:
+        ``(n_dms, n_states)`` states each DM does not perceive (GMCR+'s
+        misperceptions, see :mod:`peacetable.conflict.moves`), or ``None``.
+    """
+
+    name: str
+    options: tuple[Option, ...]
+    decision_makers: tuple[DecisionMaker, ...]
+    states: IntArray
+    payoffs: IntArray
+    misperceived: BoolArray | None = None
+    meta: Mapping[str, Any] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        n, s = len(self.decision_makers), len(self.states)
+        if self.payoffs.shape != (n, s):
+            raise InputError(f"payoffs must have shape ({n}, {s}), got {self.payoffs.shape}")
+        if s and np.any(np.diff(self.states) <= 0):
+            raise InputError("feasible state codes must be strictly ascending")
+        if self.misperceived is not None and self.misperceived.shape != (n, s):
+            raise InputError("misperceived must have the shape of payoffs")
+
+    # -- sizes -------------------------------------------------------------------------------
+    @property
+    def n_states(self) -> int:
+        return int(len(self.states))
+
+    @property
+    def n_options(self) -> int:
+        return len(self.options)
+
+    @property
+    def n_dms(self) -> int:
+        return len(self.decision_makers)
+
+    @property
+    def dm_names(self) -> list[str]:
+        return [dm.name for dm in self.decision_makers]
+
+    def dm_mask(self, dm: int) -> np.int64:
+        """Bit mask of the options DM *dm* controls."""
+        return _mask(self.decision_makers[dm].options)
+
+    def direction_masks(self) -> tuple[np.int64, np.int64]:
+        """Bit masks of the forward-only and the backward-only options."""
+        fwd = _mask(k for k, o in enumerate(self.options) if o.direction is Direction.FORWARD)
+        back = _mask(k for k, o in enumerate(self.options) if o.direction is Direction.BACKWARD)
+        return fwd, back
+
+    # -- naming states -----------------------------------------------------------------------
+    def dm_index(self, dm: int | str) -> int:
+        """Index of a DM given by index or (case-insensitive) name."""
+        if isinstance(dm, int | np.integer):
+            if not 0 <= int(dm) < self.n_dms:
+                raise InputError(f"no decision maker {dm}")
+            return int(dm)
+        for i, d in enumerate(self.decision_makers):
+            if d.name == dm or d.name.lower() == str(dm).lower():
+                return i
+        raise InputError(f"no decision maker {dm!r}; known: {', '.join(self.dm_names)}")
+
+    def indices_of(self, codes: IntArray) -> IntArray:
+        """State indices of *codes*; ``-1`` where a code is not feasible."""
+        codes = np.asarray(codes, dtype=np.int64)
+        pos = np.searchsorted(self.states, codes)
+        pos = np.minimum(pos, max(self.n_states - 1, 0))
+        ok = self.states[pos] == codes if self.n_states else np.zeros(codes.shape, bool)
+        return np.where(ok, pos, -1).astype(np.int64)
+
+    def yn(self, index: int) -> str:
+        """The ``Y``/``N`` pattern of state *index* (option 0 first)."""
+        code = int(self.states[index])
+        return "".join("Y" if code >> k & 1 else "N" for k in range(self.n_options))
+
+    def yn_all(self) -> list[str]:
+        """Patterns of all feasible states, in index order."""
+        bits = (self.states[:, None] >> np.arange(self.n_options, dtype=np.int64)) & 1
+        chars = np.where(bits == 1, "Y", "N")
+        return ["".join(row) for row in chars]
+
+    def parse_state(self, text: str | int) -> int:
+        """Index of a state written as a ``Y``/``N`` pattern, ``#index`` or a decimal code.
+
+        Raises
+        ------
+        InputError
+            If the text names no feasible state.
+        """
+        raw = str(text).strip()
+        if raw and set(raw.upper()) <= {"Y", "N"}:
+            if len(raw) != self.n_options:
+                raise InputError(
+                    f"state {raw!r} has {len(raw)} letters; the model has {self.n_options} options"
+                )
+            code = sum(1 << k for k, ch in enumerate(raw.upper()) if ch == "Y")
+        elif raw.startswith("#") and raw[1:].isdigit():
+            index = int(raw[1:])
+            if not 0 <= index < self.n_states:
+                raise InputError(f"state index {index} out of range 0..{self.n_states - 1}")
+            return index
+        elif raw.isdigit():
+            code = int(raw)
+        else:
+            raise InputError(
+                f"cannot read state {raw!r}: give a Y/N pattern, a decimal code or #index"
+            )
+        index = int(self.indices_of(np.array([code]))[0])
+        if index < 0:
+            raise InputError(f"state {raw!r} is not feasible")
+        return index
+
+    def to_dict(self) -> dict[str, Any]:
+        """A JSON-ready description of the model (feasible states as Y/N patterns)."""
+        return {
+            "name": self.name,
+            "options": [
+                {
+                    "index": k,
+                    "name": o.name,
+                    "dm": self.decision_makers[o.dm].name,
+                    "permittedDirection": o.direction.value,
+                }
+                for k, o in enumerate(self.options)
+            ],
+            "decision_makers": [
+                {"name": d.name, "options": list(d.options)} for d in self.decision_makers
+            ],
+            "states": self.yn_all(),
+            "payoffs": {d.name: self.payoffs[i].tolist() for i, d in enumerate(self.decision_makers)},
+        }
+
+
+def enumerate_states(
+    n_options: int,
+    infeasible: Sequence[Condition] = (),
+    exclusive: Sequence[Sequence[int]] = (),
+    exactly_one: Sequence[Sequence[int]] = (),
+) -> IntArray:
+    """Feasible state codes, ascending, without enumerating all ``2**n`` combinations.
+
+    Options are added one at a time and every rule is applied as soon as all
+    its options are decided (at-most-one rules prune at every step), so the work
+    is proportional to the number of feasible states times the number of options.
+
+    Parameters
+    ----------
+    n_options:
+        Number of options (at most 62).
+    infeasible:
+        Conditions that make a state infeasible.
+    exclusive:
+        Sets of options of which at most one may be taken.
+    exactly_one:
+        Sets of options of which exactly one must be taken.
+    """
+    if n_options > MAX_OPTIONS:
+        raise InputError(f"at most {MAX_OPTIONS} options are supported, got {n_options}")
+    last_of = lambda opts: max(opts) if opts else -1  # noqa: E731
+    rules_at: dict[int, list[Condition]] = {}
+    for cond in infeasible:
+        if cond.options and max(cond.options) >= n_options:
+            raise InputError(f"condition uses option {max(cond.options)} of {n_options}")
+        rules_at.setdefault(last_of(cond.options), []).append(cond)
+    sets = [(_mask(s), last_of(s), False) for s in exclusive]
+    sets += [(_mask(s), last_of(s), True) for s in exactly_one]
+    codes = np.zeros(1, dtype=np.int64)
+    if -1 in rules_at:  # a condition with no literal excludes everything
+        return codes[:0]
+    for k in range(n_options):
+        codes = np.concatenate([codes, codes | np.int64(1 << k)])
+        keep = np.ones(len(codes), dtype=bool)
+        for cond in rules_at.get(k, ()):
+            keep &= ~cond.holds(codes)
+        for mask, last, exact in sets:
+            count = _popcount(codes & mask)
+            keep &= count <= 1
+            if exact and last == k:
+                keep &= count == 1
+        codes = codes[keep]
+    return codes
+
+
+def _popcount(x: IntArray) -> IntArray:
+    """Number of set bits per element (numpy >= 2 has it built in)."""
+    if hasattr(np, "bitwise_count"):
+        return np.bitwise_count(x.astype(np.uint64)).astype(np.int64)  # type: ignore[no-any-return]
+    count = np.zeros(x.shape, dtype=np.int64)
+    x = x.copy()
+    while np.any(x):
+        count += x & 1
+        x >>= 1
+    return count
+
+
+def build_model(
+    name: str,
+    options: Sequence[tuple[str, str] | tuple[str, str, str | Direction]],
+    payoffs: Mapping[str, IntArray | Sequence[int]] | None = None,
+    *,
+    decision_makers: Sequence[str] | None = None,
+    states: IntArray | Sequence[int] | None = None,
+    infeasible: Sequence[Condition] = (),
+    exclusive: Sequence[Sequence[int]] = (),
+    exactly_one: Sequence[Sequence[int]] = (),
+    preferences: Mapping[str, Any] | None = None,
+    misperceptions: Mapping[str, Sequence[Condition]] | None = None,
+    meta: Mapping[str, Any] | None = None,
+) -> ConflictModel:
+    """Assemble a :class:`ConflictModel`.
+
+    Parameters
+    ----------
+    name:
+        Label of the conflict.
+    options:
+        ``(option name, DM name[, direction])`` per option, in bit order.
+    payoffs:
+        DM name -> payoff per feasible state (index order). Either this or
+        *preferences* must cover every DM.
+    decision_makers:
+        DM order (default: order of first appearance in *options*).
+    states:
+        Explicit feasible state codes; otherwise enumerated from *infeasible*,
+        *exclusive* and *exactly_one*.
+    preferences:
+        DM name -> a :class:`~peacetable.conflict.preferences.Ranking` or
+        :class:`~peacetable.conflict.preferences.Prioritization` (anything with
+        ``payoffs(model_states) -> array``).
+    misperceptions:
+        DM name -> conditions describing the states that DM does not perceive.
+
+    Examples
+    --------
+    >>> m = build_model("chicken", [("straight", "A"), ("straight", "B")],
+    ...                 {"A": [3, 4, 2, 1], "B": [3, 2, 4, 1]})
+    >>> m.n_states, m.dm_names
+    (4, ['A', 'B'])
+    """
+    dm_names: list[str] = list(decision_makers or [])
+    for spec in options:
+        if spec[1] not in dm_names:
+            if decision_makers is not None:
+                raise InputError(f"option {spec[0]!r} names unknown decision maker {spec[1]!r}")
+            dm_names.append(spec[1])
+    opts = tuple(
+        Option(
+            str(spec[0]),
+            dm_names.index(spec[1]),
+            Direction.parse(spec[2]) if len(spec) > 2 else Direction.BOTH,  # type: ignore[misc]
+        )
+        for spec in options
+    )
+    dms = tuple(
+        DecisionMaker(n, tuple(k for k, o in enumerate(opts) if o.dm == i))
+        for i, n in enumerate(dm_names)
+    )
+    if states is None:
+        codes = enumerate_states(len(opts), infeasible, exclusive, exactly_one)
+    else:
+        codes = np.unique(np.asarray(states, dtype=np.int64))
+        if len(codes) and (codes.min() < 0 or codes.max() >= 1 << len(opts)):
+            raise InputError("a state code uses an option the model does not have")
+    if len(codes) == 0:
+        raise InputError(f"conflict {name!r} has no feasible state")
+    table = np.zeros((len(dms), len(codes)), dtype=np.int64)
+    for i, dm_name in enumerate(dm_names):
+        if payoffs is not None and dm_name in payoffs:
+            row = np.asarray(payoffs[dm_name], dtype=np.int64)
+        elif preferences is not None and dm_name in preferences:
+            row = np.asarray(preferences[dm_name].payoffs(codes), dtype=np.int64)
+        else:
+            raise InputError(f"no preferences for decision maker {dm_name!r}")
+        if row.shape != (len(codes),):
+            raise InputError(
+                f"decision maker {dm_name!r}: {row.shape[0]} payoffs for {len(codes)} states"
+            )
+        table[i] = row
+    misp = None
+    if misperceptions:
+        misp = np.zeros_like(table, dtype=bool)
+        for dm_name, conds in misperceptions.items():
+            i = dm_names.index(dm_name)
+            for cond in conds:
+                misp[i] |= cond.holds(codes)
+        if not misp.any():
+            misp = None
+    return ConflictModel(name, opts, dms, codes, table, misp, dict(meta or {}))

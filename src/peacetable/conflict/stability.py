@@ -1,0 +1,285 @@
+"""Stability of every state for every decision maker: R, GMR, SMR, SEQ, SIM.
+
+Notation (Fang, Hipel & Kilgour 1993, ch. 3–4): ``N`` the DMs, ``R_i(s)`` DM
+``i``'s unilateral moves from ``s``, ``R_i^+(s)`` those strictly preferred by
+``i`` (unilateral improvements, UIs), ``R_H(s)`` / ``R_H^+(s)`` the states a
+coalition ``H`` reaches by *legal move sequences* of moves / of UIs (members move
+one at a time, never the same DM twice in a row, a DM may move again later),
+``s2 ⪯_i s`` when ``i`` does not prefer ``s2`` to ``s``.
+
+A state ``s`` is, for DM ``i``,
+
+Nash (R)
+    if ``R_i^+(s)`` is empty.
+general metarationality (GMR)
+    if for every ``s1 ∈ R_i^+(s)`` some ``s2 ∈ R_{N−i}(s1)`` has ``s2 ⪯_i s``.
+symmetric metarationality (SMR)
+    if for every ``s1 ∈ R_i^+(s)`` some ``s2 ∈ R_{N−i}(s1)`` has ``s2 ⪯_i s``
+    and ``s3 ⪯_i s`` for every ``s3 ∈ R_i(s2)`` (``i``'s counter-response cannot
+    escape the sanction).
+sequential stability (SEQ)
+    if for every ``s1 ∈ R_i^+(s)`` some ``s2 ∈ R_{N−i}^+(s1)`` has ``s2 ⪯_i s``
+    (sanctions only by credible moves: each a UI for the DM making it).
+simultaneous sanctioning (SIM)
+    if for every ``s1 ∈ R_i^+(s)`` some opponent ``j ≠ i`` has a UI
+    ``s2 ∈ R_j^+(s)`` from the *same* state such that the state reached when
+    both moves are made at once (``i``'s options as in ``s1``, ``j``'s as in
+    ``s2``, the rest as in ``s``) is feasible and ``⪯_i s`` (Fraser & Hipel
+    1984; Fang et al. 1993 §3.3 for two DMs, with one opponent moving at a
+    time for more).
+
+A state is an *equilibrium* under a concept when it is stable for every DM.
+``seq_or_sim_per_dm`` marks states where every DM is SEQ- or SIM-stable (the
+"SEQ & SIM" row of GMCR+ and of the NK2017 blog posts).
+
+Method
+------
+The sanction tests are reduced to one number per state: with
+``m(x) = min { u_i(y) : y ∈ {x} ∪ R_{N−i}(x) }`` (computed by
+:func:`~peacetable.conflict.moves.reach_min`), ``s`` is GMR for ``i`` iff
+``m(s1) ≤ u_i(s)`` for each UI ``s1``; SMR uses ``w_i(y) = max(u_i(y),
+max u_i(R_i(y)))`` in place of ``u_i(y)``, SEQ the opponents' improvement graph.
+Adding ``x`` itself never creates a sanction because ``u_i(s1) > u_i(s)``.
+So every concept costs one pass over the move edges plus, for 3+ DMs, a
+strongly-connected-components pass per DM: no ``S × S`` matrix is built.
+
+References
+----------
+Fang, L., Hipel, K. W., & Kilgour, D. M. (1993). *Interactive Decision Making:
+The Graph Model for Conflict Resolution*. Wiley.
+Fraser, N. M., & Hipel, K. W. (1984). *Conflict Analysis: Models and
+Resolutions*. North-Holland.
+Hipel, K. W., Kilgour, D. M., Fang, L., & Peng, X. (1997). The decision support
+system GMCR in environmental conflict management. *Applied Mathematics and
+Computation*, 83, 117–152.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from peacetable.conflict.model import BoolArray, ConflictModel, IntArray
+from peacetable.conflict.moves import MoveGraph, Reachability
+from peacetable.errors import InputError
+
+CONCEPTS: tuple[str, ...] = ("nash", "gmr", "smr", "seq", "sim")
+CONCEPT_NAMES = {
+    "nash": "Nash (R)",
+    "gmr": "general metarationality (GMR)",
+    "smr": "symmetric metarationality (SMR)",
+    "seq": "sequential stability (SEQ)",
+    "sim": "simultaneous sanctioning (SIM)",
+    "seq_or_sim_per_dm": "SEQ or SIM for every DM",
+}
+_SIM_CHUNK = 4_000_000
+
+
+@dataclass(frozen=True, eq=False)
+class StabilityResult:
+    """Per-concept, per-DM stability of every feasible state.
+
+    Attributes
+    ----------
+    model:
+        The analysed conflict.
+    stable:
+        ``concept -> (n_dms, n_states)`` boolean array.
+    method:
+        How the result was obtained (always exact here).
+    reach:
+        The move graphs used (kept for explanations and status quo analysis).
+    """
+
+    model: ConflictModel
+    stable: dict[str, BoolArray]
+    method: str = "exact: sparse move graphs, SCC reachability (legal move sequences)"
+    reach: Reachability | None = field(default=None, repr=False)
+
+    @property
+    def concepts(self) -> list[str]:
+        return list(self.stable)
+
+    def equilibria_mask(self, concept: str) -> BoolArray:
+        """States stable for every DM under *concept* (or ``seq_or_sim_per_dm``)."""
+        if concept == "seq_or_sim_per_dm":
+            if "seq" not in self.stable or "sim" not in self.stable:
+                raise InputError("seq_or_sim_per_dm needs both seq and sim")
+            return np.all(self.stable["seq"] | self.stable["sim"], axis=0)  # type: ignore[no-any-return]
+        return np.all(self._concept(concept), axis=0)  # type: ignore[no-any-return]
+
+    def equilibria(self, concept: str) -> list[str]:
+        """Equilibria under *concept* as Y/N patterns, in state order."""
+        return [self.model.yn(int(i)) for i in np.flatnonzero(self.equilibria_mask(concept))]
+
+    def stable_states(self, concept: str, dm: int | str) -> list[str]:
+        """States stable for *dm* under *concept*, as Y/N patterns."""
+        row = self._concept(concept)[self.model.dm_index(dm)]
+        return [self.model.yn(int(i)) for i in np.flatnonzero(row)]
+
+    def is_stable(self, concept: str, dm: int | str, state: int) -> bool:
+        return bool(self._concept(concept)[self.model.dm_index(dm), state])
+
+    def _concept(self, concept: str) -> BoolArray:
+        try:
+            return self.stable[concept]
+        except KeyError:
+            raise InputError(f"concept {concept!r} was not computed; have {self.concepts}") from None
+
+    def equilibrium_concepts(self) -> list[str]:
+        names = list(self.stable)
+        if "seq" in self.stable and "sim" in self.stable:
+            names.append("seq_or_sim_per_dm")
+        return names
+
+    def to_dict(self, per_state: bool = True) -> dict[str, Any]:
+        """JSON-ready results: stable states per concept and DM, equilibria, and a state table."""
+        m = self.model
+        out: dict[str, Any] = {
+            "conflict": m.name,
+            "method": self.method,
+            "decision_makers": m.dm_names,
+            "n_states": m.n_states,
+            "stable": {
+                c: {d: self.stable_states(c, i) for i, d in enumerate(m.dm_names)} for c in self.stable
+            },
+            "equilibria": {c: self.equilibria(c) for c in self.equilibrium_concepts()},
+        }
+        if per_state:
+            yn = m.yn_all()
+            out["states"] = [
+                {
+                    "index": s,
+                    "yn": yn[s],
+                    "decimal": int(m.states[s]),
+                    "payoffs": {d: int(m.payoffs[i, s]) for i, d in enumerate(m.dm_names)},
+                    "stable": {
+                        c: [d for i, d in enumerate(m.dm_names) if self.stable[c][i, s]]
+                        for c in self.stable
+                    },
+                    "equilibrium": [c for c in self.equilibrium_concepts() if self.equilibria_mask(c)[s]],
+                }
+                for s in range(m.n_states)
+            ]
+        return out
+
+
+def analyze(
+    model: ConflictModel,
+    concepts: Sequence[str] = CONCEPTS,
+    *,
+    reach: Reachability | None = None,
+) -> StabilityResult:
+    """Stability of every feasible state for every DM under the chosen concepts.
+
+    Parameters
+    ----------
+    model:
+        The conflict.
+    concepts:
+        Any of ``nash``, ``gmr``, ``smr``, ``seq``, ``sim`` (default: all).
+    reach:
+        Move graphs to reuse (built on demand otherwise).
+
+    Returns
+    -------
+    StabilityResult
+
+    Raises
+    ------
+    InputError
+        For an unknown concept.
+
+    Notes
+    -----
+    Definitions in the module docstring. Cost per DM: building ``R_i``
+    (sum of squared group sizes), one edge pass per concept, and for three
+    or more DMs a strongly-connected-components pass over the opponents'
+    union graph for GMR/SMR and over their improvement graph for SEQ.
+
+    Examples
+    --------
+    >>> from peacetable.conflict.model import build_model
+    >>> chicken = build_model("chicken", [("straight", "A"), ("straight", "B")],
+    ...                       {"A": [3, 4, 2, 1], "B": [3, 2, 4, 1]})
+    >>> r = analyze(chicken)
+    >>> r.equilibria("nash"), r.equilibria("gmr"), r.equilibria("seq")
+    (['YN', 'NY'], ['NN', 'YN', 'NY'], ['YN', 'NY'])
+    """
+    unknown = [c for c in concepts if c not in CONCEPTS]
+    if unknown:
+        raise InputError(f"unknown stability concept(s) {unknown}; choose from {list(CONCEPTS)}")
+    reach = reach or Reachability(model)
+    n, s = model.n_dms, model.n_states
+    stable = {c: np.zeros((n, s), dtype=bool) for c in CONCEPTS if c in concepts}
+    for i in range(n):
+        u = model.payoffs[i]
+        ui = reach.improvements(i)
+        others = [j for j in range(n) if j != i]
+        if "nash" in stable:
+            stable["nash"][i] = np.bincount(ui.src, minlength=s) == 0
+        if "gmr" in stable:
+            worst = reach.coalition_reach_min(others, u)
+            stable["gmr"][i] = _all_sanctioned(ui, worst, u, s)
+        if "smr" in stable:
+            escape = _best_within_one_move(reach.moves(i), u)
+            worst = reach.coalition_reach_min(others, escape)
+            stable["smr"][i] = _all_sanctioned(ui, worst, u, s)
+        if "seq" in stable:
+            worst = reach.coalition_reach_min(others, u, improving=True)
+            stable["seq"][i] = _all_sanctioned(ui, worst, u, s)
+        if "sim" in stable:
+            stable["sim"][i] = _sim_stable(model, reach, i, others)
+    return StabilityResult(model, stable, reach=reach)
+
+
+def _all_sanctioned(ui: MoveGraph, worst: IntArray, u: IntArray, n: int) -> BoolArray:
+    """Stable where every UI ``s -> s1`` has ``worst[s1] <= u[s]``."""
+    escapes = worst[ui.dst] > u[ui.src]
+    return np.bincount(ui.src[escapes], minlength=n) == 0
+
+
+def _best_within_one_move(moves: MoveGraph, u: IntArray) -> IntArray:
+    """``w(y) = max(u(y), max u over R_i(y))``: the best ``i`` secures from ``y`` in one move."""
+    out = u.copy()
+    if len(moves):
+        np.maximum.at(out, moves.src, u[moves.dst])
+    return out
+
+
+def _sim_stable(model: ConflictModel, reach: Reachability, i: int, others: Iterable[int]) -> BoolArray:
+    """SIM: every UI of *i* from ``s`` is met by some opponent's simultaneous UI from ``s``."""
+    n = model.n_states
+    u = model.payoffs[i]
+    codes = model.states
+    mine = reach.improvements(i)
+    theirs = [reach.improvements(j) for j in others]
+    if not theirs or len(mine) == 0:
+        return np.bincount(mine.src, minlength=n) == 0
+    o_src = np.concatenate([g.src for g in theirs]).astype(np.int64)
+    o_dst = np.concatenate([g.dst for g in theirs]).astype(np.int64)
+    order = np.argsort(o_src, kind="stable")
+    o_src, o_dst = o_src[order], o_dst[order]
+    o_ptr = np.zeros(n + 1, dtype=np.int64)
+    np.cumsum(np.bincount(o_src, minlength=n), out=o_ptr[1:])
+    sanctioned = np.zeros(len(mine), dtype=bool)
+    counts = o_ptr[mine.src + 1] - o_ptr[mine.src]
+    done = np.concatenate([[0], np.cumsum(counts)])  # pairs before each focal UI
+    lo = 0
+    while lo < len(mine):  # chunks of focal UIs keep the (UI, opponent UI) pairs bounded
+        hi = max(lo + 1, int(np.searchsorted(done, done[lo] + _SIM_CHUNK, side="right")) - 1)
+        part = np.arange(lo, hi)
+        c = counts[part]
+        pair_edge = np.repeat(part, c)
+        offset = np.arange(int(c.sum())) - np.repeat(np.cumsum(c) - c, c)
+        opp = o_dst[np.repeat(o_ptr[mine.src[part]], c) + offset]
+        s0 = mine.src[pair_edge]
+        joint = model.indices_of(codes[mine.dst[pair_edge]] ^ codes[s0] ^ codes[opp])
+        hit = joint >= 0
+        hit[hit] = u[joint[hit]] <= u[s0[hit]]
+        sanctioned[pair_edge[hit]] = True
+        lo = hi
+    return np.bincount(mine.src[~sanctioned], minlength=n) == 0
