@@ -1,0 +1,152 @@
+"""Non-dominated filtering of utility vectors (maximisation, ties kept).
+
+A vector ``y`` *dominates* ``x`` when ``y >= x`` in every coordinate and
+``y != x``. Equal vectors never dominate each other: they are kept as ties.
+
+References
+----------
+.. [1] Kung, H. T., Luccio, F. & Preparata, F. P. (1975). On finding the
+   maxima of a set of vectors. *J. ACM* 22(4), 469-476 (sort-and-sweep for
+   two and three dimensions; divide and conquer beyond).
+.. [2] Bentley, J. L. (1980). Multidimensional divide-and-conquer.
+   *Commun. ACM* 23(4), 214-229.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import numpy.typing as npt
+
+FloatArray = npt.NDArray[np.float64]
+IntArray = npt.NDArray[np.int64]
+BoolArray = npt.NDArray[np.bool_]
+
+#: Boolean work-array budget (elements) of one block comparison.
+_BLOCK_BUDGET = 4_000_000
+
+
+def unique_rows(points: FloatArray) -> tuple[FloatArray, IntArray]:
+    """Distinct rows (lexicographically sorted) and, per input row, its distinct row.
+
+    Notes
+    -----
+    One ``lexsort``: ``O(n log n * d)``.
+    """
+    n = points.shape[0]
+    if n == 0:
+        return points.copy(), np.zeros(0, dtype=np.int64)
+    order = np.lexsort(points.T[::-1])
+    srt = points[order]
+    new = np.ones(n, dtype=bool)
+    new[1:] = (srt[1:] != srt[:-1]).any(axis=1)
+    ids = np.cumsum(new) - 1
+    inverse = np.empty(n, dtype=np.int64)
+    inverse[order] = ids
+    return srt[new], inverse
+
+
+def nondominated_unique(points: FloatArray) -> BoolArray:
+    """Mask of the non-dominated rows of *distinct* rows.
+
+    Parameters
+    ----------
+    points:
+        ``(n, d)`` array without duplicate rows.
+
+    Returns
+    -------
+    numpy.ndarray
+        ``(n,)`` boolean mask.
+
+    Notes
+    -----
+    ``d == 2``: sort by the first coordinate (descending, ties by the second)
+    and sweep with a running maximum of the second, ``O(n log n)`` [1]_.
+    ``d >= 3``: sort by coordinate sum (a dominator has a strictly larger sum),
+    then compare blocks against the front found so far with vectorised
+    broadcasting, ``O(n * f * d)`` for a front of size ``f``.
+    """
+    n, d = points.shape
+    if n <= 1:
+        return np.ones(n, dtype=bool)
+    if d == 1:
+        return np.asarray(points[:, 0] == points[:, 0].max(), dtype=bool)
+    if d == 2:
+        order = np.lexsort((-points[:, 1], -points[:, 0]))
+        second = points[order, 1]
+        best_before = np.empty(n)
+        best_before[0] = -np.inf
+        np.maximum.accumulate(second[:-1], out=best_before[1:])
+        keep = np.empty(n, dtype=bool)
+        keep[order] = best_before < second
+        return keep
+    return _nondominated_blocked(points)
+
+
+def _dominated_by(front: FloatArray, blk: FloatArray) -> BoolArray:
+    """``(b,)``: is each row of *blk* weakly below some row of *front* (column-wise loop)?"""
+    ge = front[None, :, 0] >= blk[:, None, 0]
+    for c in range(1, blk.shape[1]):
+        ge &= front[None, :, c] >= blk[:, None, c]
+    return np.asarray(ge.any(axis=1))
+
+
+def _nondominated_blocked(points: FloatArray) -> BoolArray:
+    n, d = points.shape
+    order = np.argsort(-points.sum(axis=1), kind="stable")
+    srt = np.ascontiguousarray(points[order])
+    keep_sorted = np.zeros(n, dtype=bool)
+    front = np.empty((0, d))
+    start = 0
+    while start < n:
+        f = max(front.shape[0], 1)
+        block = int(max(32, min(1024, _BLOCK_BUDGET // f)))
+        blk = srt[start : start + block]
+        b = blk.shape[0]
+        alive = np.ones(b, dtype=bool)
+        # dominated by the front found so far (all of it has a larger or equal sum)
+        if front.shape[0]:
+            step = int(max(1, _BLOCK_BUDGET // b))
+            for j in range(0, front.shape[0], step):
+                alive &= ~_dominated_by(front[j : j + step], blk)
+        # dominated inside the block (distinct rows: >= everywhere means dominates);
+        # rows are in descending-sum order, so only earlier rows can dominate later ones
+        idx = np.flatnonzero(alive)
+        if idx.size > 1:
+            sub = blk[idx]
+            ge = sub[None, :, 0] >= sub[:, None, 0]
+            for c in range(1, d):
+                ge &= sub[None, :, c] >= sub[:, None, c]
+            ge &= np.tri(idx.size, k=-1, dtype=bool)
+            alive[idx[ge.any(axis=1)]] = False
+        keep_sorted[start : start + b] = alive
+        front = np.concatenate([front, blk[alive]])
+        start += b
+    keep = np.empty(n, dtype=bool)
+    keep[order] = keep_sorted
+    return keep
+
+
+def nondominated_mask(points: npt.ArrayLike) -> BoolArray:
+    """Mask of the rows of *points* that no other row dominates (ties kept).
+
+    Parameters
+    ----------
+    points:
+        ``(n, d)`` utility vectors, larger is better.
+
+    Returns
+    -------
+    numpy.ndarray
+        ``(n,)`` boolean mask; equal rows are all kept or all dropped.
+
+    Examples
+    --------
+    >>> nondominated_mask([[1, 2], [2, 1], [1, 1], [2, 1]]).tolist()
+    [True, True, False, True]
+    """
+    pts = np.asarray(points, dtype=np.float64)
+    if pts.ndim != 2:
+        raise ValueError("points must be a 2-d array")
+    uniq, inverse = unique_rows(pts)
+    return nondominated_unique(uniq)[inverse]
