@@ -35,7 +35,9 @@ def _load(path: Path):  # type: ignore[no-untyped-def]
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawTextHelpFormatter
+    )
     parser.add_argument("lenses", nargs="*", help="which lenses (default: all)")
     parser.add_argument("--quick", action="store_true", help="small sizes only")
     args = parser.parse_args()

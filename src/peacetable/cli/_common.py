@@ -10,8 +10,9 @@ from typing import Any, ParamSpec, TypeVar
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 
-from peacetable.errors import PeacetableError
+from peacetable.errors import PeacetableError, ScenarioError
 from peacetable.model import Scenario
 
 console = Console()
@@ -45,6 +46,11 @@ def _json_default(obj: Any) -> Any:
     raise TypeError(f"cannot serialise {type(obj).__name__}")
 
 
+def print_error(message: str) -> None:
+    """One ``error: …`` line on stderr, never wrapped (so tools can parse it)."""
+    err_console.print(f"[bold red]error:[/] {escape(message)}", highlight=False, soft_wrap=True)
+
+
 def handle_errors(func: Callable[P, R]) -> Callable[P, R]:
     """Turn library errors into one clear line on stderr and exit code 2 (bad input)."""
 
@@ -52,11 +58,15 @@ def handle_errors(func: Callable[P, R]) -> Callable[P, R]:
     def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
         try:
             return func(*args, **kwargs)
+        except ScenarioError as exc:
+            for problem in exc.problems:
+                print_error(str(problem))
+            raise typer.Exit(EXIT_BAD_INPUT) from None
         except PeacetableError as exc:
-            err_console.print(f"[bold red]error:[/] {exc}", highlight=False, markup=True)
+            print_error(str(exc))
             raise typer.Exit(EXIT_BAD_INPUT) from None
         except (FileNotFoundError, IsADirectoryError, PermissionError) as exc:
-            err_console.print(f"[bold red]error:[/] {exc}", highlight=False)
+            print_error(str(exc))
             raise typer.Exit(EXIT_BAD_INPUT) from None
         except KeyboardInterrupt:
             err_console.print("interrupted")

@@ -24,7 +24,14 @@ from pydantic import BaseModel, ValidationError
 
 from peacetable.errors import Location, ScenarioError
 from peacetable.model.scenario import Estimate, Scenario
-from peacetable.model.validate import Path, Problem, dotted, find_problems, problems_to_error, suggest
+from peacetable.model.validate import (
+    Path,
+    Problem,
+    dotted,
+    find_problems,
+    problems_to_error,
+    suggest,
+)
 
 Positions = dict[Path, tuple[int, int]]
 
@@ -90,10 +97,10 @@ def scenario_from_data(
 ) -> Scenario:
     """Validate plain data (as parsed from YAML/JSON) into a :class:`Scenario`."""
     if "format" in data and data["format"] != "peacetable/1":
-        pos = (positions or {}).get(("format",))
+        line, column = (positions or {}).get(("format",), (None, None))
         raise ScenarioError(
             f"unsupported format {data['format']!r}; this version reads 'peacetable/1'",
-            Location(file, *(pos or (None, None)), field="format"),
+            Location(file, line, column, "format"),
         )
     try:
         scenario = Scenario.model_validate(data)
@@ -110,7 +117,9 @@ def _parse(text: str, file: str, fmt: str) -> tuple[Any, Positions]:
         try:
             data = json.loads(text)
         except json.JSONDecodeError as exc:
-            raise ScenarioError(f"invalid JSON: {exc.msg}", Location(file, exc.lineno, exc.colno)) from None
+            raise ScenarioError(
+                f"invalid JSON: {exc.msg}", Location(file, exc.lineno, exc.colno)
+            ) from None
         try:
             node = yaml.compose(text, Loader=_Loader)
         except yaml.YAMLError:
@@ -148,7 +157,12 @@ def _walk(node: yaml.Node, path: Path, out: Positions, file: str, check_duplicat
             if check_duplicates and key in seen:
                 raise ScenarioError(
                     f"duplicate key {key!r}",
-                    Location(file, key_node.start_mark.line + 1, key_node.start_mark.column + 1, dotted(path) or None),
+                    Location(
+                        file,
+                        key_node.start_mark.line + 1,
+                        key_node.start_mark.column + 1,
+                        dotted(path) or None,
+                    ),
                 )
             seen.add(key)
             _walk(value_node, (*path, key), out, file, check_duplicates)
@@ -175,11 +189,19 @@ def _pydantic_problems(exc: ValidationError, data: Any) -> list[Problem]:
                 message += f"; expected one of: {', '.join(sorted(allowed))}"
             problem = Problem(path, message, field=dotted(path[:-1]) or "(top level)")
         elif err["type"] == "missing":
-            problem = Problem(path[:-1], f"missing required key {path[-1]!r}", field=dotted(path[:-1]))
+            problem = Problem(
+                path[:-1], f"missing required key {path[-1]!r}", field=dotted(path[:-1])
+            )
         else:
             value = err.get("input")
             shown = repr(value) if not isinstance(value, dict | list) else type(value).__name__
             msg = err["msg"].removeprefix("Value error, ")
+            if err["type"] == "too_short":
+                need = (err.get("ctx") or {}).get("min_length", 1)
+                msg = f"must have at least {need} item{'s' * (need != 1)}, got none"
+                shown = "x" * 60  # nothing useful to show
+            if "instance of Estimate" in msg:
+                msg = "expected a number or a mapping {value, range, source, assumption}"
             problem = Problem(path, f"{msg} (got {shown})" if len(shown) < 60 else msg)
         if path in seen:  # union branches report the same place more than once
             continue
@@ -193,15 +215,19 @@ def _data_path(loc: tuple[int | str, ...], data: Any) -> Path:
     path: list[str | int] = []
     node = data
     for part in loc:
-        if isinstance(node, dict) and part in node:
+        if isinstance(node, dict) and part in node:  # noqa: SIM114 - separate for the type checker
             path.append(part)
             node = node[part]
         elif isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node):
             path.append(part)
             node = node[part]
-        elif isinstance(part, str) and isinstance(node, dict) and not any(
-            c in part for c in "[]()-"
-        ) and part[:1].islower() and part not in ("function", "tagged"):
+        elif (
+            isinstance(part, str)
+            and isinstance(node, dict)
+            and not any(c in part for c in "[]()-")
+            and part[:1].islower()
+            and part not in ("function", "tagged")
+        ):
             # a key the data lacks (missing field) or an extra key: keep it, stop walking
             path.append(part)
             node = None
@@ -242,11 +268,17 @@ def _unwrap(annotation: Any) -> list[Any]:
 
 def _step(annotation: Any, part: str | int) -> Any:
     for candidate in _unwrap(annotation):
-        model = candidate if isinstance(candidate, type) and issubclass(candidate, BaseModel) else None
+        model = (
+            candidate if isinstance(candidate, type) and issubclass(candidate, BaseModel) else None
+        )
         if model is not None and isinstance(part, str):
             for name, f in model.model_fields.items():
                 if part in (name, f.alias):
-                    return f.annotation if not f.metadata else typing.Annotated[(f.annotation, *f.metadata)]
+                    return (
+                        f.annotation
+                        if not f.metadata
+                        else typing.Annotated[(f.annotation, *f.metadata)]
+                    )
             continue
         origin = typing.get_origin(candidate)
         args = typing.get_args(candidate)
@@ -262,7 +294,9 @@ def _step(annotation: Any, part: str | int) -> Any:
 
 def scenario_to_data(scenario: Scenario) -> dict[str, Any]:
     """Plain, compact data for a scenario (estimates without range or source become numbers)."""
-    data = scenario.model_dump(mode="json", by_alias=True, exclude_none=True, exclude_defaults=False)
+    data = scenario.model_dump(
+        mode="json", by_alias=True, exclude_none=True, exclude_defaults=False
+    )
     return typing.cast(dict[str, Any], _compact(data))
 
 
@@ -270,7 +304,7 @@ def _compact(obj: Any) -> Any:
     if isinstance(obj, dict):
         if set(obj) == {"value"} and isinstance(obj["value"], int | float):
             return obj["value"]
-        return {k: _compact(v) for k, v in obj.items() if v != [] and v != {} or k in _KEEP_EMPTY}
+        return {k: _compact(v) for k, v in obj.items() if (v != [] and v != {}) or k in _KEEP_EMPTY}
     if isinstance(obj, list):
         return [_compact(v) for v in obj]
     return obj
@@ -284,7 +318,9 @@ def dumps_scenario(scenario: Scenario, fmt: str = "yaml") -> str:
     data = scenario_to_data(scenario)
     if fmt == "json":
         return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
-    return typing.cast(str, yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=100, default_flow_style=None))
+    return yaml.safe_dump(
+        data, sort_keys=False, allow_unicode=True, width=100, default_flow_style=None
+    )
 
 
 def save_scenario(scenario: Scenario, path: str | os.PathLike[str]) -> None:

@@ -142,7 +142,8 @@ class CompiledScenario:
         for iid, oid in package.items():
             if iid not in self._index:
                 raise ScenarioError(
-                    f"unknown issue {iid!r}{suggest(iid, self.issue_ids)}", Location(field="package")
+                    f"unknown issue {iid!r}{suggest(iid, self.issue_ids)}",
+                    Location(field="package"),
                 )
             options = self._index[iid]
             if oid not in options:
@@ -156,7 +157,10 @@ class CompiledScenario:
     def decode(self, package: npt.ArrayLike) -> dict[str, str]:
         """``{issue id: option id}`` of one package given as option indices."""
         idx = np.asarray(package, dtype=np.int64).reshape(-1)
-        return {iid: opts[int(k)] for iid, opts, k in zip(self.issue_ids, self.option_ids, idx, strict=True)}
+        return {
+            iid: opts[int(k)]
+            for iid, opts, k in zip(self.issue_ids, self.option_ids, idx, strict=True)
+        }
 
     def all_packages(self, limit: int = 5_000_000) -> IntArray:
         """Every package as ``(n_packages, n_issues)``; refuses spaces larger than *limit*."""
@@ -186,9 +190,7 @@ def beliefs_of(prefs: Preferences, event: str, outcomes: tuple[str, ...]) -> dic
     return {o: stated.get(o, rest / len(missing) if missing else 0.0) for o in outcomes}
 
 
-def option_value(
-    scenario: Scenario, party_id: str, issue_id: str, option_id: str
-) -> float:
+def option_value(scenario: Scenario, party_id: str, issue_id: str, option_id: str) -> float:
     """A party's value (0..1) of one option; contingent options valued by its beliefs."""
     prefs = scenario.preferences[party_id]
     given = prefs.values.get(issue_id, {}).get(option_id)
@@ -231,7 +233,9 @@ def compile_scenario(scenario: Scenario) -> CompiledScenario:
     for k, constraint in enumerate(scenario.constraints):
         label = f"constraints[{k}]" + (f": {constraint.reason}" if constraint.reason else "")
 
-        def mask(iid: str, choice: tuple[str, ...] | str, invert: bool = False) -> tuple[int, BoolArray]:
+        def mask(
+            iid: str, choice: tuple[str, ...] | str, invert: bool = False
+        ) -> tuple[int, BoolArray]:
             i = issue_pos[iid]
             m = np.zeros(len(option_pos[i]), dtype=bool)
             for oid in (choice,) if isinstance(choice, str) else choice:
@@ -246,7 +250,9 @@ def compile_scenario(scenario: Scenario) -> CompiledScenario:
             premise = tuple(mask(iid, choice) for iid, choice in constraint.if_.items())
             for iid, choice in constraint.then.items():
                 forbidden.append(
-                    ForbiddenPattern(clauses=(*premise, mask(iid, choice, invert=True)), source=label)
+                    ForbiddenPattern(
+                        clauses=(*premise, mask(iid, choice, invert=True)), source=label
+                    )
                 )
     no_deal = np.array([scenario.party(pid).no_deal.utility for pid in parties], dtype=float)
     status_quo = np.array(

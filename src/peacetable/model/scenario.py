@@ -42,11 +42,11 @@ class FrozenDict(dict[Any, Any]):
 
     __setitem__ = _readonly
     __delitem__ = _readonly
-    clear = _readonly  # type: ignore[assignment]
-    pop = _readonly  # type: ignore[assignment]
+    clear = _readonly
+    pop = _readonly
     popitem = _readonly  # type: ignore[assignment]
-    setdefault = _readonly  # type: ignore[assignment]
-    update = _readonly  # type: ignore[assignment]
+    setdefault = _readonly
+    update = _readonly
 
     def __hash__(self) -> int:  # type: ignore[override]
         return id(self)
@@ -296,7 +296,9 @@ class Preferences(_Frozen):
         return {k: w.value / total for k, w in self.weights.items()}
 
 
-OptionChoice = Annotated[tuple[Id, ...], BeforeValidator(lambda v: (v,) if isinstance(v, str) else v)]
+OptionChoice = Annotated[
+    tuple[Id, ...], BeforeValidator(lambda v: (v,) if isinstance(v, str) else v)
+]
 
 
 class Constraint(_Frozen):
@@ -322,7 +324,9 @@ class Constraint(_Frozen):
         if conditional and (not self.if_ or not self.then):
             raise ValueError("an if/then constraint needs both a non-empty 'if' and 'then'")
         if not conditional and (self.excludes is None or len(self.excludes) < 2):
-            raise ValueError("a constraint needs 'if' and 'then', or 'excludes' with two or more issues")
+            raise ValueError(
+                "a constraint needs 'if' and 'then', or 'excludes' with two or more issues"
+            )
         return self
 
 
@@ -340,7 +344,7 @@ class Proposal(_Frozen):
 class Scenario(_Frozen):
     """A negotiation: the one model every lens reads."""
 
-    format: Literal["peacetable/1"] = FORMAT
+    format: Literal["peacetable/1"] = "peacetable/1"
     id: Id
     title: str = Field(min_length=1)
     description: str | None = None
@@ -369,15 +373,18 @@ class Scenario(_Frozen):
 
     def party(self, party_id: str) -> Party:
         """The party with this id (KeyError if unknown)."""
-        return _by_id(self.parties, party_id, "party")
+        found: Party = _by_id(self.parties, party_id, "party")
+        return found
 
     def issue(self, issue_id: str) -> Issue:
         """The issue with this id (KeyError if unknown)."""
-        return _by_id(self.issues, issue_id, "issue")
+        found: Issue = _by_id(self.issues, issue_id, "issue")
+        return found
 
     def proposal(self, proposal_id: str) -> Proposal:
         """The proposal with this id (KeyError if unknown)."""
-        return _by_id(self.proposals, proposal_id, "proposal")
+        found: Proposal = _by_id(self.proposals, proposal_id, "proposal")
+        return found
 
     def complete_package(self, package: Mapping[str, str]) -> dict[str, str]:
         """A full package: *package* with every missing issue at its status quo."""

@@ -62,9 +62,15 @@ def find_problems(scenario: Scenario) -> list[Problem]:
     issues = {i.id: i for i in scenario.issues}
     events = dict(scenario.iter_events())
 
-    _check_duplicates(((s.id, ("sources", n, "id")) for n, s in enumerate(scenario.sources)), "source", add)
-    _check_duplicates(((p.id, ("parties", n, "id")) for n, p in enumerate(scenario.parties)), "party", add)
-    _check_duplicates(((i.id, ("issues", n, "id")) for n, i in enumerate(scenario.issues)), "issue", add)
+    _check_duplicates(
+        ((s.id, ("sources", n, "id")) for n, s in enumerate(scenario.sources)), "source", add
+    )
+    _check_duplicates(
+        ((p.id, ("parties", n, "id")) for n, p in enumerate(scenario.parties)), "party", add
+    )
+    _check_duplicates(
+        ((i.id, ("issues", n, "id")) for n, i in enumerate(scenario.issues)), "issue", add
+    )
     _check_duplicates(
         ((p.id, ("proposals", n, "id")) for n, p in enumerate(scenario.proposals)), "proposal", add
     )
@@ -101,7 +107,11 @@ def find_problems(scenario: Scenario) -> list[Problem]:
             if pid not in party_ids:
                 add(Problem((*base, "controlled_by", k), _unknown("party", pid, party_ids)))
         if issue.status_quo is not None and issue.status_quo not in issue.option_ids:
-            add(Problem((*base, "status_quo"), _unknown("option", issue.status_quo, issue.option_ids)))
+            add(
+                Problem(
+                    (*base, "status_quo"), _unknown("option", issue.status_quo, issue.option_ids)
+                )
+            )
 
     if not scenario.preferences:
         add(Problem(("preferences",), "no party has preferences"))
@@ -115,7 +125,9 @@ def find_problems(scenario: Scenario) -> list[Problem]:
         for iid, weight in prefs.weights.items():
             wpath: Path = (*base, "weights", iid)
             if iid not in issues:
-                add(Problem(wpath, _unknown("issue", iid, issues), field=dotted((*base, "weights"))))
+                add(
+                    Problem(wpath, _unknown("issue", iid, issues), field=dotted((*base, "weights")))
+                )
                 continue
             if weight.value < 0 or (weight.range is not None and weight.range[0] < 0):
                 add(Problem(wpath, f"weight must be non-negative, got {weight.value}"))
@@ -140,7 +152,11 @@ def find_problems(scenario: Scenario) -> list[Problem]:
                 contingent = options[oid].contingent
                 if contingent is None:
                     if not isinstance(value, Estimate):
-                        add(Problem(opath, "option is not contingent; give one value, not per outcome"))
+                        add(
+                            Problem(
+                                opath, "option is not contingent; give one value, not per outcome"
+                            )
+                        )
                     else:
                         check_estimate(value, opath, 0.0, 1.0)
                     continue
@@ -155,12 +171,20 @@ def find_problems(scenario: Scenario) -> list[Problem]:
                     continue
                 for outcome, est in value.items():
                     if outcome not in contingent.outcomes:
-                        add(Problem((*opath, outcome), _unknown("outcome", outcome, contingent.outcomes)))
+                        add(
+                            Problem(
+                                (*opath, outcome), _unknown("outcome", outcome, contingent.outcomes)
+                            )
+                        )
                     else:
                         check_estimate(est, (*opath, outcome), 0.0, 1.0)
                 missing_outcomes = [o for o in contingent.outcomes if o not in value]
                 if missing_outcomes:
-                    add(Problem(opath, f"missing value for outcome(s) {', '.join(missing_outcomes)}"))
+                    add(
+                        Problem(
+                            opath, f"missing value for outcome(s) {', '.join(missing_outcomes)}"
+                        )
+                    )
                 if contingent.event not in prefs.beliefs:
                     add(
                         Problem(
@@ -175,7 +199,9 @@ def find_problems(scenario: Scenario) -> list[Problem]:
                 given = prefs.values.get(iid, {})
                 missing = [o for o in issues[iid].option_ids if o not in given]
                 if missing:
-                    path: Path = (*base, "values", iid) if iid in prefs.values else (*base, "weights", iid)
+                    path: Path = (
+                        (*base, "values", iid) if iid in prefs.values else (*base, "weights", iid)
+                    )
                     add(
                         Problem(
                             path,
@@ -187,7 +213,11 @@ def find_problems(scenario: Scenario) -> list[Problem]:
         for event, beliefs in prefs.beliefs.items():
             bpath: Path = (*base, "beliefs", event)
             if event not in events:
-                add(Problem(bpath, _unknown("event", event, events), field=dotted((*base, "beliefs"))))
+                add(
+                    Problem(
+                        bpath, _unknown("event", event, events), field=dotted((*base, "beliefs"))
+                    )
+                )
                 continue
             total_p = 0.0
             for outcome, est in beliefs.items():
@@ -197,7 +227,9 @@ def find_problems(scenario: Scenario) -> list[Problem]:
                 check_estimate(est, (*bpath, outcome), 0.0, 1.0)
                 total_p += est.value
             given_all = all(o in beliefs for o in events[event])
-            if total_p > 1 + _BELIEF_TOLERANCE or (given_all and abs(total_p - 1) > _BELIEF_TOLERANCE):
+            if total_p > 1 + _BELIEF_TOLERANCE or (
+                given_all and abs(total_p - 1) > _BELIEF_TOLERANCE
+            ):
                 add(Problem(bpath, f"probabilities sum to {total_p:g}; they must sum to 1"))
         for k, inter in enumerate(prefs.interactions):
             ipath: Path = (*base, "interactions", k)
@@ -206,11 +238,17 @@ def find_problems(scenario: Scenario) -> list[Problem]:
 
     for k, constraint in enumerate(scenario.constraints):
         cpath: Path = ("constraints", k)
-        for key, mapping in (("if", constraint.if_), ("then", constraint.then), ("excludes", constraint.excludes)):
+        for key, mapping in (
+            ("if", constraint.if_),
+            ("then", constraint.then),
+            ("excludes", constraint.excludes),
+        ):
             if mapping is not None:
                 _check_choices(mapping, (*cpath, key), issues, add)
 
-    from peacetable.model.evaluate import violated_constraints  # local: evaluate imports this module
+    from peacetable.model.evaluate import (
+        violated_constraints,
+    )  # local: evaluate imports this module
 
     for n, proposal in enumerate(scenario.proposals):
         ppath: Path = ("proposals", n)
@@ -257,7 +295,9 @@ def _check_choices(
         for oid in (choice,) if isinstance(choice, str) else choice:
             if oid not in issue.option_ids:
                 add(  # type: ignore[operator]
-                    Problem((*path, iid), _unknown(f"option of issue {iid!r}", oid, issue.option_ids))
+                    Problem(
+                        (*path, iid), _unknown(f"option of issue {iid!r}", oid, issue.option_ids)
+                    )
                 )
 
 
@@ -276,7 +316,8 @@ def problems_to_error(
 ) -> ScenarioError:
     """One :class:`ScenarioError` for *problems*, each located by *positions* where known."""
     errors = [
-        ScenarioError(p.message, _locate(p.path, p.display_field, file, positions)) for p in problems
+        ScenarioError(p.message, _locate(p.path, p.display_field, file, positions))
+        for p in problems
     ]
     return ScenarioError(errors[0].message, errors[0].location, problems=errors)
 

@@ -20,7 +20,9 @@ DEFAULT_SCENARIO = "ukraine-2022"
 def list_builtin() -> list[str]:
     """Ids of the embedded scenarios, sorted."""
     folder = resources.files(__package__).joinpath("data")
-    return sorted(p.name.removesuffix(".yaml") for p in folder.iterdir() if p.name.endswith(".yaml"))
+    return sorted(
+        p.name.removesuffix(".yaml") for p in folder.iterdir() if p.name.endswith(".yaml")
+    )
 
 
 def builtin_text(scenario_id: str) -> str:
