@@ -232,11 +232,14 @@ def reach_min(n: int, src: IntArray, dst: IntArray, values: IntArray) -> IntArra
 
 
 def expand(graph: MoveGraph, rows: NDArray[np.integer]) -> tuple[IntArray, IntArray]:
-    """All edges leaving *rows*: ``(position in rows, target)`` pairs, vectorised."""
+    """All edges leaving *rows*: ``(position in rows, edge index)`` pairs, vectorised.
+
+    The targets are ``graph.dst[edges]``.
+    """
     rows = np.asarray(rows, dtype=np.int64)
     starts = graph.indptr[rows]
     counts = graph.indptr[rows + 1] - starts
     total = int(counts.sum())
     which = np.repeat(np.arange(len(rows), dtype=np.int64), counts)
     offset = np.arange(total, dtype=np.int64) - np.repeat(np.cumsum(counts) - counts, counts)
-    return which, graph.dst[np.repeat(starts, counts) + offset].astype(np.int64)
+    return which, np.repeat(starts, counts) + offset

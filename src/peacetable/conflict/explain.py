@@ -1,0 +1,133 @@
+"""Why a state is or is not stable for a DM: its defections and the sanctions against them.
+
+For a state ``s`` and DM ``i``, every unilateral improvement ``s -> s1`` is a
+*defection*. Under each concept we look for a witness sanction (definitions in
+:mod:`peacetable.conflict.stability`): a shortest legal sequence of the other
+DMs' moves (GMR), of moves after which ``i`` cannot escape (SMR), of the other
+DMs' own improvements (SEQ), or one opponent's improvement made at the same
+time (SIM), ending in a state ``i`` does not prefer to ``s``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from peacetable.conflict.moves import Reachability
+from peacetable.conflict.stability import StabilityResult
+from peacetable.conflict.status_quo import Step, breadth_first, union_graph
+
+
+@dataclass(frozen=True)
+class Defection:
+    """DM *dm* can move from *source* to the preferred *target*.
+
+    ``sanctions`` maps each concept to the opponents' moves that punish the
+    defection (``None``: no sanction under that concept, so the defection pays).
+    """
+
+    dm: int
+    source: int
+    target: int
+    gain: int
+    sanctions: dict[str, list[Step] | None] = field(default_factory=dict)
+
+
+def explain(result: StabilityResult, state: int, dm: int | str) -> list[Defection]:
+    """Every unilateral improvement of *dm* from *state*, with a witness sanction per concept.
+
+    Parameters
+    ----------
+    result:
+        A stability result (its move graphs are reused).
+    state:
+        State index.
+    dm:
+        DM index or name.
+
+    Examples
+    --------
+    >>> from peacetable.conflict.model import build_model
+    >>> from peacetable.conflict.stability import analyze
+    >>> pd = build_model("pd", [("defect", "A"), ("defect", "B")],
+    ...                  {"A": [3, 4, 1, 2], "B": [3, 1, 4, 2]})
+    >>> [d] = explain(analyze(pd), pd.parse_state("NN"), "A")
+    >>> pd.yn(d.target), [pd.yn(s.target) for s in d.sanctions["gmr"]]
+    ('YN', ['YY'])
+    """
+    model = result.model
+    reach = result.reach or Reachability(model)
+    i = model.dm_index(dm)
+    u = model.payoffs[i]
+    others = [j for j in range(model.n_dms) if j != i]
+    targets = reach.improvements(i).targets(state)
+    out = []
+    for s1 in targets.tolist():
+        sanctions: dict[str, list[Step] | None] = {}
+        for concept in result.stable:
+            if concept == "nash":
+                continue
+            if concept == "sim":
+                sanctions[concept] = _simultaneous(result, reach, i, others, state, s1)
+                continue
+            if concept == "smr":
+                values = u.copy()
+                g = reach.moves(i)
+                if len(g):
+                    np.maximum.at(values, g.src, u[g.dst])
+            else:
+                values = u
+            sanctions[concept] = _sequence(reach, others, s1, values <= u[state], concept == "seq")
+        out.append(Defection(i, state, s1, int(u[s1] - u[state]), sanctions))
+    return out
+
+
+def _sequence(
+    reach: Reachability, others: list[int], start: int, goal: np.ndarray, improving: bool
+) -> list[Step] | None:
+    if not others:
+        return None
+    graph, who = union_graph(reach, others, improving)
+    steps, parent, mover = breadth_first(graph, who, start, reach.model.n_states)
+    hits = np.flatnonzero((steps > 0) & goal)
+    if len(hits) == 0:
+        return None
+    cur = int(hits[np.argmin(steps[hits])])
+    path = []
+    while cur != start:
+        prev = int(parent[cur])
+        path.append(Step(int(mover[cur]), prev, cur))
+        cur = prev
+    return path[::-1]
+
+
+def _simultaneous(
+    result: StabilityResult, reach: Reachability, i: int, others: list[int], s: int, s1: int
+) -> list[Step] | None:
+    model = result.model
+    u = model.payoffs[i]
+    codes = model.states
+    for j in others:
+        for s2 in reach.improvements(j).targets(s).tolist():
+            joint = int(model.indices_of(np.array([codes[s1] ^ codes[s] ^ codes[s2]]))[0])
+            if joint >= 0 and u[joint] <= u[s]:
+                return [Step(j, s, s2), Step(j, s1, joint)]
+    return None
+
+
+def defection_to_dict(result: StabilityResult, d: Defection) -> dict[str, Any]:
+    """JSON form of a defection, states as Y/N patterns and DMs by name."""
+    m = result.model
+    names = m.dm_names
+    return {
+        "dm": names[d.dm],
+        "from": m.yn(d.source),
+        "to": m.yn(d.target),
+        "payoff_gain": d.gain,
+        "sanctions": {
+            c: None if path is None else [{"dm": names[st.dm], "from": m.yn(st.source), "to": m.yn(st.target)} for st in path]
+            for c, path in d.sanctions.items()
+        },
+    }
