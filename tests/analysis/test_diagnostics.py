@@ -1,0 +1,208 @@
+"""Proposal diagnostics against brute-force enumeration on random scenarios."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+from _random_scenarios import brute, random_scenario
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from peacetable.analysis.diagnostics import (
+    acceptance_fixes,
+    count_neighbours,
+    deal_breakers,
+    diagnose_proposal,
+    dominating_package,
+    fewest_change_improvements,
+    resolve_package,
+)
+from peacetable.errors import AnalysisError, InputError, ScenarioError
+from peacetable.io import load_scenario
+from peacetable.model import compile_scenario
+
+MINI = Path(__file__).resolve().parents[1] / "model" / "mini.yaml"
+
+
+def _pkgs(solutions: tuple) -> set[tuple[str, ...]]:  # type: ignore[type-arg]
+    return {tuple(s.package.values()) for s in solutions}
+
+
+def _decode_set(scenario, rows: np.ndarray) -> set[tuple[str, ...]]:  # type: ignore[no-untyped-def]
+    cs = compile_scenario(scenario)
+    return {tuple(cs.decode(r).values()) for r in rows}
+
+
+@settings(max_examples=60, deadline=None, derandomize=True)
+@given(seed=st.integers(0, 10**6), which=st.integers(0, 1), kmax=st.integers(1, 3))
+def test_fewest_change_improvements_equal_brute_force(seed: int, which: int, kmax: int) -> None:
+    s = random_scenario(seed)
+    x, u, ok = brute(s)
+    base, _ = resolve_package(s, f"d{which}")
+    u0 = compile_scenario(s).utilities(base)[0]
+    dist = (x != base).sum(axis=1)
+    dom = ok & (u >= u0).all(axis=1) & (u > u0).any(axis=1)
+    res = fewest_change_improvements(s, f"d{which}", max_changes=kmax, limit=10**6)
+    within = dom & (dist <= kmax)
+    if not within.any():
+        assert res.min_changes is None and not res.solutions
+        assert "proven" in res.statement
+        assert res.n_checked == sum(
+            count_neighbours(compile_scenario(s).n_options, k) for k in range(1, kmax + 1)
+        )
+    else:
+        k = int(dist[within].min())
+        assert res.min_changes == k
+        expected = _decode_set(s, x[within & (dist == k)])
+        assert _pkgs(res.solutions) == expected
+        assert res.n_solutions == len(expected)
+        gains = [sol.joint_gain for sol in res.solutions]
+        assert gains == sorted(gains, reverse=True)
+    # efficiency matches the definition
+    efficient, better, _ = dominating_package(s, f"d{which}")
+    if ok[(x == base).all(axis=1)][0]:
+        assert efficient == (not dom.any())
+        if better is not None:
+            assert dom[(x == better).all(axis=1)][0]
+
+
+@settings(max_examples=60, deadline=None, derandomize=True)
+@given(seed=st.integers(0, 10**6), kmax=st.integers(1, 3), pick=st.integers(0, 10**6))
+def test_acceptance_fixes_equal_brute_force(seed: int, kmax: int, pick: int) -> None:
+    s = random_scenario(seed)
+    cs = compile_scenario(s)
+    x, u, ok = brute(s)
+    base, _ = resolve_package(s, "d0")
+    u0 = cs.utilities(base)[0]
+    nd = cs.no_deal
+    accepted = u0 >= nd
+    party = None if pick % 3 == 0 else cs.party_ids[pick % cs.n_parties]
+    need = np.ones(cs.n_parties, dtype=bool)
+    if party is not None:
+        need = accepted.copy()
+        need[cs.party_ids.index(party)] = True
+    res = acceptance_fixes(s, "d0", party=party, max_changes=kmax, limit=10**6)
+    if accepted[need].all():
+        assert res.min_changes == 0
+        return
+    dist = (x != base).sum(axis=1)
+    good = ok & (u[:, need] >= nd[need]).all(axis=1) & (dist <= kmax)
+    if not good.any():
+        assert res.min_changes is None
+        assert "proven" in res.statement
+        return
+    k = int(dist[good].min())
+    assert res.min_changes == k
+    assert _pkgs(res.solutions) == _decode_set(s, x[good & (dist == k)])
+    margins = [
+        min(sol.utilities[p] - nd[j] for j, p in enumerate(cs.party_ids) if need[j])
+        for sol in res.solutions
+    ]
+    assert margins == sorted(margins, reverse=True)
+
+
+@settings(max_examples=40, deadline=None, derandomize=True)
+@given(seed=st.integers(0, 10**6))
+def test_deal_breakers_equal_brute_force(seed: int) -> None:
+    s = random_scenario(seed)
+    cs = compile_scenario(s)
+    x, u, ok = brute(s)
+    base, _ = resolve_package(s, "d1")
+    u0 = cs.utilities(base)[0]
+    result = deal_breakers(s, "d1")
+    for p, view in enumerate(result):
+        assert view.accepts == (u0[p] >= cs.no_deal[p])
+        losses = [e.loss for e in view.provisions]
+        assert losses == sorted(losses, reverse=True)
+        for eff in view.provisions:
+            i = cs.issue_ids.index(eff.issue)
+            rows = ok & ((x != base).sum(axis=1) == 1) & (x[:, i] != base[i])
+            best = max([u0[p], *u[rows, p].tolist()])
+            assert eff.loss == pytest.approx(best - u0[p], abs=1e-12)
+            flips = {cs.option_ids[i][o] for o in x[rows & (u[:, p] >= cs.no_deal[p]), i]}
+            if view.accepts:
+                assert eff.accept_if == ()
+                drops = {cs.option_ids[i][o] for o in x[rows & (u[:, p] < cs.no_deal[p]), i]}
+                assert set(eff.reject_if) == drops
+            else:
+                assert set(eff.accept_if) == flips
+                assert eff.deal_breaker == bool(flips)
+
+
+def test_diagnose_mini_scenario() -> None:
+    s = load_scenario(MINI)
+    d = diagnose_proposal(s, "p1")
+    assert d.proposal == "p1"
+    assert d.feasible
+    data = d.to_dict()
+    assert set(data) >= {"efficient", "rejecting", "improvements", "acceptance", "parties", "fixes"}
+    assert data["exact"] is True
+    for p in d.rejecting:
+        assert p in d.fixes
+    # B values x=mid at 0.7 and the vote bonus; A rejects? check against utilities directly
+    for p, ok in d.accepts.items():
+        assert ok == (d.utilities[p] >= d.no_deal[p])
+
+
+def test_status_quo_and_mapping_and_errors() -> None:
+    s = load_scenario(MINI)
+    sq, pid = resolve_package(s, None)
+    assert pid is None and s.status_quo_package() == compile_scenario(s).decode(sq)
+    with pytest.raises(InputError, match="did you mean 'p1'"):
+        resolve_package(s, "p11")
+    with pytest.raises(ScenarioError, match="did you mean 'mid'"):
+        resolve_package(s, {"x": "midd"})
+    with pytest.raises(InputError, match="unknown party"):
+        acceptance_fixes(s, "p1", party="Q")
+    with pytest.raises(InputError):
+        resolve_package(s, [0, 7])
+    with pytest.raises(AnalysisError, match="budget"):
+        fewest_change_improvements(s, "sq", max_changes=2, budget=1)
+
+
+def test_infeasible_proposal_is_reported() -> None:
+    s = load_scenario(MINI)
+    d = diagnose_proposal(s, {"x": "high", "y": "vote"})
+    assert not d.feasible and d.efficient is None
+    assert d.violated and "high X rules out a vote" in d.violated[0]
+
+
+def test_two_change_trade_is_found_when_no_single_change_improves() -> None:
+    from peacetable.io import scenario_from_data
+
+    data = {
+        "id": "t",
+        "title": "t",
+        "parties": [{"id": "A", "name": "A"}, {"id": "B", "name": "B"}],
+        "issues": [
+            {
+                "id": "x",
+                "name": "X",
+                "options": [{"id": "a", "label": "a"}, {"id": "b", "label": "b"}],
+            },
+            {
+                "id": "y",
+                "name": "Y",
+                "options": [{"id": "a", "label": "a"}, {"id": "b", "label": "b"}],
+            },
+        ],
+        "preferences": {
+            "A": {
+                "weights": {"x": 3, "y": 1},
+                "values": {"x": {"a": 0, "b": 1}, "y": {"a": 1, "b": 0}},
+            },
+            "B": {
+                "weights": {"x": 1, "y": 3},
+                "values": {"x": {"a": 1, "b": 0}, "y": {"a": 0, "b": 1}},
+            },
+        },
+    }
+    s = scenario_from_data(data)
+    one = fewest_change_improvements(s, {"x": "a", "y": "a"}, max_changes=1)
+    assert one.min_changes is None and "at most 1 provision " in one.statement
+    two = fewest_change_improvements(s, {"x": "a", "y": "a"}, max_changes=2)
+    assert two.min_changes == 2
+    assert two.solutions[0].changes == {"x": ("a", "b"), "y": ("a", "b")}
+    assert two.solutions[0].gains == {"A": 0.5, "B": 0.5}
