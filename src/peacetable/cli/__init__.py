@@ -21,6 +21,7 @@ app = typer.Typer(
 _COMMAND_MODULES: tuple[str, ...] = (
     "scenarios",
     "analyze",
+    "conflict",
 )
 
 for _name in _COMMAND_MODULES:
