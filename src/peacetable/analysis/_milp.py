@@ -16,7 +16,7 @@ References
    simplex method. *Math. Prog. Comp.* 10, 119-142 (HiGHS).
 .. [2] Ogryczak, W. & Sliwinski, T. (2006). On direct methods for
    lexicographic min-max optimization. *ICCSA 2006*, LNCS 3982, 802-811
-   (leximin by a sequence of max-min programs).
+   (leximin by the ordered-outcomes sequence of programs).
 .. [3] Duran, M. A. & Grossmann, I. E. (1986). An outer-approximation
    algorithm for a class of mixed-integer nonlinear programs. *Math. Prog.*
    36, 307-339 (tangent cuts of a concave objective, used for Nash).
@@ -38,6 +38,8 @@ FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.int64]
 
 _TOL = 1e-9
+#: Smallest gain the MILP Nash search treats as positive (above the solver tolerance).
+NASH_MIN_GAIN = 1e-6
 
 
 class PackageModel:
@@ -116,6 +118,8 @@ class PackageModel:
 
     def maximize(self, cost: dict[int, float]) -> tuple[IntArray, float] | None:
         """Maximise ``sum cost[c] * col_c``; return (package, objective) or None if infeasible."""
+        if any(r.size == 0 for r in self.rows):
+            return None  # a compound issue without any feasible combination
         costs = np.zeros(self.n_cols)
         for c, v in cost.items():
             costs[c] = v
@@ -123,7 +127,11 @@ class PackageModel:
         self.h.changeObjectiveSense(highspy.ObjSense.kMaximize)
         self.h.run()
         status = self.h.getModelStatus()
-        if status == highspy.HighsModelStatus.kInfeasible:
+        if status in (
+            highspy.HighsModelStatus.kInfeasible,
+            # every model here is bounded, so this status means infeasible
+            highspy.HighsModelStatus.kUnboundedOrInfeasible,
+        ):
             return None
         if status != highspy.HighsModelStatus.kOptimal:
             raise AnalysisError(
@@ -176,58 +184,47 @@ def max_weighted(
     return None if out is None else out[0]
 
 
-def leximin(
-    space: AgreementSpace, base: FloatArray, scale: FloatArray, lower: FloatArray | None
-) -> IntArray | None:
-    """Leximin-optimal package of the normalised gains ``(u - base) / scale``.
+def leximin(space: AgreementSpace, base: FloatArray) -> IntArray | None:
+    """Leximin-optimal package of the gains ``u - base``.
 
-    A sequence of max-min programs; after each, a party whose gain cannot
-    exceed the level (checked by one program per party) is fixed at it
-    (Ogryczak & Sliwinski 2006). The first program alone is the egalitarian
-    (maximin) solution.
+    Ordered-outcomes formulation: the sum of the ``k`` smallest gains is
+    ``theta_k(g) = max_r (k r - sum_p max(r - g_p, 0))``; leximin equals the
+    lexicographic maximisation of ``(theta_1, ..., theta_n)``, one MILP per
+    ``k`` with the earlier ``theta_j`` held at their optima (Ogryczak &
+    Sliwinski 2006, section 3). Exact for discrete sets, unlike fixing
+    "saturated" parties one by one.
     """
     n = space.n_parties
-    fixed: dict[int, float] = {}
+    levels: list[float] = []
     pkg: IntArray | None = None
-    while len(fixed) < n:
+    for k in range(1, n + 1):
         model = PackageModel(space)
-        if lower is not None:
+        objective: dict[int, float] = {}
+        for j in range(1, k + 1):
+            r = model.add_var()
+            s = [model.add_var(lo=0.0) for _ in range(n)]
             for p in range(n):
-                model.add_utility_at_least(p, float(lower[p]))
-        for p, level in fixed.items():
-            model.add_utility_at_least(p, float(base[p] + level * scale[p]) - _TOL)
-        t = model.add_var()
-        free = [p for p in range(n) if p not in fixed]
-        for p in free:
-            # u_p - scale_p * t >= base_p
-            model.add_utility_at_least(p, float(base[p]), {t: -float(scale[p])})
-        out = model.maximize({t: 1.0})
+                # u_p + s_jp - r_j >= base_p
+                model.add_utility_at_least(p, float(base[p]), {s[p]: 1.0, r: -1.0})
+            cols = np.array([r, *s], dtype=np.int64)
+            vals = np.array([float(j)] + [-1.0] * n)
+            if j < k:
+                model.add_row(levels[j - 1] - _TOL, highspy.kHighsInf, cols, vals)
+            else:
+                objective = {int(c): float(v) for c, v in zip(cols, vals, strict=True)}
+        out = model.maximize(objective)
         if out is None:
-            return None
-        pkg, level = out
-        # which free parties are stuck at the level?
-        for p in free:
-            probe = PackageModel(space)
-            if lower is not None:
-                for q in range(n):
-                    probe.add_utility_at_least(q, float(lower[q]))
-            for q, lv in fixed.items():
-                probe.add_utility_at_least(q, float(base[q] + lv * scale[q]) - _TOL)
-            for q in free:
-                probe.add_utility_at_least(q, float(base[q] + level * scale[q]) - _TOL)
-            best = probe.maximize(probe.utility_cost(np.eye(n)[p]))
-            gain = (space.utilities(best[0])[0][p] - base[p]) / scale[p] if best else level
-            if gain <= level + _TOL:
-                fixed[p] = level
-        if not any(p in fixed for p in free):
-            fixed[free[0]] = level
+            return pkg
+        pkg = out[0]
+        gains = np.sort(space.utilities(pkg)[0] - base)
+        levels.append(float(gains[:k].sum()))
     return pkg
 
 
 def nash(
     space: AgreementSpace, d: FloatArray, ideal: FloatArray, max_rounds: int = 200
 ) -> tuple[IntArray | None, int]:
-    """Package maximising ``sum_p log(u_p - d_p)`` over gains ``>= quantum`` (> 0).
+    """Package maximising ``sum_p log(u_p - d_p)`` over gains ``>= NASH_MIN_GAIN``.
 
     Outer approximation: ``t_p <= log(a) + (g_p - a) / a`` for tangent points
     ``a``; the MILP optimum is an upper bound, the exact value of its package
@@ -240,7 +237,9 @@ def nash(
     (package or None, rounds)
     """
     n = space.n_parties
-    q = space.quantum
+    if space.n_feasible == 0:
+        return None, 0
+    q = max(space.quantum, NASH_MIN_GAIN)
     model = PackageModel(space)
     span = np.maximum(ideal - d, q)
     ts = [model.add_var(hi=math.log(float(span[p]))) for p in range(n)]
@@ -263,6 +262,8 @@ def nash(
         if value > best_val:
             best, best_val = pkg, value
         if upper <= best_val + 1e-9 * max(1.0, abs(best_val)):
+            if best is not None and not (space.utilities(best)[0] - d >= q).all():
+                return None, rounds
             return best, rounds
         for p in range(n):
             a = float(max(g[p], q))
@@ -272,3 +273,43 @@ def nash(
                 -highspy.kHighsInf, rhs, np.append(idx, ts[p]), np.append(-val_p / a, 1.0)
             )
     raise AnalysisError(f"the Nash outer approximation did not converge in {max_rounds} rounds")
+
+
+def maximin_then_sum(
+    space: AgreementSpace, base: FloatArray, scale: FloatArray, lower: FloatArray | None
+) -> IntArray | None:
+    """Maximise ``min_p (u_p - base_p) / scale_p``, then the utility sum at that level.
+
+    Parties with ``scale_p == 0`` do not enter the minimum.
+    """
+    n = space.n_parties
+    if space.n_feasible == 0:
+        return None
+    model = PackageModel(space)
+    if lower is not None:
+        for p in range(n):
+            model.add_utility_at_least(p, float(lower[p]))
+    live = scale > 0
+    top = space.offset + sum((g.utilities.max(axis=0) for g in space.groups), np.zeros(n))
+    t = model.add_var(hi=float(((top - base)[live] / scale[live]).max()) if live.any() else 0.0)
+    for p in range(n):
+        if scale[p] > 0:
+            model.add_utility_at_least(p, float(base[p]), {t: -float(scale[p])})
+    out = model.maximize({t: 1.0})
+    if out is None:
+        return None
+    g = (space.utilities(out[0])[0] - base)[scale > 0] / scale[scale > 0]
+    level = float(g.min()) if g.size else 0.0
+    second = PackageModel(space)
+    for p in range(n):
+        floor = base[p] + level * scale[p] if scale[p] > 0 else -highspy.kHighsInf
+        if lower is not None:
+            floor = max(floor, float(lower[p]))
+        if floor > -highspy.kHighsInf:
+            second.add_utility_at_least(p, float(floor) - _TOL)
+    res = second.maximize(second.utility_cost(np.ones(n)))
+    if res is None:
+        return out[0]
+    g2 = (space.utilities(res[0])[0] - base)[scale > 0] / scale[scale > 0]
+    ok = lower is None or bool((space.utilities(res[0])[0] >= lower).all())
+    return res[0] if ok and (not g2.size or g2.min() >= level) else out[0]

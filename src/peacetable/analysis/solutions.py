@@ -1,0 +1,356 @@
+"""Bargaining solutions over the feasible package space, relative to no deal.
+
+Every solution is measured in *gains* ``g_p = u_p - d_p`` over each party's
+no-deal utility ``d_p``. Let ``B`` be the packages every party accepts
+(``g >= 0``).
+
+* **Nash** (Nash 1950): maximise the product of gains over packages in ``B``
+  with every gain positive.
+* **Kalai-Smorodinsky** (Kalai & Smorodinsky 1975): with ideal point
+  ``I_p = max_B u_p``, maximise ``min_p g_p / (I_p - d_p)`` over ``B``
+  (parties with ``I_p = d_p`` are left out of the minimum); ties by leximin
+  of those ratios.
+* **Utilitarian**: maximise the sum of utilities over ``B``.
+* **Egalitarian / maximin gain** (Smartsettle's "maximize the minimum gain";
+  Rawls 1971): maximise ``min_p g_p`` over all feasible packages (when
+  ``B`` is non-empty the optimum lies in ``B``), ties by the largest sum.
+* **Leximin** (Sen 1970; Moulin 1988, ch. 2): lexicographically maximise the
+  increasingly sorted gain vector over all feasible packages.
+
+Remaining ties are broken by leximin of gains, then lexicographically by
+utilities in party order, so every answer is deterministic. Every rule is
+monotone (a package that dominates an optimum is an optimum too, or is
+preferred by the tie-break), so each optimum is attained at a point of the
+exact Pareto frontier of ``B`` (or of all packages when ``B`` is empty)
+from :func:`peacetable.analysis.frontier.pareto_frontier`. When that
+frontier exceeds its budget the same rules are solved as mixed-integer
+programs with HiGHS (:mod:`peacetable.analysis._milp`; Nash by outer
+approximation with tangent cuts until the bounds meet).
+
+References
+----------
+.. [1] Nash, J. F. (1950). The bargaining problem. *Econometrica* 18(2), 155-162.
+.. [2] Kalai, E. & Smorodinsky, M. (1975). Other solutions to Nash's bargaining
+   problem. *Econometrica* 43(3), 513-518.
+.. [3] Moulin, H. (1988). *Axioms of Cooperative Decision Making*, ch. 2
+   (egalitarian and leximin social orderings).
+.. [4] Thomson, W. (1994). Cooperative models of bargaining. *Handbook of
+   Game Theory* 2, ch. 35.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+
+from peacetable.analysis import _milp
+from peacetable.analysis.frontier import (
+    DEFAULT_MAX_CANDIDATES,
+    FrontierResult,
+    FrontierTooLarge,
+    pareto_frontier,
+)
+from peacetable.analysis.space import AgreementSpace, as_space
+from peacetable.errors import InputError
+
+FloatArray = npt.NDArray[np.float64]
+IntArray = npt.NDArray[np.int64]
+
+#: The solution concepts, in report order.
+SOLUTION_NAMES: tuple[str, ...] = (
+    "nash",
+    "kalai_smorodinsky",
+    "utilitarian",
+    "egalitarian",
+    "leximin",
+)
+
+__all__ = [
+    "SOLUTION_NAMES",
+    "Solution",
+    "bargaining_solution",
+    "solve_all",
+]
+
+
+@dataclass(frozen=True)
+class Solution:
+    """One bargaining solution.
+
+    Attributes
+    ----------
+    name:
+        One of :data:`SOLUTION_NAMES`.
+    package:
+        ``{issue id: option id}``, or None when the rule has no answer (e.g.
+        no package every party accepts).
+    utilities, gains:
+        Per party (order of *party_ids*); gains are over no deal.
+    party_ids:
+        Parties.
+    method:
+        ``"frontier"`` (maximum over the exact Pareto frontier) or ``"milp"``
+        (HiGHS mixed-integer programs).
+    exact:
+        True for both methods (MILP optimal to an absolute gap of 1e-9,
+        re-evaluated on the exact utility grid).
+    note:
+        Why there is no answer, or how ties were broken.
+    seconds:
+        Wall time.
+    """
+
+    name: str
+    package: dict[str, str] | None
+    utilities: tuple[float, ...] | None
+    gains: tuple[float, ...] | None
+    party_ids: tuple[str, ...]
+    method: str
+    exact: bool
+    note: str = ""
+    seconds: float = 0.0
+    package_indices: tuple[int, ...] | None = field(default=None, repr=False)
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-serialisable form."""
+        return {
+            "name": self.name,
+            "package": self.package,
+            "utilities": None
+            if self.utilities is None
+            else dict(zip(self.party_ids, self.utilities, strict=True)),
+            "gains": None
+            if self.gains is None
+            else dict(zip(self.party_ids, self.gains, strict=True)),
+            "method": self.method,
+            "exact": self.exact,
+            "note": self.note,
+            "seconds": self.seconds,
+        }
+
+
+def _leximin_keys(values: FloatArray) -> list[FloatArray]:
+    """Keys (most important first) ranking rows by leximin, larger is better."""
+    srt = np.sort(values, axis=1)
+    return [srt[:, c] for c in range(srt.shape[1])]
+
+
+def select(points: FloatArray, no_deal: FloatArray, name: str) -> int | None:
+    """Index of the optimal row of *points* under solution rule *name* (None if none).
+
+    Parameters
+    ----------
+    points:
+        ``(n, n_parties)`` candidate utility vectors (e.g. a Pareto frontier, or
+        every package of a small space).
+    no_deal:
+        ``(n_parties,)``.
+    name:
+        One of :data:`SOLUTION_NAMES`.
+
+    Notes
+    -----
+    One ``lexsort`` over the candidates: ``O(n log n * n_parties)``.
+    """
+    if name not in SOLUTION_NAMES:
+        raise InputError(f"unknown solution {name!r}; choose from {', '.join(SOLUTION_NAMES)}")
+    n = points.shape[0]
+    if n == 0:
+        return None
+    gains = points - no_deal[None, :]
+    accept: npt.NDArray[np.bool_] = np.asarray((gains >= 0).all(axis=1), dtype=bool)
+    ok: npt.NDArray[np.bool_]
+    keys: list[FloatArray]
+    tail = [*_leximin_keys(gains), *[points[:, c] for c in range(points.shape[1])]]
+    if name == "nash":
+        ok = np.asarray((gains > 0).all(axis=1), dtype=bool)
+        keys = [np.prod(np.where(ok[:, None], gains, 1.0), axis=1), *tail]
+    elif name == "utilitarian":
+        ok = accept
+        keys = [points.sum(axis=1), *tail]
+    elif name == "kalai_smorodinsky":
+        ok = accept
+        if not ok.any():
+            return None
+        span = points[ok].max(axis=0) - no_deal
+        live = span > 0
+        ratios = gains[:, live] / span[None, live] if live.any() else np.zeros((n, 1))
+        keys = [*_leximin_keys(ratios), *tail]
+    elif name == "egalitarian":
+        ok = np.ones(n, dtype=bool)
+        keys = [gains.min(axis=1), points.sum(axis=1), *tail]
+    else:  # leximin
+        ok = np.ones(n, dtype=bool)
+        keys = tail
+    if not ok.any():
+        return None
+    idx = np.flatnonzero(ok)
+    order = np.lexsort([-k[idx] for k in reversed(keys)])
+    return int(idx[order[0]])
+
+
+def _milp_solution(space: AgreementSpace, name: str) -> IntArray | None:
+    d = space.no_deal
+    n = space.n_parties
+    if name == "utilitarian":
+        return _milp.max_weighted(space, np.ones(n), d)
+    if name == "egalitarian":
+        return _milp.maximin_then_sum(space, d, np.ones(n), None)
+    if name == "leximin":
+        return _milp.leximin(space, d)
+    ideal = np.empty(n)
+    for p in range(n):
+        best = _milp.max_weighted(space, np.eye(n)[p], d)
+        if best is None:
+            return None
+        ideal[p] = space.utilities(best)[0][p]
+    if name == "kalai_smorodinsky":
+        return _milp.maximin_then_sum(space, d, ideal - d, d)
+    pkg, _ = _milp.nash(space, d, ideal)
+    return pkg
+
+
+_NO_ANSWER = {
+    "nash": "no package gives every party more than no deal",
+    "kalai_smorodinsky": "no package is acceptable to every party",
+    "utilitarian": "no package is acceptable to every party",
+    "egalitarian": "the space has no feasible package",
+    "leximin": "the space has no feasible package",
+}
+
+
+def _make(
+    space: AgreementSpace, name: str, pkg: IntArray | None, method: str, t0: float
+) -> Solution:
+    if pkg is None:
+        return Solution(
+            name=name,
+            package=None,
+            utilities=None,
+            gains=None,
+            party_ids=space.party_ids,
+            method=method,
+            exact=True,
+            note=_NO_ANSWER[name],
+            seconds=time.perf_counter() - t0,
+        )
+    u = space.utilities(pkg)[0]
+    note = ""
+    exact = True
+    if method == "milp":
+        note = "MILP optimal to 1e-9; ties broken by the solver"
+        if name == "nash":
+            note += f"; gains below {_milp.NASH_MIN_GAIN:g} count as zero"
+        if name in ("nash", "utilitarian", "kalai_smorodinsky") and (u < space.no_deal).any():
+            exact = False
+            note += "; the package misses a no-deal level by less than the solver tolerance"
+    return Solution(
+        name=name,
+        package=space.package_dict(pkg),
+        utilities=tuple(float(v) for v in u),
+        gains=tuple(float(v) for v in u - space.no_deal),
+        party_ids=space.party_ids,
+        method=method,
+        exact=exact,
+        note=note,
+        seconds=time.perf_counter() - t0,
+        package_indices=tuple(int(v) for v in pkg),
+    )
+
+
+def solve_all(
+    scenario: Any,
+    *,
+    names: Sequence[str] = SOLUTION_NAMES,
+    method: str = "auto",
+    max_candidates: int = DEFAULT_MAX_CANDIDATES,
+) -> dict[str, Solution]:
+    """Every bargaining solution of a scenario, exactly.
+
+    Parameters
+    ----------
+    scenario:
+        Scenario, compiled scenario or :class:`AgreementSpace`.
+    names:
+        Which solutions (default: all of :data:`SOLUTION_NAMES`).
+    method:
+        ``"auto"`` (frontier, MILP if the frontier exceeds its budget),
+        ``"frontier"`` or ``"milp"``.
+    max_candidates:
+        Budget of the frontier DP.
+
+    Returns
+    -------
+    dict
+        ``{name: Solution}``.
+
+    Raises
+    ------
+    InputError
+        Unknown solution name or method.
+    FrontierTooLarge
+        ``method="frontier"`` and the frontier exceeds its budget.
+
+    Notes
+    -----
+    Frontier method: one DP for the acceptable frontier (bound-pruned), plus
+    one for the whole frontier when no package is acceptable; then one
+    ``lexsort`` per rule. MILP method: one program for utilitarian, two for
+    egalitarian, ``n_parties`` for leximin, ``n_parties + 2`` for
+    Kalai-Smorodinsky and ``n_parties`` plus the outer-approximation rounds
+    for Nash.
+
+    Examples
+    --------
+    >>> from peacetable.analysis.space import AgreementSpace
+    >>> s = AgreementSpace.from_arrays([[[1, 0], [0, 1]], [[1, 0], [0, 1]]], no_deal=[0, 0])
+    >>> solve_all(s)["nash"].utilities
+    (1.0, 1.0)
+    """
+    for name in names:
+        if name not in SOLUTION_NAMES:
+            raise InputError(f"unknown solution {name!r}; choose from {', '.join(SOLUTION_NAMES)}")
+    if method not in ("auto", "frontier", "milp"):
+        raise InputError(f"unknown method {method!r}; choose auto, frontier or milp")
+    space = as_space(scenario)
+    t0 = time.perf_counter()
+    out: dict[str, Solution] = {}
+    if method != "milp":
+        try:
+            acc = pareto_frontier(space, acceptable_only=True, max_candidates=max_candidates)
+            full: FrontierResult | None = None
+            for name in names:
+                front = acc
+                if acc.size == 0 and name in ("egalitarian", "leximin"):
+                    if full is None:
+                        full = pareto_frontier(space, max_candidates=max_candidates)
+                    front = full
+                j = select(front.points, space.no_deal, name)
+                pkg = None if j is None else front.packages(j, limit=1)[0]
+                out[name] = _make(space, name, pkg, "frontier", t0)
+            return out
+        except FrontierTooLarge:
+            if method == "frontier":
+                raise
+    for name in names:
+        t1 = time.perf_counter()
+        out[name] = _make(space, name, _milp_solution(space, name), "milp", t1)
+    return out
+
+
+def bargaining_solution(scenario: Any, name: str, *, method: str = "auto") -> Solution:
+    """One bargaining solution (see :func:`solve_all`).
+
+    Examples
+    --------
+    >>> from peacetable.analysis.space import AgreementSpace
+    >>> s = AgreementSpace.from_arrays([[[3, 0], [1, 1]]], no_deal=[0, 0])
+    >>> bargaining_solution(s, "utilitarian").package
+    {'I0': 'o0'}
+    """
+    return solve_all(scenario, names=(name,), method=method)[name]
