@@ -1,0 +1,392 @@
+"""Zone of possible agreement (ZOPA): packages every party prefers to no deal.
+
+Three questions, each answered exactly where possible:
+
+* **Does a ZOPA exist?** Exactly, always: the acceptable Pareto frontier
+  (:func:`peacetable.analysis.frontier.pareto_frontier` with the no-deal
+  bound) is non-empty iff some package is acceptable to all.
+* **How many packages does it hold?** A counting dynamic programme over the
+  compound issues with bound pruning: partial utility vectors are merged
+  with multiplicities; a partial vector whose worst completion already
+  satisfies every party counts all its completions at once, one whose best
+  completion fails a party is dropped (the counting analogue of the
+  bounding sets of Bazgan, Hugot & Vanderpooten 2009). When that state set
+  outgrows its budget and the space has at most ``max_exact`` (1e8)
+  feasible packages, a chunked vectorised enumeration (one block of
+  "outer" partial sums against all "inner" partial sums; Horowitz & Sahni
+  1974 split) counts exactly. Beyond, a seeded Monte Carlo estimate with a
+  Wilson score interval is returned and labelled as an estimate.
+* **Which acceptable package is best for each party?** The point of the
+  acceptable frontier with the highest utility for that party (ties by the
+  largest total utility, so the answer is Pareto-optimal).
+
+References
+----------
+.. [1] Raiffa, H. (1982). *The Art and Science of Negotiation*, ch. 4 (zone of
+   agreement).
+.. [2] Horowitz, E. & Sahni, S. (1974). Computing partitions with applications
+   to the knapsack problem. *J. ACM* 21(2), 277-292.
+.. [3] Wilson, E. B. (1927). Probable inference, the law of succession, and
+   statistical inference. *JASA* 22(158), 209-212.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+
+from peacetable.analysis import _milp
+from peacetable.analysis._nondominated import unique_rows
+from peacetable.analysis.frontier import DEFAULT_MAX_CANDIDATES, FrontierTooLarge, pareto_frontier
+from peacetable.analysis.space import AgreementSpace, as_space
+from peacetable.errors import InputError
+
+FloatArray = npt.NDArray[np.float64]
+IntArray = npt.NDArray[np.int64]
+
+__all__ = ["MAX_EXACT_COUNT", "ZopaResult", "count_acceptable", "zopa"]
+
+#: Spaces with at most this many feasible packages are always counted exactly.
+MAX_EXACT_COUNT = 10**8
+_MAX_STATES = 4_000_000
+_BLOCK = 4_000_000
+
+
+@dataclass(frozen=True)
+class ZopaResult:
+    """The zone of possible agreement of a scenario.
+
+    Attributes
+    ----------
+    exists:
+        Whether some feasible package is acceptable to every party (exact).
+    count:
+        Number of acceptable packages (exact, or the point estimate).
+    count_is_exact:
+        False when *count* is a Monte Carlo estimate.
+    ci:
+        ``(low, high)`` confidence interval of an estimated count (None if exact).
+    confidence:
+        Level of *ci*.
+    method:
+        ``"dp-count"``, ``"enumeration"`` or ``"monte-carlo"``.
+    seed, samples:
+        Of the Monte Carlo estimate (None if exact).
+    n_packages, n_feasible:
+        Size of the space and number of feasible packages.
+    best_for_party:
+        ``{party: {"package": ..., "utilities": {...}}}`` -- the acceptable
+        package best for each party (empty when there is no ZOPA).
+    party_ids, no_deal:
+        Parties and their no-deal utilities.
+    seconds:
+        Wall time.
+    """
+
+    exists: bool
+    count: int
+    count_is_exact: bool
+    ci: tuple[int, int] | None
+    confidence: float
+    method: str
+    seed: int | None
+    samples: int | None
+    n_packages: int
+    n_feasible: int
+    best_for_party: dict[str, dict[str, Any]]
+    party_ids: tuple[str, ...]
+    no_deal: tuple[float, ...]
+    seconds: float
+
+    @property
+    def fraction(self) -> float:
+        """Share of feasible packages in the ZOPA."""
+        return self.count / self.n_feasible if self.n_feasible else 0.0
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-serialisable form."""
+        return {
+            "exists": self.exists,
+            "count": self.count,
+            "count_is_exact": self.count_is_exact,
+            "ci": None if self.ci is None else list(self.ci),
+            "confidence": self.confidence,
+            "fraction": self.fraction,
+            "method": self.method,
+            "seed": self.seed,
+            "samples": self.samples,
+            "n_packages": self.n_packages,
+            "n_feasible": self.n_feasible,
+            "best_for_party": self.best_for_party,
+            "no_deal": dict(zip(self.party_ids, self.no_deal, strict=True)),
+            "seconds": self.seconds,
+        }
+
+
+def _count_dp(space: AgreementSpace, d: FloatArray, max_states: int) -> int | None:
+    """Exact count by the bound-pruned counting DP; None when it exceeds *max_states*."""
+    groups = space.groups
+    p = space.n_parties
+    if any(g.size == 0 for g in groups):
+        return 0
+    sizes = [g.size for g in groups]
+    lo = np.zeros((len(groups) + 1, p))
+    hi = np.zeros((len(groups) + 1, p))
+    for g in range(len(groups) - 1, -1, -1):
+        lo[g] = lo[g + 1] + groups[g].utilities.min(axis=0)
+        hi[g] = hi[g + 1] + groups[g].utilities.max(axis=0)
+    exact_int = space.n_feasible < 2**62
+    vec = space.offset[None, :].copy()
+    cnt: npt.NDArray[Any] = np.ones(1, dtype=np.int64 if exact_int else object)
+    sure = 0
+    if ((vec + lo[0]) >= d).all():
+        return space.n_feasible
+    if ((vec + hi[0]) < d).any():
+        return 0
+    for g, grp in enumerate(groups):
+        m = grp.size
+        if vec.shape[0] * m > max_states:
+            return None
+        cand = (vec[:, None, :] + grp.utilities[None, :, :]).reshape(-1, p)
+        c = np.repeat(cnt, m)
+        remaining = math.prod(sizes[g + 1 :])
+        alive = (cand + hi[g + 1] >= d).all(axis=1)
+        done = alive & (cand + lo[g + 1] >= d).all(axis=1)
+        if done.any():
+            sure += int(c[done].sum()) * remaining
+        keep = alive & ~done
+        cand, c = cand[keep], c[keep]
+        if cand.shape[0] == 0:
+            return sure
+        vec, inverse = unique_rows(cand)
+        cnt = np.zeros(vec.shape[0], dtype=c.dtype)
+        np.add.at(cnt, inverse, c)
+    return sure  # with no issue left every state is settled above
+
+
+def _count_enumeration(space: AgreementSpace, d: FloatArray) -> int:
+    """Exact count by blocks of outer partial sums against all inner partial sums."""
+    groups = space.groups
+    p = space.n_parties
+
+    def sums(gs: tuple[int, ...]) -> FloatArray:
+        acc = np.zeros((1, p))
+        for g in gs:
+            acc = (acc[:, None, :] + groups[g].utilities[None, :, :]).reshape(-1, p)
+        return acc
+
+    # inner: the trailing groups whose product stays below a block
+    inner_ids: list[int] = []
+    size = 1
+    for g in range(len(groups) - 1, -1, -1):
+        if size * groups[g].size > 2_000_000:
+            break
+        inner_ids.insert(0, g)
+        size *= groups[g].size
+    outer_ids = tuple(g for g in range(len(groups)) if g not in inner_ids)
+    inner = sums(tuple(inner_ids)) + space.offset
+    need = d[None, :] - inner  # outer partial sum must reach this
+    total = 0
+    outer_sizes = [groups[g].size for g in outer_ids]
+    n_outer = math.prod(outer_sizes)
+    step = max(1, _BLOCK // max(1, inner.shape[0]))
+    for start in range(0, n_outer, step):
+        idx = np.arange(start, min(n_outer, start + step), dtype=np.int64)
+        block = np.zeros((idx.size, p))
+        rest = idx
+        for g, s in zip(reversed(outer_ids), reversed(outer_sizes), strict=True):
+            block += groups[g].utilities[rest % s]
+            rest = rest // s
+        ok = block[:, None, 0] >= need[None, :, 0]
+        for c in range(1, p):
+            ok &= block[:, None, c] >= need[None, :, c]
+        total += int(ok.sum())
+    return total
+
+
+def _estimate(
+    space: AgreementSpace, d: FloatArray, samples: int, seed: int, confidence: float
+) -> tuple[int, tuple[int, int]]:
+    """Monte Carlo count with a Wilson score interval (uniform over feasible packages)."""
+    from scipy.stats import norm
+
+    rng = np.random.default_rng(seed)
+    hits = 0
+    done = 0
+    while done < samples:
+        k = min(1_000_000, samples - done)
+        u = np.broadcast_to(space.offset, (k, space.n_parties)).copy()
+        for grp in space.groups:
+            u += grp.utilities[rng.integers(0, grp.size, size=k)]
+        hits += int((u >= d).all(axis=1).sum())
+        done += k
+    z = float(norm.ppf(0.5 + confidence / 2))
+    phat = hits / samples
+    denom = 1 + z * z / samples
+    centre = (phat + z * z / (2 * samples)) / denom
+    half = z * math.sqrt(phat * (1 - phat) / samples + z * z / (4 * samples * samples)) / denom
+    n = space.n_feasible
+    return round(phat * n), (
+        math.floor(max(0.0, centre - half) * n),
+        math.ceil(min(1.0, centre + half) * n),
+    )
+
+
+def count_acceptable(
+    scenario: Any,
+    *,
+    lower: npt.ArrayLike | None = None,
+    max_exact: int = MAX_EXACT_COUNT,
+    max_states: int = _MAX_STATES,
+) -> int | None:
+    """Exact number of feasible packages with ``u >= lower`` (default: no-deal).
+
+    Returns None when the counting DP exceeds *max_states* and the space has
+    more than *max_exact* feasible packages (see :func:`zopa` for estimates).
+
+    Examples
+    --------
+    >>> from peacetable.analysis.space import AgreementSpace
+    >>> s = AgreementSpace.from_arrays([[[1, 0], [0, 1]], [[1, 0], [0, 1]]], no_deal=[1, 1])
+    >>> count_acceptable(s)
+    2
+    """
+    space = as_space(scenario)
+    d = space.no_deal if lower is None else np.asarray(lower, dtype=np.float64)
+    if d.shape != (space.n_parties,):
+        raise InputError(f"lower must have shape ({space.n_parties},)")
+    got = _count_dp(space, d, max_states)
+    if got is not None:
+        return got
+    if space.n_feasible <= max_exact:
+        return _count_enumeration(space, d)
+    return None
+
+
+def zopa(
+    scenario: Any,
+    *,
+    max_exact: int = MAX_EXACT_COUNT,
+    samples: int = 1_000_000,
+    seed: int = 0,
+    confidence: float = 0.95,
+    max_states: int = _MAX_STATES,
+    max_candidates: int = DEFAULT_MAX_CANDIDATES,
+) -> ZopaResult:
+    """Existence, size and best packages of the zone of possible agreement.
+
+    Parameters
+    ----------
+    scenario:
+        Scenario, compiled scenario or :class:`AgreementSpace`.
+    max_exact:
+        Spaces with at most this many feasible packages are always counted
+        exactly (larger ones too whenever the counting DP fits its budget).
+    samples, seed, confidence:
+        Monte Carlo sample size, random seed and interval level, used only
+        when the count cannot be exact.
+    max_states:
+        Budget of the counting DP.
+    max_candidates:
+        Budget of the frontier DP (beyond it, MILP answers existence and the
+        best package per party).
+
+    Returns
+    -------
+    ZopaResult
+
+    Notes
+    -----
+    Existence and the best package per party are always exact. The count
+    is exact by counting DP (cost grows with the number of distinct
+    undecided partial vectors) or by enumeration up to ``max_exact``
+    packages (``O(n_feasible * n_parties)`` vectorised); otherwise it is an
+    estimate from ``samples`` uniform draws with a Wilson interval.
+
+    Examples
+    --------
+    >>> from peacetable.analysis.space import AgreementSpace
+    >>> s = AgreementSpace.from_arrays([[[1, 0], [0, 1]], [[1, 0], [0, 1]]], no_deal=[1, 1])
+    >>> r = zopa(s)
+    >>> r.exists, r.count, r.count_is_exact
+    (True, 2, True)
+    """
+    if not 0 < confidence < 1:
+        raise InputError("confidence must lie strictly between 0 and 1")
+    if samples < 1:
+        raise InputError("samples must be positive")
+    t0 = time.perf_counter()
+    space = as_space(scenario)
+    d = space.no_deal
+    n = space.n_parties
+    best: dict[str, dict[str, Any]] = {}
+    try:
+        front = pareto_frontier(space, acceptable_only=True, max_candidates=max_candidates)
+        exists = front.size > 0
+        if exists:
+            reps = front.representatives()
+            total = front.points.sum(axis=1)
+            for p, pid in enumerate(space.party_ids):
+                j = int(np.lexsort((-total, -front.points[:, p]))[0])
+                best[pid] = _best_entry(space, reps[j])
+    except FrontierTooLarge:
+        exists = False
+        for p, pid in enumerate(space.party_ids):
+            pkg = _milp.max_weighted(space, np.eye(n)[p], d)
+            if pkg is None:
+                break
+            exists = True
+            best[pid] = _best_entry(space, pkg)
+    count: int | None = 0
+    method = "dp-count"
+    if exists:
+        count = _count_dp(space, d, max_states)
+        if count is None and space.n_feasible <= max_exact:
+            count, method = _count_enumeration(space, d), "enumeration"
+    if count is not None:
+        return ZopaResult(
+            exists=exists,
+            count=count,
+            count_is_exact=True,
+            ci=None,
+            confidence=confidence,
+            method=method,
+            seed=None,
+            samples=None,
+            n_packages=space.n_packages,
+            n_feasible=space.n_feasible,
+            best_for_party=best,
+            party_ids=space.party_ids,
+            no_deal=tuple(float(v) for v in d),
+            seconds=time.perf_counter() - t0,
+        )
+    estimate, ci = _estimate(space, d, samples, seed, confidence)
+    return ZopaResult(
+        exists=exists,
+        count=max(estimate, 1),
+        count_is_exact=False,
+        ci=(max(ci[0], 1), ci[1]),
+        confidence=confidence,
+        method="monte-carlo",
+        seed=seed,
+        samples=samples,
+        n_packages=space.n_packages,
+        n_feasible=space.n_feasible,
+        best_for_party=best,
+        party_ids=space.party_ids,
+        no_deal=tuple(float(v) for v in d),
+        seconds=time.perf_counter() - t0,
+    )
+
+
+def _best_entry(space: AgreementSpace, pkg: IntArray) -> dict[str, Any]:
+    u = space.utilities(pkg)[0]
+    return {
+        "package": space.package_dict(pkg),
+        "utilities": dict(zip(space.party_ids, (float(v) for v in u), strict=True)),
+    }
