@@ -22,6 +22,7 @@ _COMMAND_MODULES: tuple[str, ...] = (
     "scenarios",
     "analyze",
     "conflict",
+    "agreement",
 )
 
 for _name in _COMMAND_MODULES:

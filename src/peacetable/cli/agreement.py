@@ -1,0 +1,179 @@
+"""``peacetable frontier``, ``peacetable solve`` and ``peacetable zopa``: the agreement space."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+import typer
+from rich.table import Table
+
+from peacetable.analysis import (
+    SOLUTION_NAMES,
+    AgreementSpace,
+    pareto_frontier,
+    solve_all,
+    zopa,
+)
+from peacetable.cli._common import console, emit_json, handle_errors, load_scenario_arg
+from peacetable.errors import InputError
+
+ScenarioArg = Annotated[
+    str | None,
+    typer.Argument(
+        help="Scenario file (YAML/JSON) or built-in scenario id.",
+        show_default="ukraine-2022",
+    ),
+]
+JsonOpt = Annotated[bool, typer.Option("--json", help="Print the result as JSON.")]
+
+
+def _space(scenario: str | None) -> tuple[Any, AgreementSpace]:
+    sc = load_scenario_arg(scenario)
+    return sc, AgreementSpace.from_scenario(sc)
+
+
+def _package_text(package: dict[str, str] | None) -> str:
+    if package is None:
+        return "—"
+    return ", ".join(f"{k}={v}" for k, v in package.items())
+
+
+def frontier_command(
+    scenario: ScenarioArg = None,
+    acceptable_only: Annotated[
+        bool,
+        typer.Option("--acceptable-only", help="Only packages every party prefers to no deal."),
+    ] = False,
+    limit: Annotated[int, typer.Option("--limit", help="Rows to print (table output).")] = 30,
+    as_json: JsonOpt = False,
+) -> None:
+    """Exact Pareto frontier of the scenario's packages (no enumeration).
+
+    Example: [bold]peacetable frontier ukraine-2022 --acceptable-only --json[/]
+    """
+    if limit < 0:
+        raise InputError("--limit must be non-negative")
+    sc, space = _space(scenario)
+    result = pareto_frontier(space, acceptable_only=acceptable_only)
+    if as_json:
+        emit_json({"scenario": sc.id, "space": space.summary(), "frontier": result.to_dict()})
+        return
+    console.print(
+        f"[bold]{sc.title}[/]: {space.n_packages:,} packages, {space.n_feasible:,} feasible, "
+        f"{len(space.groups)} independent issue groups"
+    )
+    which = "acceptable to all" if acceptable_only else "all feasible packages"
+    console.print(
+        f"Pareto frontier ({which}): [bold]{result.size}[/] points, method {result.method}, "
+        f"exact, {result.seconds * 1000:.1f} ms"
+    )
+    if result.size == 0:
+        console.print("[yellow]no package qualifies[/]")
+        return
+    table = Table(title_justify="left")
+    table.add_column("#", justify="right")
+    for pid in result.party_ids:
+        table.add_column(pid, justify="right")
+    table.add_column("ties", justify="right")
+    table.add_column("package (one of the ties)")
+    reps = result.representatives()[:limit]
+    ties = result.tie_counts()
+    for j, (pt, pkg) in enumerate(zip(result.points[:limit], reps, strict=False)):
+        marks = [
+            f"[green]{v:.3f}[/]" if v >= d else f"[red]{v:.3f}[/]"
+            for v, d in zip(pt, space.no_deal, strict=True)
+        ]
+        table.add_row(str(j), *marks, str(ties[j]), _package_text(space.package_dict(pkg)))
+    console.print(table)
+    if result.size > limit:
+        console.print(f"[dim]… {result.size - limit} more (use --limit or --json)[/]")
+
+
+def solve_command(
+    scenario: ScenarioArg = None,
+    method: Annotated[
+        str, typer.Option("--method", help="auto (frontier, MILP if too large), frontier or milp.")
+    ] = "auto",
+    as_json: JsonOpt = False,
+) -> None:
+    """Bargaining solutions: Nash, Kalai–Smorodinsky, utilitarian, maximin gain, leximin.
+
+    Example: [bold]peacetable solve ukraine-2022 --json[/]
+    """
+    sc, space = _space(scenario)
+    sols = solve_all(space, method=method)
+    if as_json:
+        emit_json(
+            {
+                "scenario": sc.id,
+                "no_deal": dict(zip(space.party_ids, space.no_deal.tolist(), strict=True)),
+                "solutions": {k: v.to_dict() for k, v in sols.items()},
+            }
+        )
+        return
+    table = Table(
+        title=f"Bargaining solutions — {sc.title} (gains over no deal)", title_justify="left"
+    )
+    table.add_column("solution")
+    for pid in space.party_ids:
+        table.add_column(pid, justify="right")
+    table.add_column("method")
+    for name in SOLUTION_NAMES:
+        s = sols[name]
+        gains = [f"{g:+.3f}" for g in s.gains] if s.gains else ["—"] * space.n_parties
+        table.add_row(name, *gains, s.method + ("" if s.exact else " (approx.)"))
+    console.print(table)
+    for name in SOLUTION_NAMES:
+        s = sols[name]
+        text = _package_text(s.package) if s.package else f"[yellow]{s.note}[/]"
+        console.print(f"[bold]{name}[/]: {text}")
+
+
+def zopa_command(
+    scenario: ScenarioArg = None,
+    seed: Annotated[int, typer.Option("--seed", help="Seed of the estimate (huge spaces).")] = 0,
+    as_json: JsonOpt = False,
+) -> None:
+    """Zone of possible agreement: does it exist, how large, best package per party.
+
+    Example: [bold]peacetable zopa ukraine-2022 --json[/]
+    """
+    sc, space = _space(scenario)
+    res = zopa(space, seed=seed)
+    if as_json:
+        emit_json({"scenario": sc.id, "zopa": res.to_dict()})
+        return
+    if not res.exists:
+        console.print(
+            f"[red]No ZOPA[/]: none of the {space.n_feasible:,} feasible packages is acceptable "
+            "to every party."
+        )
+        return
+    how = (
+        "exact"
+        if res.count_is_exact
+        else f"estimate, {res.confidence:.0%} CI {res.ci}, seed {res.seed}"
+    )
+    console.print(
+        f"[green]ZOPA exists[/]: {res.count:,} of {space.n_feasible:,} feasible packages "
+        f"({res.fraction:.2%}; {how})"
+    )
+    table = Table(title="Acceptable package best for each party", title_justify="left")
+    table.add_column("party")
+    for pid in space.party_ids:
+        table.add_column(pid, justify="right")
+    table.add_column("package")
+    for pid, entry in res.best_for_party.items():
+        table.add_row(
+            pid,
+            *(f"{entry['utilities'][q]:.3f}" for q in space.party_ids),
+            _package_text(entry["package"]),
+        )
+    console.print(table)
+
+
+def register(app: typer.Typer) -> None:
+    """Add the agreement-space commands to *app*."""
+    app.command("frontier")(handle_errors(frontier_command))
+    app.command("solve")(handle_errors(solve_command))
+    app.command("zopa")(handle_errors(zopa_command))
