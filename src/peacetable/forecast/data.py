@@ -46,6 +46,10 @@ class IssueScale:
         The status quo on this scale, if known.
     procedure:
         Free-text procedure type (e.g. ``"COD"`` / ``"CNS"`` in DEU), if known.
+    group:
+        Issues sharing a group (e.g. the issues of one legislative proposal in
+        DEU) are negotiated together; the exchange model trades only within a
+        group.  ``None``: all issues form one group.
     """
 
     id: str
@@ -56,6 +60,7 @@ class IssueScale:
     outcome: float | None = None
     reference_point: float | None = None
     procedure: str | None = None
+    group: str | None = None
 
     @property
     def span(self) -> float:
@@ -80,6 +85,7 @@ class IssueScale:
             "outcome": self.outcome,
             "reference_point": self.reference_point,
             "procedure": self.procedure,
+            "group": self.group,
         }
 
 

@@ -236,7 +236,8 @@ def exchange_model(
     rounds:
         Number of rounds (iterations), ≥ 0.
     seed:
-        Seed of the tie-breaking among exchanges with equal gain.
+        Seed of the tie-breaking among exchanges with equal gain (issue group
+        *g* uses ``numpy.random.default_rng([seed, g])``).
     max_exchanges:
         Safety cap on exchanges per round.
 
@@ -256,6 +257,9 @@ def exchange_model(
 
     Notes
     -----
+    Exchanges happen only between issues of the same group
+    (:attr:`IssueScale.group`, e.g. one legislative proposal in DEU, as in
+    Stokman & Thomson's applications); without groups all issues form one.
     Candidates: :math:`O(n^2 m^2)` for *n* actors and *m* issues, evaluated as
     arrays; each realised exchange re-evaluates the :math:`O(n^2 m)`
     candidates on its two issues.  Deterministic for a given seed.
@@ -281,14 +285,32 @@ def exchange_model(
     x = np.where(mask, (problem.position - lo) / span * 100.0, 0.0)
     s = np.where(mask, problem.salience, 0.0)
     w = np.where(mask, problem.capability * problem.salience, 0.0)
-    rng = np.random.default_rng(seed)
+    labels = [i.group for i in problem.issues]
+    blocks: list[IntArray] = [
+        np.array([k for k, g in enumerate(labels) if g == label], dtype=np.intp)
+        for label in dict.fromkeys(labels)
+    ]
+    rngs = [np.random.default_rng([seed, b]) for b in range(len(blocks))]
     traj = [x.copy()]
     voting_means: list[FloatArray] = []
     exchanges: list[int] = []
     tie_counts: list[int] = []
     gains: list[float] = []
     for _ in range(rounds):
-        y, x, realised, ties, gain = _exchange_round(x, w, s, mask, rng, max_exchanges)
+        y = x.copy()
+        new_x = x.copy()
+        realised = ties = 0
+        gain = 0.0
+        for block, rng in zip(blocks, rngs, strict=True):
+            yb, xb, nb, tb, gb = _exchange_round(
+                x[:, block], w[:, block], s[:, block], mask[:, block], rng, max_exchanges
+            )
+            y[:, block] = yb
+            new_x[:, block] = xb
+            realised += nb
+            ties += tb
+            gain += gb
+        x = new_x
         traj.append(x.copy())
         voting_means.append(weighted_mean_positions(y, w) / 100.0 * span + lo)
         exchanges.append(realised)
@@ -306,7 +328,12 @@ def exchange_model(
         trajectory=trajectory,
         rounds=rounds,
         seed=seed,
-        parameters={"seed": seed, "salience_weight": SALIENCE_WEIGHT, "fixed_weight": FIXED_WEIGHT},
+        parameters={
+            "seed": seed,
+            "salience_weight": SALIENCE_WEIGHT,
+            "fixed_weight": FIXED_WEIGHT,
+            "issue_groups": len(blocks),
+        },
         diagnostics={
             "exchanges_per_round": exchanges,
             "ties_per_round": tie_counts,

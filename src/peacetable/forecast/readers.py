@@ -428,6 +428,7 @@ def read_deu(path: str | Path) -> ForecastProblem:
                 outcome=_float(out, path, n, "out") if out else None,
                 reference_point=_float(rp, path, n, "rp") if rp else None,
                 procedure=cell("proc") or None,
+                group=cell("prnr") or None,
             )
         )
         pos_cols.append(p_row)
