@@ -23,6 +23,7 @@ _COMMAND_MODULES: tuple[str, ...] = (
     "analyze",
     "conflict",
     "agreement",
+    "forecast",
 )
 
 for _name in _COMMAND_MODULES:

@@ -58,9 +58,10 @@ def run_model(
         return nash_bargaining(problem)
     if model == "bdm":
         return expected_utility_model(problem, rounds)
-    if model in ("bdm_jmckib", "bdm_dmasad"):
-        reading = "jmckib" if model == "bdm_jmckib" else "dmasad"
-        return expected_utility_model(problem, rounds, reading=reading)
+    if model == "bdm_jmckib":
+        return expected_utility_model(problem, rounds, reading="jmckib")
+    if model == "bdm_dmasad":
+        return expected_utility_model(problem, rounds, reading="dmasad")
     if model == "exchange":
         return exchange_model(problem, rounds, seed=seed)
     raise AnalysisError(

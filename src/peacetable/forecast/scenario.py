@@ -1,0 +1,281 @@
+"""Scenario adapter: forecast where bargaining on a peacetable scenario probably ends.
+
+Mapping (documented choice):
+
+* **issues** — only *ordered* issues (their options form a scale); option *k*
+  of *n* sits at ``100 k / (n - 1)`` on a 0..100 scale.  Unordered issues have
+  no scale and are skipped (listed in ``skipped_issues`` with the reason);
+* **actors** — by default the parties with role ``principal`` or
+  ``guarantor`` that state preferences: they must accept and carry out the
+  outcome.  Mediators, hosts and observers shape the talks but do not hold a
+  stake in the outcome, so they are left out unless ``include="all"``
+  (every party with preferences).  With fewer than two such parties the
+  forecast is not meaningful and :class:`~peacetable.errors.AnalysisError` is
+  raised;
+* **position** — the party's most valued option on the issue (the first one on
+  ties); a contingent option is valued by the party's own beliefs;
+* **salience** — the party's normalised weight of the issue (0..1); a party
+  with weight 0 or without values on the issue takes no part in it;
+* **capability** — the party's ``power`` (central estimate).
+
+The per-issue forecast of each model is mapped back to the nearest option.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any, Literal
+
+import numpy as np
+
+from peacetable.errors import AnalysisError, Location
+from peacetable.forecast.data import ForecastProblem, IssueScale
+from peacetable.forecast.engine import DEFAULT_MODELS, ForecastResult, forecast
+from peacetable.forecast.results import _clean
+from peacetable.model import Scenario
+
+STAKEHOLDER_ROLES: tuple[str, ...] = ("principal", "guarantor")
+
+
+def _option_value(value: Any, beliefs: Any, event: str | None) -> float:
+    """Central value of an option, a contingent one weighted by the party's beliefs."""
+    if hasattr(value, "value"):
+        return float(value.value)
+    outcomes = dict(value)
+    probs = dict(beliefs.get(event, {})) if event is not None else {}
+    total = sum(float(p.value) for p in probs.values())
+    if total <= 0:
+        return float(np.mean([float(v.value) for v in outcomes.values()]))
+    return sum(
+        float(probs[o].value) * float(v.value) for o, v in outcomes.items() if o in probs
+    ) / (total)
+
+
+def from_scenario(
+    scenario: Scenario, include: Literal["stakeholders", "all"] = "stakeholders"
+) -> ForecastProblem:
+    """Build the forecasting data of a scenario (see the module docstring for the mapping).
+
+    Parameters
+    ----------
+    scenario:
+        A validated scenario.
+    include:
+        ``"stakeholders"`` (parties with role principal or guarantor) or
+        ``"all"`` (every party with preferences).
+
+    Returns
+    -------
+    ForecastProblem
+        One issue per ordered scenario issue, scale 0..100 with the option
+        labels as named points and the status quo as reference point.
+
+    Raises
+    ------
+    AnalysisError
+        No ordered issue, or fewer than two parties take part.
+    """
+    prefs = scenario.preferences
+    parties = [
+        p
+        for p in scenario.parties
+        if p.id in prefs and (include == "all" or p.role in STAKEHOLDER_ROLES)
+    ]
+    if len(parties) < 2:
+        raise AnalysisError(
+            f"scenario {scenario.id!r}: {len(parties)} party with preferences and role "
+            f"{'/'.join(STAKEHOLDER_ROLES)}; a forecast needs at least two "
+            "(use include='all' to count every party with preferences)",
+            Location(field="parties"),
+        )
+    issues = [i for i in scenario.issues if i.ordered and len(i.options) >= 2]
+    if not issues:
+        raise AnalysisError(
+            f"scenario {scenario.id!r} has no ordered issue; forecasting needs issues whose "
+            "options form a scale (set 'ordered: true')",
+            Location(field="issues"),
+        )
+    n, m = len(parties), len(issues)
+    pos = np.full((n, m), np.nan)
+    sal = np.full((n, m), np.nan)
+    cap = np.full((n, m), np.nan)
+    scales: list[IssueScale] = []
+    for k, issue in enumerate(issues):
+        points = [100.0 * j / (len(issue.options) - 1) for j in range(len(issue.options))]
+        sq = None
+        if issue.status_quo is not None:
+            sq = points[[o.id for o in issue.options].index(issue.status_quo)]
+        scales.append(
+            IssueScale(
+                id=issue.id,
+                name=issue.name,
+                lower=0.0,
+                upper=100.0,
+                labels=tuple(zip(points, (o.label for o in issue.options), strict=True)),
+                reference_point=sq,
+            )
+        )
+        for a, party in enumerate(parties):
+            pr = prefs[party.id]
+            weights = pr.normalised_weights()
+            values = pr.values.get(issue.id)
+            if weights.get(issue.id, 0.0) <= 0 or not values:
+                continue
+            vals = [
+                _option_value(
+                    values[o.id], pr.beliefs, o.contingent.event if o.contingent else None
+                )
+                if o.id in values
+                else -np.inf
+                for o in issue.options
+            ]
+            pos[a, k] = points[int(np.argmax(vals))]
+            sal[a, k] = min(1.0, weights[issue.id])
+            cap[a, k] = max(0.0, float(party.power.value))
+    return ForecastProblem(
+        actors=tuple(p.id for p in parties),
+        issues=tuple(scales),
+        position=pos,
+        salience=sal,
+        capability=cap,
+        name=scenario.id,
+        source=f"scenario {scenario.id}",
+        actor_names=tuple(p.name for p in parties),
+    )
+
+
+@dataclass(frozen=True)
+class ScenarioForecast:
+    """Per-issue forecasts of a scenario, mapped back to its options.
+
+    Attributes
+    ----------
+    scenario_id:
+        The scenario.
+    result:
+        The underlying :class:`ForecastResult` (0..100 scale per issue).
+    option_ids:
+        ``{issue_id: (option ids in scale order)}``.
+    proposals:
+        ``{proposal_id: {issue_id: option_id}}`` (missing issues take the
+        status quo), for display next to the forecasts.
+    skipped_issues:
+        ``{issue_id: reason}`` for issues not forecast (unordered).
+    include:
+        Which parties were counted.
+    """
+
+    scenario_id: str
+    result: ForecastResult
+    option_ids: dict[str, tuple[str, ...]]
+    proposals: dict[str, dict[str, str | None]]
+    skipped_issues: dict[str, str]
+    include: str
+
+    def issue_rows(self) -> list[dict[str, Any]]:
+        """One row per forecast issue: per model the value, nearest option id and label."""
+        rows: list[dict[str, Any]] = []
+        problem = self.result.problem
+        for k, issue in enumerate(problem.issues):
+            ids = self.option_ids[issue.id]
+            per_model: dict[str, Any] = {}
+            for m in self.result.models:
+                v = float(m.forecast[k])
+                if not np.isfinite(v):
+                    per_model[m.model] = {"value": None, "option": None, "label": None}
+                    continue
+                j = int(np.clip(np.rint(v / 100.0 * (len(ids) - 1)), 0, len(ids) - 1))
+                per_model[m.model] = {"value": v, "option": ids[j], "label": issue.labels[j][1]}
+            rows.append(
+                {
+                    "issue": issue.id,
+                    "name": issue.name,
+                    "options": list(ids),
+                    "parties": [problem.actors[a] for a in np.flatnonzero(problem.present[:, k])],
+                    "forecast": per_model,
+                    "proposals": {pid: pkg.get(issue.id) for pid, pkg in self.proposals.items()},
+                }
+            )
+        return _clean(rows)  # type: ignore[no-any-return]
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-serialisable form (without trajectories; see ``result.to_dict()``)."""
+        return {
+            "scenario": self.scenario_id,
+            "include": self.include,
+            "parties": list(self.result.problem.actors),
+            "rounds": self.result.rounds,
+            "seed": self.result.seed,
+            "models": [
+                {"model": m.model, "method": m.method, "rounds": m.rounds}
+                for m in self.result.models
+            ],
+            "issues": self.issue_rows(),
+            "skipped_issues": dict(self.skipped_issues),
+        }
+
+
+def forecast_scenario(
+    scenario: Scenario,
+    models: Sequence[str] = DEFAULT_MODELS,
+    *,
+    rounds: int = 10,
+    seed: int = 0,
+    include: Literal["stakeholders", "all"] = "stakeholders",
+) -> ScenarioForecast:
+    """Forecast every ordered issue of *scenario* with several models.
+
+    Parameters
+    ----------
+    scenario:
+        A validated scenario.
+    models:
+        Model names (default: compromise, median, nash, bdm, exchange).
+    rounds:
+        Rounds of the dynamic models.
+    seed:
+        Tie-breaking seed of the exchange model.
+    include:
+        Which parties count (see :func:`from_scenario`).
+
+    Returns
+    -------
+    ScenarioForecast
+        ``issue_rows()``: per issue, per model the forecast on 0..100, the
+        nearest option id and label, and each proposal's option.
+
+    Raises
+    ------
+    AnalysisError
+        See :func:`from_scenario`.
+
+    Examples
+    --------
+    >>> from peacetable.scenarios import load_builtin
+    >>> fc = forecast_scenario(load_builtin("ukraine-2022"), ["compromise"])
+    >>> fc.issue_rows()[0]["forecast"]["compromise"]["option"] is not None
+    True
+    """
+    problem = from_scenario(scenario, include)
+    result = forecast(problem, models, rounds=rounds, seed=seed)
+    option_ids = {
+        i.id: tuple(o.id for o in i.options) for i in scenario.issues if i.id in
+        {s.id for s in problem.issues}
+    }  # fmt: skip
+    proposals: dict[str, dict[str, str | None]] = {}
+    for prop in scenario.proposals:
+        proposals[prop.id] = {i.id: prop.package.get(i.id, i.status_quo) for i in scenario.issues}
+    skipped = {
+        i.id: "options are not ordered (no scale)" if not i.ordered else "fewer than two options"
+        for i in scenario.issues
+        if i.id not in option_ids
+    }
+    return ScenarioForecast(
+        scenario_id=scenario.id,
+        result=result,
+        option_ids=option_ids,
+        proposals=proposals,
+        skipped_issues=skipped,
+        include=include,
+    )
