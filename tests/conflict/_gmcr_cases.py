@@ -7,7 +7,6 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-import pytest
 from hypothesis import strategies as st
 
 from peacetable.conflict import Condition, ConflictModel, build_model
@@ -20,19 +19,73 @@ CASES = Path(__file__).resolve().parents[2] / ".." / "shared" / "data" / "gmcr-c
 MISPERCEPTIONS = {"SI_misp": {"Syria": ["YN-"], "Iraq": ["NN-"]}}
 
 
+# A small scenario: three parties each controlling issues, a joint issue, an uncontrolled one.
+SCENARIO = """
+format: peacetable/1
+id: three-sides
+title: Three sides, five issues
+parties:
+  - {id: A, name: Alpha}
+  - {id: B, name: Beta}
+  - {id: C, name: Gamma}
+  - {id: M, name: Mediator, role: mediator}
+issues:
+  - id: troops
+    name: Troops
+    controlled_by: [A]
+    options: [{id: stay, label: Stay}, {id: withdraw, label: Withdraw}]
+  - id: sanctions
+    name: Sanctions
+    controlled_by: [B]
+    options: [{id: keep, label: Keep}, {id: ease, label: Ease}, {id: lift, label: Lift}]
+  - id: aid
+    name: Aid
+    controlled_by: [C]
+    options: [{id: none, label: None}, {id: some, label: Some}]
+  - id: border
+    name: Border regime
+    controlled_by: [A, B]
+    options: [{id: closed, label: Closed}, {id: open, label: Open}]
+  - id: monitors
+    name: Monitors
+    options: [{id: no, label: No}, {id: yes, label: Yes}]
+preferences:
+  A:
+    weights: {troops: 2, sanctions: 3, aid: 1, border: 1, monitors: 1}
+    values:
+      troops: {stay: 1, withdraw: 0}
+      sanctions: {keep: 0, ease: 0.6, lift: 1}
+      aid: {none: 0, some: 1}
+      border: {closed: 0, open: 1}
+      monitors: {no: 1, yes: 0}
+  B:
+    weights: {troops: 3, sanctions: 1, aid: 1, border: 1, monitors: 1}
+    values:
+      troops: {stay: 0, withdraw: 1}
+      sanctions: {keep: 1, ease: 0.5, lift: 0}
+      aid: {none: 0.2, some: 0.8}
+      border: {closed: 0.3, open: 0.7}
+      monitors: {no: 0, yes: 1}
+  C:
+    weights: {troops: 1, sanctions: 1, aid: 2}
+    values:
+      troops: {stay: 0, withdraw: 1}
+      sanctions: {keep: 0.5, ease: 1, lift: 0.5}
+      aid: {none: 1, some: 0}
+constraints:
+  - {if: {sanctions: lift}, then: {troops: [withdraw]}, reason: "no lifting while troops stay"}
+  - {excludes: {aid: some, monitors: no}, reason: "aid needs monitors"}
+proposals:
+  - {id: deal, name: The deal, package: {troops: withdraw, sanctions: lift, aid: some, border: open, monitors: yes}}
+"""
+
+
 def case_files() -> list[Path]:
     return sorted(CASES.glob("*/*.expected.json")) if CASES.is_dir() else []
 
 
 def load_case(path: Path) -> dict[str, Any]:
     return json.loads(path.read_text(encoding="utf-8"))  # type: ignore[no-any-return]
-
-
-@pytest.fixture
-def cases_dir() -> Path:
-    if not CASES.is_dir():
-        pytest.skip("../shared/data/gmcr-cases is not available")
-    return CASES
 
 
 @st.composite

@@ -8,13 +8,13 @@ end pin our (textbook) answer and say why GMCR+ differs.
 
 from __future__ import annotations
 
+import itertools
 from pathlib import Path
 
 import pytest
+from _gmcr_cases import MISPERCEPTIONS, case_files, load_case
 
 from peacetable.conflict import analyze, read_gmcr, read_transcribed
-
-from _gmcr_cases import MISPERCEPTIONS, case_files, load_case
 
 pytestmark = pytest.mark.external
 
@@ -37,7 +37,11 @@ def test_reference_stability_every_dm_and_concept(path: Path) -> None:
         assert model.n_states == len(data["states"]), label
         for concept, per_dm in reference["stable"].items():
             for dm, states in per_dm.items():
-                assert sorted(result.stable_states(concept, dm)) == sorted(states), (label, concept, dm)
+                assert sorted(result.stable_states(concept, dm)) == sorted(states), (
+                    label,
+                    concept,
+                    dm,
+                )
         for concept, states in reference["equilibria"].items():
             assert sorted(result.equilibria(concept)) == sorted(states), (label, concept)
 
@@ -71,7 +75,9 @@ def _model(case: str):  # type: ignore[no-untyped-def]
     pytest.skip(f"case {case} not available")
 
 
-@pytest.mark.parametrize("case", ["NK2017_original", "NK2017_deterrence", "NK2017_irreversible_invasion"])
+@pytest.mark.parametrize(
+    "case", ["NK2017_original", "NK2017_deterrence", "NK2017_irreversible_invasion"]
+)
 def test_sim_nk2017_nyny_is_sim_stable_for_nk_unlike_gmcr_py(case: str) -> None:
     """GMCR+ under-reports SIM (its README: an iterator bug). At NYNY (US withdrew, NK
     abandoned its programme) every improvement of NK is met by a simultaneous improvement
@@ -85,14 +91,26 @@ def test_sim_nk2017_nyny_is_sim_stable_for_nk_unlike_gmcr_py(case: str) -> None:
     result = analyze(model, ["sim"])
     s = model.parse_state("NYNY")
     assert result.is_stable("sim", "NK", s)
-    assert {"concept": "sim", "dm": "NK", "only_first": [], "only_second": ["NYNY"]} in _disagreements(case)
+    assert {
+        "concept": "sim",
+        "dm": "NK",
+        "only_first": [],
+        "only_second": ["NYNY"],
+    } in _disagreements(case)
     nk, us = model.dm_index("NK"), model.dm_index("US")
     defections = explain(result, s, "NK")
     assert defections
     for d in defections:
-        their_move, joint = d.sanctions["sim"]  # the US's improvement, and the joint state
-        assert their_move.dm == us and their_move.source == s
-        assert model.payoffs[us, their_move.target] > model.payoffs[us, s]
+        [joint] = d.sanctions[
+            "sim"
+        ]  # the US's simultaneous move, from NK's target to the joint state
+        assert joint.dm == us and joint.source == d.target
+        us_alone = model.indices_of(
+            model.states[[joint.target]] ^ model.states[d.target] ^ model.states[s]
+        )[0]
+        assert (
+            model.payoffs[us, us_alone] > model.payoffs[us, s]
+        )  # an improvement for the US from NYNY
         assert model.payoffs[nk, joint.target] <= model.payoffs[nk, s]
 
 
@@ -119,7 +137,12 @@ def test_garrison_sanction_needs_an_opponent_to_move_twice(concept: str) -> None
     s = model.parse_state("NNYNYYNNN")
     result = analyze(model, [concept])
     assert result.is_stable(concept, "Canadian Opposition", s)
-    row = {"concept": concept, "dm": "Canadian Opposition", "only_first": [], "only_second": ["NNYNYYNNN"]}
+    row = {
+        "concept": concept,
+        "dm": "Canadian Opposition",
+        "only_first": [],
+        "only_second": ["NNYNYYNNN"],
+    }
     assert row in _disagreements("Garrison")
     defections = explain(result, s, "Canadian Opposition")
     assert defections
@@ -128,7 +151,7 @@ def test_garrison_sanction_needs_an_opponent_to_move_twice(concept: str) -> None
         path = d.sanctions[concept]
         assert path is not None
         movers = [st.dm for st in path]
-        assert all(a != b for a, b in zip(movers, movers[1:], strict=False))  # legal
+        assert all(a != b for a, b in itertools.pairwise(movers))  # legal
         needs_repeat |= len(movers) != len(set(movers))
     assert needs_repeat
 

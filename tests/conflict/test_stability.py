@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import itertools
+
 import numpy as np
 import pytest
 from _gmcr_cases import small_models
@@ -61,7 +63,7 @@ def test_explain_witnesses_are_legal_sanctions(model: ConflictModel) -> None:
                         assert not result.stable[concept][i, s]
                         continue
                     assert path[0].source == d.target and u[path[-1].target] <= u[s]
-                    for a, b in zip(path, path[1:], strict=False):
+                    for a, b in itertools.pairwise(path):
                         assert a.dm != b.dm and a.target == b.source
                     for st in path:
                         assert st.dm != i
@@ -77,7 +79,9 @@ def test_reach_min_on_a_cycle_and_a_tail() -> None:
 def test_prisoners_dilemma_textbook() -> None:
     """Mutual defection is the only Nash equilibrium; mutual cooperation is GMR/SMR/SEQ
     stable because each defection is punished by the other's credible counter-defection."""
-    pd = build_model("pd", [("defect", "A"), ("defect", "B")], {"A": [3, 4, 1, 2], "B": [3, 1, 4, 2]})
+    pd = build_model(
+        "pd", [("defect", "A"), ("defect", "B")], {"A": [3, 4, 1, 2], "B": [3, 1, 4, 2]}
+    )
     r = analyze(pd)
     assert r.equilibria("nash") == ["YY"]
     assert r.equilibria("gmr") == r.equilibria("smr") == r.equilibria("seq") == ["NN", "YY"]
@@ -85,7 +89,9 @@ def test_prisoners_dilemma_textbook() -> None:
 
 def test_irreversible_option_blocks_moves_back() -> None:
     """A forward-only option once taken cannot be undone, so its holder has no move back."""
-    m = build_model("one-way", [("strike", "A", "fwd"), ("x", "B")], {"A": [1, 2, 3, 4], "B": [1, 1, 1, 1]})
+    m = build_model(
+        "one-way", [("strike", "A", "fwd"), ("x", "B")], {"A": [1, 2, 3, 4], "B": [1, 1, 1, 1]}
+    )
     reach = Reachability(m)
     assert reach.moves(0).targets(m.parse_state("YN")).tolist() == []
     assert reach.moves(0).targets(m.parse_state("NN")).tolist() == [m.parse_state("YN")]

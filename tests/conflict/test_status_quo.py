@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import itertools
+
 from _gmcr_cases import small_models
 from _gmcr_naive import improvements, moves
 from hypothesis import given, settings
@@ -35,7 +37,7 @@ def test_steps_and_paths(model: ConflictModel) -> None:
             assert r.steps[s] == naive.get(s, -1)
             path = r.path(s)
             assert len(path) == max(int(r.steps[s]), 0)
-            for a, b in zip(path, path[1:], strict=False):
+            for a, b in itertools.pairwise(path):
                 assert a.dm != b.dm and a.target == b.source  # a legal move sequence
             for st in path:
                 ok = improvements if improving else moves
@@ -43,7 +45,9 @@ def test_steps_and_paths(model: ConflictModel) -> None:
 
 
 def test_prisoners_dilemma_from_cooperation_reaches_defection() -> None:
-    pd = build_model("pd", [("defect", "A"), ("defect", "B")], {"A": [3, 4, 1, 2], "B": [3, 1, 4, 2]})
+    pd = build_model(
+        "pd", [("defect", "A"), ("defect", "B")], {"A": [3, 4, 1, 2], "B": [3, 1, 4, 2]}
+    )
     r = status_quo_analysis(pd, pd.parse_state("NN"), stability=analyze(pd))
     yy = pd.parse_state("YY")
     assert r.equilibria["nash"] == [yy]

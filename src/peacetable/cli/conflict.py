@@ -17,7 +17,6 @@ from peacetable.conflict import (
     StabilityResult,
     analyze,
     deal_stability,
-    from_scenario,
     read_gmcr,
     read_transcribed,
     status_quo_analysis,
@@ -28,7 +27,9 @@ from peacetable.errors import InputError
 MAX_TABLE_ROWS = 64
 
 
-def load_conflict(target: str, proposal: str | None = None) -> tuple[ConflictModel, DealStability | None]:
+def load_conflict(
+    target: str, proposal: str | None = None
+) -> tuple[ConflictModel, DealStability | None]:
     """A conflict from a ``.gmcr`` file, a transcribed-model JSON, a scenario file or a scenario id."""
     path = Path(target)
     if path.suffix.lower() == ".gmcr":
@@ -37,11 +38,15 @@ def load_conflict(target: str, proposal: str | None = None) -> tuple[ConflictMod
         try:
             data = json.loads(path.read_text(encoding="utf-8"))
         except json.JSONDecodeError as exc:
-            raise InputError(f"{path}:{exc.lineno}:{exc.colno}: not valid JSON: {exc.msg}") from None
+            raise InputError(
+                f"{path}:{exc.lineno}:{exc.colno}: not valid JSON: {exc.msg}"
+            ) from None
         if isinstance(data, dict) and "decisionMakers" in data:
             return read_gmcr(data, name=path.stem), None
         if isinstance(data, dict) and "states" in data and "options" in data:
-            return read_transcribed(data, name=str(data.get("case") or path.name.split(".")[0])), None
+            return read_transcribed(
+                data, name=str(data.get("case") or path.name.split(".")[0])
+            ), None
     scenario = load_scenario_arg(target)
     deal = deal_stability(scenario, proposal)
     return deal.model, deal
@@ -57,7 +62,10 @@ def _describe(model: ConflictModel, state: int) -> str:
 
 def _stability_table(result: StabilityResult, states: list[int]) -> Table:
     m = result.model
-    table = Table(title="Stability per state (DMs for whom the state is stable; ★ = equilibrium)", title_justify="left")
+    table = Table(
+        title="Stability per state (DMs for whom the state is stable; ★ = equilibrium)",
+        title_justify="left",
+    )
     table.add_column("#", justify="right")
     table.add_column("state")
     table.add_column("payoffs", justify="right")
@@ -69,27 +77,42 @@ def _stability_table(result: StabilityResult, states: list[int]) -> Table:
         for c in result.concepts:
             who = [initials[i] for i in range(m.n_dms) if result.stable[c][i, s]]
             eq = len(who) == m.n_dms
-            cells.append(("★ all" if eq else ", ".join(who) or "—"))
-        table.add_row(str(s), _describe(m, s), " ".join(str(int(p)) for p in m.payoffs[:, s]), *cells)
+            cells.append("★ all" if eq else ", ".join(who) or "—")
+        table.add_row(
+            str(s), _describe(m, s), " ".join(str(int(p)) for p in m.payoffs[:, s]), *cells
+        )
     return table
 
 
 def conflict_command(
-    target: Annotated[str, typer.Argument(help="A .gmcr file, a transcribed-model .json, a scenario file or id.")],
+    target: Annotated[
+        str, typer.Argument(help="A .gmcr file, a transcribed-model .json, a scenario file or id.")
+    ],
     status_quo: Annotated[
         str | None,
-        typer.Option("--status-quo", "-s", help="Starting state: Y/N pattern, decimal code or #index."),
+        typer.Option(
+            "--status-quo", "-s", help="Starting state: Y/N pattern, decimal code or #index."
+        ),
     ] = None,
     proposal: Annotated[
-        str | None, typer.Option("--proposal", "-p", help="Scenario proposal to analyse (default: status quo).")
+        str | None,
+        typer.Option(
+            "--proposal", "-p", help="Scenario proposal to analyse (default: status quo)."
+        ),
     ] = None,
     concept: Annotated[
-        list[str] | None, typer.Option("--concept", "-c", help=f"Concepts (default all): {', '.join(CONCEPTS)}.")
+        list[str] | None,
+        typer.Option("--concept", "-c", help=f"Concepts (default all): {', '.join(CONCEPTS)}."),
     ] = None,
     all_moves: Annotated[
-        bool, typer.Option("--all-moves", help="Status quo paths may use any move, not only improvements.")
+        bool,
+        typer.Option(
+            "--all-moves", help="Status quo paths may use any move, not only improvements."
+        ),
     ] = False,
-    all_states: Annotated[bool, typer.Option("--all-states", help="List every state, not only equilibria.")] = False,
+    all_states: Annotated[
+        bool, typer.Option("--all-states", help="List every state, not only equilibria.")
+    ] = False,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
 ) -> None:
     """Stability (Nash, GMR, SMR, SEQ, SIM) of every state, the equilibria and paths from a status quo.
@@ -112,7 +135,10 @@ def conflict_command(
     if start is not None:
         sq = status_quo_analysis(model, start, improvements_only=not all_moves, stability=result)
     if as_json:
-        out: dict[str, Any] = {"model": model.to_dict() if deal is None else None, "stability": result.to_dict()}
+        out: dict[str, Any] = {
+            "model": model.to_dict() if deal is None else None,
+            "stability": result.to_dict(),
+        }
         if deal is not None:
             out["deal"] = deal.to_dict()
         if sq is not None:
@@ -128,7 +154,9 @@ def conflict_command(
         eq_any |= result.equilibria_mask(c)
     rows = list(range(model.n_states)) if all_states else np.flatnonzero(eq_any).tolist()
     if len(rows) > MAX_TABLE_ROWS:
-        console.print(f"[dim]showing the first {MAX_TABLE_ROWS} of {len(rows)} states (use --json for all)[/]")
+        console.print(
+            f"[dim]showing the first {MAX_TABLE_ROWS} of {len(rows)} states (use --json for all)[/]"
+        )
         rows = rows[:MAX_TABLE_ROWS]
     if start is not None and start not in rows:
         rows = [start, *rows]
@@ -145,12 +173,23 @@ def conflict_command(
         console.rule(f"[bold]From the status quo {_describe(model, start)} by {kind}")  # type: ignore[arg-type]
         console.print(f"  {int(np.count_nonzero(sq.steps >= 0)):,} states reachable")
         table = Table("equilibrium", "under", "moves", "path from the status quo")
-        states = sorted({s for eq in sq.equilibria.values() for s in eq}, key=lambda s: (sq.steps[s] < 0, s))
+        states = sorted(
+            {s for eq in sq.equilibria.values() for s in eq}, key=lambda s: (sq.steps[s] < 0, s)
+        )
         for s in states[:MAX_TABLE_ROWS]:
-            under = ", ".join(c for c, eq in sq.equilibria.items() if s in eq and c != "seq_or_sim_per_dm")
-            path = " → ".join(f"{model.dm_names[st.dm]}: {_describe(model, st.target)}" for st in sq.path(s))
+            under = ", ".join(
+                c for c, eq in sq.equilibria.items() if s in eq and c != "seq_or_sim_per_dm"
+            )
+            path = " → ".join(
+                f"{model.dm_names[st.dm]}: {_describe(model, st.target)}" for st in sq.path(s)
+            )
             moves = str(int(sq.steps[s])) if sq.reachable(s) else "[dim]unreachable[/]"
-            table.add_row(_describe(model, s), under, moves, path or ("(status quo)" if sq.reachable(s) else ""))
+            table.add_row(
+                _describe(model, s),
+                under,
+                moves,
+                path or ("(status quo)" if sq.reachable(s) else ""),
+            )
         console.print(table)
 
 
@@ -161,7 +200,9 @@ def _print_deal(deal: DealStability) -> None:
     verdicts = ", ".join(f"{c}: {'yes' if v else 'no'}" for c, v in data["equilibrium"].items())
     console.print(f"  equilibrium (self-enforcing) — {verdicts}")
     if data["fixed_issues"]:
-        console.print(f"  [dim]held fixed (no party controls them alone): {data['fixed_issues']}[/]")
+        console.print(
+            f"  [dim]held fixed (no party controls them alone): {data['fixed_issues']}[/]"
+        )
     for d in data["defections"]:
         changes = ", ".join(f"{i}: {c['from']} → {c['to']}" for i, c in d["changes"].items())
         console.print(f"  [bold]{d['party']}[/] gains {d['utility_gain']:+.3f} by {changes}")
@@ -170,7 +211,9 @@ def _print_deal(deal: DealStability) -> None:
                 console.print(f"      {c}: [red]no sanction[/]")
             else:
                 how = "; ".join(
-                    f"{st['party']} " + ", ".join(f"{i}→{x['to']}" for i, x in st["changes"].items()) for st in steps
+                    f"{st['party']} "
+                    + ", ".join(f"{i}→{x['to']}" for i, x in st["changes"].items())
+                    for st in steps
                 )
                 console.print(f"      {c}: sanctioned by {how}")
 

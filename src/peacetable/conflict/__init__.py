@@ -22,7 +22,11 @@ Examples
 ['NN', 'YN', 'NY']
 """
 
-from peacetable.conflict.coalitions import CoalitionResult, coalition_analysis, coalition_improvements
+from peacetable.conflict.coalitions import (
+    CoalitionResult,
+    coalition_analysis,
+    coalition_improvements,
+)
 from peacetable.conflict.explain import Defection, explain
 from peacetable.conflict.gmcr_file import read_gmcr, read_transcribed, write_json
 from peacetable.conflict.model import (
@@ -37,7 +41,7 @@ from peacetable.conflict.model import (
 from peacetable.conflict.preferences import Prioritization, Ranking, parse_statement
 from peacetable.conflict.scenario import DealStability, deal_stability, from_scenario
 from peacetable.conflict.stability import CONCEPTS, StabilityResult, analyze
-from peacetable.conflict.status_quo import Step, StatusQuoResult, status_quo_analysis
+from peacetable.conflict.status_quo import StatusQuoResult, Step, status_quo_analysis
 
 __all__ = [
     "CONCEPTS",

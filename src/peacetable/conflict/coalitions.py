@@ -76,25 +76,38 @@ class CoalitionResult:
         return {
             "coalitions": [[names[j] for j in h] for h in self.coalitions],
             "improvable": {
-                " + ".join(names[j] for j in h): [m.yn(int(s)) for s in np.flatnonzero(self.improvable[k])]
+                " + ".join(names[j] for j in h): [
+                    m.yn(int(s)) for s in np.flatnonzero(self.improvable[k])
+                ]
                 for k, h in enumerate(self.coalitions)
             },
-            "stable": {d: [m.yn(int(s)) for s in np.flatnonzero(self.stable[i])] for i, d in enumerate(names)},
+            "stable": {
+                d: [m.yn(int(s)) for s in np.flatnonzero(self.stable[i])]
+                for i, d in enumerate(names)
+            },
             "equilibria": self.equilibria(),
         }
 
 
-def coalition_improvements(model: ConflictModel, coalition: Iterable[int | str], state: int,
-                           reach: Reachability | None = None) -> list[int]:
+def coalition_improvements(
+    model: ConflictModel,
+    coalition: Iterable[int | str],
+    state: int,
+    reach: Reachability | None = None,
+) -> list[int]:
     """States of ``R_H^{++}(state)``: reachable by the coalition and better for every member."""
     members = sorted({model.dm_index(d) for d in coalition})
     reach = reach or Reachability(model)
     reached = _reachable_from(model, reach, members, state)
-    better = np.all(model.payoffs[members][:, reached] > model.payoffs[members, state][:, None], axis=0)
-    return reached[better].tolist()
+    better = np.all(
+        model.payoffs[members][:, reached] > model.payoffs[members, state][:, None], axis=0
+    )
+    return [int(t) for t in reached[better]]
 
 
-def _reachable_from(model: ConflictModel, reach: Reachability, members: list[int], start: int) -> np.ndarray:
+def _reachable_from(
+    model: ConflictModel, reach: Reachability, members: list[int], start: int
+) -> np.ndarray:
     src, dst = reach.coalition_edges(members)
     n = model.n_states
     graph = csr_matrix((np.ones(len(src), dtype=bool), (src, dst)), shape=(n, n))

@@ -5,7 +5,8 @@ For a state ``s`` and DM ``i``, every unilateral improvement ``s -> s1`` is a
 :mod:`peacetable.conflict.stability`): a shortest legal sequence of the other
 DMs' moves (GMR), of moves after which ``i`` cannot escape (SMR), of the other
 DMs' own improvements (SEQ), or one opponent's improvement made at the same
-time (SIM), ending in a state ``i`` does not prefer to ``s``.
+time (SIM, given as one step of that opponent from ``s1`` to the joint state),
+ending in a state ``i`` does not prefer to ``s``.
 """
 
 from __future__ import annotations
@@ -113,7 +114,7 @@ def _simultaneous(
         for s2 in reach.improvements(j).targets(s).tolist():
             joint = int(model.indices_of(np.array([codes[s1] ^ codes[s] ^ codes[s2]]))[0])
             if joint >= 0 and u[joint] <= u[s]:
-                return [Step(j, s, s2), Step(j, s1, joint)]
+                return [Step(j, s1, joint)]
     return None
 
 
@@ -127,7 +128,11 @@ def defection_to_dict(result: StabilityResult, d: Defection) -> dict[str, Any]:
         "to": m.yn(d.target),
         "payoff_gain": d.gain,
         "sanctions": {
-            c: None if path is None else [{"dm": names[st.dm], "from": m.yn(st.source), "to": m.yn(st.target)} for st in path]
+            c: None
+            if path is None
+            else [
+                {"dm": names[st.dm], "from": m.yn(st.source), "to": m.yn(st.target)} for st in path
+            ]
             for c, path in d.sanctions.items()
         },
     }

@@ -39,7 +39,9 @@ def _load_json(source: str | Path | Mapping[str, Any]) -> tuple[dict[str, Any], 
     try:
         return json.loads(path.read_text(encoding="utf-8")), str(path)
     except json.JSONDecodeError as exc:
-        raise InputError(f"not valid JSON: {exc.msg}", Location(str(path), exc.lineno, exc.colno)) from None
+        raise InputError(
+            f"not valid JSON: {exc.msg}", Location(str(path), exc.lineno, exc.colno)
+        ) from None
 
 
 def _condition(raw: Any, where: Location) -> Condition:
@@ -69,7 +71,9 @@ def _ranking_groups(raw: Sequence[Any], codes: np.ndarray, where: Location) -> R
         try:
             groups.append(tuple(int(codes[int(k) - 1]) for k in members))
         except (IndexError, ValueError, TypeError):
-            raise InputError(f"ranking entry {entry!r} is not a state number 1..{len(codes)}", where) from None
+            raise InputError(
+                f"ranking entry {entry!r} is not a state number 1..{len(codes)}", where
+            ) from None
     return Ranking(tuple(groups))
 
 
@@ -107,13 +111,18 @@ def read_gmcr(source: str | Path | Mapping[str, Any], name: str | None = None) -
     options = []
     for k, opt in enumerate(raw_options):
         if k not in owner:
-            raise InputError(f"option {opt.get('name')!r} has no decision maker", Location(label, field=f"options[{k}]"))
+            raise InputError(
+                f"option {opt.get('name')!r} has no decision maker",
+                Location(label, field=f"options[{k}]"),
+            )
         options.append((str(opt["name"]), owner[k], str(opt.get("permittedDirection", "both"))))
     infeasible: list[Condition] = []
     for c, raw in enumerate(data.get("infeasibles", [])):
         where = Location(label, field=f"infeasibles[{c}]")
         infeasible.extend(_conditions(raw, where))
-    manual = bool(data.get("useManualPreferenceRanking", data.get("useManualPreferenceVectors", False)))
+    manual = bool(
+        data.get("useManualPreferenceRanking", data.get("useManualPreferenceVectors", False))
+    )
     dm_names = [str(dm["name"]) for dm in raw_dms]
     codes = enumerate_states(len(options), infeasible)
     preferences: dict[str, Any] = {}
@@ -180,9 +189,13 @@ def read_transcribed(
         raw_states = data["states"]
     except KeyError as exc:
         raise InputError(f"missing field {exc.args[0]!r}", Location(label)) from None
-    options = [(str(o["name"]), str(o["dm"]), str(o.get("permittedDirection", "both"))) for o in opts]
+    options = [
+        (str(o["name"]), str(o["dm"]), str(o.get("permittedDirection", "both"))) for o in opts
+    ]
     yns = [s["yn"] if isinstance(s, Mapping) else str(s) for s in raw_states]
-    codes = np.array([sum(1 << k for k, ch in enumerate(yn) if ch == "Y") for yn in yns], dtype=np.int64)
+    codes = np.array(
+        [sum(1 << k for k, ch in enumerate(yn) if ch == "Y") for yn in yns], dtype=np.int64
+    )
     order = np.argsort(codes)
     codes = codes[order]
     rankings = data.get("preferenceRanking_gmcrpy_ordered")
@@ -191,7 +204,9 @@ def read_transcribed(
     if rankings:
         dm_names = list(rankings)
         for dm, raw in rankings.items():
-            preferences[dm] = _ranking_groups(raw, codes, Location(label, field=f"preferenceRanking.{dm}"))
+            preferences[dm] = _ranking_groups(
+                raw, codes, Location(label, field=f"preferenceRanking.{dm}")
+            )
     elif "payoffs" in data:
         dm_names = list(data["payoffs"])
         payoffs = {dm: np.asarray(v, dtype=np.int64)[order] for dm, v in data["payoffs"].items()}
@@ -200,7 +215,9 @@ def read_transcribed(
     for o in options:
         if o[1] not in dm_names:
             dm_names.append(o[1])
-    misp = {dm: [Condition.from_pattern(p) for p in pats] for dm, pats in (misperceptions or {}).items()}
+    misp = {
+        dm: [Condition.from_pattern(p) for p in pats] for dm, pats in (misperceptions or {}).items()
+    }
     return build_model(
         name,
         options,

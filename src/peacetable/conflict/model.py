@@ -22,7 +22,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from enum import Enum
+from enum import StrEnum
 from typing import Any
 
 import numpy as np
@@ -37,7 +37,7 @@ BoolArray = NDArray[np.bool_]
 MAX_OPTIONS = 62
 
 
-class Direction(str, Enum):
+class Direction(StrEnum):
     """In which direction an option may be changed by its DM."""
 
     BOTH = "both"
@@ -94,8 +94,9 @@ class Condition:
     @classmethod
     def from_pairs(cls, pairs: Iterable[tuple[int, bool]]) -> Condition:
         """Build from ``(option index, taken)`` pairs."""
-        yes = {int(k) for k, t in pairs if t}
-        no = {int(k) for k, t in pairs if not t}
+        items = [(int(k), bool(t)) for k, t in pairs]
+        yes = {k for k, t in items if t}
+        no = {k for k, t in items if not t}
         return cls(frozenset(yes), frozenset(no))
 
     @classmethod
@@ -119,7 +120,8 @@ class Condition:
         """Which of *codes* satisfy the condition."""
         yes = _mask(self.taken)
         no = _mask(self.not_taken)
-        return ((codes & yes) == yes) & ((codes & no) == 0)
+        out: BoolArray = ((codes & yes) == yes) & ((codes & no) == 0)
+        return out
 
 
 def _mask(options: Iterable[int]) -> np.int64:
@@ -171,7 +173,7 @@ class ConflictModel:
     # -- sizes -------------------------------------------------------------------------------
     @property
     def n_states(self) -> int:
-        return int(len(self.states))
+        return len(self.states)
 
     @property
     def n_options(self) -> int:
@@ -274,7 +276,9 @@ class ConflictModel:
                 {"name": d.name, "options": list(d.options)} for d in self.decision_makers
             ],
             "states": self.yn_all(),
-            "payoffs": {d.name: self.payoffs[i].tolist() for i, d in enumerate(self.decision_makers)},
+            "payoffs": {
+                d.name: self.payoffs[i].tolist() for i, d in enumerate(self.decision_makers)
+            },
         }
 
 
@@ -303,14 +307,13 @@ def enumerate_states(
     """
     if n_options > MAX_OPTIONS:
         raise InputError(f"at most {MAX_OPTIONS} options are supported, got {n_options}")
-    last_of = lambda opts: max(opts) if opts else -1  # noqa: E731
     rules_at: dict[int, list[Condition]] = {}
     for cond in infeasible:
         if cond.options and max(cond.options) >= n_options:
             raise InputError(f"condition uses option {max(cond.options)} of {n_options}")
-        rules_at.setdefault(last_of(cond.options), []).append(cond)
-    sets = [(_mask(s), last_of(s), False) for s in exclusive]
-    sets += [(_mask(s), last_of(s), True) for s in exactly_one]
+        rules_at.setdefault(_last_of(cond.options), []).append(cond)
+    sets = [(_mask(s), _last_of(s), False) for s in exclusive]
+    sets += [(_mask(s), _last_of(s), True) for s in exactly_one]
     codes = np.zeros(1, dtype=np.int64)
     if -1 in rules_at:  # a condition with no literal excludes everything
         return codes[:0]
@@ -328,10 +331,16 @@ def enumerate_states(
     return codes
 
 
+def _last_of(options: Iterable[int]) -> int:
+    """The highest option index of a rule, -1 for an empty rule."""
+    return max(options, default=-1)
+
+
 def _popcount(x: IntArray) -> IntArray:
     """Number of set bits per element (numpy >= 2 has it built in)."""
     if hasattr(np, "bitwise_count"):
-        return np.bitwise_count(x.astype(np.uint64)).astype(np.int64)  # type: ignore[no-any-return]
+        counted: IntArray = np.bitwise_count(x.astype(np.uint64)).astype(np.int64)
+        return counted
     count = np.zeros(x.shape, dtype=np.int64)
     x = x.copy()
     while np.any(x):
@@ -394,7 +403,7 @@ def build_model(
         Option(
             str(spec[0]),
             dm_names.index(spec[1]),
-            Direction.parse(spec[2]) if len(spec) > 2 else Direction.BOTH,  # type: ignore[misc]
+            Direction.parse(spec[2]) if len(spec) > 2 else Direction.BOTH,
         )
         for spec in options
     )

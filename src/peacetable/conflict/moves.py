@@ -76,7 +76,7 @@ class MoveGraph:
         return self.dst[self.indptr[state] : self.indptr[state + 1]]
 
     def __len__(self) -> int:
-        return int(len(self.src))
+        return len(self.src)
 
 
 def unilateral_moves(model: ConflictModel, dm: int) -> MoveGraph:
@@ -157,7 +157,9 @@ class Reachability:
     def n_states(self) -> int:
         return self.model.n_states
 
-    def coalition_edges(self, members: list[int], improving: bool = False) -> tuple[IntArray, IntArray]:
+    def coalition_edges(
+        self, members: list[int], improving: bool = False
+    ) -> tuple[IntArray, IntArray]:
         """Edges of the union graph of *members*' moves (or improvements)."""
         graphs = [self.improvements(j) if improving else self.moves(j) for j in members]
         if not graphs:
@@ -167,7 +169,9 @@ class Reachability:
             np.concatenate([g.dst for g in graphs]).astype(np.int64),
         )
 
-    def coalition_reach_min(self, members: list[int], values: IntArray, improving: bool = False) -> IntArray:
+    def coalition_reach_min(
+        self, members: list[int], values: IntArray, improving: bool = False
+    ) -> IntArray:
         """Per state ``x``: the least of *values* over ``{x} ∪ R_H(x)`` (or ``R_H^+``)."""
         if len(members) == 1:
             only = self.improvements(members[0]) if improving else self.moves(members[0])
@@ -228,7 +232,8 @@ def reach_min(n: int, src: IntArray, dst: IntArray, values: IntArray) -> IntArra
             if not np.any(improved):
                 break
             comp_min[heads[improved]] = best[improved]
-    return comp_min[labels]
+    out: IntArray = comp_min[labels]
+    return out
 
 
 def expand(graph: MoveGraph, rows: NDArray[np.integer]) -> tuple[IntArray, IntArray]:

@@ -56,7 +56,8 @@ class Literal(Statement):
 
     def holds(self, codes: IntArray) -> BoolArray:
         bit = (codes >> np.int64(self.option)) & 1
-        return bit == 1 if self.taken else bit == 0
+        out: BoolArray = bit == 1 if self.taken else bit == 0
+        return out
 
 
 @dataclass(frozen=True)
@@ -106,7 +107,8 @@ class Iff(Statement):
     right: Statement
 
     def holds(self, codes: IntArray) -> BoolArray:
-        return self.left.holds(codes) == self.right.holds(codes)
+        out: BoolArray = self.left.holds(codes) == self.right.holds(codes)
+        return out
 
 
 def from_condition(cond: Condition) -> Statement:
@@ -116,7 +118,9 @@ def from_condition(cond: Condition) -> Statement:
     return All(tuple(lits))
 
 
-_TOKEN = re.compile(r"\s*(\(|\)|&|\||~|-|\bIFF\b|\bIF\b|\bAND\b|\bOR\b|\bNOT\b|\"[^\"]*\"|[\w.]+)", re.I)
+_TOKEN = re.compile(
+    r"\s*(\(|\)|&|\||~|-|\bIFF\b|\bIF\b|\bAND\b|\bOR\b|\bNOT\b|\"[^\"]*\"|[\w.]+)", re.I
+)
 
 
 def parse_statement(text: str, option_names: Sequence[str] = ()) -> Statement:
@@ -282,5 +286,7 @@ class Ranking:
                 out[i] = m - g
         if not seen.all():
             missing = [int(c) for c in np.asarray(codes)[~seen][:5]]
-            raise InputError(f"ranking leaves out {int((~seen).sum())} states, e.g. codes {missing}")
+            raise InputError(
+                f"ranking leaves out {int((~seen).sum())} states, e.g. codes {missing}"
+            )
         return out

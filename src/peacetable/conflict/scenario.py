@@ -81,7 +81,9 @@ def from_scenario(
             package = dict(scenario.proposal(package).package)
         except KeyError:
             ids = [p.id for p in scenario.proposals]
-            raise ScenarioError(f"no proposal {package!r}; proposals: {', '.join(ids) or 'none'}") from None
+            raise ScenarioError(
+                f"no proposal {package!r}; proposals: {', '.join(ids) or 'none'}"
+            ) from None
     base = compiled.encode(package or {})
     parties = compiled.party_ids
     owners: dict[int, str] = {}
@@ -122,7 +124,8 @@ def from_scenario(
             "controlled": {compiled.issue_ids[k]: owners[k] for k in sorted(owners)},
             "fixed": {
                 compiled.issue_ids[k]: compiled.option_ids[k][int(base[k])]
-                for k in range(len(compiled.issue_ids)) if k not in owners
+                for k in range(len(compiled.issue_ids))
+                if k not in owners
             },
             "packages": packages,
             "utilities": util[:, [parties.index(p) for p in dm_names]],
@@ -130,12 +133,20 @@ def from_scenario(
         }
     }
     return build_model(
-        name or f"{scenario.id} (conflict)", options, payoffs, decision_makers=dm_names, states=codes, meta=meta
+        name or f"{scenario.id} (conflict)",
+        options,
+        payoffs,
+        decision_makers=dm_names,
+        states=codes,
+        meta=meta,
     )
 
 
 def _infeasible_conditions(
-    forbidden: Sequence[Any], owners: Mapping[int, str], base: np.ndarray, bit_of: Mapping[tuple[int, int], int]
+    forbidden: Sequence[Any],
+    owners: Mapping[int, str],
+    base: np.ndarray,
+    bit_of: Mapping[tuple[int, int], int],
 ) -> list[Condition]:
     out = []
     for pattern in forbidden:
@@ -234,7 +245,8 @@ class DealStability:
             "n_states": m.n_states,
             "equilibrium": {c: self.equilibrium(c) for c in self.result.equilibrium_concepts()},
             "stable_for": {
-                c: {d: self.result.is_stable(c, i, self.state) for i, d in enumerate(names)} for c in self.result.stable
+                c: {d: self.result.is_stable(c, i, self.state) for i, d in enumerate(names)}
+                for c in self.result.stable
             },
             "defections": [
                 {

@@ -127,7 +127,9 @@ class StabilityResult:
         try:
             return self.stable[concept]
         except KeyError:
-            raise InputError(f"concept {concept!r} was not computed; have {self.concepts}") from None
+            raise InputError(
+                f"concept {concept!r} was not computed; have {self.concepts}"
+            ) from None
 
     def equilibrium_concepts(self) -> list[str]:
         names = list(self.stable)
@@ -144,7 +146,8 @@ class StabilityResult:
             "decision_makers": m.dm_names,
             "n_states": m.n_states,
             "stable": {
-                c: {d: self.stable_states(c, i) for i, d in enumerate(m.dm_names)} for c in self.stable
+                c: {d: self.stable_states(c, i) for i, d in enumerate(m.dm_names)}
+                for c in self.stable
             },
             "equilibria": {c: self.equilibria(c) for c in self.equilibrium_concepts()},
         }
@@ -160,7 +163,9 @@ class StabilityResult:
                         c: [d for i, d in enumerate(m.dm_names) if self.stable[c][i, s]]
                         for c in self.stable
                     },
-                    "equilibrium": [c for c in self.equilibrium_concepts() if self.equilibria_mask(c)[s]],
+                    "equilibrium": [
+                        c for c in self.equilibrium_concepts() if self.equilibria_mask(c)[s]
+                    ],
                 }
                 for s in range(m.n_states)
             ]
@@ -220,7 +225,7 @@ def analyze(
         ui = reach.improvements(i)
         others = [j for j in range(n) if j != i]
         if "nash" in stable:
-            stable["nash"][i] = np.bincount(ui.src, minlength=s) == 0
+            stable["nash"][i] = _no_edges_from(ui.src, s)
         if "gmr" in stable:
             worst = reach.coalition_reach_min(others, u)
             stable["gmr"][i] = _all_sanctioned(ui, worst, u, s)
@@ -236,10 +241,16 @@ def analyze(
     return StabilityResult(model, stable, reach=reach)
 
 
+def _no_edges_from(sources: np.ndarray, n: int) -> BoolArray:
+    """Per state: is it absent from *sources* (no offending edge leaves it)?"""
+    out: BoolArray = np.bincount(sources, minlength=n) == 0
+    return out
+
+
 def _all_sanctioned(ui: MoveGraph, worst: IntArray, u: IntArray, n: int) -> BoolArray:
     """Stable where every UI ``s -> s1`` has ``worst[s1] <= u[s]``."""
     escapes = worst[ui.dst] > u[ui.src]
-    return np.bincount(ui.src[escapes], minlength=n) == 0
+    return _no_edges_from(ui.src[escapes], n)
 
 
 def _best_within_one_move(moves: MoveGraph, u: IntArray) -> IntArray:
@@ -250,7 +261,9 @@ def _best_within_one_move(moves: MoveGraph, u: IntArray) -> IntArray:
     return out
 
 
-def _sim_stable(model: ConflictModel, reach: Reachability, i: int, others: Iterable[int]) -> BoolArray:
+def _sim_stable(
+    model: ConflictModel, reach: Reachability, i: int, others: Iterable[int]
+) -> BoolArray:
     """SIM: every UI of *i* from ``s`` is met by some opponent's simultaneous UI from ``s``."""
     n = model.n_states
     u = model.payoffs[i]
@@ -258,7 +271,7 @@ def _sim_stable(model: ConflictModel, reach: Reachability, i: int, others: Itera
     mine = reach.improvements(i)
     theirs = [reach.improvements(j) for j in others]
     if not theirs or len(mine) == 0:
-        return np.bincount(mine.src, minlength=n) == 0
+        return _no_edges_from(mine.src, n)
     o_src = np.concatenate([g.src for g in theirs]).astype(np.int64)
     o_dst = np.concatenate([g.dst for g in theirs]).astype(np.int64)
     order = np.argsort(o_src, kind="stable")
@@ -282,4 +295,4 @@ def _sim_stable(model: ConflictModel, reach: Reachability, i: int, others: Itera
         hit[hit] = u[joint[hit]] <= u[s0[hit]]
         sanctioned[pair_edge[hit]] = True
         lo = hi
-    return np.bincount(mine.src[~sanctioned], minlength=n) == 0
+    return _no_edges_from(mine.src[~sanctioned], n)

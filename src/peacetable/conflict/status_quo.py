@@ -91,7 +91,10 @@ class StatusQuoResult:
         names = m.dm_names
 
         def path_dict(state: int) -> list[dict[str, Any]]:
-            return [{"dm": names[st.dm], "from": m.yn(st.source), "to": m.yn(st.target)} for st in self.path(state)]
+            return [
+                {"dm": names[st.dm], "from": m.yn(st.source), "to": m.yn(st.target)}
+                for st in self.path(state)
+            ]
 
         return {
             "status_quo": m.yn(self.status_quo),
@@ -112,12 +115,16 @@ class StatusQuoResult:
         }
 
 
-def union_graph(reach: Reachability, members: list[int], improving: bool) -> tuple[MoveGraph, NDArray[np.int16]]:
+def union_graph(
+    reach: Reachability, members: list[int], improving: bool
+) -> tuple[MoveGraph, NDArray[np.int16]]:
     """The union of *members*' move (or improvement) graphs, with the DM of each edge."""
     graphs = [reach.improvements(j) if improving else reach.moves(j) for j in members]
     src = np.concatenate([g.src for g in graphs]).astype(np.int64)
     dst = np.concatenate([g.dst for g in graphs]).astype(np.int64)
-    who = np.concatenate([np.full(len(g), j, dtype=np.int16) for j, g in zip(members, graphs, strict=True)])
+    who = np.concatenate(
+        [np.full(len(g), j, dtype=np.int16) for j, g in zip(members, graphs, strict=True)]
+    )
     order = np.argsort(src, kind="stable")
     n = reach.model.n_states
     indptr = np.zeros(n + 1, dtype=np.int64)
@@ -188,10 +195,16 @@ def status_quo_analysis(
     >>> [(pd.dm_names[s.dm], pd.yn(s.target)) for s in r.path(pd.parse_state("NN"))]
     [('B', 'YN'), ('A', 'NN')]
     """
-    reach = stability.reach if stability is not None and stability.reach is not None else Reachability(model)
+    reach = (
+        stability.reach
+        if stability is not None and stability.reach is not None
+        else Reachability(model)
+    )
     stability = stability or analyze(model, concepts, reach=reach)
     graph, who = union_graph(reach, list(range(model.n_dms)), improvements_only)
     steps, parent, mover = breadth_first(graph, who, int(status_quo), model.n_states, max_steps)
-    eq = {c: np.flatnonzero(stability.equilibria_mask(c)).tolist() for c in stability.equilibrium_concepts()}
+    eq = {
+        c: np.flatnonzero(stability.equilibria_mask(c)).tolist()
+        for c in stability.equilibrium_concepts()
+    }
     return StatusQuoResult(model, int(status_quo), improvements_only, steps, parent, mover, eq)
-

@@ -1,0 +1,70 @@
+"""``peacetable conflict`` on a .gmcr file, a transcribed model and a scenario file."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from _gmcr_cases import CASES, SCENARIO
+
+cli = pytest.importorskip("peacetable.cli", reason="the peacetable CLI is not importable here")
+from typer.testing import CliRunner  # noqa: E402
+
+runner = CliRunner()
+
+
+def test_gmcr_file_with_status_quo() -> None:
+    path = CASES / "authored" / "NK2017_original.gmcr"
+    if not path.exists():
+        pytest.skip("../shared/data/gmcr-cases is not available")
+    result = runner.invoke(cli.app, ["conflict", str(path), "--status-quo", "NNNN", "--json"])
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    assert data["stability"]["equilibria"]["nash"] == ["NNNN", "YNYN"]
+    assert data["status_quo"]["status_quo"] == "NNNN"
+    table = runner.invoke(cli.app, ["conflict", str(path), "-s", "NNNN"])
+    assert table.exit_code == 0 and "Equilibria" in table.stdout and "YNYN" in table.stdout
+
+
+def test_transcribed_model(tmp_path: Path) -> None:
+    model = {
+        "case": "pd",
+        "options": [
+            {"index": 0, "name": "defect", "dm": "A", "permittedDirection": "both"},
+            {"index": 1, "name": "defect", "dm": "B", "permittedDirection": "both"},
+        ],
+        "states": [{"yn": "NN"}, {"yn": "YN"}, {"yn": "NY"}, {"yn": "YY"}],
+        "preferenceRanking_gmcrpy_ordered": {"A": [2, 1, 4, 3], "B": [3, 1, 4, 2]},
+    }
+    path = tmp_path / "pd.expected.json"
+    path.write_text(json.dumps(model))
+    result = runner.invoke(cli.app, ["conflict", str(path), "--json", "-c", "nash", "-c", "seq"])
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout)["stability"]["equilibria"] == {
+        "nash": ["YY"],
+        "seq": ["NN", "YY"],
+    }
+
+
+def test_scenario_file_and_proposal(tmp_path: Path) -> None:
+    path = tmp_path / "three.yaml"
+    path.write_text(SCENARIO)
+    result = runner.invoke(cli.app, ["conflict", str(path), "--proposal", "deal", "--json"])
+    assert result.exit_code == 0, result.output
+    deal = json.loads(result.stdout)["deal"]
+    assert deal["proposal"] == "deal" and deal["equilibrium"]["nash"] is False
+    assert {d["party"] for d in deal["defections"]} == {"B", "C"}
+    text = runner.invoke(cli.app, ["conflict", str(path), "-p", "deal"])
+    assert text.exit_code == 0 and "Would deal hold?" in text.stdout
+
+
+def test_bad_input_exits_2(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.gmcr"
+    bad.write_text("{")
+    assert runner.invoke(cli.app, ["conflict", str(bad)]).exit_code == 2
+    assert runner.invoke(cli.app, ["conflict", str(tmp_path / "missing.gmcr")]).exit_code == 2
+    path = CASES / "authored" / "Chicken.gmcr"
+    if path.exists():
+        result = runner.invoke(cli.app, ["conflict", str(path), "--status-quo", "NNNNN"])
+        assert result.exit_code == 2
