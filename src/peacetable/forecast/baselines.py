@@ -64,11 +64,20 @@ def actor_weights(problem: ForecastProblem, weighting: str = "capability_salienc
 
 
 def weighted_mean_positions(position: FloatArray, weight: FloatArray) -> FloatArray:
-    """Column-wise weighted mean of *position* (NaN where all weights are zero)."""
+    """Column-wise weighted mean of *position* (NaN where all weights are zero).
+
+    Sums run over the actors in input order (one vector operation per actor),
+    so the result agrees to the last bit with the sequential sums of the
+    reference implementations (e.g. 7.389955686853767 on the emission example).
+    """
     x = np.where(weight > 0, position, 0.0)
-    total = weight.sum(axis=0)
+    total = np.zeros(position.shape[1:])
+    acc = np.zeros(position.shape[1:])
+    for row_w, row_x in zip(weight, x, strict=True):
+        total = total + row_w
+        acc = acc + row_w * row_x
     with np.errstate(invalid="ignore", divide="ignore"):
-        out = (weight * x).sum(axis=0) / total
+        out = acc / total
     return np.where(total > 0, out, np.nan)
 
 
