@@ -225,3 +225,15 @@ def test_template_loads_and_is_small() -> None:
     assert len(s.proposals) >= 1
     assert text.count("#") > 20  # commented
     assert "template" not in list_builtin()
+
+
+def test_format_reference_example_loads() -> None:
+    doc = Path(__file__).resolve().parents[2] / "docs" / "format.md"
+    if not doc.exists():
+        pytest.skip("docs not available")
+    block = doc.read_text(encoding="utf-8").split("## A complete small example")[1]
+    example = block.split("```yaml\n")[1].split("```")[0]
+    s = loads_scenario(example, file="format.md")
+    cs = compile_scenario(s)
+    u = cs.utilities(cs.encode(s.proposal("p1").package))[0]
+    assert np.allclose(u, [0.5667, 0.70], atol=1e-3)  # the worked numbers in the text
