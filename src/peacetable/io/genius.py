@@ -1,0 +1,816 @@
+"""Import and export GENIUS XML domains/profiles and GeniusWeb JSON profiles.
+
+GENIUS (Lin et al. 2014) describes a negotiation by one *domain* XML file
+(issues and their values) and one *profile* XML file per party. A profile is
+linear-additive: the utility of an outcome is::
+
+    u(x) = sum_i  w_i * eval_i(x_i) / max_v eval_i(v)          (discrete issues)
+    eval_i(v) = clip(offset + slope * (v - lowerbound), 0, 1)    (integer issues)
+
+with a reservation value (utility of no agreement) and an optional discount
+factor. GeniusWeb (Jonker & de Jonge, TU Delft) stores a profile as JSON, a
+``LinearAdditiveUtilitySpace`` whose ``issueUtilities`` give each value's
+utility in 0..1 directly (``DiscreteValueSetUtilities`` or the linear
+``NumberValueSetUtilities``), with ``issueWeights`` summing to 1 and a
+``reservationBid`` (no deal = the utility of that bid).
+
+Mapping onto a scenario
+-----------------------
+* Issues and values become issues and options (ids are slugs of the names,
+  the names are kept as labels); integer issues become one option per
+  integer (at most :data:`MAX_OPTIONS`). Real-valued issues cannot be
+  represented exactly by finitely many options and are refused with an
+  :class:`~peacetable.errors.InputError`.
+* Utilities are reproduced exactly. peacetable normalises weights to sum 1;
+  when a GENIUS profile's weights sum to ``W <= 1`` the option values are
+  stored multiplied by ``W``, so the scenario's utility equals the GENIUS
+  utility. When ``W > 1`` (the ANAC Laptop profiles: ``W = 1.0000518``)
+  values above 1 would be needed; the scenario's utility is then the GENIUS
+  utility divided by ``W`` -- a positive rescaling of one party's utility,
+  which changes neither its preferences nor the Pareto frontier nor the Nash
+  point -- and the reservation value is divided by ``W`` too. The preference
+  record's ``assumption`` says so.
+* The discount factor is recorded (in ``assumption``) but not applied: it
+  discounts utilities by the time an agreement is reached in an
+  alternating-offers protocol, while the agreement-space analyses are
+  timeless; since the discount multiplies a party's utilities and its
+  reservation value by the same positive factor, frontier and Nash point are
+  the same at every time anyway.
+* GENIUS ``similarity_function`` blocks (case-based agents, Car domain) are
+  not part of the additive utility and are ignored.
+
+Export writes the same formats back. It needs a linear-additive scenario:
+interactions and constraints have no GENIUS counterpart and are refused.
+
+References
+----------
+.. [1] Lin, R., Kraus, S., Baarslag, T., Tykhonov, D., Hindriks, K. &
+   Jonker, C. M. (2014). Genius: an integrated environment for supporting
+   the design of generic automated negotiators. *Computational
+   Intelligence* 30(1), 48-70.
+.. [2] GeniusWeb documentation, TU Delft Interactive Intelligence group:
+   ``geniusweb.profile.utilityspace.LinearAdditiveUtilitySpace``.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+import re
+import xml.etree.ElementTree as ET
+from collections.abc import Sequence
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+from typing import Any
+from xml.sax.saxutils import quoteattr
+
+from peacetable.errors import InputError, Location
+from peacetable.io.scenario_files import scenario_from_data, write_text_atomic
+from peacetable.model import Scenario, compile_scenario
+
+__all__ = [
+    "MAX_OPTIONS",
+    "find_genius_domain",
+    "load_genius",
+    "load_geniusweb",
+    "save_genius",
+    "save_geniusweb",
+    "slug",
+]
+
+#: Largest number of options an integer or number-range issue may expand to.
+MAX_OPTIONS = 10_000
+
+PathLike = str | os.PathLike[str]
+
+
+def slug(text: str, prefix: str = "x") -> str:
+    """An id (``^[A-Za-z][A-Za-z0-9_-]*$``, at most 64 characters) from a name.
+
+    Examples
+    --------
+    >>> slug("Size of Fund"), slug("$100 Billion", "v"), slug("-3", "v"), slug("0.8", "v")
+    ('Size_of_Fund', 'v100_Billion', 'v-3', 'v0_8')
+    """
+    s = re.sub(r"[^A-Za-z0-9_\-]+", "_", text.strip()).strip("_")
+    if not s or not s[0].isalpha():
+        s = f"{prefix}{s}"
+    return s[:64]
+
+
+def _unique(names: Sequence[str], prefix: str) -> list[str]:
+    out: list[str] = []
+    seen: set[str] = set()
+    for n in names:
+        base = slug(n, prefix)
+        cand, k = base, 2
+        while cand in seen:
+            suffix = f"_{k}"
+            cand, k = base[: 64 - len(suffix)] + suffix, k + 1
+        seen.add(cand)
+        out.append(cand)
+    return out
+
+
+# ---------------------------------------------------------------- GENIUS XML: reading
+
+
+def _parse_xml(path: PathLike) -> ET.Element:
+    label = str(path)
+    try:
+        return ET.parse(path).getroot()
+    except FileNotFoundError:
+        raise InputError("no such file", Location(file=label)) from None
+    except ET.ParseError as exc:
+        line, col = exc.position
+        raise InputError(
+            f"invalid XML: {exc}", Location(file=label, line=line, column=col + 1)
+        ) from None
+    except OSError as exc:
+        raise InputError(f"cannot read: {exc.strerror}", Location(file=label)) from None
+
+
+def _objective(root: ET.Element, file: str) -> ET.Element:
+    obj = next(root.iter("objective"), None)
+    if obj is None:
+        raise InputError(
+            "no <objective> element (is this a GENIUS domain/profile?)", Location(file=file)
+        )
+    return obj
+
+
+def _issue_type(el: ET.Element) -> str:
+    for attr in ("type", "vtype", "etype"):
+        v = el.get(attr)
+        if v and v != "objective":
+            return v.lower()
+    return "discrete"
+
+
+def _where(issue: ET.Element, extra: str = "") -> str:
+    return f"issue {issue.get('name')!r} (index {issue.get('index')})" + extra
+
+
+def _number(el: ET.Element, attr: str, file: str, where: str) -> float:
+    raw = el.get(attr)
+    try:
+        value = float(raw) if raw is not None else math.nan
+    except ValueError:
+        value = math.nan
+    if not math.isfinite(value):
+        raise InputError(
+            f"attribute {attr}={raw!r} is not a number", Location(file=file, field=where)
+        )
+    return value
+
+
+def _domain_issues(path: PathLike) -> list[tuple[str, str, list[str], ET.Element]]:
+    """``(index, name, value labels, element)`` of every issue of a GENIUS domain."""
+    file = str(path)
+    obj = _objective(_parse_xml(path), file)
+    out = []
+    for el in obj.iter("issue"):
+        where = _where(el)
+        name, index = el.get("name"), el.get("index")
+        if name is None or index is None:
+            raise InputError(
+                "an <issue> needs 'name' and 'index' attributes", Location(file=file, field=where)
+            )
+        kind = _issue_type(el)
+        if kind == "discrete":
+            values = [item.get("value") for item in el.findall("item")]
+            if not values or any(v is None for v in values):
+                raise InputError(
+                    "a discrete issue needs <item value=...> children",
+                    Location(file=file, field=where),
+                )
+            out.append((index, name, [str(v) for v in values], el))
+        elif kind == "integer":
+            low = int(_number(el, "lowerbound", file, where))
+            high = int(_number(el, "upperbound", file, where))
+            if high < low or high - low + 1 > MAX_OPTIONS:
+                raise InputError(
+                    f"integer issue range {low}..{high} must hold 1..{MAX_OPTIONS} values",
+                    Location(file=file, field=where),
+                )
+            out.append((index, name, [str(v) for v in range(low, high + 1)], el))
+        else:
+            raise InputError(
+                f"{kind}-valued issue cannot be represented exactly by finitely many options; "
+                "discretise it (e.g. as an integer or discrete issue) before importing",
+                Location(file=file, field=where),
+            )
+    if not out:
+        raise InputError("the domain has no issues", Location(file=file))
+    return out
+
+
+def _profile(
+    path: PathLike, issues: list[tuple[str, str, list[str], ET.Element]]
+) -> tuple[dict[str, float], dict[str, dict[str, float]], float, float | None]:
+    """Weights, values (0..1, divided by the issue maximum), reservation and discount."""
+    file = str(path)
+    root = _parse_xml(path)
+    obj = _objective(root, file)
+    weights_by_index = {w.get("index"): w for w in obj.iter("weight")}
+    prof_issues = {el.get("index"): el for el in obj.iter("issue")}
+    weights: dict[str, float] = {}
+    values: dict[str, dict[str, float]] = {}
+    for index, name, labels, dom_el in issues:
+        where = _where(dom_el)
+        el = prof_issues.get(index)
+        if el is None:
+            el = next((e for e in prof_issues.values() if e.get("name") == name), None)
+        if el is None:
+            raise InputError(
+                "the profile has no evaluation for this issue", Location(file=file, field=where)
+            )
+        w_el = weights_by_index.get(index)
+        if w_el is None:
+            raise InputError(
+                "the profile has no <weight> for this issue", Location(file=file, field=where)
+            )
+        w = _number(w_el, "value", file, f"weight index {index}")
+        if w < 0:
+            raise InputError(
+                f"weight {w} is negative", Location(file=file, field=f"weight index {index}")
+            )
+        if _issue_type(dom_el) == "integer":
+            ev = el.find("evaluator")
+            if ev is None:
+                raise InputError(
+                    "integer issue needs an <evaluator slope=... offset=...>",
+                    Location(file=file, field=where),
+                )
+            slope = _number(ev, "slope", file, where + "/evaluator")
+            offset = _number(ev, "offset", file, where + "/evaluator")
+            low = int(labels[0])
+            evals = {v: min(1.0, max(0.0, offset + slope * (int(v) - low))) for v in labels}
+            top = 1.0  # GENIUS does not divide integer evaluations by their maximum
+        else:
+            items = {it.get("value"): it for it in el.findall("item")}
+            evals = {}
+            for v in labels:
+                it = items.get(v)
+                if it is None:
+                    raise InputError(
+                        f"no evaluation of value {v!r}", Location(file=file, field=where)
+                    )
+                e = _number(it, "evaluation", file, _where(el, f"/item {v!r}"))
+                if e < 0:
+                    raise InputError(
+                        f"evaluation {e} of {v!r} is negative", Location(file=file, field=where)
+                    )
+                evals[v] = e
+            top = max(evals.values())
+            if top <= 0:
+                if w > 0:
+                    raise InputError(
+                        "every evaluation is 0, so GENIUS's eval/max is undefined",
+                        Location(file=file, field=where),
+                    )
+                top = 1.0
+        weights[name] = w
+        values[name] = {v: e / top for v, e in evals.items()}
+    res_el = root.find("reservation")
+    reservation = _number(res_el, "value", file, "reservation") if res_el is not None else 0.0
+    disc_el = root.find("discount_factor")
+    discount = _number(disc_el, "value", file, "discount_factor") if disc_el is not None else None
+    if sum(weights.values()) <= 0:
+        raise InputError("every issue weight is 0", Location(file=file))
+    return weights, values, reservation, discount
+
+
+def _scenario_data(
+    scenario_id: str,
+    title: str,
+    issues: list[tuple[str, list[str]]],
+    parties: list[tuple[str, dict[str, float], dict[str, dict[str, float]], float, str]],
+) -> dict[str, Any]:
+    """Scenario data from per-party linear-additive profiles (names → ids here)."""
+    issue_ids = _unique([n for n, _ in issues], "issue")
+    option_ids = [_unique(labels, "v") for _, labels in issues]
+    party_ids = _unique([p[0] for p in parties], "party")
+    data: dict[str, Any] = {
+        "format": "peacetable/1",
+        "id": slug(scenario_id, "scenario"),
+        "title": title,
+        "parties": [],
+        "issues": [
+            {
+                "id": iid,
+                "name": name,
+                "options": [{"id": o, "label": lab} for o, lab in zip(oids, labels, strict=True)],
+            }
+            for iid, (name, labels), oids in zip(issue_ids, issues, option_ids, strict=True)
+        ],
+        "preferences": {},
+    }
+    for pid, (pname, weights, values, reservation, note) in zip(party_ids, parties, strict=True):
+        total = sum(weights.values())
+        scale = total if total <= 1.0 else 1.0
+        if total > 1.0:
+            note += (
+                f"; weights sum to {total!r} > 1: utilities (and the reservation value) here are the "
+                f"source's divided by {total!r}, a positive rescaling that keeps preferences, "
+                "frontier and Nash point"
+            )
+            reservation = reservation / total
+        data["parties"].append({"id": pid, "name": pname, "no_deal": {"utility": reservation}})
+        data["preferences"][pid] = {
+            "weights": {
+                iid: weights[name] for iid, (name, _) in zip(issue_ids, issues, strict=True)
+            },
+            "values": {
+                iid: {o: values[name][lab] * scale for o, lab in zip(oids, labels, strict=True)}
+                for iid, (name, labels), oids in zip(issue_ids, issues, option_ids, strict=True)
+            },
+            "assumption": note,
+        }
+    return data
+
+
+def find_genius_domain(paths: Sequence[PathLike]) -> tuple[Path, list[Path]]:
+    """Split GENIUS XML files into the domain file and the profile files.
+
+    The domain is the file without ``<weight>`` elements (usually rooted at
+    ``negotiation_template``); folders are searched for ``*.xml`` files.
+
+    Raises
+    ------
+    InputError
+        No domain file, or more than one.
+    """
+    files: list[Path] = []
+    for p in map(Path, paths):
+        files.extend(sorted(p.glob("*.xml")) if p.is_dir() else [p])
+    domains = [f for f in files if _is_domain(_parse_xml(f))]
+    if len(domains) != 1:
+        what = "no domain file" if not domains else f"{len(domains)} domain files"
+        raise InputError(
+            f"{what} among {', '.join(f.name for f in files)} (a domain has issues without <weight>s)",
+            Location(file=str(files[0]) if files else None),
+        )
+    return domains[0], [f for f in files if f != domains[0]]
+
+
+def _is_domain(root: ET.Element) -> bool:
+    return root.tag == "negotiation_template" or next(root.iter("weight"), None) is None
+
+
+def load_genius(
+    domain: PathLike,
+    profiles: Sequence[PathLike],
+    *,
+    scenario_id: str | None = None,
+) -> Scenario:
+    """Import a GENIUS XML domain and its profile XMLs as a scenario.
+
+    Parameters
+    ----------
+    domain:
+        The domain file (``negotiation_template`` or ``utility_space`` root).
+    profiles:
+        One profile file per party (party id: the file name's stem).
+    scenario_id:
+        Id of the scenario (default: the domain file's stem without ``_domain``).
+
+    Returns
+    -------
+    Scenario
+        Utilities equal GENIUS's definition (see the module notes for
+        weights summing above 1).
+
+    Raises
+    ------
+    InputError
+        Malformed XML, a missing evaluation or weight, a real-valued issue;
+        the message names the file and the element.
+
+    Notes
+    -----
+    Linear in the size of the files.
+
+    References
+    ----------
+    .. [1] Lin, R. et al. (2014). Genius. *Computational Intelligence* 30(1), 48-70.
+    """
+    if not profiles:
+        raise InputError(
+            "a GENIUS import needs at least one profile file", Location(file=str(domain))
+        )
+    issues = _domain_issues(domain)
+    parties = []
+    for path in profiles:
+        weights, values, reservation, discount = _profile(path, issues)
+        note = f"imported from GENIUS profile {Path(path).name}"
+        if discount is not None:
+            note += (
+                f"; discount factor {discount!r} recorded, not applied (the analyses are timeless; "
+                "discounting rescales utility and reservation alike)"
+            )
+        parties.append((Path(path).stem, weights, values, reservation, note))
+    stem = Path(domain).stem
+    sid = scenario_id or re.sub(r"[_-]?domain$", "", stem, flags=re.IGNORECASE) or stem
+    return scenario_from_data(
+        _scenario_data(
+            sid, f"GENIUS domain {stem}", [(n, labels) for _, n, labels, _ in issues], parties
+        ),
+        file=str(domain),
+    )
+
+
+# ---------------------------------------------------------------- GeniusWeb JSON: reading
+
+
+def _json(path: PathLike) -> Any:
+    label = str(path)
+    try:
+        text = Path(path).read_text("utf-8")
+    except FileNotFoundError:
+        raise InputError("no such file", Location(file=label)) from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InputError(f"cannot read: {exc}", Location(file=label)) from None
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise InputError(
+            f"invalid JSON: {exc.msg}", Location(file=label, line=exc.lineno, column=exc.colno)
+        ) from None
+
+
+def _gw_values(spec: Any, file: str, where: str) -> list[str]:
+    if not isinstance(spec, dict):
+        raise InputError(
+            "expected {'values': [...]} or {'range': {...}}", Location(file=file, field=where)
+        )
+    if "values" in spec and isinstance(spec["values"], list):
+        return [str(v) for v in spec["values"]]
+    rng = spec.get("range")
+    if isinstance(rng, dict):
+        try:
+            low, high, step = (Decimal(str(rng[k])) for k in ("low", "high", "step"))
+        except (KeyError, InvalidOperation):
+            raise InputError(
+                "a range needs numeric low, high and step", Location(file=file, field=where)
+            ) from None
+        if step <= 0 or high < low or (high - low) / step + 1 > MAX_OPTIONS:
+            raise InputError(
+                f"range {low}..{high} step {step} must hold 1..{MAX_OPTIONS} values",
+                Location(file=file, field=where),
+            )
+        n = int((high - low) / step) + 1
+        return [str(low + k * step) for k in range(n)]
+    raise InputError(
+        "expected {'values': [...]} or {'range': {...}}", Location(file=file, field=where)
+    )
+
+
+def _gw_utility(spec: Any, value: str, file: str, where: str) -> float:
+    if not isinstance(spec, dict) or len(spec) != 1:
+        raise InputError("expected one ValueSetUtilities object", Location(file=file, field=where))
+    kind, body = next(iter(spec.items()))
+    if kind == "DiscreteValueSetUtilities" and isinstance(body, dict):
+        table = body.get("valueUtilities", {})
+        u = table.get(value, 0.0) if isinstance(table, dict) else None
+    elif kind == "NumberValueSetUtilities" and isinstance(body, dict):
+        try:
+            lv, lu, hv, hu = (
+                Decimal(str(body[k]))
+                for k in ("lowValue", "lowUtility", "highValue", "highUtility")
+            )
+        except (KeyError, InvalidOperation):
+            raise InputError(
+                "NumberValueSetUtilities needs lowValue, lowUtility, highValue, highUtility",
+                Location(file=file, field=where),
+            ) from None
+        v = Decimal(value)
+        if hv == lv or not lv <= v <= hv:
+            u = float(lu) if v == lv else 0.0
+        else:
+            u = float(lu + (v - lv) / (hv - lv) * (hu - lu))
+    else:
+        raise InputError(
+            f"unsupported value-set utilities {kind!r}", Location(file=file, field=where)
+        )
+    if not isinstance(u, int | float) or not 0.0 <= float(u) <= 1.0:
+        raise InputError(
+            f"utility of {value!r} must be a number in 0..1, got {u!r}",
+            Location(file=file, field=where),
+        )
+    return float(u)
+
+
+def load_geniusweb(profiles: Sequence[PathLike], *, scenario_id: str | None = None) -> Scenario:
+    """Import GeniusWeb ``LinearAdditiveUtilitySpace`` JSON profiles (one per party) as a scenario.
+
+    Parameters
+    ----------
+    profiles:
+        Profile files; each embeds the domain, which must be the same in all.
+    scenario_id:
+        Id of the scenario (default: the domain's name).
+
+    Returns
+    -------
+    Scenario
+        Utilities equal GeniusWeb's ``sum_i w_i u_i(x_i)``; each party's
+        no-deal utility is the utility of its ``reservationBid`` (0 without
+        one), and a complete reservation bid is kept as proposal
+        ``reservation_<party>``.
+
+    Raises
+    ------
+    InputError
+        Malformed JSON, unsupported utilities, mismatched domains, weights
+        not summing to 1; the message names the file and the field.
+
+    References
+    ----------
+    .. [1] GeniusWeb, ``geniusweb.profile.utilityspace.LinearAdditiveUtilitySpace``.
+    """
+    if not profiles:
+        raise InputError("a GeniusWeb import needs at least one profile file")
+    domain: Any = None
+    parties = []
+    reservation_bids: list[dict[str, str] | None] = []
+    issues: list[tuple[str, list[str]]] = []
+    for path in profiles:
+        file = str(path)
+        raw = _json(path)
+        space = raw.get("LinearAdditiveUtilitySpace") if isinstance(raw, dict) else None
+        if not isinstance(space, dict):
+            raise InputError(
+                "expected a {'LinearAdditiveUtilitySpace': {...}} profile", Location(file=file)
+            )
+        dom = space.get("domain")
+        if not isinstance(dom, dict) or not isinstance(dom.get("issuesValues"), dict):
+            raise InputError("missing domain.issuesValues", Location(file=file, field="domain"))
+        if domain is None:
+            domain = dom
+            issues = [
+                (n, _gw_values(spec, file, f"domain.issuesValues.{n}"))
+                for n, spec in dom["issuesValues"].items()
+            ]
+        elif dom != domain:
+            raise InputError(
+                "the profile's domain differs from the first profile's",
+                Location(file=file, field="domain"),
+            )
+        utils, weights = space.get("issueUtilities", {}), space.get("issueWeights", {})
+        if not isinstance(utils, dict) or not isinstance(weights, dict):
+            raise InputError("issueUtilities and issueWeights must be objects", Location(file=file))
+        values: dict[str, dict[str, float]] = {}
+        w: dict[str, float] = {}
+        for name, labels in issues:
+            if name not in utils or name not in weights:
+                raise InputError(
+                    f"no utilities or weight for issue {name!r}",
+                    Location(file=file, field="issueUtilities"),
+                )
+            wv = weights[name]
+            if not isinstance(wv, int | float) or isinstance(wv, bool) or wv < 0:
+                raise InputError(
+                    f"weight {wv!r} must be a non-negative number",
+                    Location(file=file, field=f"issueWeights.{name}"),
+                )
+            w[name] = float(wv)
+            values[name] = {
+                v: _gw_utility(utils[name], v, file, f"issueUtilities.{name}") for v in labels
+            }
+        if abs(sum(w.values()) - 1.0) > 1e-6:
+            raise InputError(
+                f"issueWeights sum to {sum(w.values())!r}, not 1",
+                Location(file=file, field="issueWeights"),
+            )
+        bid = space.get("reservationBid")
+        reservation = 0.0
+        res_pkg: dict[str, str] | None = None
+        if bid is not None:
+            iv = bid.get("issuevalues") if isinstance(bid, dict) else None
+            if not isinstance(iv, dict):
+                raise InputError(
+                    "reservationBid must be {'issuevalues': {...}}",
+                    Location(file=file, field="reservationBid"),
+                )
+            known = dict(issues)
+            for name, val in iv.items():
+                if name not in known or str(val) not in known[name]:
+                    raise InputError(
+                        f"reservation bid value {name}={val!r} is not in the domain",
+                        Location(file=file, field="reservationBid"),
+                    )
+            reservation = sum(w[n] * values[n][str(v)] for n, v in iv.items())
+            res_pkg = {n: str(v) for n, v in iv.items()} if len(iv) == len(issues) else None
+        name = str(space.get("name") or Path(path).stem)
+        parties.append(
+            (name, w, values, reservation, f"imported from GeniusWeb profile {Path(path).name}")
+        )
+        reservation_bids.append(res_pkg)
+    sid = scenario_id or str(domain.get("name") or "geniusweb")
+    data = _scenario_data(
+        sid, f"GeniusWeb domain {domain.get('name', '')}".strip(), issues, parties
+    )
+    label_to_id = [{o["label"]: o["id"] for o in issue["options"]} for issue in data["issues"]]
+    proposals = []
+    for party, bid in zip(data["parties"], reservation_bids, strict=True):
+        if bid is not None:
+            pkg = {
+                issue["id"]: label_to_id[k][bid[name]]
+                for k, (issue, (name, _)) in enumerate(zip(data["issues"], issues, strict=True))
+            }
+            proposals.append(
+                {
+                    "id": f"reservation_{party['id']}"[:64],
+                    "name": f"Reservation bid of {party['name']}",
+                    "package": pkg,
+                }
+            )
+    if proposals:
+        data["proposals"] = proposals
+    return scenario_from_data(data, file=str(profiles[0]))
+
+
+# ---------------------------------------------------------------- export
+
+
+def _linear_tables(scenario: Scenario) -> tuple[list[str], list[list[str]], Any]:
+    """Issue names, option labels and compiled tables; refuses non-additive scenarios."""
+    if scenario.constraints:
+        raise InputError(
+            f"the scenario has {len(scenario.constraints)} constraint(s); GENIUS/GeniusWeb profiles cannot "
+            "express infeasible combinations",
+            Location(field="constraints"),
+        )
+    for pid, prefs in scenario.preferences.items():
+        if prefs.interactions:
+            raise InputError(
+                "interaction terms are not linear-additive and have no GENIUS counterpart",
+                Location(field=f"preferences.{pid}.interactions"),
+            )
+    cs = compile_scenario(scenario)
+    names = [i.name for i in scenario.issues]
+    names = names if len(set(names)) == len(names) else list(scenario.issue_ids)
+    labels = []
+    for issue in scenario.issues:
+        labs = [o.label for o in issue.options]
+        labels.append(labs if len(set(labs)) == len(labs) else list(issue.option_ids))
+    return names, labels, cs
+
+
+def save_genius(scenario: Scenario, folder: PathLike) -> list[Path]:
+    """Write a scenario as a GENIUS domain XML and one profile XML per party.
+
+    Each party's weight of issue ``i`` is its largest weighted value on that
+    issue, and each evaluation the weighted value divided by it, so that
+    GENIUS's ``sum w_i eval/max eval`` equals the scenario's utility; the
+    reservation value is the no-deal utility; a recorded discount factor is
+    written back.
+
+    Parameters
+    ----------
+    scenario:
+        A linear-additive scenario (no interactions, no constraints).
+    folder:
+        Output folder (created if needed).
+
+    Returns
+    -------
+    list of Path
+        The domain file first, then the profiles (``<party id>.xml``).
+
+    Raises
+    ------
+    InputError
+        The scenario has interactions or constraints, or a party values
+        every option at 0.
+    """
+    names, labels, cs = _linear_tables(scenario)
+    out = Path(folder)
+    out.mkdir(parents=True, exist_ok=True)
+    lines = [
+        "<negotiation_template>",
+        f'<utility_space number_of_issues="{len(names)}">',
+        '<objective index="0" etype="objective" type="objective" name="root" description="">',
+    ]
+    for k, (name, labs) in enumerate(zip(names, labels, strict=True), start=1):
+        lines.append(
+            f'  <issue index="{k}" name={quoteattr(name)} etype="discrete" type="discrete" vtype="discrete">'
+        )
+        lines += [
+            f'    <item index="{j}" value={quoteattr(v)} description={quoteattr(v)}/>'
+            for j, v in enumerate(labs, 1)
+        ]
+        lines.append("  </issue>")
+    lines += ["</objective>", "</utility_space>", "</negotiation_template>", ""]
+    domain_path = out / f"{scenario.id}_domain.xml"
+    write_text_atomic(domain_path, "\n".join(lines))
+    paths = [domain_path]
+    for p, pid in enumerate(cs.party_ids):
+        tops = [float(t[:, p].max()) for t in cs.tables]
+        if sum(tops) <= 0:
+            raise InputError(
+                f"party {pid!r} values every option at 0; GENIUS needs a positive weight",
+                Location(field=f"preferences.{pid}"),
+            )
+        body = ["<utility_space>", f'  <reservation value="{float(cs.no_deal[p])!r}"/>']
+        match = re.search(
+            r"discount factor ([0-9.eE+-]+)", scenario.preferences[pid].assumption or ""
+        )
+        if match:
+            body.append(f'  <discount_factor value="{match.group(1)}"/>')
+        body.append(
+            '  <objective index="0" etype="objective" type="objective" name="root" description="">'
+        )
+        for k, (name, labs, t, top) in enumerate(
+            zip(names, labels, cs.tables, tops, strict=True), start=1
+        ):
+            body.append(
+                f'    <issue index="{k}" name={quoteattr(name)} etype="discrete" type="discrete" vtype="discrete">'
+            )
+            for j, v in enumerate(labs):
+                ev = float(t[j, p]) / top if top > 0 else 1.0
+                body.append(
+                    f'      <item index="{j + 1}" value={quoteattr(v)} evaluation="{ev!r}"/>'
+                )
+            body.append("    </issue>")
+        body += [
+            f'    <weight index="{k}" value="{top!r}"/>' for k, top in enumerate(tops, start=1)
+        ]
+        body += ["  </objective>", "</utility_space>", ""]
+        path = out / f"{pid}.xml"
+        write_text_atomic(path, "\n".join(body))
+        paths.append(path)
+    return paths
+
+
+def save_geniusweb(scenario: Scenario, folder: PathLike) -> tuple[list[Path], list[str]]:
+    """Write one GeniusWeb ``LinearAdditiveUtilitySpace`` JSON profile per party.
+
+    Weights are each party's normalised weights and value utilities its
+    (belief-weighted) option values, so GeniusWeb's ``sum_i w_i u_i`` equals
+    the scenario's utility. The reservation bid is the proposal
+    ``reservation_<party>`` when it exists (an import keeps it); otherwise it
+    is left null and a warning says that the no-deal utility was not carried
+    over.
+
+    Returns
+    -------
+    (paths, warnings)
+
+    Raises
+    ------
+    InputError
+        Interactions or constraints.
+    """
+    names, labels, cs = _linear_tables(scenario)
+    out = Path(folder)
+    out.mkdir(parents=True, exist_ok=True)
+    domain = {
+        "name": scenario.id,
+        "issuesValues": {n: {"values": labs} for n, labs in zip(names, labels, strict=True)},
+    }
+    paths, warnings = [], []
+    proposals = {p.id: p for p in scenario.proposals}
+    for p, pid in enumerate(cs.party_ids):
+        weights = scenario.preferences[pid].normalised_weights()
+        w = [weights.get(iid, 0.0) for iid in cs.issue_ids]
+        utils = {
+            n: {
+                "DiscreteValueSetUtilities": {
+                    "valueUtilities": {
+                        v: (float(t[j, p]) / wi if wi > 0 else 0.0) for j, v in enumerate(labs)
+                    }
+                }
+            }
+            for n, labs, t, wi in zip(names, labels, cs.tables, w, strict=True)
+        }
+        reservation: Any = None
+        prop = proposals.get(f"reservation_{pid}"[:64])
+        if prop is not None:
+            pkg = scenario.complete_package(prop.package)
+            reservation = {
+                "issuevalues": {
+                    n: labs[scenario.issues[k].option_ids.index(pkg[scenario.issues[k].id])]
+                    for k, (n, labs) in enumerate(zip(names, labels, strict=True))
+                }
+            }
+        elif float(cs.no_deal[p]) != 0.0:
+            warnings.append(
+                f"{pid}: no reservation_{pid} proposal, so reservationBid is null and the no-deal "
+                f"utility {float(cs.no_deal[p])!r} is not carried over"
+            )
+        profile = {
+            "LinearAdditiveUtilitySpace": {
+                "name": pid,
+                "domain": domain,
+                "issueUtilities": utils,
+                "issueWeights": dict(zip(names, w, strict=True)),
+                "reservationBid": reservation,
+            }
+        }
+        path = out / f"{pid}.json"
+        write_text_atomic(path, json.dumps(profile, indent=2, ensure_ascii=False) + "\n")
+        paths.append(path)
+    return paths, warnings
