@@ -206,3 +206,26 @@ def test_two_change_trade_is_found_when_no_single_change_improves() -> None:
     assert two.min_changes == 2
     assert two.solutions[0].changes == {"x": ("a", "b"), "y": ("a", "b")}
     assert two.solutions[0].gains == {"A": 0.5, "B": 0.5}
+
+
+@settings(max_examples=30, deadline=None, derandomize=True)
+@given(seed=st.integers(0, 10**6), which=st.integers(0, 1))
+def test_efficiency_by_frontier_dp_equals_enumeration(seed: int, which: int) -> None:
+    from peacetable.analysis import diagnostics
+
+    s = random_scenario(seed)
+    x, u, ok = brute(s)
+    base, _ = resolve_package(s, f"d{which}")
+    u0 = u[(x == base).all(axis=1)][0]
+    dominated = (ok & (u >= u0).all(axis=1) & (u > u0).any(axis=1)).any()
+    saved = diagnostics.ENUMERATION_LIMIT
+    diagnostics.ENUMERATION_LIMIT = 0
+    try:
+        efficient, better, method = dominating_package(s, f"d{which}")
+    finally:
+        diagnostics.ENUMERATION_LIMIT = saved
+    assert method == "dp-dominance"
+    assert efficient == (not dominated)
+    if better is not None:
+        j = (x == better).all(axis=1)
+        assert ok[j][0] and (u[j][0] >= u0).all() and (u[j][0] > u0).any()

@@ -124,3 +124,22 @@ def test_max_steps_stops_early() -> None:
     assert len(full.drafts) == 3 and full.stopped == "local optimum"
     cut = single_negotiating_text(s, "d0", max_steps=1)
     assert cut.stopped == "max steps" and cut.drafts == full.drafts[:2]
+
+
+@settings(max_examples=30, deadline=None, derandomize=True)
+@given(seed=st.integers(0, 10**6))
+def test_post_settlement_by_frontier_dp_equals_enumeration(seed: int) -> None:
+    from peacetable.analysis import diagnostics
+
+    s = random_scenario(seed)
+    by_enumeration = post_settlement(s, "d0")
+    saved = diagnostics.ENUMERATION_LIMIT
+    diagnostics.ENUMERATION_LIMIT = 0
+    try:
+        by_dp = post_settlement(s, "d0")
+    finally:
+        diagnostics.ENUMERATION_LIMIT = saved
+    assert by_dp.method == "dp-dominance" and by_enumeration.method == "enumeration"
+    points = {tuple(c.utilities.values()) for c in by_enumeration.improvements}
+    assert {tuple(c.utilities.values()) for c in by_dp.improvements} == points
+    assert sorted(by_dp.tie_counts) == sorted(by_enumeration.tie_counts)

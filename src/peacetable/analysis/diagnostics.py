@@ -63,7 +63,7 @@ BoolArray = npt.NDArray[np.bool_]
 #: Utilities closer than this are treated as equal.
 TOLERANCE = 1e-9
 #: Package spaces up to this size are enumerated for the efficiency check.
-ENUMERATION_LIMIT = 2_000_000
+ENUMERATION_LIMIT = 100_000
 #: Largest number of packages one fewest-changes search may evaluate.
 DEFAULT_SEARCH_BUDGET = 20_000_000
 _CHUNK = 200_000
@@ -652,7 +652,7 @@ def dominating_package(
         base, _ = resolve_package(scenario, package, cs)
     u0 = cs.utilities(base)[0]
     if cs.n_packages <= ENUMERATION_LIMIT:
-        x = cs.all_packages(limit=ENUMERATION_LIMIT)
+        x = cs.all_packages(limit=cs.n_packages)
         x = x[cs.feasible(x)]
         u = cs.utilities(x)
         dom = (u >= u0 - TOLERANCE).all(axis=1) & (u > u0 + TOLERANCE).any(axis=1)

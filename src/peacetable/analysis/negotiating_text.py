@@ -52,8 +52,8 @@ from typing import Any, Literal
 
 import numpy as np
 
+from peacetable.analysis import diagnostics as _diagnostics
 from peacetable.analysis.diagnostics import (
-    ENUMERATION_LIMIT,
     TOLERANCE,
     FloatArray,
     IntArray,
@@ -404,7 +404,7 @@ def post_settlement(scenario: Scenario, agreed: PackageLike) -> PostSettlementRe
     Notes
     -----
     The frontier restricted to the box ``u >= u(agreed)``. Spaces of at most
-    ``ENUMERATION_LIMIT`` packages are enumerated: the feasible packages in
+    ``diagnostics.ENUMERATION_LIMIT`` packages are enumerated: the feasible packages in
     the box are reduced to distinct utility vectors (rounded to ``1e-9``)
     and filtered for dominance in ``O(b f P)`` for ``b`` boxed vectors and
     ``f`` frontier points. Larger spaces use the exact dominance-pruned
@@ -443,9 +443,9 @@ def post_settlement(scenario: Scenario, agreed: PackageLike) -> PostSettlementRe
         raise InputError("the agreed package breaks a constraint")
     u0 = cs.utilities(base)[0]
     r0 = np.round(u0, 9)
-    if cs.n_packages <= ENUMERATION_LIMIT:
+    if cs.n_packages <= _diagnostics.ENUMERATION_LIMIT:
         method = "enumeration"
-        x = cs.all_packages(limit=ENUMERATION_LIMIT)
+        x = cs.all_packages(limit=cs.n_packages)
         x = x[cs.feasible(x)]
         u = np.round(cs.utilities(x), 9)
         box = (u >= r0).all(axis=1)
