@@ -229,3 +229,27 @@ def test_efficiency_by_frontier_dp_equals_enumeration(seed: int, which: int) -> 
     if better is not None:
         j = (x == better).all(axis=1)
         assert ok[j][0] and (u[j][0] >= u0).all() and (u[j][0] > u0).any()
+
+
+def test_improve_cli_json_and_bad_input() -> None:
+    import json
+
+    import typer
+    from typer.testing import CliRunner
+
+    from peacetable.cli.improve import register
+
+    app = typer.Typer()
+    register(app)
+    runner = CliRunner()
+    res = runner.invoke(app, ["improve", "p1", "--scenario", str(MINI), "--json", "-k", "2"])
+    assert res.exit_code == 0, res.output
+    data = json.loads(res.stdout)
+    assert data["diagnosis"]["proposal"] == "p1"
+    assert set(data["single_text"]) == {"unanimous", "maximin"}
+    assert "improvements" in data["post_settlement"]
+    table = runner.invoke(app, ["improve", "p1", "--scenario", str(MINI)])
+    assert table.exit_code == 0 and "Single negotiating text" in table.stdout
+    bad = runner.invoke(app, ["improve", "p11", "--scenario", str(MINI)])
+    assert bad.exit_code == 2 and "did you mean 'p1'" in bad.output
+    assert "Example:" in runner.invoke(app, ["improve", "--help"]).stdout

@@ -129,3 +129,23 @@ def test_third_party_losers_reported() -> None:
     assert ab.parties == ("A", "B") and ab.n_trades == 1
     assert ab.trades[0].third_party_losers == ("C",)
     assert res.best() is ab.trades[0]
+
+
+def test_linkage_cli() -> None:
+    import json
+
+    import typer
+    from typer.testing import CliRunner
+
+    from peacetable.cli.improve import register
+
+    app = typer.Typer()
+    register(app)
+    runner = CliRunner()
+    res = runner.invoke(app, ["linkage", "--scenario", str(MINI), "--json"])
+    assert res.exit_code == 0, res.output
+    data = json.loads(res.stdout)
+    assert [p["parties"] for p in data["pairs"]] == [["A", "B"]]
+    assert runner.invoke(app, ["linkage", "--scenario", str(MINI)]).exit_code == 0
+    bad = runner.invoke(app, ["linkage", "--scenario", str(MINI), "--party", "Q"])
+    assert bad.exit_code == 2 and "unknown party" in bad.output

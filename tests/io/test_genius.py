@@ -363,3 +363,48 @@ def test_slug() -> None:
     assert slug("England Trade Policy") == "England_Trade_Policy"
     assert slug("29_29", "v") == "v29_29"
     assert len(slug("x" * 100)) == 64
+
+
+def test_convert_cli_round_trip(tmp_path: Path) -> None:
+    import typer
+    from typer.testing import CliRunner
+
+    from peacetable.cli.improve import register
+
+    app = typer.Typer()
+    register(app)
+    runner = CliRunner()
+    (tmp_path / "d.xml").write_text(DOMAIN_XML, "utf-8")
+    (tmp_path / "p.xml").write_text(PROFILE_XML, "utf-8")
+    out = tmp_path / "s.yaml"
+    res = runner.invoke(
+        app, ["convert", str(tmp_path / "d.xml"), str(tmp_path / "p.xml"), "-o", str(out), "--json"]
+    )
+    assert res.exit_code == 0, res.output
+    assert json.loads(res.stdout)["conversion"] == "GENIUS → scenario"
+    s = load_scenario(out)
+    res = runner.invoke(app, ["convert", str(out), "-o", str(tmp_path / "g"), "--to", "genius"])
+    assert res.exit_code == 0, res.output
+    res = runner.invoke(
+        app, ["convert", str(out), "-o", str(tmp_path / "w"), "--to", "geniusweb", "--json"]
+    )
+    assert res.exit_code == 0, res.output
+    web = sorted((tmp_path / "w").glob("*.json"))
+    back = runner.invoke(app, ["convert", *map(str, web), "-o", str(tmp_path / "back.json")])
+    assert back.exit_code == 0, back.output
+    x = compile_scenario(s).all_packages()
+    np.testing.assert_allclose(
+        compile_scenario(load_scenario(tmp_path / "back.json")).utilities(x),
+        compile_scenario(s).utilities(x),
+        atol=1e-12,
+    )
+    again = runner.invoke(app, ["convert", str(tmp_path / "g"), "-o", str(tmp_path / "again.yaml")])
+    assert again.exit_code == 0, again.output
+    bad = runner.invoke(app, ["convert", str(out), "-o", str(tmp_path / "x"), "--to", "negmas"])
+    assert bad.exit_code == 2 and "unknown format" in bad.output
+    real = DOMAIN_XML.replace('type="integer"', 'type="real"')
+    (tmp_path / "r").mkdir()
+    (tmp_path / "r" / "d.xml").write_text(real, "utf-8")
+    (tmp_path / "r" / "p.xml").write_text(PROFILE_XML, "utf-8")
+    bad = runner.invoke(app, ["convert", str(tmp_path / "r"), "-o", str(tmp_path / "r.yaml")])
+    assert bad.exit_code == 2 and "d.xml" in bad.output and "issue 'Price'" in bad.output
