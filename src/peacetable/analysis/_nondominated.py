@@ -100,7 +100,8 @@ def _nondominated_blocked(points: FloatArray) -> BoolArray:
     start = 0
     while start < n:
         f = max(front.shape[0], 1)
-        block = int(max(32, min(1024, _BLOCK_BUDGET // f)))
+        # within-block work is b*b*d, against the front b*f*d: keep b well below f
+        block = int(max(64, min(1024, f // 4, _BLOCK_BUDGET // f)))
         blk = srt[start : start + block]
         b = blk.shape[0]
         alive = np.ones(b, dtype=bool)

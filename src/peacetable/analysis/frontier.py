@@ -56,6 +56,9 @@ __all__ = [
     "pareto_frontier",
 ]
 
+#: Decimals kept in ``to_dict`` output (the exact grid is finer than 1e-12).
+_DECIMALS = 12
+
 #: Largest Minkowski-sum candidate set one DP stage may build.
 DEFAULT_MAX_CANDIDATES = 20_000_000
 
@@ -229,7 +232,7 @@ class FrontierResult:
         """JSON-serialisable form (points, one package per point, tie counts)."""
         d: dict[str, Any] = {
             "party_ids": list(self.party_ids),
-            "no_deal": self.no_deal.tolist(),
+            "no_deal": np.round(self.no_deal, _DECIMALS).tolist(),
             "acceptable_only": self.acceptable_only,
             "method": self.method,
             "exact": self.exact,
@@ -239,7 +242,7 @@ class FrontierResult:
             "n_groups": self.n_groups,
             "max_candidates": self.max_candidates,
             "seconds": self.seconds,
-            "points": self.points.tolist(),
+            "points": np.round(self.points, _DECIMALS).tolist(),
         }
         if with_packages:
             reps = self.representatives()

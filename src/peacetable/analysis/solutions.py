@@ -123,10 +123,10 @@ class Solution:
             "package": self.package,
             "utilities": None
             if self.utilities is None
-            else dict(zip(self.party_ids, self.utilities, strict=True)),
+            else {k: round(v, 12) for k, v in zip(self.party_ids, self.utilities, strict=True)},
             "gains": None
             if self.gains is None
-            else dict(zip(self.party_ids, self.gains, strict=True)),
+            else {k: round(v, 12) for k, v in zip(self.party_ids, self.gains, strict=True)},
             "method": self.method,
             "exact": self.exact,
             "note": self.note,

@@ -123,7 +123,7 @@ class ZopaResult:
             "n_packages": self.n_packages,
             "n_feasible": self.n_feasible,
             "best_for_party": self.best_for_party,
-            "no_deal": dict(zip(self.party_ids, self.no_deal, strict=True)),
+            "no_deal": {k: round(v, 12) for k, v in zip(self.party_ids, self.no_deal, strict=True)},
             "seconds": self.seconds,
         }
 
@@ -388,5 +388,5 @@ def _best_entry(space: AgreementSpace, pkg: IntArray) -> dict[str, Any]:
     u = space.utilities(pkg)[0]
     return {
         "package": space.package_dict(pkg),
-        "utilities": dict(zip(space.party_ids, (float(v) for v in u), strict=True)),
+        "utilities": {k: round(float(v), 12) for k, v in zip(space.party_ids, u, strict=True)},
     }
