@@ -1,0 +1,105 @@
+"""Writing a briefing and its static images to disk, atomically."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from peacetable.errors import InputError
+from peacetable.io import write_text_atomic
+from peacetable.report.builder import Report
+from peacetable.report.charts import Chart
+
+#: Image formats written by :func:`export_images`.
+IMAGE_FORMATS: tuple[str, ...] = ("png", "svg")
+
+
+def write_report(report: Report, path: str | os.PathLike[str]) -> Path:
+    """Write the self-contained HTML briefing of *report* to *path* (atomically).
+
+    Returns
+    -------
+    Path
+        The file written.
+
+    Raises
+    ------
+    InputError
+        When the folder of *path* does not exist.
+    """
+    target = Path(path)
+    parent = target.parent if str(target.parent) else Path(".")
+    if not parent.is_dir():
+        raise InputError(f"cannot write {target}: folder {parent} does not exist")
+    write_text_atomic(target, report.to_html())
+    return target
+
+
+def _write_bytes_atomic(path: Path, data: bytes) -> None:
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def export_images(
+    report: Report,
+    directory: str | os.PathLike[str],
+    formats: Sequence[str] = IMAGE_FORMATS,
+    *,
+    progress: Callable[[Chart], None] | None = None,
+) -> list[Path]:
+    """Write every chart of *report* as static images (matplotlib, no browser needed).
+
+    Files are named ``figNN-<key>.<format>`` (``NN`` the figure number in the
+    briefing) and carry the chart's title and text alternative as metadata.
+
+    Parameters
+    ----------
+    report:
+        A built report.
+    directory:
+        Folder to write into (created if missing).
+    formats:
+        Any of ``"png"``, ``"svg"``.
+    progress:
+        Called with each chart before it is drawn.
+
+    Returns
+    -------
+    list of Path
+        The files written, in figure order.
+
+    Raises
+    ------
+    InputError
+        For an unknown format, or when *directory* exists and is not a folder.
+    """
+    from peacetable.report.static import render
+
+    for fmt in formats:
+        if fmt not in IMAGE_FORMATS:
+            raise InputError(
+                f"unknown image format {fmt!r}; choose from {', '.join(IMAGE_FORMATS)}"
+            )
+    folder = Path(directory)
+    if folder.exists() and not folder.is_dir():
+        raise InputError(f"{folder} exists and is not a folder")
+    folder.mkdir(parents=True, exist_ok=True)
+    written = []
+    for chart in report.charts:
+        if progress is not None:
+            progress(chart)
+        for fmt in formats:
+            path = folder / f"{chart.file_stem}.{fmt}"
+            _write_bytes_atomic(path, render(chart, fmt))
+            written.append(path)
+    return written
