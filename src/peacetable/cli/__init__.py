@@ -24,6 +24,8 @@ _COMMAND_MODULES: tuple[str, ...] = (
     "conflict",
     "agreement",
     "forecast",
+    "report",
+    "improve",
 )
 
 for _name in _COMMAND_MODULES:
