@@ -73,3 +73,48 @@ def test_infeasible_group_gives_empty_frontier(an: SimpleNamespace) -> None:
     )
     assert s.n_feasible == 0
     assert pareto_frontier(s).size == 0
+
+
+@settings(max_examples=25, deadline=None, derandomize=True)
+@given(seed=st.integers(0, 10**6), pick=st.integers(0, 10**9))
+def test_is_pareto_efficient_milp_route(an: SimpleNamespace, seed: int, pick: int) -> None:
+    raw = an.random_raw(seed, max_parties=4)
+    x, u = raw.brute()
+    if len(x) == 0:
+        return
+    j = pick % len(x)
+    efficient, better = is_pareto_efficient(raw.space(), x[j], max_candidates=1)
+    assert efficient == bool(an.brute_pareto(u)[j])
+    assert (better is None) == efficient
+
+
+def test_frontier_budget_and_input_errors() -> None:
+    from peacetable.analysis import FrontierTooLarge
+    from peacetable.errors import InputError
+
+    rng = np.random.default_rng(0)
+    space = AgreementSpace.from_arrays([rng.random((6, 3)) for _ in range(4)], np.zeros(3))
+    with pytest.raises(FrontierTooLarge):
+        pareto_frontier(space, max_candidates=10)
+    with pytest.raises(InputError):
+        pareto_frontier(space, lower=[0.0])
+    res = pareto_frontier(space)
+    with pytest.raises(InputError):
+        res.packages(res.size)
+    d = res.to_dict()
+    assert d["size"] == res.size == len(d["packages"]) == len(d["tie_counts"])
+    infeasible = an_forbidden_space()
+    with pytest.raises(InputError, match="infeasible"):
+        is_pareto_efficient(infeasible, [0, 0])
+
+
+def an_forbidden_space() -> AgreementSpace:
+    from dataclasses import dataclass
+
+    @dataclass(frozen=True)
+    class Forbid:
+        clauses: tuple[tuple[int, np.ndarray], ...]
+        source: str
+
+    rule = Forbid(((0, np.array([True, False])), (1, np.array([True, False]))), "no 0-0")
+    return AgreementSpace.from_arrays([np.eye(2), np.eye(2)], [0, 0], forbidden=[rule])

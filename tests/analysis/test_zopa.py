@@ -67,3 +67,17 @@ def test_bad_parameters() -> None:
         zopa(space, confidence=1.5)
     with pytest.raises(InputError):
         count_acceptable(space, lower=[1.0])
+
+
+@settings(max_examples=25, deadline=None, derandomize=True)
+@given(seed=st.integers(0, 10**6))
+def test_zopa_milp_route_for_existence_and_best(an: SimpleNamespace, seed: int) -> None:
+    raw = an.random_raw(seed, max_parties=4)
+    _, u = raw.brute()
+    space = raw.space()
+    ok = (u >= space.no_deal).all(axis=1)
+    res = zopa(space, max_candidates=1)
+    assert res.exists == bool(ok.any()) and res.count == int(ok.sum())
+    for p, pid in enumerate(space.party_ids if ok.any() else ()):
+        v = space.utilities(space.package_array(res.best_for_party[pid]["package"]))[0]
+        assert v[p] == pytest.approx(u[ok, p].max(), abs=1e-9)
