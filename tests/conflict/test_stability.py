@@ -15,7 +15,7 @@ from peacetable.conflict.moves import Reachability, reach_min
 from peacetable.errors import InputError
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=30, deadline=None)
 @given(small_models())
 def test_every_concept_matches_the_definitions(model: ConflictModel) -> None:
     result = analyze(model)
@@ -25,7 +25,7 @@ def test_every_concept_matches_the_definitions(model: ConflictModel) -> None:
                 assert result.stable[concept][i, s] == stable(model, concept, i, s), (concept, i, s)
 
 
-@settings(max_examples=40, deadline=None)
+@settings(max_examples=25, deadline=None)
 @given(small_models())
 def test_move_graphs_match_the_definitions(model: ConflictModel) -> None:
     reach = Reachability(model)
@@ -35,7 +35,7 @@ def test_move_graphs_match_the_definitions(model: ConflictModel) -> None:
             assert set(reach.improvements(i).targets(s).tolist()) == improvements(model, i, s)
 
 
-@settings(max_examples=40, deadline=None)
+@settings(max_examples=25, deadline=None)
 @given(small_models())
 def test_coalition_reach_min_is_min_over_legal_sequences(model: ConflictModel) -> None:
     reach = Reachability(model)

@@ -27,7 +27,7 @@ def _naive_steps(model: ConflictModel, start: int, improving: bool) -> dict[int,
     return dist
 
 
-@settings(max_examples=40, deadline=None)
+@settings(max_examples=25, deadline=None)
 @given(small_models())
 def test_steps_and_paths(model: ConflictModel) -> None:
     for improving in (True, False):

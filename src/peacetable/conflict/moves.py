@@ -56,13 +56,11 @@ class MoveGraph:
     indptr: NDArray[np.int64]
 
     @classmethod
-    def from_edges(cls, n: int, src: IntArray, dst: IntArray) -> MoveGraph:
-        order = np.lexsort((dst, src))
-        s = src[order].astype(np.int32)
-        d = dst[order].astype(np.int32)
+    def from_sorted_edges(cls, n: int, src: IntArray, dst: IntArray) -> MoveGraph:
+        """Edges already grouped by ascending source."""
         indptr = np.zeros(n + 1, dtype=np.int64)
-        np.cumsum(np.bincount(s, minlength=n), out=indptr[1:])
-        return cls(s, d, indptr)
+        np.cumsum(np.bincount(src, minlength=n), out=indptr[1:])
+        return cls(src.astype(np.int32), dst.astype(np.int32), indptr)
 
     def subgraph(self, keep: NDArray[np.bool_]) -> MoveGraph:
         """The edges where *keep* is true (still sorted)."""
@@ -101,20 +99,21 @@ def unilateral_moves(model: ConflictModel, dm: int) -> MoveGraph:
     group_id = np.cumsum(starts_flag) - 1
     group_start = np.flatnonzero(starts_flag)
     group_size = np.diff(np.append(group_start, n))
-    size_per_pos = group_size[group_id]
-    total = int(np.sum(size_per_pos, dtype=np.int64))
+    group_of = np.empty(n, dtype=np.int64)
+    group_of[order] = group_id
+    size_per_state = group_size[group_of]
+    total = int(np.sum(size_per_state, dtype=np.int64))
     if total > MAX_EDGES_PER_DM:
         raise AnalysisError(
             f"decision maker {model.decision_makers[dm].name!r} has {total:,} possible moves; "
             "split its options among more decision makers or add infeasibility rules"
         )
-    src_pos = np.repeat(np.arange(n, dtype=np.int64), size_per_pos)
+    # edges come out grouped by source state already: no sort needed
+    src = np.repeat(np.arange(n, dtype=np.int64), size_per_state)
     offset = np.arange(total, dtype=np.int64) - np.repeat(
-        np.cumsum(size_per_pos) - size_per_pos, size_per_pos
+        np.cumsum(size_per_state) - size_per_state, size_per_state
     )
-    dst_pos = np.repeat(group_start[group_id], size_per_pos) + offset
-    src = order[src_pos]
-    dst = order[dst_pos]
+    dst = order[np.repeat(group_start[group_of], size_per_state) + offset]
     keep = src != dst
     fwd, back = model.direction_masks()
     fwd &= mask
@@ -128,7 +127,7 @@ def unilateral_moves(model: ConflictModel, dm: int) -> MoveGraph:
     if model.misperceived is not None:
         blind = model.misperceived[dm]
         keep &= ~blind[src] & ~blind[dst]
-    return MoveGraph.from_edges(n, src[keep], dst[keep])
+    return MoveGraph.from_sorted_edges(n, src[keep], dst[keep])
 
 
 class Reachability:
@@ -156,6 +155,27 @@ class Reachability:
     @cached_property
     def n_states(self) -> int:
         return self.model.n_states
+
+    @cached_property
+    def _lookup(self) -> NDArray[np.int32] | None:
+        """Dense code -> index table when the codes are small enough (else binary search)."""
+        states = self.model.states
+        top = int(states[-1])
+        if top >= 1 << 26:
+            return None
+        table = np.full(top + 1, -1, dtype=np.int32)
+        table[states] = np.arange(len(states), dtype=np.int32)
+        return table
+
+    def indices_of(self, codes: IntArray) -> IntArray:
+        """State indices of *codes* (``-1`` where infeasible), by table look-up when possible."""
+        table = self._lookup
+        if table is None:
+            return self.model.indices_of(codes)
+        out = np.full(len(codes), -1, dtype=np.int64)
+        inside = codes < len(table)
+        out[inside] = table[codes[inside]]
+        return out
 
     def coalition_edges(
         self, members: list[int], improving: bool = False

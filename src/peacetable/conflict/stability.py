@@ -75,7 +75,6 @@ CONCEPT_NAMES = {
     "sim": "simultaneous sanctioning (SIM)",
     "seq_or_sim_per_dm": "SEQ or SIM for every DM",
 }
-_SIM_CHUNK = 4_000_000
 
 
 @dataclass(frozen=True, eq=False)
@@ -264,35 +263,66 @@ def _best_within_one_move(moves: MoveGraph, u: IntArray) -> IntArray:
 def _sim_stable(
     model: ConflictModel, reach: Reachability, i: int, others: Iterable[int]
 ) -> BoolArray:
-    """SIM: every UI of *i* from ``s`` is met by some opponent's simultaneous UI from ``s``."""
+    """SIM: every UI of *i* from ``s`` is met by some opponent's simultaneous UI from ``s``.
+
+    For an opponent ``j``, the joint state of ``i``'s UI ``s -> s1`` and ``j``'s UI
+    ``s -> s2`` is ``s1`` with ``j``'s options set as in ``s2``: a member of ``s1``'s
+    ``j``-group (states equal to ``s1`` outside ``j``'s options). Each state's
+    ``j``-options get a compact id, and bit sets over those ids (``uint64`` words)
+    hold (a) the ids ``j`` can improve to from ``s`` and (b) for each ``j``-group,
+    the ids of its members with ``u_i`` at most a threshold (prefix ORs over the
+    group sorted by ``u_i``). A UI is sanctioned by ``j`` iff (a) and (b, with
+    threshold ``u_i(s)``) intersect: one bit-set AND per (UI, opponent), instead of
+    one look-up per (UI, opponent UI) pair.
+    """
     n = model.n_states
     u = model.payoffs[i]
-    codes = model.states
     mine = reach.improvements(i)
-    theirs = [reach.improvements(j) for j in others]
-    if not theirs or len(mine) == 0:
-        return _no_edges_from(mine.src, n)
-    o_src = np.concatenate([g.src for g in theirs]).astype(np.int64)
-    o_dst = np.concatenate([g.dst for g in theirs]).astype(np.int64)
-    order = np.argsort(o_src, kind="stable")
-    o_src, o_dst = o_src[order], o_dst[order]
-    o_ptr = np.zeros(n + 1, dtype=np.int64)
-    np.cumsum(np.bincount(o_src, minlength=n), out=o_ptr[1:])
     sanctioned = np.zeros(len(mine), dtype=bool)
-    counts = o_ptr[mine.src + 1] - o_ptr[mine.src]
-    done = np.concatenate([[0], np.cumsum(counts)])  # pairs before each focal UI
-    lo = 0
-    while lo < len(mine):  # chunks of focal UIs keep the (UI, opponent UI) pairs bounded
-        hi = max(lo + 1, int(np.searchsorted(done, done[lo] + _SIM_CHUNK, side="right")) - 1)
-        part = np.arange(lo, hi)
-        c = counts[part]
-        pair_edge = np.repeat(part, c)
-        offset = np.arange(int(c.sum())) - np.repeat(np.cumsum(c) - c, c)
-        opp = o_dst[np.repeat(o_ptr[mine.src[part]], c) + offset]
-        s0 = mine.src[pair_edge]
-        joint = model.indices_of(codes[mine.dst[pair_edge]] ^ codes[s0] ^ codes[opp])
-        hit = joint >= 0
-        hit[hit] = u[joint[hit]] <= u[s0[hit]]
-        sanctioned[pair_edge[hit]] = True
-        lo = hi
+    if len(mine) == 0:
+        return _no_edges_from(mine.src, n)
+    src, dst = mine.src.astype(np.int64), mine.dst.astype(np.int64)
+    for j in others:
+        theirs = reach.improvements(j)
+        if len(theirs) == 0:
+            continue
+        mask = model.dm_mask(j)
+        _, part = np.unique(model.states & mask, return_inverse=True)
+        words = int(part.max()) // 64 + 1
+        word, bit = part // 64, (part % 64).astype(np.uint64)
+        one = np.uint64(1)
+        # (a) the j-option ids j improves to from each state
+        can = np.zeros((n, words), dtype=np.uint64)
+        t = theirs.dst.astype(np.int64)
+        np.bitwise_or.at(can, (theirs.src.astype(np.int64), word[t]), one << bit[t])
+        # (b) per j-group, members sorted by u_i, prefix ORs of their id bits
+        _, group = np.unique(model.states & ~mask, return_inverse=True)
+        order = np.lexsort((u, group))
+        span = int(u.max()) - int(u.min()) + 2
+        key = group[order] * span + (u[order] - u.min())
+        members = np.zeros((n, words), dtype=np.uint64)
+        members[np.arange(n), word[order]] = one << bit[order]
+        prefix = _segmented_or(members, group[order])
+        pos = np.searchsorted(key, group[dst] * span + (u[src] - u.min()), side="right") - 1
+        inside = (pos >= 0) & (group[order][np.maximum(pos, 0)] == group[dst])
+        hit = np.zeros(len(src), dtype=bool)
+        hit[inside] = np.any(prefix[pos[inside]] & can[src[inside]] != 0, axis=1)
+        sanctioned |= hit
     return _no_edges_from(mine.src[~sanctioned], n)
+
+
+def _segmented_or(values: np.ndarray, segment: np.ndarray) -> np.ndarray:
+    """Inclusive prefix OR of the rows of *values* within runs of equal *segment* ids.
+
+    Hillis–Steele doubling: ``log2(longest run)`` vectorised passes.
+    """
+    out = values.copy()
+    d = 1
+    while d < len(out):
+        same = segment[d:] == segment[:-d]
+        if not same.any():
+            break
+        prev = out.copy()
+        out[d:][same] |= prev[:-d][same]
+        d *= 2
+    return out
