@@ -184,7 +184,7 @@ def forecast(
     >>> p = problem_from_arrays(["a", "b", "c"], [0, 40, 100], [0.9, 0.5, 0.2], [1, 1, 1])
     >>> res = forecast(p, ["compromise", "median"])
     >>> [round(float(m.forecast[0]), 2) for m in res.models]
-    [25.0, 40.0]
+    [25.0, 0.0]
     """
     if not models:
         raise AnalysisError("no model requested")

@@ -87,6 +87,8 @@ class _Candidates:
     w_bp: FloatArray  # c·s of b on p divided by the issue's Σ c·s
     w_aq: FloatArray
     ratio: FloatArray  # (s_ap + s_bp) / (s_aq + s_bq)
+    unit_gain: FloatArray  # s_ap / ratio - s_aq: gain per unit of outcome shift on q
+    min_shift: FloatArray  # shift on q below which a move would be < 1e-10
     x_ap: FloatArray  # demand positions (start of the round)
     x_bq: FloatArray
 
@@ -117,43 +119,49 @@ def _candidates(
     keep = (s_aq + s_bq > 0) & (s_ap + s_bp > 0) & (w[b, p] > 0) & (w[a, q] > 0)
     a, b, p, q = a[keep], b[keep], p[keep].astype(np.intp), q[keep].astype(np.intp)
     s_ap, s_aq, s_bp, s_bq = s_ap[keep], s_aq[keep], s_bp[keep], s_bq[keep]
+    ratio = (s_ap + s_bp) / (s_aq + s_bq)
     return _Candidates(
         a=a, b=b, p=p, q=q, bp=b * m + p, aq=a * m + q, s_ap=s_ap, s_aq=s_aq,
         w_bp=w[b, p] / denom[p], w_aq=w[a, q] / denom[q],
-        ratio=(s_ap + s_bp) / (s_aq + s_bq), x_ap=x[a, p], x_bq=x[b, q],
+        ratio=ratio, unit_gain=s_ap / ratio - s_aq,
+        min_shift=_EPS * np.maximum(w[a, q] / denom[q], ratio * w[b, p] / denom[p]),
+        x_ap=x[a, p], x_bq=x[b, q],
     )  # fmt: skip
 
 
-def _shifts(
+def _effective_shift(
     c: _Candidates, y: FloatArray, nbs: FloatArray
-) -> tuple[FloatArray, FloatArray, FloatArray, FloatArray]:
-    """Equal-gain outcome shifts ``dp``, ``dq`` and the signed gaps, for candidates ``c``."""
+) -> tuple[FloatArray, FloatArray, FloatArray]:
+    """Outcome shift ``dq`` on the demand issue of b (``dp = dq / ratio``) and the gap signs.
+
+    ``dq`` is the equal-gain shift, capped by a full move of either supplier and
+    by the room left before either outcome passes the demander's position
+    (negative where there is no room).
+    """
     gap_p = c.x_ap - y[c.bp]  # b supplies p and moves towards a's demand position
     gap_q = c.x_bq - y[c.aq]
-    dp = np.abs(gap_p) * c.w_bp
-    dq = np.minimum(dp * c.ratio, np.abs(gap_q) * c.w_aq)
-    dp = dq / c.ratio
-    # the outcome may not pass the demander's position
-    room_p = np.maximum((c.x_ap - nbs[c.p]) * np.sign(gap_p), 0.0)
-    room_q = np.maximum((c.x_bq - nbs[c.q]) * np.sign(gap_q), 0.0)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        scale = np.minimum(1.0, np.minimum(room_p / dp, room_q / dq))
-    scale = np.where(dq > 0, scale, 0.0)
-    return dp * scale, dq * scale, gap_p, gap_q
+    sign_p = np.sign(gap_p)
+    sign_q = np.sign(gap_q)
+    dq = np.minimum(gap_p * sign_p * c.w_bp * c.ratio, gap_q * sign_q * c.w_aq)
+    room_p = (c.x_ap - nbs[c.p]) * sign_p * c.ratio
+    room_q = (c.x_bq - nbs[c.q]) * sign_q
+    return np.minimum(dq, np.minimum(room_p, room_q)), sign_p, sign_q
 
 
 def _gains(
     c: _Candidates, y: FloatArray, nbs: FloatArray, direction: NDArray[np.int8]
 ) -> FloatArray:
-    """Equal gain of every candidate in ``c`` (``-inf`` where not a valid exchange)."""
-    dp, dq, gap_p, gap_q = _shifts(c, y, nbs)
-    gain = dp * c.s_ap - dq * c.s_aq
+    """Equal gain of every candidate in ``c`` (``-inf`` where not a valid exchange).
+
+    The gain is ``dp s_ap - dq s_aq = dq (s_ap / ratio - s_aq)``.
+    """
+    dq, sign_p, sign_q = _effective_shift(c, y, nbs)
+    gain = dq * c.unit_gain
     ok = (
         (gain > _EPS)
-        & (dp > _EPS * c.w_bp)
-        & (dq > _EPS * c.w_aq)
-        & (direction[c.bp] * gap_p >= 0)
-        & (direction[c.aq] * gap_q >= 0)
+        & (dq > c.min_shift)
+        & (direction[c.bp] * sign_p >= 0)
+        & (direction[c.aq] * sign_q >= 0)
     )
     return np.where(ok, gain, -np.inf)
 
@@ -196,17 +204,19 @@ def _exchange_round(
             ties += 1
             pick = int(top[rng.integers(top.size)])
         one = cand.take(np.array([pick], dtype=np.intp))
-        dp, dq, gap_p, gap_q = (float(v[0]) for v in _shifts(one, y, nbs))
+        dq_arr, sp_arr, sq_arr = _effective_shift(one, y, nbs)
+        dq, sign_p, sign_q = float(dq_arr[0]), float(sp_arr[0]), float(sq_arr[0])
+        dp = dq / float(one.ratio[0])
         bp, aq = int(one.bp[0]), int(one.aq[0])
         p, q = int(one.p[0]), int(one.q[0])
-        move_b = np.sign(gap_p) * dp * denom[p] / w_flat[bp]
-        move_a = np.sign(gap_q) * dq * denom[q] / w_flat[aq]
+        move_b = sign_p * dp * denom[p] / w_flat[bp]
+        move_a = sign_q * dq * denom[q] / w_flat[aq]
         y[bp] += move_b
         y[aq] += move_a
         direction[bp] = np.int8(np.sign(move_b))
         direction[aq] = np.int8(np.sign(move_a))
-        nbs[p] += np.sign(gap_p) * dp
-        nbs[q] += np.sign(gap_q) * dq
+        nbs[p] += sign_p * dp
+        nbs[q] += sign_q * dq
         done[pick] = True
         realised += 1
         total_gain += best

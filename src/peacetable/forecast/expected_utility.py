@@ -115,17 +115,25 @@ def _probabilities(
     """``P[m, i, j]``: probability that *i* beats *j* on issue *m*."""
     dist = np.abs(x[:, :, None] - x[:, None, :]) / span[:, None, None]  # [m, k, a]
     util = dist ** r[:, :, None] if rules.votes == "risk" else dist
-    # votes[m, k, i, j] = w_k (util[k, j] - util[k, i])
-    votes = w[:, :, None, None] * (util[:, :, None, :] - util[:, :, :, None])
-    votes = np.where(mask[:, :, None, None], votes, 0.0)
-    if rules.votes == "linear_net":
-        num = np.clip(votes.sum(axis=1), 0.0, None)
-    else:
-        num = np.clip(votes, 0.0, None).sum(axis=1)
-    if rules.denominator == "pair":
-        den = np.abs(votes).sum(axis=1)
-    else:
-        den = np.abs(votes).sum(axis=(1, 2, 3))[:, None, None] * np.ones_like(num)
+    util = np.where(mask[:, :, None], util, 0.0)
+    # net votes for i over j: sum_k w_k (util[k, j] - util[k, i]) -- linear, cheap
+    wu = (w[:, :, None] * util).sum(axis=1)  # [m, a]
+    net = wu[:, None, :] - wu[:, :, None]  # [m, i, j]
+    # absolute votes sum_k w_k |util[k, j] - util[k, i]|, one voter at a time
+    # (keeps the working set at m n^2 instead of m n^3)
+    n = x.shape[1]
+    ii, jj = np.triu_indices(n, 1)
+    den_pairs = np.zeros((x.shape[0], ii.size))
+    for k in range(n):  # |.| is symmetric in (i, j): the upper triangle suffices
+        uk = util[:, k, :]
+        den_pairs += w[:, k, None] * np.abs(uk[:, jj] - uk[:, ii])
+    den = np.zeros_like(net)
+    den[:, ii, jj] = den_pairs
+    den[:, jj, ii] = den_pairs
+    # sum of the positive votes = (net + |votes|) / 2
+    num = np.maximum(net, 0.0) if rules.votes == "linear_net" else 0.5 * (net + den)
+    if rules.denominator == "all_pairs":
+        den = np.broadcast_to(den.sum(axis=(1, 2))[:, None, None], den.shape)
     with np.errstate(invalid="ignore", divide="ignore"):
         p = np.where(den > 0, num / den, 0.0)
     same = x[:, :, None] == x[:, None, :]
@@ -144,9 +152,12 @@ def _expected_utility(
 ) -> FloatArray:
     """``EU[m, i, j]`` of *i* challenging *j*, priced with exponent ``rr[m, i, j]``."""
     d = np.abs(x[:, :, None] - x[:, None, :]) / span[:, None, None]
-    us = 2 - 4 * (0.5 - 0.5 * d) ** rr
-    uf = 2 - 4 * (0.5 + 0.5 * d) ** rr
-    usq = 2 - 4 * 0.5**rr
+    if np.all(rr == 1.0):  # risk-neutral: the powers are linear
+        us, uf, usq = 2 * d, -2 * d, np.zeros_like(d)
+    else:
+        us = 2 - 4 * (0.5 - 0.5 * d) ** rr
+        uf = 2 - 4 * (0.5 + 0.5 * d) ** rr
+        usq = 2 - 4 * 0.5**rr
     sj = s[:, None, :]
     eu = sj * (p * us + (1 - p) * uf) + (1 - sj) * us - q * usq
     if q != 1.0:
