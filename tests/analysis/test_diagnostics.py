@@ -11,13 +11,15 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from peacetable.analysis.diagnostics import (
-    acceptance_fixes,
-    count_neighbours,
     deal_breakers,
     diagnose_proposal,
     dominating_package,
-    fewest_change_improvements,
     resolve_package,
+)
+from peacetable.analysis.linkage import (
+    acceptance_fixes,
+    count_neighbours,
+    fewest_change_improvements,
 )
 from peacetable.errors import AnalysisError, InputError, ScenarioError
 from peacetable.io import load_scenario

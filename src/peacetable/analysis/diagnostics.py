@@ -1,60 +1,57 @@
-"""Proposal diagnostics: efficiency, fewest-change improvements, acceptance fixes, deal-breakers.
+"""Proposal diagnostics: is a draft efficient, who rejects it, which provisions are deal-breakers.
 
-Given a draft on the table, a mediator asks four questions (Raiffa 1982,
-*The Art and Science of Negotiation*, ch. 11 and 14):
+Given a draft on the table, a mediator asks (Raiffa 1982, *The Art and
+Science of Negotiation*, ch. 11 and 14):
 
 1. Is the draft Pareto-efficient, or is there a package every party likes at
-   least as much and someone strictly more?
-2. Which Pareto improvements change the *fewest* provisions (the cheapest
-   amendments to sell)?
-3. Who rejects the draft (utility below its no-deal utility), and what is the
-   smallest set of provision changes that makes it acceptable to all -- or a
-   proof that no change of at most ``k`` provisions does?
-4. Which provisions are deal-breakers for whom: changing which option of
-   which provision would flip a party's acceptance, and which provisions cost
-   each party most against its best option?
+   least as much and someone strictly more? (:func:`dominating_package`)
+2. Who rejects the draft (utility below its no-deal utility), and which
+   provisions are deal-breakers for whom: changing which option of which
+   provision alone would flip a party's acceptance, and which provisions
+   cost each party most against its best option? (:func:`deal_breakers`)
+3. What would it take: the Pareto improvements that change the fewest
+   provisions, and the fewest provision changes that make the draft
+   acceptable to all or win over one party -- or a proof that none exists
+   within ``k`` changes (:mod:`peacetable.analysis.linkage`, where the
+   searches over changed provisions live).
+
+:func:`diagnose_proposal` answers all of them at once.
 
 Method
 ------
-Questions 2 and 3 are answered by exhaustive search over the number of
-changed provisions ``k = 1, 2, ..., max_changes``: for every set of ``k``
-issues, every combination of *other* options on those issues is built as an
-array of packages and evaluated at once with the compiled scenario's
-vectorised ``utilities``/``feasible``. The search stops at the smallest ``k``
-with a solution; when none is found up to ``max_changes`` the result states
-this as proven (every package at Hamming distance ``<= max_changes`` from the
-draft was checked). Question 1 enumerates the package space when it is small
-and otherwise uses the exact dynamic programme of
+Efficiency: spaces of at most :data:`ENUMERATION_LIMIT` packages are
+enumerated; larger ones use the exact dominance-pruned dynamic programme of
 :func:`peacetable.analysis.frontier.pareto_frontier` restricted to the box
-above the draft's utilities.
-
-Comparisons use a tolerance of :data:`TOLERANCE` (utilities closer than that
-count as equal), so rounding noise in sums never creates a fake improvement.
+above the draft's utilities. Deal-breakers: every single-provision change is
+evaluated at once (vectorised). Comparisons use a tolerance of
+:data:`TOLERANCE` (utilities closer than that count as equal), so rounding
+noise in sums never creates a fake improvement.
 
 References
 ----------
 .. [1] Raiffa, H. (1982). *The Art and Science of Negotiation*. Harvard
    University Press, ch. 11 (many issues), ch. 14 (many parties; the single
    negotiating text).
-.. [2] Raiffa, H. (1985). Post-settlement settlements. *Negotiation Journal*
-   1(1), 9-12.
-.. [3] Fisher, R. & Ury, W. (1981). *Getting to Yes*, ch. 4 (inventing
-   options for mutual gain).
+.. [2] Bazgan, C., Hugot, H. & Vanderpooten, D. (2009). Solving efficiently
+   the 0-1 multi-objective knapsack problem. *Computers & Operations
+   Research* 36(1), 260-279.
 """
 
 from __future__ import annotations
 
-import itertools
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import numpy.typing as npt
 
-from peacetable.errors import AnalysisError, InputError, Location
+from peacetable.errors import InputError, Location
 from peacetable.model import CompiledScenario, Scenario, compile_scenario
 from peacetable.model.validate import suggest
+
+if TYPE_CHECKING:  # the searches import this module; only their result type is needed here
+    from peacetable.analysis.linkage import ChangeSearch
 
 IntArray = npt.NDArray[np.int64]
 FloatArray = npt.NDArray[np.float64]
@@ -64,30 +61,56 @@ BoolArray = npt.NDArray[np.bool_]
 TOLERANCE = 1e-9
 #: Package spaces up to this size are enumerated for the efficiency check.
 ENUMERATION_LIMIT = 100_000
-#: Largest number of packages one fewest-changes search may evaluate.
-DEFAULT_SEARCH_BUDGET = 20_000_000
-_CHUNK = 200_000
 
 PackageLike = str | Mapping[str, str] | npt.ArrayLike | None
 
 __all__ = [
     "ENUMERATION_LIMIT",
     "TOLERANCE",
-    "ChangeSearch",
     "PackageChange",
     "PartyProvisions",
     "ProposalDiagnosis",
     "ProvisionEffect",
-    "acceptance_fixes",
     "deal_breakers",
     "diagnose_proposal",
     "dominating_package",
-    "fewest_change_improvements",
     "resolve_package",
 ]
 
 
 # ---------------------------------------------------------------- packages
+
+
+def _logroll_example(no_deal: float = 0.0) -> Scenario:
+    """Two parties, two issues, opposed values and different priorities (for the examples).
+
+    A weighs ``x`` 3:1 over ``y``, B the reverse; each prefers the option the
+    other dislikes; the proposal ``draft`` is ``x=a, y=a``. The classic
+    logroll ``x=b, y=b`` gives both 0.75 instead of 0.25.
+    """
+    from peacetable.io import scenario_from_data
+
+    two = [{"id": "a", "label": "a"}, {"id": "b", "label": "b"}]
+    prefs = {
+        "A": {
+            "weights": {"x": 3, "y": 1},
+            "values": {"x": {"a": 0, "b": 1}, "y": {"a": 1, "b": 0}},
+        },
+        "B": {
+            "weights": {"x": 1, "y": 3},
+            "values": {"x": {"a": 1, "b": 0}, "y": {"a": 0, "b": 1}},
+        },
+    }
+    return scenario_from_data(
+        {
+            "id": "logroll",
+            "title": "Logrolling example",
+            "parties": [{"id": p, "name": p, "no_deal": {"utility": no_deal}} for p in "AB"],
+            "issues": [{"id": i, "name": i, "options": two} for i in "xy"],
+            "preferences": prefs,
+            "proposals": [{"id": "draft", "name": "Draft", "package": {"x": "a", "y": "a"}}],
+        }
+    )
 
 
 def resolve_package(
@@ -119,17 +142,9 @@ def resolve_package(
 
     Examples
     --------
-    >>> from peacetable.io import loads_scenario
-    >>> s = loads_scenario('''
-    ... id: t
-    ... title: t
-    ... parties: [{id: A, name: A}]
-    ... issues: [{id: x, name: X, options: [{id: a, label: a}, {id: b, label: b}]}]
-    ... preferences: {A: {weights: {x: 1}, values: {x: {a: 0, b: 1}}}}
-    ... proposals: [{id: p, name: P, package: {x: b}}]
-    ... ''')
-    >>> resolve_package(s, "p")[0].tolist()
-    [1]
+    >>> s = _logroll_example()
+    >>> resolve_package(s, "draft")[0].tolist(), resolve_package(s, {"x": "b"})[0].tolist()
+    ([0, 0], [1, 0])
     """
     cs = compiled if compiled is not None else compile_scenario(scenario)
     if which is None:
@@ -157,53 +172,18 @@ def resolve_package(
     return arr, None
 
 
-def _product(columns: Sequence[IntArray]) -> IntArray:
-    """Cartesian product of index columns, ``(prod len, len(columns))``."""
-    grids = np.meshgrid(*columns, indexing="ij")
-    return np.stack([g.reshape(-1) for g in grids], axis=1).astype(np.int64)
-
-
-def _neighbours(cs: CompiledScenario, base: IntArray, k: int) -> Iterator[IntArray]:
-    """Every package differing from *base* in exactly *k* issues, in chunks."""
-    n_opts = cs.n_options
-    alternatives = [
-        np.array([o for o in range(n) if o != base[i]], dtype=np.int64)
-        for i, n in enumerate(n_opts)
-    ]
-    pending: list[IntArray] = []
-    size = 0
-    for subset in itertools.combinations(range(len(n_opts)), k):
-        if any(alternatives[i].size == 0 for i in subset):
-            continue
-        combos = _product([alternatives[i] for i in subset])
-        block = np.repeat(base[None, :], combos.shape[0], axis=0)
-        block[:, list(subset)] = combos
-        pending.append(block)
-        size += block.shape[0]
-        if size >= _CHUNK:
-            yield np.concatenate(pending)
-            pending, size = [], 0
-    if pending:
-        yield np.concatenate(pending)
-
-
-def count_neighbours(n_options: Sequence[int], k: int) -> int:
-    """Number of packages at Hamming distance exactly *k* (exact Python int).
-
-    Examples
-    --------
-    >>> count_neighbours([3, 3, 2], 1)
-    5
-    """
-    # elementary symmetric polynomial of the (n_i - 1) by dynamic programming
-    e = [1] + [0] * k
-    for n in n_options:
-        for j in range(k, 0, -1):
-            e[j] += e[j - 1] * (n - 1)
-    return e[k]
-
-
 # ---------------------------------------------------------------- results
+
+
+def single_changes(cs: CompiledScenario, base: IntArray) -> IntArray:
+    """Every package differing from *base* in exactly one issue (issue, then option order)."""
+    rows = []
+    for i, m in enumerate(cs.n_options):
+        alt = np.array([o for o in range(m) if o != base[i]], dtype=np.int64)
+        block = np.repeat(base[None, :], alt.size, axis=0)
+        block[:, i] = alt
+        rows.append(block)
+    return np.concatenate(rows) if rows else np.empty((0, 0), dtype=np.int64)
 
 
 @dataclass(frozen=True)
@@ -255,353 +235,6 @@ def make_change(
         },
         utilities={p: float(v) for p, v in zip(cs.party_ids, u, strict=True)},
         gains={p: float(v) for p, v in zip(cs.party_ids, u - u_base, strict=True)},
-    )
-
-
-@dataclass(frozen=True)
-class ChangeSearch:
-    """Result of a fewest-changes search around a package.
-
-    Attributes
-    ----------
-    question:
-        What was searched: ``"pareto-improvement"``, ``"acceptable-to-all"``
-        or ``"accepted-by:<party>"`` (that party accepts and nobody who
-        accepted stops accepting).
-    min_changes:
-        The smallest number of changed provisions with a solution, or ``None``
-        when there is none within ``max_changes``.
-    max_changes:
-        The search bound.
-    n_solutions:
-        Number of solutions with ``min_changes`` changes (all of them).
-    solutions:
-        The best ``limit`` of them (ordered by the question's ranking).
-    n_checked:
-        Packages evaluated.
-    statement:
-        The answer in one sentence (a proven statement when nothing is found).
-    method, exact:
-        How it was obtained; the search is exhaustive, hence exact.
-    """
-
-    question: str
-    min_changes: int | None
-    max_changes: int
-    n_solutions: int
-    solutions: tuple[PackageChange, ...]
-    n_checked: int
-    statement: str
-    method: str = "exhaustive search over sets of k changed provisions, k = 1, 2, ..."
-    exact: bool = True
-
-    @property
-    def found(self) -> bool:
-        """Whether a solution exists within ``max_changes``."""
-        return self.min_changes is not None
-
-    def to_dict(self) -> dict[str, Any]:
-        """JSON-serialisable form."""
-        return {
-            "question": self.question,
-            "found": self.found,
-            "min_changes": self.min_changes,
-            "max_changes": self.max_changes,
-            "n_solutions": self.n_solutions,
-            "solutions": [s.to_dict() for s in self.solutions],
-            "n_checked": self.n_checked,
-            "statement": self.statement,
-            "method": self.method,
-            "exact": self.exact,
-        }
-
-
-Predicate = Callable[[FloatArray], BoolArray]
-Ranking = Callable[[FloatArray], FloatArray]
-
-
-def _search(
-    cs: CompiledScenario,
-    base: IntArray,
-    predicate: Predicate,
-    ranking: Ranking,
-    *,
-    question: str,
-    describe: str,
-    max_changes: int,
-    limit: int,
-    budget: int,
-) -> ChangeSearch:
-    """Smallest ``k`` such that some feasible package at distance ``k`` satisfies *predicate*."""
-    if max_changes < 0:
-        raise InputError(f"max_changes must be >= 0, got {max_changes}")
-    n_issues = len(cs.issue_ids)
-    u_base = cs.utilities(base)[0]
-    kmax = min(max_changes, n_issues)
-    needed = sum(count_neighbours(cs.n_options, k) for k in range(1, kmax + 1))
-    checked = 0
-    for k in range(1, kmax + 1):
-        n_k = count_neighbours(cs.n_options, k)
-        if checked + n_k > budget:
-            raise AnalysisError(
-                f"searching {describe} with up to {kmax} changes needs {needed:,} packages "
-                f"(budget {budget:,}); lower max_changes or raise the budget"
-            )
-        hits: list[IntArray] = []
-        for block in _neighbours(cs, base, k):
-            checked += block.shape[0]
-            ok = cs.feasible(block)
-            block = block[ok]
-            if block.shape[0] == 0:
-                continue
-            good = predicate(cs.utilities(block))
-            if good.any():
-                hits.append(block[good])
-        if hits:
-            found = np.concatenate(hits)
-            u = cs.utilities(found)
-            keys = ranking(u)
-            # best keys first (first column most significant); ties by package order
-            order = np.lexsort((*found.T[::-1], *(-keys.T[::-1])))
-            top = found[order[:limit]]
-            solutions = tuple(make_change(cs, base, row, u_base) for row in top)
-            plural = "s" if k > 1 else ""
-            return ChangeSearch(
-                question=question,
-                min_changes=k,
-                max_changes=max_changes,
-                n_solutions=int(found.shape[0]),
-                solutions=solutions,
-                n_checked=checked,
-                statement=(
-                    f"{found.shape[0]} package{'s' * (found.shape[0] > 1)} {describe} by changing "
-                    f"{k} provision{plural}; none changes fewer"
-                ),
-            )
-    return ChangeSearch(
-        question=question,
-        min_changes=None,
-        max_changes=max_changes,
-        n_solutions=0,
-        solutions=(),
-        n_checked=checked,
-        statement=(
-            f"proven: no feasible package changing at most {kmax} provision{'s' * (kmax != 1)} "
-            f"{describe} ({checked:,} packages checked exhaustively)"
-        ),
-    )
-
-
-# ---------------------------------------------------------------- public searches
-
-
-def fewest_change_improvements(
-    scenario: Scenario,
-    package: PackageLike,
-    *,
-    max_changes: int = 3,
-    limit: int = 10,
-    budget: int = DEFAULT_SEARCH_BUDGET,
-) -> ChangeSearch:
-    """The Pareto improvements on *package* that change the fewest provisions.
-
-    A Pareto improvement is a feasible package no party likes less and some
-    party likes more (beyond :data:`TOLERANCE`).
-
-    Parameters
-    ----------
-    scenario:
-        The scenario.
-    package:
-        Proposal id, ``{issue: option}`` mapping, option indices or ``None``
-        (status quo).
-    max_changes:
-        Largest number of changed provisions searched.
-    limit:
-        How many solutions to return (all are counted); ranked by joint gain,
-        then by package order.
-    budget:
-        Largest number of packages evaluated.
-
-    Returns
-    -------
-    ChangeSearch
-        ``min_changes`` is the smallest number of changes admitting an
-        improvement, or ``None`` with a proven "none within ``max_changes``".
-
-    Raises
-    ------
-    InputError
-        Unknown proposal or bad bound.
-    AnalysisError
-        The search would exceed *budget*.
-
-    Notes
-    -----
-    Exhaustive search by increasing Hamming distance (see the module
-    docstring). With ``n`` issues of at most ``m`` options the search checks
-    ``sum_{k<=K} C(n, k) (m-1)^k`` packages, each in ``O(n + P)`` vectorised
-    work, and stops at the first ``k`` with a solution.
-
-    References
-    ----------
-    .. [1] Raiffa, H. (1982). *The Art and Science of Negotiation*, ch. 14.
-
-    Examples
-    --------
-    >>> from peacetable.io import loads_scenario
-    >>> s = loads_scenario('''
-    ... id: t
-    ... title: t
-    ... parties: [{id: A, name: A}, {id: B, name: B}]
-    ... issues:
-    ...   - {id: x, name: X, options: [{id: a, label: a}, {id: b, label: b}]}
-    ...   - {id: y, name: Y, options: [{id: a, label: a}, {id: b, label: b}]}
-    ... preferences:
-    ...   A: {weights: {x: 3, y: 1}, values: {x: {a: 0, b: 1}, y: {a: 1, b: 0}}}
-    ...   B: {weights: {x: 1, y: 3}, values: {x: {a: 1, b: 0}, y: {a: 0, b: 1}}}
-    ... ''')
-    >>> r = fewest_change_improvements(s, {"x": "a", "y": "a"})
-    >>> r.min_changes, r.solutions[0].package
-    (2, {'x': 'b', 'y': 'b'})
-    """
-    cs = compile_scenario(scenario)
-    base, _ = resolve_package(scenario, package, cs)
-    u0 = cs.utilities(base)[0]
-
-    def improves(u: FloatArray) -> BoolArray:
-        return np.asarray(
-            (u >= u0 - TOLERANCE).all(axis=1) & (u > u0 + TOLERANCE).any(axis=1), dtype=np.bool_
-        )
-
-    return _search(
-        cs,
-        base,
-        improves,
-        lambda u: np.asarray((u - u0).sum(axis=1), dtype=np.float64)[:, None],
-        question="pareto-improvement",
-        describe="improve on it for every party (a Pareto improvement)",
-        max_changes=max_changes,
-        limit=limit,
-        budget=budget,
-    )
-
-
-def acceptance_fixes(
-    scenario: Scenario,
-    package: PackageLike,
-    *,
-    party: str | None = None,
-    max_changes: int = 3,
-    limit: int = 10,
-    budget: int = DEFAULT_SEARCH_BUDGET,
-) -> ChangeSearch:
-    """The smallest sets of provision changes that make *package* acceptable.
-
-    Parameters
-    ----------
-    scenario, package:
-        As in :func:`fewest_change_improvements`.
-    party:
-        ``None``: find packages every party accepts (utility >= no-deal).
-        A party id: find packages that party accepts while every party that
-        already accepts *package* still does ("what would it take to win
-        over this party").
-    max_changes, limit, budget:
-        As in :func:`fewest_change_improvements`. Solutions are ranked by the
-        smallest margin over no-deal (the most robust acceptance first),
-        then by joint gain.
-
-    Returns
-    -------
-    ChangeSearch
-        ``min_changes = 0`` when the package is already acceptable (no
-        solutions listed); ``None`` with a proven statement when no change of
-        at most ``max_changes`` provisions suffices.
-
-    Raises
-    ------
-    InputError
-        Unknown proposal or party.
-    AnalysisError
-        The search would exceed *budget*.
-
-    Notes
-    -----
-    Exhaustive search by increasing number of changes, as in
-    :func:`fewest_change_improvements` (same complexity).
-
-    References
-    ----------
-    .. [1] Raiffa, H. (1982). *The Art and Science of Negotiation*, ch. 4
-       (reservation values, the zone of agreement) and ch. 14.
-
-    Examples
-    --------
-    >>> from peacetable.io import loads_scenario
-    >>> s = loads_scenario('''
-    ... id: t
-    ... title: t
-    ... parties: [{id: A, name: A, no_deal: {utility: 0.5}}, {id: B, name: B, no_deal: {utility: 0.5}}]
-    ... issues:
-    ...   - {id: x, name: X, options: [{id: a, label: a}, {id: b, label: b}]}
-    ...   - {id: y, name: Y, options: [{id: a, label: a}, {id: b, label: b}]}
-    ... preferences:
-    ...   A: {weights: {x: 1, y: 1}, values: {x: {a: 0, b: 1}, y: {a: 1, b: 0}}}
-    ...   B: {weights: {x: 1, y: 1}, values: {x: {a: 1, b: 0}, y: {a: 0, b: 1}}}
-    ... ''')
-    >>> acceptance_fixes(s, {"x": "a", "y": "b"}).min_changes
-    1
-    """
-    cs = compile_scenario(scenario)
-    base, _ = resolve_package(scenario, package, cs)
-    u0 = cs.utilities(base)[0]
-    nd = cs.no_deal
-    accepted = u0 >= nd - TOLERANCE
-    if party is None:
-        need = np.ones(cs.n_parties, dtype=bool)
-        question, describe = "acceptable-to-all", "is acceptable to every party"
-    else:
-        if party not in cs.party_ids:
-            raise InputError(
-                f"unknown party {party!r}{suggest(party, cs.party_ids)}; parties with preferences: "
-                f"{', '.join(cs.party_ids)}",
-                Location(field="party"),
-            )
-        need = accepted.copy()
-        need[cs.party_ids.index(party)] = True
-        question, describe = (
-            f"accepted-by:{party}",
-            f"wins over {party} without losing anyone who accepts",
-        )
-    if accepted[need].all():
-        return ChangeSearch(
-            question=question,
-            min_changes=0,
-            max_changes=max_changes,
-            n_solutions=0,
-            solutions=(),
-            n_checked=0,
-            statement=f"the package already {describe.replace('wins over', 'is accepted by')}",
-        )
-
-    def acceptable(u: FloatArray) -> BoolArray:
-        return np.asarray((u[:, need] >= nd[need] - TOLERANCE).all(axis=1), dtype=np.bool_)
-
-    def robustness(u: FloatArray) -> FloatArray:
-        margin = np.round((u - nd)[:, need].min(axis=1), 9)
-        return np.stack([margin, (u - u0).sum(axis=1)], axis=1).astype(np.float64)
-
-    return _search(
-        cs,
-        base,
-        acceptable,
-        robustness,
-        question=question,
-        describe=describe,
-        max_changes=max_changes,
-        limit=limit,
-        budget=budget,
     )
 
 
@@ -789,27 +422,16 @@ def deal_breakers(scenario: Scenario, package: PackageLike) -> tuple[PartyProvis
 
     Examples
     --------
-    >>> from peacetable.io import loads_scenario
-    >>> s = loads_scenario('''
-    ... id: t
-    ... title: t
-    ... parties: [{id: A, name: A, no_deal: {utility: 0.5}}]
-    ... issues:
-    ...   - {id: x, name: X, options: [{id: a, label: a}, {id: b, label: b}]}
-    ...   - {id: y, name: Y, options: [{id: a, label: a}, {id: b, label: b}]}
-    ... preferences:
-    ...   A: {weights: {x: 3, y: 1}, values: {x: {a: 0, b: 1}, y: {a: 0, b: 1}}}
-    ... ''')
-    >>> deal_breakers(s, {"x": "a", "y": "a"})[0].deal_breakers
-    ('x',)
+    >>> from peacetable.analysis.diagnostics import _logroll_example
+    >>> [v.deal_breakers for v in deal_breakers(_logroll_example(no_deal=0.5), "draft")]
+    [('x',), ('y',)]
     """
     cs = compile_scenario(scenario)
     base, _ = resolve_package(scenario, package, cs)
     u0 = cs.utilities(base)[0]
     nd = cs.no_deal
     accepted = u0 >= nd - TOLERANCE
-    chunks = list(_neighbours(cs, base, 1))
-    block = np.concatenate(chunks) if chunks else np.empty((0, len(cs.issue_ids)), dtype=np.int64)
+    block = single_changes(cs, base)
     ok = cs.feasible(block)
     u = cs.utilities(block)
     changed = (
@@ -944,7 +566,7 @@ def diagnose_proposal(
     *,
     max_changes: int = 3,
     limit: int = 5,
-    budget: int = DEFAULT_SEARCH_BUDGET,
+    budget: int = 20_000_000,
 ) -> ProposalDiagnosis:
     """Diagnose a proposal: efficiency, fewest-change improvements, who rejects and what would fix it.
 
@@ -977,7 +599,9 @@ def diagnose_proposal(
     Notes
     -----
     Combines :func:`dominating_package`, :func:`fewest_change_improvements`,
-    :func:`acceptance_fixes` and :func:`deal_breakers`; each is exact.
+    :func:`peacetable.analysis.linkage.fewest_change_improvements`,
+    :func:`peacetable.analysis.linkage.acceptance_fixes` and
+    :func:`deal_breakers`; each is exact.
 
     References
     ----------
@@ -985,19 +609,11 @@ def diagnose_proposal(
 
     Examples
     --------
-    >>> from peacetable.io import loads_scenario
-    >>> s = loads_scenario('''
-    ... id: t
-    ... title: t
-    ... parties: [{id: A, name: A}, {id: B, name: B}]
-    ... issues: [{id: x, name: X, options: [{id: a, label: a}, {id: b, label: b}]}]
-    ... preferences:
-    ...   A: {weights: {x: 1}, values: {x: {a: 0, b: 1}}}
-    ...   B: {weights: {x: 1}, values: {x: {a: 1, b: 0}}}
-    ... ''')
-    >>> diagnose_proposal(s, {"x": "a"}).efficient
-    True
+    >>> d = diagnose_proposal(_logroll_example(no_deal=0.5), "draft")
+    >>> d.efficient, d.rejecting, d.improvements.min_changes
+    (False, ('A', 'B'), 2)
     """
+    from peacetable.analysis.linkage import acceptance_fixes, fewest_change_improvements
     from peacetable.model.evaluate import violated_constraints
 
     cs = compile_scenario(scenario)

@@ -1,13 +1,29 @@
-"""Issue linkage (logrolling): "I give way on issue A, you give way on issue B".
+"""Changing provisions: fewest-change improvements and fixes, and issue linkage.
 
+Both questions search the packages a few provision changes away from a
+reference package (a proposal or the status quo).
+
+Fewest-change searches
+----------------------
+"Which Pareto improvements change the fewest provisions?" and "what is the
+smallest set of provision changes that makes the draft acceptable to all (or
+wins over one party)?" are answered by exhaustive search over the number of
+changed provisions ``k = 1, 2, ..., max_changes``: for every set of ``k``
+issues, every combination of *other* options on those issues is built as an
+array of packages and evaluated at once with the compiled scenario's
+vectorised ``utilities``/``feasible``. The search stops at the smallest ``k``
+with a solution; when none is found up to ``max_changes`` the result states
+this as proven (every package at Hamming distance ``<= max_changes`` from the
+draft was checked).
+
+Issue linkage: "I give way on issue A, you give way on issue B"
+---------------------------------------------------------------
 Two parties who weigh issues differently can both gain by trading
 concessions: each gives way on the issue it cares about less and is given
 way to on the issue it cares about more (Raiffa 1982, ch. 10-11; Sebenius
 1983 on adding and subtracting issues; Pruitt 1981 on logrolling).
-
-For a reference package ``r`` (a proposal or the status quo), a *trade*
-between parties ``p`` and ``q`` is a pair of single-provision moves on two
-different issues ``A`` and ``B``:
+A *trade* between parties ``p`` and ``q`` is a pair of single-provision moves
+on two different issues ``A`` and ``B``:
 
 * ``p`` gives way on ``A``: moving ``A`` from ``r_A`` to ``a`` alone lowers
   ``p``'s utility and raises ``q``'s;
@@ -18,14 +34,13 @@ different issues ``A`` and ``B``:
   whole package, so interaction terms count).
 
 Trades are ranked by the joint gain of ``p`` and ``q``; the effect on every
-other party is reported too (a trade may cost a third party, which a
-mediator must know).
+other party is reported too (a trade may cost a third party).
 
 References
 ----------
 .. [1] Raiffa, H. (1982). *The Art and Science of Negotiation*. Harvard
    University Press, ch. 10-11 (integrative bargaining, trading on
-   differences in the importance of issues).
+   differences in the importance of issues), ch. 14 (the single text).
 .. [2] Pruitt, D. G. (1981). *Negotiation Behavior*. Academic Press
    (logrolling).
 .. [3] Sebenius, J. K. (1983). Negotiation arithmetic: adding and
@@ -36,17 +51,41 @@ References
 from __future__ import annotations
 
 import itertools
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 
-from peacetable.analysis.diagnostics import TOLERANCE, IntArray, PackageLike, resolve_package
-from peacetable.errors import InputError, Location
-from peacetable.model import Scenario, compile_scenario
+from peacetable.analysis.diagnostics import (
+    TOLERANCE,
+    BoolArray,
+    FloatArray,
+    IntArray,
+    PackageChange,
+    PackageLike,
+    make_change,
+    resolve_package,
+)
+from peacetable.errors import AnalysisError, InputError, Location
+from peacetable.model import CompiledScenario, Scenario, compile_scenario
 from peacetable.model.validate import suggest
 
-__all__ = ["LinkageResult", "PairTrades", "Trade", "issue_linkage"]
+#: Largest number of packages one fewest-changes search may evaluate.
+DEFAULT_SEARCH_BUDGET = 20_000_000
+_CHUNK = 200_000
+
+__all__ = [
+    "DEFAULT_SEARCH_BUDGET",
+    "ChangeSearch",
+    "LinkageResult",
+    "PairTrades",
+    "Trade",
+    "acceptance_fixes",
+    "count_neighbours",
+    "fewest_change_improvements",
+    "issue_linkage",
+]
 
 
 @dataclass(frozen=True)
@@ -203,19 +242,8 @@ def issue_linkage(
 
     Examples
     --------
-    >>> from peacetable.io import loads_scenario
-    >>> s = loads_scenario('''
-    ... id: t
-    ... title: t
-    ... parties: [{id: A, name: A}, {id: B, name: B}]
-    ... issues:
-    ...   - {id: x, name: X, options: [{id: a, label: a}, {id: b, label: b}]}
-    ...   - {id: y, name: Y, options: [{id: a, label: a}, {id: b, label: b}]}
-    ... preferences:
-    ...   A: {weights: {x: 3, y: 1}, values: {x: {a: 0, b: 1}, y: {a: 1, b: 0}}}
-    ...   B: {weights: {x: 1, y: 3}, values: {x: {a: 1, b: 0}, y: {a: 0, b: 1}}}
-    ... ''')
-    >>> t = issue_linkage(s).pairs[0].trades[0]
+    >>> from peacetable.analysis.diagnostics import _logroll_example
+    >>> t = issue_linkage(_logroll_example(), "draft").pairs[0].trades[0]
     >>> t.parties, t.issue_a, t.issue_b, t.joint_gain
     (('A', 'B'), 'y', 'x', 1.0)
     """
@@ -295,3 +323,372 @@ def issue_linkage(
         )
         pairs.append(PairTrades(parties=(p_id, q_id), n_trades=len(found), trades=trades))
     return LinkageResult(reference=cs.decode(base), reference_id=ref_id, pairs=tuple(pairs))
+
+
+# ---------------------------------------------------------------- fewest-change searches
+
+
+def _neighbours(cs: CompiledScenario, base: IntArray, k: int) -> Iterator[IntArray]:
+    """Every package differing from *base* in exactly *k* issues, in chunks."""
+    n_opts = cs.n_options
+    alternatives = [
+        np.array([o for o in range(n) if o != base[i]], dtype=np.int64)
+        for i, n in enumerate(n_opts)
+    ]
+    pending: list[IntArray] = []
+    size = 0
+    for subset in itertools.combinations(range(len(n_opts)), k):
+        if any(alternatives[i].size == 0 for i in subset):
+            continue
+        grids = np.meshgrid(*(alternatives[i] for i in subset), indexing="ij")
+        combos = np.stack([g.reshape(-1) for g in grids], axis=1)
+        block = np.repeat(base[None, :], combos.shape[0], axis=0)
+        block[:, list(subset)] = combos
+        pending.append(block)
+        size += block.shape[0]
+        if size >= _CHUNK:
+            yield np.concatenate(pending)
+            pending, size = [], 0
+    if pending:
+        yield np.concatenate(pending)
+
+
+def count_neighbours(n_options: Sequence[int], k: int) -> int:
+    """Number of packages at Hamming distance exactly *k* (exact Python int).
+
+    Examples
+    --------
+    >>> count_neighbours([3, 3, 2], 1)
+    5
+    """
+    # elementary symmetric polynomial of the (n_i - 1) by dynamic programming
+    e = [1] + [0] * k
+    for n in n_options:
+        for j in range(k, 0, -1):
+            e[j] += e[j - 1] * (n - 1)
+    return e[k]
+
+
+@dataclass(frozen=True)
+class ChangeSearch:
+    """Result of a fewest-changes search around a package.
+
+    Attributes
+    ----------
+    question:
+        What was searched: ``"pareto-improvement"``, ``"acceptable-to-all"``
+        or ``"accepted-by:<party>"`` (that party accepts and nobody who
+        accepted stops accepting).
+    min_changes:
+        The smallest number of changed provisions with a solution, or ``None``
+        when there is none within ``max_changes``.
+    max_changes:
+        The search bound.
+    n_solutions:
+        Number of solutions with ``min_changes`` changes (all of them).
+    solutions:
+        The best ``limit`` of them (ordered by the question's ranking).
+    n_checked:
+        Packages evaluated.
+    statement:
+        The answer in one sentence (a proven statement when nothing is found).
+    method, exact:
+        How it was obtained; the search is exhaustive, hence exact.
+    """
+
+    question: str
+    min_changes: int | None
+    max_changes: int
+    n_solutions: int
+    solutions: tuple[PackageChange, ...]
+    n_checked: int
+    statement: str
+    method: str = "exhaustive search over sets of k changed provisions, k = 1, 2, ..."
+    exact: bool = True
+
+    @property
+    def found(self) -> bool:
+        """Whether a solution exists within ``max_changes``."""
+        return self.min_changes is not None
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-serialisable form."""
+        return {
+            "question": self.question,
+            "found": self.found,
+            "min_changes": self.min_changes,
+            "max_changes": self.max_changes,
+            "n_solutions": self.n_solutions,
+            "solutions": [s.to_dict() for s in self.solutions],
+            "n_checked": self.n_checked,
+            "statement": self.statement,
+            "method": self.method,
+            "exact": self.exact,
+        }
+
+
+Predicate = Callable[[FloatArray], BoolArray]
+Ranking = Callable[[FloatArray], FloatArray]
+
+
+def _search(
+    cs: CompiledScenario,
+    base: IntArray,
+    predicate: Predicate,
+    ranking: Ranking,
+    *,
+    question: str,
+    describe: str,
+    max_changes: int,
+    limit: int,
+    budget: int,
+) -> ChangeSearch:
+    """Smallest ``k`` such that some feasible package at distance ``k`` satisfies *predicate*."""
+    if max_changes < 0:
+        raise InputError(f"max_changes must be >= 0, got {max_changes}")
+    n_issues = len(cs.issue_ids)
+    u_base = cs.utilities(base)[0]
+    kmax = min(max_changes, n_issues)
+    needed = sum(count_neighbours(cs.n_options, k) for k in range(1, kmax + 1))
+    checked = 0
+    for k in range(1, kmax + 1):
+        n_k = count_neighbours(cs.n_options, k)
+        if checked + n_k > budget:
+            raise AnalysisError(
+                f"searching {describe} with up to {kmax} changes needs {needed:,} packages "
+                f"(budget {budget:,}); lower max_changes or raise the budget"
+            )
+        hits: list[IntArray] = []
+        for block in _neighbours(cs, base, k):
+            checked += block.shape[0]
+            ok = cs.feasible(block)
+            block = block[ok]
+            if block.shape[0] == 0:
+                continue
+            good = predicate(cs.utilities(block))
+            if good.any():
+                hits.append(block[good])
+        if hits:
+            found = np.concatenate(hits)
+            u = cs.utilities(found)
+            keys = ranking(u)
+            # best keys first (first column most significant); ties by package order
+            order = np.lexsort((*found.T[::-1], *(-keys.T[::-1])))
+            top = found[order[:limit]]
+            solutions = tuple(make_change(cs, base, row, u_base) for row in top)
+            plural = "s" if k > 1 else ""
+            return ChangeSearch(
+                question=question,
+                min_changes=k,
+                max_changes=max_changes,
+                n_solutions=int(found.shape[0]),
+                solutions=solutions,
+                n_checked=checked,
+                statement=(
+                    f"{found.shape[0]} package{'s' * (found.shape[0] > 1)} {describe} by changing "
+                    f"{k} provision{plural}; none changes fewer"
+                ),
+            )
+    return ChangeSearch(
+        question=question,
+        min_changes=None,
+        max_changes=max_changes,
+        n_solutions=0,
+        solutions=(),
+        n_checked=checked,
+        statement=(
+            f"proven: no feasible package changing at most {kmax} provision{'s' * (kmax != 1)} "
+            f"{describe} ({checked:,} packages checked exhaustively)"
+        ),
+    )
+
+
+# ---------------------------------------------------------------- public searches
+
+
+def fewest_change_improvements(
+    scenario: Scenario,
+    package: PackageLike,
+    *,
+    max_changes: int = 3,
+    limit: int = 10,
+    budget: int = DEFAULT_SEARCH_BUDGET,
+) -> ChangeSearch:
+    """The Pareto improvements on *package* that change the fewest provisions.
+
+    A Pareto improvement is a feasible package no party likes less and some
+    party likes more (beyond :data:`TOLERANCE`).
+
+    Parameters
+    ----------
+    scenario:
+        The scenario.
+    package:
+        Proposal id, ``{issue: option}`` mapping, option indices or ``None``
+        (status quo).
+    max_changes:
+        Largest number of changed provisions searched.
+    limit:
+        How many solutions to return (all are counted); ranked by joint gain,
+        then by package order.
+    budget:
+        Largest number of packages evaluated.
+
+    Returns
+    -------
+    ChangeSearch
+        ``min_changes`` is the smallest number of changes admitting an
+        improvement, or ``None`` with a proven "none within ``max_changes``".
+
+    Raises
+    ------
+    InputError
+        Unknown proposal or bad bound.
+    AnalysisError
+        The search would exceed *budget*.
+
+    Notes
+    -----
+    Exhaustive search by increasing Hamming distance (see the module
+    docstring). With ``n`` issues of at most ``m`` options the search checks
+    ``sum_{k<=K} C(n, k) (m-1)^k`` packages, each in ``O(n + P)`` vectorised
+    work, and stops at the first ``k`` with a solution.
+
+    References
+    ----------
+    .. [1] Raiffa, H. (1982). *The Art and Science of Negotiation*, ch. 14.
+
+    Examples
+    --------
+    >>> from peacetable.analysis.diagnostics import _logroll_example
+    >>> r = fewest_change_improvements(_logroll_example(), "draft")
+    >>> r.min_changes, r.solutions[0].package
+    (2, {'x': 'b', 'y': 'b'})
+    """
+    cs = compile_scenario(scenario)
+    base, _ = resolve_package(scenario, package, cs)
+    u0 = cs.utilities(base)[0]
+
+    def improves(u: FloatArray) -> BoolArray:
+        return np.asarray(
+            (u >= u0 - TOLERANCE).all(axis=1) & (u > u0 + TOLERANCE).any(axis=1), dtype=np.bool_
+        )
+
+    return _search(
+        cs,
+        base,
+        improves,
+        lambda u: np.asarray((u - u0).sum(axis=1), dtype=np.float64)[:, None],
+        question="pareto-improvement",
+        describe="improve on it for every party (a Pareto improvement)",
+        max_changes=max_changes,
+        limit=limit,
+        budget=budget,
+    )
+
+
+def acceptance_fixes(
+    scenario: Scenario,
+    package: PackageLike,
+    *,
+    party: str | None = None,
+    max_changes: int = 3,
+    limit: int = 10,
+    budget: int = DEFAULT_SEARCH_BUDGET,
+) -> ChangeSearch:
+    """The smallest sets of provision changes that make *package* acceptable.
+
+    Parameters
+    ----------
+    scenario, package:
+        As in :func:`fewest_change_improvements`.
+    party:
+        ``None``: find packages every party accepts (utility >= no-deal).
+        A party id: find packages that party accepts while every party that
+        already accepts *package* still does ("what would it take to win
+        over this party").
+    max_changes, limit, budget:
+        As in :func:`fewest_change_improvements`. Solutions are ranked by the
+        smallest margin over no-deal (the most robust acceptance first),
+        then by joint gain.
+
+    Returns
+    -------
+    ChangeSearch
+        ``min_changes = 0`` when the package is already acceptable (no
+        solutions listed); ``None`` with a proven statement when no change of
+        at most ``max_changes`` provisions suffices.
+
+    Raises
+    ------
+    InputError
+        Unknown proposal or party.
+    AnalysisError
+        The search would exceed *budget*.
+
+    Notes
+    -----
+    Exhaustive search by increasing number of changes, as in
+    :func:`fewest_change_improvements` (same complexity).
+
+    References
+    ----------
+    .. [1] Raiffa, H. (1982). *The Art and Science of Negotiation*, ch. 4
+       (reservation values, the zone of agreement) and ch. 14.
+
+    Examples
+    --------
+    >>> from peacetable.analysis.diagnostics import _logroll_example
+    >>> acceptance_fixes(_logroll_example(no_deal=0.5), "draft").min_changes
+    2
+    """
+    cs = compile_scenario(scenario)
+    base, _ = resolve_package(scenario, package, cs)
+    u0 = cs.utilities(base)[0]
+    nd = cs.no_deal
+    accepted = u0 >= nd - TOLERANCE
+    if party is None:
+        need = np.ones(cs.n_parties, dtype=bool)
+        question, describe = "acceptable-to-all", "is acceptable to every party"
+    else:
+        if party not in cs.party_ids:
+            raise InputError(
+                f"unknown party {party!r}{suggest(party, cs.party_ids)}; parties with preferences: "
+                f"{', '.join(cs.party_ids)}",
+                Location(field="party"),
+            )
+        need = accepted.copy()
+        need[cs.party_ids.index(party)] = True
+        question, describe = (
+            f"accepted-by:{party}",
+            f"wins over {party} without losing anyone who accepts",
+        )
+    if accepted[need].all():
+        return ChangeSearch(
+            question=question,
+            min_changes=0,
+            max_changes=max_changes,
+            n_solutions=0,
+            solutions=(),
+            n_checked=0,
+            statement=f"the package already {describe.replace('wins over', 'is accepted by')}",
+        )
+
+    def acceptable(u: FloatArray) -> BoolArray:
+        return np.asarray((u[:, need] >= nd[need] - TOLERANCE).all(axis=1), dtype=np.bool_)
+
+    def robustness(u: FloatArray) -> FloatArray:
+        margin = np.round((u - nd)[:, need].min(axis=1), 9)
+        return np.stack([margin, (u - u0).sum(axis=1)], axis=1).astype(np.float64)
+
+    return _search(
+        cs,
+        base,
+        acceptable,
+        robustness,
+        question=question,
+        describe=describe,
+        max_changes=max_changes,
+        limit=limit,
+        budget=budget,
+    )

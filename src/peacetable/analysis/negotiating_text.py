@@ -59,10 +59,10 @@ from peacetable.analysis.diagnostics import (
     IntArray,
     PackageChange,
     PackageLike,
-    _neighbours,
     dominating_package,
     make_change,
     resolve_package,
+    single_changes,
 )
 from peacetable.errors import InputError
 from peacetable.model import CompiledScenario, Scenario, compile_scenario
@@ -161,10 +161,7 @@ class SingleTextResult:
 
 
 def _single_changes(cs: CompiledScenario, base: IntArray) -> IntArray:
-    chunks = list(_neighbours(cs, base, 1))
-    if not chunks:
-        return np.empty((0, len(cs.issue_ids)), dtype=np.int64)
-    block = np.concatenate(chunks)
+    block = single_changes(cs, base)
     return block[cs.feasible(block)]
 
 
@@ -236,23 +233,13 @@ def single_negotiating_text(
 
     Examples
     --------
-    >>> from peacetable.io import loads_scenario
-    >>> s = loads_scenario('''
-    ... id: t
-    ... title: t
-    ... parties: [{id: A, name: A}, {id: B, name: B}]
-    ... issues:
-    ...   - {id: x, name: X, options: [{id: a, label: a}, {id: b, label: b}]}
-    ...   - {id: y, name: Y, options: [{id: a, label: a}, {id: b, label: b}]}
-    ... preferences:
-    ...   A: {weights: {x: 1, y: 1}, values: {x: {a: 0, b: 1}, y: {a: 0, b: 1}}}
-    ...   B: {weights: {x: 1, y: 1}, values: {x: {a: 0, b: 0}, y: {a: 0, b: 1}}}
-    ... ''')
-    >>> r = single_negotiating_text(s)
-    >>> [d.amendment for d in r.drafts]
-    [None, ('y', 'a', 'b'), ('x', 'a', 'b')]
-    >>> r.final_efficient
-    True
+    >>> from peacetable.analysis.diagnostics import _logroll_example
+    >>> s = _logroll_example()
+    >>> len(single_negotiating_text(s, "draft").drafts)  # no single amendment helps both
+    1
+    >>> r = single_negotiating_text(s, {"x": "b", "y": "a"}, rule="maximin")
+    >>> [d.amendment for d in r.drafts], r.final_efficient
+    ([None, ('y', 'a', 'b')], True)
     """
     if rule not in ("unanimous", "maximin"):
         raise InputError(f"unknown rule {rule!r}; use 'unanimous' or 'maximin'", None)
@@ -421,20 +408,8 @@ def post_settlement(scenario: Scenario, agreed: PackageLike) -> PostSettlementRe
 
     Examples
     --------
-    >>> from peacetable.io import loads_scenario
-    >>> s = loads_scenario('''
-    ... id: t
-    ... title: t
-    ... parties: [{id: A, name: A}, {id: B, name: B}]
-    ... issues:
-    ...   - {id: x, name: X, options: [{id: a, label: a}, {id: b, label: b}]}
-    ...   - {id: y, name: Y, options: [{id: a, label: a}, {id: b, label: b}]}
-    ... preferences:
-    ...   A: {weights: {x: 3, y: 1}, values: {x: {a: 0, b: 1}, y: {a: 1, b: 0}}}
-    ...   B: {weights: {x: 1, y: 3}, values: {x: {a: 1, b: 0}, y: {a: 0, b: 1}}}
-    ... ''')
-    >>> r = post_settlement(s, {"x": "a", "y": "a"})
-    >>> r.recommended.package
+    >>> from peacetable.analysis.diagnostics import _logroll_example
+    >>> post_settlement(_logroll_example(), "draft").recommended.package
     {'x': 'b', 'y': 'b'}
     """
     cs = compile_scenario(scenario)
