@@ -39,12 +39,15 @@ def test_transcribed_model(tmp_path: Path) -> None:
     }
     path = tmp_path / "pd.expected.json"
     path.write_text(json.dumps(model))
-    result = runner.invoke(cli.app, ["conflict", str(path), "--json", "-c", "nash", "-c", "seq"])
+    result = runner.invoke(
+        cli.app, ["conflict", str(path), "--json", "-c", "nash", "-c", "seq", "--coalitions"]
+    )
     assert result.exit_code == 0, result.output
-    assert json.loads(result.stdout)["stability"]["equilibria"] == {
-        "nash": ["YY"],
-        "seq": ["NN", "YY"],
-    }
+    data = json.loads(result.stdout)
+    assert data["stability"]["equilibria"] == {"nash": ["YY"], "seq": ["NN", "YY"]}
+    assert data["coalitions"]["equilibria"] == []  # A and B together improve on YY
+    text = runner.invoke(cli.app, ["conflict", str(path), "--coalitions", "--all-states"])
+    assert text.exit_code == 0 and "coalition Nash" in text.stdout
 
 
 def test_scenario_file_and_proposal(tmp_path: Path) -> None:

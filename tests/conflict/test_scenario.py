@@ -115,3 +115,18 @@ def test_status_quo_package(scenario) -> None:  # type: ignore[no-untyped-def]
     assert d.proposal is None
     assert package_of(d.model, d.state) == scenario.status_quo_package()
     assert np.all(d.model.payoffs >= 1)
+
+
+def test_embedded_scenario_proposals() -> None:
+    """Every proposal of the embedded scenario gets verdicts consistent with a full analysis."""
+    from peacetable.scenarios import list_builtin, load_builtin
+
+    if "ukraine-2022" not in list_builtin():
+        pytest.skip("embedded scenario not available")
+    s = load_builtin("ukraine-2022")
+    for p in [None, *(p.id for p in s.proposals)]:
+        d = deal_stability(s, p)
+        full = analyze(d.model)
+        for c in full.concepts:
+            assert d.equilibrium(c) == bool(full.equilibria_mask(c)[d.state])
+        assert d.equilibrium("nash") == (not d.defections)

@@ -16,6 +16,7 @@ from peacetable.conflict import (
     ConflictModel,
     StabilityResult,
     analyze,
+    coalition_analysis,
     deal_stability,
     read_gmcr,
     read_transcribed,
@@ -113,6 +114,9 @@ def conflict_command(
     all_states: Annotated[
         bool, typer.Option("--all-states", help="List every state, not only equilibria.")
     ] = False,
+    coalitions: Annotated[
+        bool, typer.Option("--coalitions", help="Also run coalition analysis (every coalition).")
+    ] = False,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
 ) -> None:
     """Stability (Nash, GMR, SMR, SEQ, SIM) of every state, the equilibria and paths from a status quo.
@@ -134,15 +138,15 @@ def conflict_command(
     sq = None
     if start is not None:
         sq = status_quo_analysis(model, start, improvements_only=not all_moves, stability=result)
+    groups = coalition_analysis(model, reach=result.reach) if coalitions else None
     if as_json:
-        out: dict[str, Any] = {
-            "model": model.to_dict() if deal is None else None,
-            "stability": result.to_dict(),
-        }
+        out: dict[str, Any] = {"model": model.to_dict(), "stability": result.to_dict()}
         if deal is not None:
             out["deal"] = deal.to_dict()
         if sq is not None:
             out["status_quo"] = sq.to_dict()
+        if groups is not None:
+            out["coalitions"] = groups.to_dict()
         emit_json(out)
         return
     console.print(
@@ -166,6 +170,10 @@ def conflict_command(
         eq = np.flatnonzero(result.equilibria_mask(c)).tolist()
         shown = ", ".join(_describe(model, s) for s in eq[:12]) + (" …" if len(eq) > 12 else "")
         console.print(f"  {c:>18}: {len(eq)} {'— ' + shown if eq else ''}")
+    if groups is not None:
+        eq = np.flatnonzero(groups.stable.all(axis=0)).tolist()
+        shown = ", ".join(_describe(model, s) for s in eq[:12]) + (" …" if len(eq) > 12 else "")
+        console.print(f"  {'coalition Nash':>18}: {len(eq)} {'— ' + shown if eq else ''}")
     if deal is not None:
         _print_deal(deal)
     if sq is not None:

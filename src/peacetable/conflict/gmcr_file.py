@@ -13,9 +13,9 @@ decimal code of the feasible states.
 
 ``misperceptions`` are implemented (see :mod:`peacetable.conflict.moves`):
 each DM's misperceived states are removed from its own move graph. The
-``coalitions`` field is read into ``model.meta["coalitions"]`` (DM name lists)
-for :func:`peacetable.conflict.coalition_analysis`; it does not change the
-per-DM stability results, as in GMCR+'s default view.
+``coalitions`` field is read into ``model.meta["coalitions"]`` (DM name lists,
+which can be passed to :func:`peacetable.conflict.coalition_analysis`); it does
+not change the per-DM stability results.
 """
 
 from __future__ import annotations
