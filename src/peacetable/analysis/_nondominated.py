@@ -83,45 +83,47 @@ def nondominated_unique(points: FloatArray) -> BoolArray:
     return _nondominated_blocked(points)
 
 
-def _dominated_by(front: FloatArray, blk: FloatArray) -> BoolArray:
-    """``(b,)``: is each row of *blk* weakly below some row of *front* (column-wise loop)?"""
-    ge = front[None, :, 0] >= blk[:, None, 0]
-    for c in range(1, blk.shape[1]):
-        ge &= front[None, :, c] >= blk[:, None, c]
+def _dominated_by(front_t: FloatArray, blk_t: FloatArray) -> BoolArray:
+    """``(b,)``: is each column of *blk_t* ``(d, b)`` weakly below a column of *front_t*?"""
+    ge = front_t[0][None, :] >= blk_t[0][:, None]
+    for c in range(1, blk_t.shape[0]):
+        ge &= front_t[c][None, :] >= blk_t[c][:, None]
     return np.asarray(ge.any(axis=1))
 
 
 def _nondominated_blocked(points: FloatArray) -> BoolArray:
     n, d = points.shape
     order = np.argsort(-points.sum(axis=1), kind="stable")
-    srt = np.ascontiguousarray(points[order])
+    srt_t = np.ascontiguousarray(points[order].T)  # (d, n): contiguous coordinates
     keep_sorted = np.zeros(n, dtype=bool)
-    front = np.empty((0, d))
+    front_t = np.empty((d, n))  # the front found so far, in descending-sum order
+    f = 0
     start = 0
     while start < n:
-        f = max(front.shape[0], 1)
         # within-block work is b*b*d, against the front b*f*d: keep b well below f
-        block = int(max(64, min(1024, f // 4, _BLOCK_BUDGET // f)))
-        blk = srt[start : start + block]
-        b = blk.shape[0]
-        alive = np.ones(b, dtype=bool)
-        # dominated by the front found so far (all of it has a larger or equal sum)
-        if front.shape[0]:
-            step = int(max(1, _BLOCK_BUDGET // b))
-            for j in range(0, front.shape[0], step):
-                alive &= ~_dominated_by(front[j : j + step], blk)
+        block = int(max(64, min(1024, f // 4, _BLOCK_BUDGET // max(f, 1))))
+        blk_t = srt_t[:, start : start + block]
+        b = blk_t.shape[1]
+        # dominated by the front found so far (all of it has a larger or equal sum);
+        # strongest front points first, and only survivors meet the next chunk
+        live = np.arange(b)
+        step = int(max(256, min(2048, _BLOCK_BUDGET // b)))
+        for j in range(0, f, step):
+            live = live[~_dominated_by(front_t[:, j : min(f, j + step)], blk_t[:, live])]
+            if live.size == 0:
+                break
         # dominated inside the block (distinct rows: >= everywhere means dominates);
-        # rows are in descending-sum order, so only earlier rows can dominate later ones
-        idx = np.flatnonzero(alive)
-        if idx.size > 1:
-            sub = blk[idx]
-            ge = sub[None, :, 0] >= sub[:, None, 0]
+        # columns are in descending-sum order, so only earlier ones can dominate later ones
+        if live.size > 1:
+            sub = blk_t[:, live]
+            ge = sub[0][None, :] >= sub[0][:, None]
             for c in range(1, d):
-                ge &= sub[None, :, c] >= sub[:, None, c]
-            ge &= np.tri(idx.size, k=-1, dtype=bool)
-            alive[idx[ge.any(axis=1)]] = False
-        keep_sorted[start : start + b] = alive
-        front = np.concatenate([front, blk[alive]])
+                ge &= sub[c][None, :] >= sub[c][:, None]
+            ge &= np.tri(live.size, k=-1, dtype=bool)
+            live = live[~ge.any(axis=1)]
+        keep_sorted[start + live] = True
+        front_t[:, f : f + live.size] = blk_t[:, live]
+        f += live.size
         start += b
     keep = np.empty(n, dtype=bool)
     keep[order] = keep_sorted
