@@ -136,3 +136,10 @@ def test_json_errors_are_located(tmp_path: Path) -> None:
     with pytest.raises(ScenarioError) as info:
         load_scenario(path)
     assert str(info.value).startswith(f"{path}:2:11: invalid JSON")
+
+
+def test_interaction_bonus_source_must_resolve(tmp_path: Path) -> None:
+    exc = load_edited(tmp_path, "bonus: 0.05}", "bonus: {value: 0.05, source: notes#p9}}")
+    assert messages(exc, tmp_path) == [
+        "F:44:56: preferences.B.interactions[0].bonus.source: unknown passage 'p9' of source 'notes'"
+    ]

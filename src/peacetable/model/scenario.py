@@ -129,6 +129,7 @@ class Source(_Frozen):
     author: str | None = None
     date: str | None = None
     url: str | None = None
+    note: str | None = None
     passages: Annotated[dict[str, Passage], AfterValidator(_freeze)] = Field(default_factory=dict)
 
 

@@ -83,7 +83,8 @@ def find_problems(scenario: Scenario) -> list[Problem]:
         if sid not in sources:
             add(Problem(path, _unknown("source", sid, sources)))
         elif key and key not in sources[sid].passages:
-            add(Problem(path, _unknown(f"passage of source {sid!r}", key, sources[sid].passages)))
+            passages = sources[sid].passages
+            add(Problem(path, f"unknown passage {key!r} of source {sid!r}{suggest(key, passages)}"))
 
     def check_estimate(est: Estimate, path: Path, lower: float | None, upper: float | None) -> None:
         check_source(est.source, (*path, "source"))
@@ -235,6 +236,7 @@ def find_problems(scenario: Scenario) -> list[Problem]:
             ipath: Path = (*base, "interactions", k)
             _check_choices(inter.when, (*ipath, "when"), issues, add)
             check_source(inter.source, (*ipath, "source"))
+            check_estimate(inter.bonus, (*ipath, "bonus"), -1.0, 1.0)
 
     for k, constraint in enumerate(scenario.constraints):
         cpath: Path = ("constraints", k)
