@@ -169,6 +169,10 @@ def test_gmcr_errors(tmp_path: Path) -> None:
         read_gmcr(orphan)
     with pytest.raises(InputError, match="missing field"):
         read_gmcr({"options": []})
+    with pytest.raises(InputError, match="malformed"):
+        read_gmcr({"options": [{"name": "a"}], "decisionMakers": [{"options": [0]}]})
+    with pytest.raises(InputError, match="malformed"):
+        read_transcribed({"options": [{"name": "a"}], "states": ["N", "Y"], "payoffs": {"A": [1]}})
 
 
 @pytest.mark.external

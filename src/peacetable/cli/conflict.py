@@ -178,7 +178,7 @@ def conflict_command(
         _print_deal(deal)
     if sq is not None:
         kind = "any unilateral moves" if all_moves else "unilateral improvements"
-        console.rule(f"[bold]From the status quo {_describe(model, start)} by {kind}")  # type: ignore[arg-type]
+        console.rule(f"[bold]From the status quo {_describe(model, sq.status_quo)} by {kind}")
         console.print(f"  {int(np.count_nonzero(sq.steps >= 0)):,} states reachable")
         table = Table("equilibrium", "under", "moves", "path from the status quo")
         states = sorted(

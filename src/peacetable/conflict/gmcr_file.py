@@ -20,16 +20,20 @@ not change the per-DM stability results.
 
 from __future__ import annotations
 
+import functools
 import json
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, ParamSpec, TypeVar
 
 import numpy as np
 
 from peacetable.conflict.model import Condition, ConflictModel, build_model, enumerate_states
 from peacetable.conflict.preferences import Any_, Prioritization, Ranking, Statement, from_condition
 from peacetable.errors import InputError, Location
+
+P = ParamSpec("P")
+R = TypeVar("R")
 
 
 def _load_json(source: str | Path | Mapping[str, Any]) -> tuple[dict[str, Any], str]:
@@ -77,6 +81,24 @@ def _ranking_groups(raw: Sequence[Any], codes: np.ndarray, where: Location) -> R
     return Ranking(tuple(groups))
 
 
+def _malformed_is_input_error(func: Callable[P, R]) -> Callable[P, R]:
+    """Report a file of the wrong shape (missing key, wrong type) as an InputError."""
+
+    @functools.wraps(func)
+    def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
+        try:
+            return func(*args, **kwargs)
+        except (KeyError, TypeError, ValueError, AttributeError, IndexError) as exc:
+            source = args[0] if args else kwargs.get("source")
+            label = str(source) if isinstance(source, str | Path) else "<data>"
+            raise InputError(
+                f"malformed conflict file ({type(exc).__name__}: {exc})", Location(label)
+            ) from None
+
+    return wrapper
+
+
+@_malformed_is_input_error
 def read_gmcr(source: str | Path | Mapping[str, Any], name: str | None = None) -> ConflictModel:
     """Read a GMCR+ ``.gmcr`` save file into a :class:`ConflictModel`.
 
@@ -156,13 +178,11 @@ def _coalitions(raw: Any, dm_names: list[str]) -> list[list[str]]:
     out: list[list[str]] = []
     for entry in raw or []:
         members = entry if isinstance(entry, list) else [entry]
-        try:
-            out.append([dm_names[int(k)] for k in members])
-        except (IndexError, ValueError, TypeError):
-            continue
+        out.append([dm_names[int(k)] for k in members])
     return out
 
 
+@_malformed_is_input_error
 def read_transcribed(
     source: str | Path | Mapping[str, Any],
     misperceptions: Mapping[str, Sequence[str]] | None = None,

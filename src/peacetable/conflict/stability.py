@@ -107,8 +107,10 @@ class StabilityResult:
         if concept == "seq_or_sim_per_dm":
             if "seq" not in self.stable or "sim" not in self.stable:
                 raise InputError("seq_or_sim_per_dm needs both seq and sim")
-            return np.all(self.stable["seq"] | self.stable["sim"], axis=0)  # type: ignore[no-any-return]
-        return np.all(self._concept(concept), axis=0)  # type: ignore[no-any-return]
+            both: BoolArray = np.all(self.stable["seq"] | self.stable["sim"], axis=0)
+            return both
+        every: BoolArray = np.all(self._concept(concept), axis=0)
+        return every
 
     def equilibria(self, concept: str) -> list[str]:
         """Equilibria under *concept* as Y/N patterns, in state order."""
