@@ -51,6 +51,11 @@ def test_fewest_change_improvements_equal_brute_force(seed: int, which: int, kma
     if not within.any():
         assert res.min_changes is None and not res.solutions
         assert "proven" in res.statement
+        assert res.exists == bool(dom.any())
+        if dom.any():
+            assert res.upper_bound is not None
+            assert kmax < int(dist[dom].min()) <= res.upper_bound
+            assert (dist[dom] == res.upper_bound).any()
         assert res.n_checked == sum(
             count_neighbours(compile_scenario(s).n_options, k) for k in range(1, kmax + 1)
         )
@@ -94,6 +99,12 @@ def test_acceptance_fixes_equal_brute_force(seed: int, kmax: int, pick: int) -> 
     if not good.any():
         assert res.min_changes is None
         assert "proven" in res.statement
+        anywhere = ok & (u[:, need] >= nd[need]).all(axis=1)
+        assert res.exists == bool(anywhere.any())
+        if anywhere.any():
+            assert res.upper_bound is not None
+            assert kmax < int(dist[anywhere].min()) <= res.upper_bound
+            assert (dist[anywhere] == res.upper_bound).any()
         return
     k = int(dist[good].min())
     assert res.min_changes == k

@@ -392,6 +392,13 @@ class ChangeSearch:
         Packages evaluated.
     statement:
         The answer in one sentence (a proven statement when nothing is found).
+    exists:
+        When nothing is found within ``max_changes``: whether any feasible
+        package at all qualifies (exact, by the frontier DP restricted to the
+        qualifying box); ``None`` when found, or when the DP exceeded its budget.
+    upper_bound:
+        When it exists: the number of changes of one qualifying package (an
+        upper bound on the fewest; the lower bound is ``max_changes + 1``).
     method, exact:
         How it was obtained; the search is exhaustive, hence exact.
     """
@@ -403,6 +410,8 @@ class ChangeSearch:
     solutions: tuple[PackageChange, ...]
     n_checked: int
     statement: str
+    exists: bool | None = None
+    upper_bound: int | None = None
     method: str = "exhaustive search over sets of k changed provisions, k = 1, 2, ..."
     exact: bool = True
 
@@ -422,6 +431,8 @@ class ChangeSearch:
             "solutions": [s.to_dict() for s in self.solutions],
             "n_checked": self.n_checked,
             "statement": self.statement,
+            "exists": self.exists,
+            "upper_bound": self.upper_bound,
             "method": self.method,
             "exact": self.exact,
         }
@@ -436,6 +447,7 @@ def _search(
     base: IntArray,
     predicate: Predicate,
     ranking: Ranking,
+    lower: FloatArray,
     *,
     question: str,
     describe: str,
@@ -485,10 +497,20 @@ def _search(
                 solutions=solutions,
                 n_checked=checked,
                 statement=(
-                    f"{found.shape[0]} package{'s' * (found.shape[0] > 1)} {describe} by changing "
-                    f"{k} provision{plural}; none changes fewer"
+                    f"{found.shape[0]} package{'s' * (found.shape[0] > 1)} changing {k} "
+                    f"provision{plural} {'are' if found.shape[0] > 1 else 'is'} {describe}; "
+                    "none changing fewer is"
                 ),
             )
+    exists, bound = _beyond(cs, base, lower, predicate)
+    statement = (
+        f"proven: no feasible package changing at most {kmax} provision{'s' * (kmax != 1)} "
+        f"is {describe} ({checked:,} packages checked exhaustively)"
+    )
+    if exists is False:
+        statement += "; no feasible package at all is"
+    elif exists:
+        statement += f"; one changing {bound} provisions is"
     return ChangeSearch(
         question=question,
         min_changes=None,
@@ -496,11 +518,34 @@ def _search(
         n_solutions=0,
         solutions=(),
         n_checked=checked,
-        statement=(
-            f"proven: no feasible package changing at most {kmax} provision{'s' * (kmax != 1)} "
-            f"{describe} ({checked:,} packages checked exhaustively)"
-        ),
+        statement=statement,
+        exists=exists,
+        upper_bound=bound,
     )
+
+
+def _beyond(
+    cs: CompiledScenario, base: IntArray, lower: FloatArray, predicate: Predicate
+) -> tuple[bool | None, int | None]:
+    """Does any feasible package qualify? One that does, by the frontier DP in the box ``u >= lower``.
+
+    The goals searched here are upward closed (a package at least as good for
+    every party qualifies too), so some qualifying package exists iff some
+    point of the Pareto frontier restricted to the box qualifies.
+    """
+    from peacetable.analysis.frontier import FrontierTooLarge, pareto_frontier
+
+    try:
+        front = pareto_frontier(cs, lower=lower)
+    except FrontierTooLarge:
+        return None, None
+    if front.size == 0:
+        return False, None
+    reps = front.representatives()
+    ok = cs.feasible(reps) & predicate(cs.utilities(reps))
+    if not ok.any():
+        return False, None
+    return True, int((reps[ok] != base[None, :]).sum(axis=1).min())
 
 
 # ---------------------------------------------------------------- public searches
@@ -579,8 +624,9 @@ def fewest_change_improvements(
         base,
         improves,
         lambda u: np.asarray((u - u0).sum(axis=1), dtype=np.float64)[:, None],
+        u0 - TOLERANCE,
         question="pareto-improvement",
-        describe="improve on it for every party (a Pareto improvement)",
+        describe="a Pareto improvement on it",
         max_changes=max_changes,
         limit=limit,
         budget=budget,
@@ -649,7 +695,7 @@ def acceptance_fixes(
     accepted = u0 >= nd - TOLERANCE
     if party is None:
         need = np.ones(cs.n_parties, dtype=bool)
-        question, describe = "acceptable-to-all", "is acceptable to every party"
+        question, describe = "acceptable-to-all", "acceptable to every party"
     else:
         if party not in cs.party_ids:
             raise InputError(
@@ -661,7 +707,7 @@ def acceptance_fixes(
         need[cs.party_ids.index(party)] = True
         question, describe = (
             f"accepted-by:{party}",
-            f"wins over {party} without losing anyone who accepts",
+            f"acceptable to {party} without losing anyone who accepts",
         )
     if accepted[need].all():
         return ChangeSearch(
@@ -671,7 +717,7 @@ def acceptance_fixes(
             n_solutions=0,
             solutions=(),
             n_checked=0,
-            statement=f"the package already {describe.replace('wins over', 'is accepted by')}",
+            statement=f"the package is already {describe}",
         )
 
     def acceptable(u: FloatArray) -> BoolArray:
@@ -686,6 +732,7 @@ def acceptance_fixes(
         base,
         acceptable,
         robustness,
+        np.where(need, nd - TOLERANCE, -1e6),
         question=question,
         describe=describe,
         max_changes=max_changes,
