@@ -198,15 +198,17 @@ class FrontierResult:
 
     def tie_counts(self) -> list[int]:
         """Number of packages attaining each frontier point (exact Python ints)."""
-        counts: list[int] = [1]
+        if not self._stages:
+            return [1] * self.size
+        small = self.n_feasible < 2**62  # int64 cannot overflow
+        counts: npt.NDArray[Any] = np.ones(1, dtype=np.int64 if small else object)
         for st in self._stages:
             k = st.start.shape[0] - 1
             owner = np.repeat(np.arange(k), np.diff(st.start))
-            new = [0] * k
-            for o, par in zip(owner.tolist(), st.parent.tolist(), strict=True):
-                new[o] += counts[par]
+            new = np.zeros(k, dtype=counts.dtype)
+            np.add.at(new, owner, counts[st.parent])
             counts = new
-        return counts if self._stages else [1] * self.size
+        return [int(c) for c in counts]
 
     def packages(self, index: int, limit: int = 1000) -> npt.NDArray[np.int64]:
         """All packages (up to *limit*) attaining frontier point *index*, ``(n, n_issues)``."""

@@ -33,6 +33,7 @@ References
 from __future__ import annotations
 
 import math
+import weakref
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
@@ -497,8 +498,29 @@ def _enumerate_group(
     return IssueGroup(issues=issues, combos=combos, utilities=util)
 
 
+#: Spaces built from (frozen) compiled scenarios, by object identity, dropped with the object.
+_SPACE_CACHE: dict[int, tuple[weakref.ref[Any], AgreementSpace]] = {}
+
+
+def _from_compiled_cached(compiled: Any) -> AgreementSpace:
+    key = id(compiled)
+    hit = _SPACE_CACHE.get(key)
+    if hit is not None and hit[0]() is compiled:
+        return hit[1]
+    space = AgreementSpace.from_compiled(compiled)
+    try:
+        ref = weakref.ref(compiled, lambda _r, key=key: _SPACE_CACHE.pop(key, None))  # type: ignore[misc]
+    except TypeError:  # not weak-referenceable: do not cache
+        return space
+    _SPACE_CACHE[key] = (ref, space)
+    return space
+
+
 def as_space(obj: Any) -> AgreementSpace:
     """Coerce a scenario, compiled scenario or space into an :class:`AgreementSpace`.
+
+    A compiled scenario (immutable) is converted once; later calls with the
+    same object reuse the space.
 
     Raises
     ------
@@ -508,7 +530,7 @@ def as_space(obj: Any) -> AgreementSpace:
     if isinstance(obj, AgreementSpace):
         return obj
     if hasattr(obj, "tables") and hasattr(obj, "no_deal") and hasattr(obj, "forbidden"):
-        return AgreementSpace.from_compiled(obj)
+        return _from_compiled_cached(obj)
     if hasattr(obj, "issues") and hasattr(obj, "preferences"):
         return AgreementSpace.from_scenario(obj)
     raise InputError(
