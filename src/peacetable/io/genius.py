@@ -502,6 +502,17 @@ def _gw_utility(spec: Any, value: str, file: str, where: str) -> float:
     return float(u)
 
 
+def _bid_label(labels: list[str], value: Any) -> str | None:
+    """The domain label a bid value denotes (numbers compare by value: ``3000 == 3000.0``)."""
+    if str(value) in labels:
+        return str(value)
+    try:
+        number = Decimal(str(value))
+        return next((lab for lab in labels if Decimal(lab) == number), None)
+    except InvalidOperation:
+        return None
+
+
 def load_geniusweb(profiles: Sequence[PathLike], *, scenario_id: str | None = None) -> Scenario:
     """Import GeniusWeb ``LinearAdditiveUtilitySpace`` JSON profiles (one per party) as a scenario.
 
@@ -595,14 +606,17 @@ def load_geniusweb(profiles: Sequence[PathLike], *, scenario_id: str | None = No
                     Location(file=file, field="reservationBid"),
                 )
             known = dict(issues)
+            chosen: dict[str, str] = {}
             for name, val in iv.items():
-                if name not in known or str(val) not in known[name]:
+                label = _bid_label(known.get(name, []), val)
+                if label is None:
                     raise InputError(
                         f"reservation bid value {name}={val!r} is not in the domain",
                         Location(file=file, field="reservationBid"),
                     )
-            reservation = sum(w[n] * values[n][str(v)] for n, v in iv.items())
-            res_pkg = {n: str(v) for n, v in iv.items()} if len(iv) == len(issues) else None
+                chosen[name] = label
+            reservation = sum(w[n] * values[n][v] for n, v in chosen.items())
+            res_pkg = chosen if len(chosen) == len(issues) else None
         name = str(space.get("name") or Path(path).stem)
         parties.append(
             (name, w, values, reservation, f"imported from GeniusWeb profile {Path(path).name}")
