@@ -110,7 +110,8 @@ def _frontier_dp(
         if k * m > max_candidates:
             raise FrontierTooLarge(
                 f"the frontier DP needs {k * m:,} candidate vectors at issue group {g} "
-                f"(budget {max_candidates:,})"
+                f"(budget {max_candidates:,}); restrict it to packages every party accepts "
+                "(acceptable_only=True, --acceptable-only) or use the MILP-based functions"
             )
         biggest = max(biggest, k * m)
         cand = (pts[:, None, :] + util[None, :, :]).reshape(-1, p)
