@@ -147,3 +147,22 @@ def test_settings_and_seed_are_printed(three_party: Scenario) -> None:
 def test_write_report_needs_an_existing_folder(three_party_report: Report, tmp_path: Path) -> None:
     with pytest.raises(InputError, match="does not exist"):
         write_report(three_party_report, tmp_path / "missing" / "b.html")
+
+
+def test_robustness_section_when_engine_present(three_party_report: Report) -> None:
+    pytest.importorskip("peacetable.analysis.robustness")
+    section = next(s for s in three_party_report.sections if s.key == "robustness")
+    keys = [c.key for c in section.charts]
+    assert keys == ["robustness-all", "robustness-parties"]
+    dots = section.charts[0].traces[0]
+    assert dots.error_minus is not None and dots.error_plus is not None
+    assert all(0.0 <= y <= 1.0 for y in dots.y)
+    assert "300 samples" in section.method and "seed 7" in section.method
+
+
+def test_forecast_section_when_engine_present(three_party_report: Report) -> None:
+    pytest.importorskip("peacetable.forecast.scenario")
+    section = next(s for s in three_party_report.sections if s.key == "forecast")
+    # the two ordered issues (harbour, river) get a trajectory chart each
+    assert [c.key for c in section.charts] == ["forecast-harbour", "forecast-river"]
+    assert all(c.x_title == "bargaining round" for c in section.charts)

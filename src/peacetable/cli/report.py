@@ -30,7 +30,7 @@ def report_command(
     samples: Annotated[
         int,
         typer.Option("--samples", min=10, help="Monte-Carlo samples for the robustness section."),
-    ] = 2000,
+    ] = 10_000,
     months: Annotated[
         int, typer.Option("--months", min=1, help="Horizon of the ripeness timeline.")
     ] = 36,

@@ -40,7 +40,7 @@ class ReportSettings:
     """
 
     seed: int = 0
-    samples: int = 2000
+    samples: int = 10_000
     months: int = 36
     max_changes: int = 2
     max_pair_charts: int = 10

@@ -83,7 +83,7 @@ def export_images(
     InputError
         For an unknown format, or when *directory* exists and is not a folder.
     """
-    from peacetable.report.static import render
+    from peacetable.report.static import render_formats
 
     for fmt in formats:
         if fmt not in IMAGE_FORMATS:
@@ -98,8 +98,8 @@ def export_images(
     for chart in report.charts:
         if progress is not None:
             progress(chart)
-        for fmt in formats:
+        for fmt, data in render_formats(chart, formats).items():
             path = folder / f"{chart.file_stem}.{fmt}"
-            _write_bytes_atomic(path, render(chart, fmt))
+            _write_bytes_atomic(path, data)
             written.append(path)
     return written

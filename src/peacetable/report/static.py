@@ -9,6 +9,7 @@ into the files' metadata (PNG ``Description`` text chunk, SVG ``<dc:description>
 from __future__ import annotations
 
 import io
+from collections.abc import Sequence
 from typing import Any
 
 from peacetable.report.charts import Chart, Trace, legend_name
@@ -24,8 +25,8 @@ _MARKERS = {
     "x": "X",
 }
 _DASHES = {"solid": "-", "dash": "--", "dot": ":"}
-#: Dots per inch of the PNG export (slides: 1600 px wide at the default size).
-PNG_DPI = 200
+#: Dots per inch of the PNG export (slides: 1600 px wide at the default 10-inch width).
+PNG_DPI = 160
 
 
 def _plain(text: str) -> str:
@@ -101,21 +102,21 @@ def draw(chart: Chart) -> Any:
             marker = _MARKERS.get(trace.symbol, "o") if trace.kind != "lines" else None
             linestyle = _DASHES[trace.dash] if trace.kind != "markers" else "none"
             size = 3 + 1.6 * trace.width
-            ax.errorbar(
-                xs,
-                list(trace.y),
-                yerr=err,
-                color=trace.colour,
-                marker=marker,
-                markersize=size,
-                markeredgecolor="black",
-                markeredgewidth=0.4,
-                linestyle=linestyle,
-                linewidth=trace.width * 0.75,
-                alpha=trace.opacity,
-                label=label,
-                capsize=3 if err else 0,
-            )
+            style: dict[str, Any] = {
+                "color": trace.colour,
+                "marker": marker,
+                "markersize": size,
+                "markeredgecolor": "black",
+                "markeredgewidth": 0.4,
+                "linestyle": linestyle,
+                "linewidth": trace.width * 0.75,
+                "alpha": trace.opacity,
+                "label": label,
+            }
+            if err is None:
+                ax.plot(xs, list(trace.y), **style)
+            else:
+                ax.errorbar(xs, list(trace.y), yerr=err, capsize=3, **style)
             points = list(zip(xs, trace.y, strict=True))
         for text, (x, y) in zip(trace.labels or (), points, strict=False):
             ax.annotate(
@@ -127,13 +128,13 @@ def draw(chart: Chart) -> Any:
                 fontsize=8,
             )
     for line in chart.reference_lines:
-        style: dict[str, Any] = {
+        line_style: dict[str, Any] = {
             "color": line.colour,
             "linestyle": _DASHES[line.dash],
             "linewidth": 1.0,
         }
         if line.axis == "y":
-            ax.axhline(line.value, **style)
+            ax.axhline(line.value, **line_style)
             ax.annotate(
                 _plain(line.label),
                 (1.0, line.value),
@@ -143,7 +144,7 @@ def draw(chart: Chart) -> Any:
                 fontsize=8,
             )
         else:
-            ax.axvline(line.value, **style)
+            ax.axvline(line.value, **line_style)
             ax.annotate(
                 _plain(line.label),
                 (line.value, 1.0),
@@ -194,8 +195,11 @@ def draw(chart: Chart) -> Any:
     return fig
 
 
-def render(chart: Chart, fmt: str) -> bytes:
-    """The chart as PNG or SVG bytes (deterministic: no dates, fixed SVG ids).
+def render_formats(chart: Chart, formats: Sequence[str]) -> dict[str, bytes]:
+    """The chart drawn once and saved in each of *formats* (``"png"``, ``"svg"``).
+
+    Output is deterministic: no dates, fixed SVG ids; the title and text
+    alternative are stored as metadata.
 
     Raises
     ------
@@ -204,15 +208,21 @@ def render(chart: Chart, fmt: str) -> bytes:
     """
     import matplotlib
 
-    if fmt not in ("png", "svg"):
-        raise ValueError(f"unsupported image format {fmt!r}; use png or svg")
+    for fmt in formats:
+        if fmt not in ("png", "svg"):
+            raise ValueError(f"unsupported image format {fmt!r}; use png or svg")
     fig = draw(chart)
-    buffer = io.BytesIO()
-    meta: dict[str, Any]
-    if fmt == "png":
-        meta = {"Title": chart.title, "Description": chart.alt, "Software": None}
-    else:
-        meta = {"Title": chart.title, "Description": chart.alt, "Date": None}
-    with matplotlib.rc_context({"svg.hashsalt": f"peacetable-{chart.key}"}):
-        fig.savefig(buffer, format=fmt, dpi=PNG_DPI, metadata=meta)
-    return buffer.getvalue()
+    out: dict[str, bytes] = {}
+    for fmt in formats:
+        buffer = io.BytesIO()
+        meta: dict[str, Any] = {"Title": chart.title, "Description": chart.alt}
+        meta.update({"Software": None} if fmt == "png" else {"Date": None})
+        with matplotlib.rc_context({"svg.hashsalt": f"peacetable-{chart.key}"}):
+            fig.savefig(buffer, format=fmt, dpi=PNG_DPI, metadata=meta)
+        out[fmt] = buffer.getvalue()
+    return out
+
+
+def render(chart: Chart, fmt: str) -> bytes:
+    """The chart as PNG or SVG bytes (see :func:`render_formats`)."""
+    return render_formats(chart, (fmt,))[fmt]

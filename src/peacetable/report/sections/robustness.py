@@ -1,0 +1,206 @@
+"""Section "robustness": how sure are we that each party accepts, given uncertain estimates?
+
+Uses :func:`peacetable.analysis.robustness.acceptability` (stochastic
+multicriteria acceptability analysis: every uncertain estimate sampled within
+its range, Wilson intervals) for the proposals and the bargaining solutions
+found by the frontier section, and its first-order sensitivity indices to name
+the estimate that matters most for each proposal.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from peacetable.analysis.robustness import acceptability
+from peacetable.report.charts import Chart, Trace, colour
+from peacetable.report.context import Block, ReportContext, Section
+from peacetable.report.markup import fmt, para, pct, plural, table
+
+KEY = "robustness"
+TITLE = "Robustness to uncertain estimates"
+#: Axis title of probability axes.
+PROBABILITY_AXIS = "probability (0–1)"
+
+
+def _labels(ctx: ReportContext, result: Any) -> dict[str, str]:
+    known = {p.id: p.name for p in ctx.scenario.proposals}
+    return {p.name: known.get(p.name, p.name) for p in result.packages}
+
+
+def _solution_packages(ctx: ReportContext) -> dict[str, dict[str, str]]:
+    from peacetable.report.sections.frontier import SOLUTION_LABELS
+
+    out: dict[str, dict[str, str]] = {}
+    seen: list[dict[str, str]] = []
+    for name, sol in (ctx.cache.get("solutions") or {}).items():
+        if sol.package is None or sol.package in seen:
+            continue
+        seen.append(sol.package)
+        out[f"{SOLUTION_LABELS.get(name, name)} solution"] = dict(sol.package)
+    return out
+
+
+def _all_chart(ctx: ReportContext, result: Any, labels: dict[str, str]) -> Chart:
+    entries = list(result.packages)
+    names = [labels[p.name] for p in entries]
+    lows = [p.p_all - p.p_all_interval[0] for p in entries]
+    highs = [p.p_all_interval[1] - p.p_all for p in entries]
+    words = "; ".join(
+        f"{labels[p.name]} {pct(p.p_all)} ({pct(p.p_all_interval[0])}–{pct(p.p_all_interval[1])})"
+        for p in entries
+    )
+    return Chart(
+        key="robustness-all",
+        title="Probability that every party accepts",
+        alt=f"Dot plot with 95 % intervals of the probability that every party accepts each package, "
+        f"over {result.n_samples:,} sampled worlds: {words}.",
+        caption=f"Each estimate of the scenario (weights, values, beliefs, no-deal utilities) varies "
+        f"uniformly within its stated range; {result.n_samples:,} sampled worlds, seed {result.seed}. "
+        "Bars: 95 % Wilson intervals.",
+        x_title="package",
+        y_title=PROBABILITY_AXIS,
+        traces=(
+            Trace(
+                name="every party accepts",
+                x=names,
+                y=[p.p_all for p in entries],
+                colour=colour(0),
+                symbol="diamond",
+                width=3.0,
+                error_minus=lows,
+                error_plus=highs,
+                labels=[pct(p.p_all) for p in entries],
+            ),
+        ),
+        y_range=(-0.02, 1.1),
+        categories=tuple(names),
+        height=420,
+    )
+
+
+def _party_chart(ctx: ReportContext, result: Any, labels: dict[str, str]) -> Chart:
+    entries = [p for p in result.packages if p.kind == "proposal"]
+    names = [labels[p.name] for p in entries]
+    traces = []
+    words = []
+    for k, pid in enumerate(result.party_ids):
+        ps, lo, hi = [], [], []
+        for p in entries:
+            d = p.to_dict()["p_accept"][pid]
+            ps.append(d["p"])
+            lo.append(d["p"] - d["interval"][0])
+            hi.append(d["interval"][1] - d["p"])
+        traces.append(
+            Trace(
+                name=ctx.party_name(pid),
+                x=names,
+                y=ps,
+                kind="bar",
+                colour=colour(k),
+                error_minus=lo,
+                error_plus=hi,
+            )
+        )
+        words.append(
+            f"{ctx.party_name(pid)}: "
+            + ", ".join(f"{n} {pct(v)}" for n, v in zip(names, ps, strict=True))
+        )
+    return Chart(
+        key="robustness-parties",
+        title="Probability that each party accepts each proposal",
+        alt="Grouped bar chart with 95 % intervals of each party's probability of accepting each "
+        "proposal. " + "; ".join(words) + ".",
+        caption="A party whose bar is low for a proposal is the one to work on; wide intervals "
+        "mean the estimate is uncertain, not that the party is undecided.",
+        x_title="proposal",
+        y_title=PROBABILITY_AXIS,
+        traces=tuple(traces),
+        y_range=(0.0, 1.08),
+        categories=tuple(names),
+        height=440,
+    )
+
+
+def build(ctx: ReportContext) -> Section:
+    """Build the section (see the module docstring)."""
+    settings = ctx.settings
+    solutions = _solution_packages(ctx)
+    result = acceptability(
+        ctx.scenario,
+        solutions or None,
+        package_kind="solution",
+        n_samples=settings.samples,
+        seed=settings.seed,
+    )
+    labels = _labels(ctx, result)
+    blocks: list[Block] = [
+        para(
+            f"{result.n_uncertain} of the scenario's {result.n_parameters} estimates are uncertain; "
+            f"each was drawn uniformly within its range in {result.n_samples:,} sampled worlds "
+            f"(seed {result.seed}). In each world a party accepts a package when its utility is at "
+            "least its no-deal utility."
+        ),
+        _all_chart(ctx, result, labels),
+    ]
+    if any(p.kind == "proposal" for p in result.packages):
+        blocks.append(_party_chart(ctx, result, labels))
+    rows = []
+    for p in result.packages:
+        sens = result.sensitivity.get(p.name)
+        top = sens.to_dict(top=1)["influences"] if sens is not None else []
+        driver = "—"
+        if top:
+            inf = top[0]
+            driver = (
+                f"{inf['name']} ({fmt(inf['low'], 2)}–{fmt(inf['high'], 2)}): "
+                f"{pct(inf['p_all_accept_when_low'])} at its low end, "
+                f"{pct(inf['p_all_accept_when_high'])} at its high end"
+            )
+        lo, hi = p.p_all_interval
+        rows.append(
+            (
+                labels[p.name],
+                "all accept"
+                if all(p.nominal_accepts)
+                else f"{sum(p.nominal_accepts)} of {len(p.nominal_accepts)} accept",
+                f"{pct(p.p_all)} ({pct(lo)}–{pct(hi)})",
+                *(pct(v) for v in p.p_party.values()),
+                driver,
+            )
+        )
+    n = len(result.party_ids)
+    blocks.append(
+        table(
+            (
+                "package",
+                "at the central estimates",
+                "P(every party accepts) (95 % interval)",
+                *(f"P({ctx.party_name(pid)} accepts)" for pid in result.party_ids),
+                "estimate that matters most for acceptance by all",
+            ),
+            rows,
+            numeric=tuple(range(2, 3 + n)),
+        )
+    )
+    best = result.packages[0]
+    lo, hi = best.p_all_interval
+    if best.p_all > 0:
+        answer = (
+            f"The most robust package, {labels[best.name]}, is accepted by every party in "
+            f"{pct(best.p_all)} of {result.n_samples:,} sampled worlds (95 % interval {pct(lo)}–{pct(hi)})."
+        )
+    else:
+        answer = (
+            f"In none of {result.n_samples:,} sampled worlds does every party accept any of these "
+            f"{plural(len(result.packages), 'package')} (95 % upper bound {pct(hi)})."
+        )
+    return Section(
+        key=KEY,
+        title=TITLE,
+        question="Every preference number is an estimate: how likely is it that each party really accepts?",
+        answer=answer,
+        blocks=tuple(blocks),
+        method=f"Stochastic multicriteria acceptability analysis, {result.n_samples:,} samples, "
+        f"seed {result.seed}, Wilson 95 % intervals; first-order sensitivity indices "
+        "(peacetable.analysis.robustness).",
+    )
