@@ -310,9 +310,12 @@ def expected_utility_model(
 
     Notes
     -----
-    Per round: :math:`O(m n^3)` time and memory for *m* issues and *n* actors
-    (the probability of every pair sums votes of every actor), fully
-    vectorised.  Deterministic: no randomness.
+    Per round: :math:`O(m n^3)` time for *m* issues and *n* actors (the
+    probability of every pair sums the votes of every actor) and
+    :math:`O(m n^2)` memory: vectorised over issues × actor pairs, with one
+    vector pass per voter.  The sum of positive votes is obtained as
+    ``(net + |votes|) / 2`` and ``|votes|`` is symmetric, so only the upper
+    triangle of pairs is summed.  Deterministic: no randomness.
 
     References
     ----------
