@@ -381,7 +381,7 @@ def test_convert_cli_round_trip(tmp_path: Path) -> None:
         app, ["convert", str(tmp_path / "d.xml"), str(tmp_path / "p.xml"), "-o", str(out), "--json"]
     )
     assert res.exit_code == 0, res.output
-    assert json.loads(res.stdout)["conversion"] == "GENIUS → scenario"
+    assert json.loads(res.stdout)["conversion"] == "GENIUS -> scenario"
     s = load_scenario(out)
     res = runner.invoke(app, ["convert", str(out), "-o", str(tmp_path / "g"), "--to", "genius"])
     assert res.exit_code == 0, res.output

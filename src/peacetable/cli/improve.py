@@ -267,19 +267,19 @@ def convert_command(
         domain, profiles = find_genius_domain(paths)
         s = load_genius(domain, profiles, scenario_id=scenario_id)
         written = [output]
-        kind = "GENIUS → scenario"
+        kind = "GENIUS -> scenario"
     elif paths and all(p.suffix.lower() == ".json" and _is_geniusweb(p) for p in paths):
         s = load_geniusweb(paths, scenario_id=scenario_id)
         written = [output]
-        kind = "GeniusWeb → scenario"
+        kind = "GeniusWeb -> scenario"
     else:
         if len(inputs) != 1:
             raise InputError("export takes exactly one scenario (file or built-in id)")
         s = load_scenario_arg(inputs[0])
         if to == "genius":
-            written, kind = save_genius(s, output), "scenario → GENIUS"
+            written, kind = save_genius(s, output), "scenario -> GENIUS"
         elif to == "geniusweb":
-            (written, warnings), kind = save_geniusweb(s, output), "scenario → GeniusWeb"
+            (written, warnings), kind = save_geniusweb(s, output), "scenario -> GeniusWeb"
         else:
             raise InputError(
                 f"unknown format {to!r}; use genius or geniusweb", Location(field="--to")
