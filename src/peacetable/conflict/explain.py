@@ -17,7 +17,7 @@ from typing import Any
 import numpy as np
 
 from peacetable.conflict.moves import Reachability
-from peacetable.conflict.stability import StabilityResult
+from peacetable.conflict.stability import StabilityResult, best_within_one_move
 from peacetable.conflict.status_quo import Step, breadth_first, union_graph
 
 
@@ -73,13 +73,7 @@ def explain(result: StabilityResult, state: int, dm: int | str) -> list[Defectio
             if concept == "sim":
                 sanctions[concept] = _simultaneous(result, reach, i, others, state, s1)
                 continue
-            if concept == "smr":
-                values = u.copy()
-                g = reach.moves(i)
-                if len(g):
-                    np.maximum.at(values, g.src, u[g.dst])
-            else:
-                values = u
+            values = best_within_one_move(reach.moves(i), u) if concept == "smr" else u
             sanctions[concept] = _sequence(reach, others, s1, values <= u[state], concept == "seq")
         out.append(Defection(i, state, s1, int(u[s1] - u[state]), sanctions))
     return out

@@ -34,6 +34,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import cached_property
+from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
@@ -56,7 +57,9 @@ class MoveGraph:
     indptr: NDArray[np.int64]
 
     @classmethod
-    def from_sorted_edges(cls, n: int, src: IntArray, dst: IntArray) -> MoveGraph:
+    def from_sorted_edges(
+        cls, n: int, src: NDArray[np.integer[Any]], dst: NDArray[np.integer[Any]]
+    ) -> MoveGraph:
         """Edges already grouped by ascending source."""
         indptr = np.zeros(n + 1, dtype=np.int64)
         np.cumsum(np.bincount(src, minlength=n), out=indptr[1:])
@@ -64,11 +67,7 @@ class MoveGraph:
 
     def subgraph(self, keep: NDArray[np.bool_]) -> MoveGraph:
         """The edges where *keep* is true (still sorted)."""
-        n = len(self.indptr) - 1
-        s, d = self.src[keep], self.dst[keep]
-        indptr = np.zeros(n + 1, dtype=np.int64)
-        np.cumsum(np.bincount(s, minlength=n), out=indptr[1:])
-        return MoveGraph(s, d, indptr)
+        return MoveGraph.from_sorted_edges(len(self.indptr) - 1, self.src[keep], self.dst[keep])
 
     def targets(self, state: int) -> NDArray[np.int32]:
         return self.dst[self.indptr[state] : self.indptr[state + 1]]

@@ -231,7 +231,7 @@ def analyze(
             worst = reach.coalition_reach_min(others, u)
             stable["gmr"][i] = _all_sanctioned(ui, worst, u, s)
         if "smr" in stable:
-            escape = _best_within_one_move(reach.moves(i), u)
+            escape = best_within_one_move(reach.moves(i), u)
             worst = reach.coalition_reach_min(others, escape)
             stable["smr"][i] = _all_sanctioned(ui, worst, u, s)
         if "seq" in stable:
@@ -254,7 +254,7 @@ def _all_sanctioned(ui: MoveGraph, worst: IntArray, u: IntArray, n: int) -> Bool
     return _no_edges_from(ui.src[escapes], n)
 
 
-def _best_within_one_move(moves: MoveGraph, u: IntArray) -> IntArray:
+def best_within_one_move(moves: MoveGraph, u: IntArray) -> IntArray:
     """``w(y) = max(u(y), max u over R_i(y))``: the best ``i`` secures from ``y`` in one move."""
     out = u.copy()
     if len(moves):

@@ -126,10 +126,8 @@ def union_graph(
         [np.full(len(g), j, dtype=np.int16) for j, g in zip(members, graphs, strict=True)]
     )
     order = np.argsort(src, kind="stable")
-    n = reach.model.n_states
-    indptr = np.zeros(n + 1, dtype=np.int64)
-    np.cumsum(np.bincount(src, minlength=n), out=indptr[1:])
-    return MoveGraph(src[order].astype(np.int32), dst[order].astype(np.int32), indptr), who[order]
+    graph = MoveGraph.from_sorted_edges(reach.model.n_states, src[order], dst[order])
+    return graph, who[order]
 
 
 def breadth_first(
