@@ -598,7 +598,7 @@ def diagnose_proposal(
 
     Notes
     -----
-    Combines :func:`dominating_package`, :func:`fewest_change_improvements`,
+    Combines :func:`dominating_package`,
     :func:`peacetable.analysis.linkage.fewest_change_improvements`,
     :func:`peacetable.analysis.linkage.acceptance_fixes` and
     :func:`deal_breakers`; each is exact.
