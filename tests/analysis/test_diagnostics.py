@@ -154,6 +154,10 @@ def test_diagnose_mini_scenario() -> None:
     assert data["exact"] is True
     for p in d.rejecting:
         assert p in d.fixes
+    summary = d.summary()
+    assert summary["rejecting"] == list(d.rejecting)
+    assert set(summary["to_win_over"]) == set(d.rejecting)
+    assert summary["improvement"] == d.improvements.statement
     # B values x=mid at 0.7 and the vote bonus; A rejects? check against utilities directly
     for p, ok in d.accepts.items():
         assert ok == (d.utilities[p] >= d.no_deal[p])

@@ -537,6 +537,22 @@ class ProposalDiagnosis:
         """Parties whose utility is below their no-deal utility."""
         return tuple(p for p, ok in self.accepts.items() if not ok)
 
+    def summary(self) -> dict[str, Any]:
+        """The answers in a few lines (for reports and ``peacetable analyze``)."""
+        best = self.improvements.solutions[0] if self.improvements.solutions else None
+        return {
+            "proposal": self.proposal,
+            "efficient": self.efficient,
+            "rejecting": list(self.rejecting),
+            "deal_breakers": {
+                v.party: list(v.deal_breakers) for v in self.parties if not v.accepts
+            },
+            "improvement": self.improvements.statement,
+            "smallest_improvement": best.changes if best is not None else None,
+            "acceptable_to_all": self.acceptance.statement,
+            "to_win_over": {p: s.statement for p, s in self.fixes.items()},
+        }
+
     def to_dict(self) -> dict[str, Any]:
         """JSON-serialisable form."""
         return {

@@ -505,7 +505,7 @@ def _search(
     exists, bound = _beyond(cs, base, lower, predicate)
     statement = (
         f"proven: no feasible package changing at most {kmax} provision{'s' * (kmax != 1)} "
-        f"is {describe} ({checked:,} packages checked exhaustively)"
+        f"is {describe} ({checked:,} package{'s' * (checked != 1)} checked exhaustively)"
     )
     if exists is False:
         statement += "; no feasible package at all is"
