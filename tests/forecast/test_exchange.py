@@ -7,6 +7,8 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from peacetable.errors import AnalysisError
 from peacetable.forecast.data import ForecastProblem, IssueScale, problem_from_arrays
@@ -109,3 +111,23 @@ def test_against_decide_seeded_references(cases: Path, name: str) -> None:
         assert diff[0].max() < 1e-5
         assert diff[1].mean() < 0.5 and diff[1].max() < 1.5
         assert diff[10].mean() < 1.8 and diff[10].max() < 8.0
+
+
+@settings(max_examples=25, deadline=None)
+@given(st.integers(2, 7), st.integers(2, 4), st.integers(0, 2**31 - 1))
+def test_random_problems_stay_on_scale_and_are_deterministic(n: int, m: int, seed: int) -> None:
+    rng = np.random.default_rng(seed)
+    pos = rng.integers(0, 11, size=(n, m)) * 10.0
+    sal = rng.uniform(0.05, 1.0, size=(n, m))
+    p = problem_from_arrays([f"a{i}" for i in range(n)], pos, sal, rng.uniform(0.1, 1, n),
+                            scales={f"issue{k + 1}": (0, 100) for k in range(m)})  # fmt: skip
+    one = exchange_model(p, rounds=3, seed=seed)
+    two = exchange_model(p, rounds=3, seed=seed)
+    assert one.trajectory is not None and two.trajectory is not None
+    np.testing.assert_array_equal(one.trajectory, two.trajectory)
+    assert np.all(one.trajectory >= -1e-9) and np.all(one.trajectory <= 100 + 1e-9)
+    # every realised exchange gains something for both sides
+    assert all(g >= 0 for g in one.diagnostics["gain_per_round"])
+    # positions only move towards the range spanned by the initial positions
+    lo, hi = pos.min(axis=0), pos.max(axis=0)
+    assert np.all(one.forecast >= lo - 1e-9) and np.all(one.forecast <= hi + 1e-9)
