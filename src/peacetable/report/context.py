@@ -153,6 +153,11 @@ class ReportContext:
             )
         return "; ".join(parts)
 
+    def proposal_tag(self, proposal_id: str) -> str:
+        """``"P1"``, ``"P2"``, …: the proposal's short tag (its position in the scenario)."""
+        ids = [p.id for p in self.scenario.proposals]
+        return f"P{ids.index(proposal_id) + 1}" if proposal_id in ids else proposal_id
+
     def verdict(self, evaluation: ProposalEvaluation) -> str:
         """``"accepted by every party"`` or ``"rejected by <party names>"``."""
         if evaluation.accepted_by_all:

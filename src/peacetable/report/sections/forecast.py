@@ -33,6 +33,21 @@ MODEL_LABELS = {
 POSITION_AXIS = "position on the issue's scale (0–100; options marked)"
 
 
+def _end_labels(ctx: ReportContext, problem: Any, traj: Any, k: int) -> dict[int, str]:
+    """One end label per group of parties that finish within 4 points of each other."""
+    present = [a for a in range(len(problem.actors)) if problem.present[a, k]]
+    order = sorted(present, key=lambda a: float(traj[-1, a, k]))
+    labels: dict[int, str] = {}
+    group: list[int] = []
+    for a in [*order, -1]:
+        if group and (a < 0 or float(traj[-1, a, k]) - float(traj[-1, group[0], k]) > 4.0):
+            labels[group[0]] = ", ".join(ctx.party_name(problem.actors[g]) for g in group)
+            group = []
+        if a >= 0:
+            group.append(a)
+    return labels
+
+
 def _issue_chart(ctx: ReportContext, fc: Any, k: int) -> Chart:
     problem = fc.result.problem
     issue = problem.issues[k]
@@ -41,22 +56,28 @@ def _issue_chart(ctx: ReportContext, fc: Any, k: int) -> Chart:
     dynamic = [m for m in fc.result.models if m.trajectory is not None]
     if dynamic:
         traj = dynamic[0].trajectory
+        first = True
+        ends = _end_labels(ctx, problem, traj, k)
         for a, actor in enumerate(problem.actors):
             if not problem.present[a, k]:
                 continue
             ys = traj[:, a, k]
+            name = ctx.party_name(actor)
             traces.append(
                 Trace(
-                    name=f"{ctx.party_name(actor)} ({MODEL_LABELS.get(dynamic[0].model, dynamic[0].model)})",
+                    name=f"parties' positions ({MODEL_LABELS.get(dynamic[0].model, dynamic[0].model)})",
                     x=list(range(ys.shape[0])),
                     y=[float(v) for v in ys],
                     kind="lines",
                     colour=GREY,
                     dash="dot",
                     width=1.2,
-                    hover=[f"{ctx.party_name(actor)}: {v:.0f}" for v in ys],
+                    labels=[""] * (ys.shape[0] - 1) + [ends.get(a, "")],
+                    hover=[f"{name}: {v:.0f}" for v in ys],
+                    legend=first,
                 )
             )
+            first = False
     words = []
     for j, m in enumerate(fc.result.models):
         series_k = m.forecast_by_round[:, k]
@@ -100,8 +121,9 @@ def _issue_chart(ctx: ReportContext, fc: Any, k: int) -> Chart:
         y_title=POSITION_AXIS,
         traces=tuple(traces),
         reference_lines=lines,
-        y_range=(-5.0, 105.0),
-        height=400,
+        x_range=(-0.5, rounds + 1.5),
+        y_range=(-5.0, 108.0),
+        height=420,
     )
 
 

@@ -190,7 +190,9 @@ def build(ctx: ReportContext) -> Section:
     diagnostics = _diagnostics()
     blocks: list[Block] = []
     for k, ev in enumerate(evaluations, start=1):
-        blocks.append(tag("h3", ev.name, id=f"proposal-{ev.proposal}"))
+        blocks.append(
+            tag("h3", f"{ctx.proposal_tag(ev.proposal)} · {ev.name}", id=f"proposal-{ev.proposal}")
+        )
         description = ctx.scenario.proposal(ev.proposal).description
         if description:
             blocks.append(para(description))

@@ -23,8 +23,15 @@ PROBABILITY_AXIS = "probability (0–1)"
 
 
 def _labels(ctx: ReportContext, result: Any) -> dict[str, str]:
-    known = {p.id: p.name for p in ctx.scenario.proposals}
+    """Full display name of each analysed package."""
+    known = {p.id: f"{ctx.proposal_tag(p.id)} · {p.name}" for p in ctx.scenario.proposals}
     return {p.name: known.get(p.name, p.name) for p in result.packages}
+
+
+def _tags(ctx: ReportContext, result: Any) -> dict[str, str]:
+    """Short axis label of each analysed package (P1, P2, … for proposals)."""
+    known = {p.id: ctx.proposal_tag(p.id) for p in ctx.scenario.proposals}
+    return {p.name: known.get(p.name, p.name.removesuffix(" solution")) for p in result.packages}
 
 
 def _solution_packages(ctx: ReportContext) -> dict[str, dict[str, str]]:
@@ -42,7 +49,8 @@ def _solution_packages(ctx: ReportContext) -> dict[str, dict[str, str]]:
 
 def _all_chart(ctx: ReportContext, result: Any, labels: dict[str, str]) -> Chart:
     entries = list(result.packages)
-    names = [labels[p.name] for p in entries]
+    tags = _tags(ctx, result)
+    names = [tags[p.name] for p in entries]
     lows = [p.p_all - p.p_all_interval[0] for p in entries]
     highs = [p.p_all_interval[1] - p.p_all for p in entries]
     words = "; ".join(
@@ -56,7 +64,7 @@ def _all_chart(ctx: ReportContext, result: Any, labels: dict[str, str]) -> Chart
         f"over {result.n_samples:,} sampled worlds: {words}.",
         caption=f"Each estimate of the scenario (weights, values, beliefs, no-deal utilities) varies "
         f"uniformly within its stated range; {result.n_samples:,} sampled worlds, seed {result.seed}. "
-        "Bars: 95 % Wilson intervals.",
+        "Bars: 95 % Wilson intervals. P1, P2, …: the proposals, as numbered in the proposals section.",
         x_title="package",
         y_title=PROBABILITY_AXIS,
         traces=(
@@ -70,6 +78,7 @@ def _all_chart(ctx: ReportContext, result: Any, labels: dict[str, str]) -> Chart
                 error_minus=lows,
                 error_plus=highs,
                 labels=[pct(p.p_all) for p in entries],
+                hover=[labels[p.name] for p in entries],
             ),
         ),
         y_range=(-0.02, 1.1),
@@ -80,7 +89,8 @@ def _all_chart(ctx: ReportContext, result: Any, labels: dict[str, str]) -> Chart
 
 def _party_chart(ctx: ReportContext, result: Any, labels: dict[str, str]) -> Chart:
     entries = [p for p in result.packages if p.kind == "proposal"]
-    names = [labels[p.name] for p in entries]
+    tags = _tags(ctx, result)
+    names = [tags[p.name] for p in entries]
     traces = []
     words = []
     for k, pid in enumerate(result.party_ids):
@@ -111,7 +121,7 @@ def _party_chart(ctx: ReportContext, result: Any, labels: dict[str, str]) -> Cha
         alt="Grouped bar chart with 95 % intervals of each party's probability of accepting each "
         "proposal. " + "; ".join(words) + ".",
         caption="A party whose bar is low for a proposal is the one to work on; wide intervals "
-        "mean the estimate is uncertain, not that the party is undecided.",
+        "mean the estimate is uncertain, not that the party is undecided. P1, P2, …: the proposals.",
         x_title="proposal",
         y_title=PROBABILITY_AXIS,
         traces=tuple(traces),
@@ -149,7 +159,8 @@ def build(ctx: ReportContext) -> Section:
         sens = result.sensitivity.get(p.name)
         top = sens.to_dict(top=1)["influences"] if sens is not None else []
         driver = "—"
-        if top:
+        floor = sens.to_dict(top=1).get("noise_floor", 0.0) if sens is not None else 0.0
+        if top and p.all_count > 0 and top[0]["index"] > 2 * floor:
             inf = top[0]
             driver = (
                 f"{inf['name']} ({fmt(inf['low'], 2)}–{fmt(inf['high'], 2)}): "
