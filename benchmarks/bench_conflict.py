@@ -27,6 +27,7 @@ CASES: list[tuple[str, int, int, int, tuple[str, ...], int]] = [
     ("4 DMs x 12 options", 4, 12, 0, ("nash", "gmr", "smr", "seq", "sim"), 5),
     ("4 DMs x 16 options, pairwise exclusion", 4, 16, 8, ("nash", "gmr", "smr", "seq", "sim"), 5),
     ("6 DMs x 20 options, 7 exclusive pairs", 6, 20, 7, ("nash", "gmr", "seq"), 3),
+    ("6 DMs x 20 options, 7 exclusive pairs", 6, 20, 7, ("nash", "gmr", "smr", "seq", "sim"), 3),
 ]
 QUICK = {"2 DMs x 10 options", "3 DMs x 12 options", "4 DMs x 16 options, pairwise exclusion"}
 
