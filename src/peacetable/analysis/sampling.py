@@ -1,0 +1,775 @@
+"""Parametric form of a scenario and seeded sampling of its uncertain numbers.
+
+Every number of a scenario that is an estimate -- issue weights, option values
+(including the per-outcome values of contingent options), beliefs about
+uncertain events, interaction bonuses, no-deal utilities and their monthly
+change -- becomes one *parameter* with a base value and an interval. The
+interval is the declared range of the estimate, else the party's default
+uncertainty (:class:`peacetable.model.Uncertainty`): weights relative
+(``w ± u_w·w``), values and beliefs absolute (``v ± u_v``, clipped to 0..1).
+Interaction bonuses and no-deal utilities without a declared range use the
+party's value half-width (absolute; a bonus keeps its sign, no-deal
+utilities stay within -1..2); a monthly change without a declared
+``monthly_change_range`` is held fixed.
+
+Sampling is uniform and independent within each interval. This is the
+standard choice of stochastic multicriteria acceptability analysis when only
+bounds are known ("missing or imprecise information", Lahdelma & Salminen
+2001, section 3; Tervonen & Figueira 2008, section 3.1). After sampling,
+weights are normalised per party to sum 1 and beliefs per event to sum 1
+(outcomes a party leaves out share the remaining probability, as in the
+nominal model).
+
+Random numbers come in fixed blocks of :data:`BLOCK` samples; block ``b`` is
+drawn from ``np.random.SeedSequence(seed, spawn_key=(b,))`` (the ``b``-th
+child of ``SeedSequence(seed).spawn``). Sample ``i`` therefore has the same
+parameters whatever the number of samples, the chunk size, or whether the
+chunks run locally or on Dask workers.
+
+References
+----------
+.. [1] Lahdelma, R., Hokkanen, J. & Salminen, P. (1998). SMAA - Stochastic
+   multiobjective acceptability analysis. *European Journal of Operational
+   Research* 106(1), 137-143.
+.. [2] Lahdelma, R. & Salminen, P. (2001). SMAA-2: Stochastic multicriteria
+   acceptability analysis for group decision making. *Operations Research*
+   49(3), 444-454.
+.. [3] Tervonen, T. & Figueira, J. R. (2008). A survey on stochastic
+   multicriteria acceptability analysis methods. *Journal of Multi-Criteria
+   Decision Analysis* 15(1-2), 1-14.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+
+from peacetable.errors import InputError
+from peacetable.model import Estimate, Scenario
+
+IntArray = npt.NDArray[np.int64]
+FloatArray = npt.NDArray[np.float64]
+BoolArray = npt.NDArray[np.bool_]
+
+BLOCK = 4096
+"""Samples per random block; chunks are whole numbers of blocks."""
+
+
+@dataclass(frozen=True)
+class Parameter:
+    """One uncertain number of a scenario.
+
+    Attributes
+    ----------
+    name:
+        Dotted name, e.g. ``RU.value.nato_offer.withdrawn``,
+        ``RU.value.crimea.referendum|joins_russia``, ``RU.belief.crimea_vote.joins_russia``,
+        ``RU.weight.nato_offer``, ``RU.bonus[0]``, ``RU.no_deal``, ``RU.monthly_change``.
+    kind:
+        ``weight``, ``value``, ``belief``, ``bonus``, ``no_deal`` or ``monthly_change``.
+    party:
+        The party whose estimate it is.
+    base, low, high:
+        Nominal value and sampling interval (``low == high``: held fixed).
+    source:
+        Where the estimate comes from, if the scenario says.
+    """
+
+    name: str
+    kind: str
+    party: str
+    base: float
+    low: float
+    high: float
+    source: str | None = None
+
+    @property
+    def uncertain(self) -> bool:
+        """Whether the parameter is sampled (its interval has positive width)."""
+        return self.high > self.low
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-serialisable form."""
+        return {
+            "name": self.name,
+            "kind": self.kind,
+            "party": self.party,
+            "base": self.base,
+            "low": self.low,
+            "high": self.high,
+            "source": self.source,
+        }
+
+
+@dataclass(frozen=True)
+class _Contingent:
+    party: int
+    option: int  # flat option index
+    outcome_values: tuple[int, ...]  # parameter index per outcome
+    belief: int  # index into _Belief list
+
+
+@dataclass(frozen=True)
+class _Belief:
+    outcomes: tuple[int, ...]  # parameter index per outcome, -1 when left out
+
+
+@dataclass(frozen=True)
+class _Bonus:
+    party: int
+    parameter: int
+    conditions: tuple[tuple[int, int], ...]
+
+
+@dataclass(frozen=True)
+class SampleTables:
+    """Utility tables of a batch of sampled worlds.
+
+    Attributes
+    ----------
+    tables:
+        ``(n_options_total, n_parties, n)`` weighted values ``w·v`` of every
+        option (issues concatenated in scenario order; see
+        :attr:`ParameterModel.offsets`). Samples are the last axis throughout,
+        so that gathers over options copy contiguous rows.
+    bonus:
+        ``(n_interactions, n)`` sampled interaction bonuses.
+    no_deal:
+        ``(n_parties, n)`` no-deal utilities.
+    row_of:
+        ``(n_options_total,)`` row of :attr:`tables` of each flat option
+        (``-1``: not tabulated, when only some options were asked for).
+    monthly_change:
+        ``(n_parties, n)`` monthly change of the no-deal utilities.
+    """
+
+    tables: FloatArray
+    row_of: IntArray
+    bonus: FloatArray
+    no_deal: FloatArray
+    monthly_change: FloatArray
+
+    @property
+    def n(self) -> int:
+        """Number of sampled worlds."""
+        return int(self.tables.shape[2])
+
+
+@dataclass(frozen=True, eq=False)
+class ParameterModel:
+    """A scenario as a vector of uncertain parameters and the map to utility tables.
+
+    Build it with :meth:`from_scenario`. :meth:`draw` gives the parameters of
+    any range of sample indices, :meth:`tables` the utility tables of a
+    parameter matrix, :meth:`utilities` and :meth:`accepts` evaluate packages.
+    """
+
+    party_ids: tuple[str, ...]
+    issue_ids: tuple[str, ...]
+    option_ids: tuple[tuple[str, ...], ...]
+    parameters: tuple[Parameter, ...]
+    offsets: IntArray
+    status_quo: IntArray
+    interactions: tuple[tuple[tuple[int, int], ...], ...]
+    interaction_party: IntArray
+    forbidden: tuple[tuple[tuple[int, BoolArray], ...], ...]
+    _weights: IntArray  # (P, I) parameter index or -1
+    _values: IntArray  # (P, J) parameter index or -1 (zero or contingent)
+    _contingent: tuple[_Contingent, ...]
+    _beliefs: tuple[_Belief, ...]
+    _bonuses: tuple[_Bonus, ...]
+    _no_deal: IntArray  # (P,)
+    _monthly: IntArray  # (P,)
+
+    # ----------------------------------------------------------------- build
+    @classmethod
+    def from_scenario(cls, scenario: Scenario) -> ParameterModel:
+        """The parametric form of a validated scenario.
+
+        Parameters
+        ----------
+        scenario:
+            A validated :class:`~peacetable.model.Scenario`.
+
+        Returns
+        -------
+        ParameterModel
+
+        Notes
+        -----
+        Values of issues a party does not weigh (weight fixed at 0) are not
+        parameters: they cannot change any utility. ``O(parties × options)``.
+        """
+        from peacetable.model import compile_scenario
+
+        compiled = compile_scenario(scenario)
+        parties = compiled.party_ids
+        issue_ids = compiled.issue_ids
+        n_opts = [len(o) for o in compiled.option_ids]
+        offsets = np.concatenate([[0], np.cumsum(n_opts)]).astype(np.int64)
+        n_total = int(offsets[-1])
+        params: list[Parameter] = []
+
+        def add(
+            name: str, kind: str, party: str, est: Estimate, half: float, lo: float, hi: float
+        ) -> int:
+            low, high = est.bounds(half, lo, hi)
+            params.append(Parameter(name, kind, party, est.value, low, high, est.source))
+            return len(params) - 1
+
+        weights = -np.ones((len(parties), len(issue_ids)), dtype=np.int64)
+        values = -np.ones((len(parties), n_total), dtype=np.int64)
+        contingent: list[_Contingent] = []
+        beliefs: list[_Belief] = []
+        bonuses: list[_Bonus] = []
+        no_deal = np.zeros(len(parties), dtype=np.int64)
+        monthly = np.zeros(len(parties), dtype=np.int64)
+        for p, pid in enumerate(parties):
+            prefs = scenario.preferences[pid]
+            unc = prefs.uncertainty
+            belief_slot: dict[str, int] = {}
+            for i, issue in enumerate(scenario.issues):
+                w = prefs.weights.get(issue.id)
+                if w is None:
+                    continue
+                k = add(
+                    f"{pid}.weight.{issue.id}",
+                    "weight",
+                    pid,
+                    w,
+                    unc.weights * abs(w.value),
+                    0.0,
+                    np.inf,
+                )
+                weights[p, i] = k
+                if params[k].high <= 0.0:
+                    continue
+                given = prefs.values.get(issue.id, {})
+                for o, option in enumerate(issue.options):
+                    v = given.get(option.id)
+                    j = int(offsets[i]) + o
+                    if v is None:
+                        continue
+                    if isinstance(v, Estimate):
+                        values[p, j] = add(
+                            f"{pid}.value.{issue.id}.{option.id}",
+                            "value",
+                            pid,
+                            v,
+                            unc.values,
+                            0.0,
+                            1.0,
+                        )
+                        continue
+                    c = option.contingent
+                    if c is None:  # pragma: no cover - validation forbids it
+                        raise InputError(f"option {issue.id}.{option.id} is not contingent")
+                    outs = tuple(c.outcomes)
+                    if c.event not in belief_slot:
+                        stated = prefs.beliefs.get(c.event, {})
+                        slots = []
+                        for e in outs:
+                            if e in stated:
+                                slots.append(
+                                    add(
+                                        f"{pid}.belief.{c.event}.{e}",
+                                        "belief",
+                                        pid,
+                                        stated[e],
+                                        unc.beliefs,
+                                        0.0,
+                                        1.0,
+                                    )
+                                )
+                            else:
+                                slots.append(-1)
+                        beliefs.append(_Belief(tuple(slots)))
+                        belief_slot[c.event] = len(beliefs) - 1
+                    per_outcome = tuple(
+                        add(
+                            f"{pid}.value.{issue.id}.{option.id}|{e}",
+                            "value",
+                            pid,
+                            v[e],
+                            unc.values,
+                            0.0,
+                            1.0,
+                        )
+                        for e in outs
+                    )
+                    contingent.append(_Contingent(p, j, per_outcome, belief_slot[c.event]))
+            for n, inter in enumerate(prefs.interactions):
+                b = inter.bonus.value
+                k = add(
+                    f"{pid}.bonus[{n}]",
+                    "bonus",
+                    pid,
+                    inter.bonus,
+                    unc.values,
+                    0.0 if b >= 0 else -np.inf,
+                    np.inf if b >= 0 else 0.0,
+                )
+                conds = tuple(
+                    (issue_ids.index(iid), compiled.option_ids[issue_ids.index(iid)].index(oid))
+                    for iid, oid in inter.when.items()
+                )
+                bonuses.append(_Bonus(p, k, conds))
+            nd = scenario.party(pid).no_deal
+            params.append(
+                Parameter(
+                    f"{pid}.no_deal",
+                    "no_deal",
+                    pid,
+                    nd.utility,
+                    *(
+                        nd.range
+                        or (max(-1.0, nd.utility - unc.values), min(2.0, nd.utility + unc.values))
+                    ),
+                    nd.source,
+                )
+            )
+            no_deal[p] = len(params) - 1
+            params.append(
+                Parameter(
+                    f"{pid}.monthly_change",
+                    "monthly_change",
+                    pid,
+                    nd.monthly_change,
+                    *(nd.monthly_change_range or (nd.monthly_change, nd.monthly_change)),
+                    nd.source,
+                )
+            )
+            monthly[p] = len(params) - 1
+        return cls(
+            party_ids=parties,
+            issue_ids=issue_ids,
+            option_ids=compiled.option_ids,
+            parameters=tuple(params),
+            offsets=offsets,
+            status_quo=compiled.status_quo,
+            interactions=tuple(b.conditions for b in bonuses),
+            interaction_party=np.array([b.party for b in bonuses], dtype=np.int64),
+            forbidden=tuple(f.clauses for f in compiled.forbidden),
+            _weights=weights,
+            _values=values,
+            _contingent=tuple(contingent),
+            _beliefs=tuple(beliefs),
+            _bonuses=tuple(bonuses),
+            _no_deal=no_deal,
+            _monthly=monthly,
+        )
+
+    # ----------------------------------------------------------------- sizes
+    @property
+    def n_parties(self) -> int:
+        """Number of negotiating parties."""
+        return len(self.party_ids)
+
+    @property
+    def n_issues(self) -> int:
+        """Number of issues."""
+        return len(self.issue_ids)
+
+    @property
+    def n_options(self) -> tuple[int, ...]:
+        """Options per issue."""
+        return tuple(len(o) for o in self.option_ids)
+
+    @property
+    def uncertain(self) -> IntArray:
+        """Indices of the sampled parameters (positive-width intervals)."""
+        return np.array([k for k, p in enumerate(self.parameters) if p.uncertain], dtype=np.int64)
+
+    @property
+    def base(self) -> FloatArray:
+        """Nominal parameter vector."""
+        return np.array([p.base for p in self.parameters], dtype=float)
+
+    # ---------------------------------------------------------------- sample
+    def uniforms(
+        self, start: int, stop: int, seed: int, rows: IntArray | None = None
+    ) -> FloatArray:
+        """Raw uniforms ``(n_uncertain, stop - start)`` in ``[0, 1)`` of samples ``start..stop``.
+
+        Drawn block by block (see the module notes): sample ``i`` gets the
+        same numbers whatever range it is requested in. With ``rows`` (indices
+        into :attr:`uncertain`), only those parameters are drawn -- the
+        generator jumps over the others (``PCG64.advance``), so their values
+        are unchanged.
+        """
+        if not 0 <= start <= stop:
+            raise InputError(f"bad sample range {start}..{stop}")
+        k = len(self.uncertain)
+        wanted = np.arange(k) if rows is None else np.asarray(rows, dtype=np.int64)
+        runs = _runs(wanted)
+        out = np.empty((wanted.size, stop - start))
+        pos = 0
+        for b in range(start // BLOCK, -(-stop // BLOCK)):
+            lo, hi = max(start, b * BLOCK) - b * BLOCK, min(stop, (b + 1) * BLOCK) - b * BLOCK
+            row = 0
+            for first, length in runs:
+                bits = np.random.PCG64(np.random.SeedSequence(seed, spawn_key=(b,)))
+                bits.advance(first * BLOCK)
+                block = np.random.Generator(bits).random((length, BLOCK))
+                out[row : row + length, pos : pos + hi - lo] = block[:, lo:hi]
+                row += length
+            pos += hi - lo
+        return out
+
+    def scale(self, uniforms: FloatArray) -> FloatArray:
+        """Full parameter matrix ``(n_parameters, n)`` from raw uniforms of the uncertain ones."""
+        return self._scale_padded(uniforms)[:-1]
+
+    def _scale_padded(self, uniforms: FloatArray, rows: IntArray | None = None) -> FloatArray:
+        # one extra zero row at the end: index -1 of the index arrays reads 0;
+        # parameters outside ``rows`` stay at their base value (callers do not read them)
+        k = len(self.parameters)
+        theta = np.empty((k + 1, uniforms.shape[1]))
+        unc = self.uncertain if rows is None else self.uncertain[rows]
+        fixed = np.setdiff1d(np.arange(k), unc)
+        theta[fixed] = self.base[fixed, None]
+        theta[-1] = 0.0
+        low = np.array([self.parameters[j].low for j in unc])
+        high = np.array([self.parameters[j].high for j in unc])
+        theta[unc] = low[:, None] + (high - low)[:, None] * uniforms
+        return theta
+
+    def needed(self, packages: npt.ArrayLike) -> tuple[IntArray, IntArray]:
+        """What evaluating *packages* reads: uncertain-parameter rows and flat options.
+
+        Returns
+        -------
+        (rows, options)
+            Indices into :attr:`uncertain` of the parameters that can change
+            the utility or acceptance of these packages (all weights, values
+            of the options used, beliefs behind them, bonuses, no-deal
+            utilities and monthly changes), and the flat option indices used.
+        """
+        options = np.unique(self.flat(packages))
+        params = set(self._weights[self._weights >= 0].tolist())
+        params |= set(self._values[:, options][self._values[:, options] >= 0].tolist())
+        for c in self._contingent:
+            if c.option in options:
+                params |= set(c.outcome_values)
+                params |= {i for i in self._beliefs[c.belief].outcomes if i >= 0}
+        params |= {b.parameter for b in self._bonuses}
+        params |= set(self._no_deal.tolist()) | set(self._monthly.tolist())
+        unc = self.uncertain
+        rows = np.flatnonzero(np.isin(unc, np.array(sorted(params), dtype=np.int64)))
+        return rows.astype(np.int64), options.astype(np.int64)
+
+    def sample_tables(
+        self, start: int, stop: int, seed: int, packages: npt.ArrayLike | None = None
+    ) -> tuple[FloatArray, SampleTables]:
+        """Raw uniforms and utility tables of samples ``start..stop`` (the sweep's unit).
+
+        With *packages*, only what they read is drawn and tabulated (see
+        :meth:`needed`); the uniforms then have one row per needed parameter.
+        """
+        if packages is None:
+            uniforms = self.uniforms(start, stop, seed)
+            return uniforms, self._tables_padded(self._scale_padded(uniforms))
+        rows, options = self.needed(packages)
+        uniforms = self.uniforms(start, stop, seed, rows)
+        return uniforms, self._tables_padded(self._scale_padded(uniforms, rows), options)
+
+    def draw(self, start: int, stop: int, seed: int) -> FloatArray:
+        """Parameter matrix of samples ``start..stop`` (``(n_parameters, stop - start)``)."""
+        return self.scale(self.uniforms(start, stop, seed))
+
+    # ---------------------------------------------------------------- tables
+    def tables(self, theta: npt.ArrayLike) -> SampleTables:
+        """Utility tables of parameter columns ``theta`` ``(n_parameters, n)`` (or one vector).
+
+        Notes
+        -----
+        ``O(n × parties × options)``, all vectorised.
+        """
+        th = np.asarray(theta, dtype=float)
+        if th.ndim == 1:
+            th = th[:, None]
+        return self._tables_padded(np.concatenate([th, np.zeros((1, th.shape[1]))], axis=0))
+
+    def _tables_padded(self, padded: FloatArray, options: IntArray | None = None) -> SampleTables:
+        n_i = self._weights.shape[1]
+        n_j = int(self.offsets[-1])
+        opts = np.arange(n_j) if options is None else options
+        w = padded[self._weights.T]  # (I, P, n)
+        total = w.sum(axis=0)
+        w /= np.where(total > 0, total, 1.0)[None]
+        v = padded[self._values.T[opts]]  # (J', P, n)
+        row_of = -np.ones(n_j, dtype=np.int64)
+        row_of[opts] = np.arange(opts.size)
+        beliefs: dict[int, FloatArray] = {}
+        for c in self._contingent:
+            if row_of[c.option] < 0:
+                continue
+            if c.belief not in beliefs:
+                beliefs[c.belief] = self._belief_probs(padded, self._beliefs[c.belief])
+            v[row_of[c.option], c.party] = np.einsum(
+                "on,on->n", beliefs[c.belief], padded[list(c.outcome_values)]
+            )
+        v *= w[np.repeat(np.arange(n_i), np.diff(self.offsets))[opts]]
+        return SampleTables(
+            tables=v,
+            row_of=row_of,
+            bonus=padded[[b.parameter for b in self._bonuses]],
+            no_deal=padded[self._no_deal],
+            monthly_change=padded[self._monthly],
+        )
+
+    @staticmethod
+    def _belief_probs(padded: FloatArray, belief: _Belief) -> FloatArray:
+        idx = np.array(belief.outcomes)
+        stated = padded[np.where(idx >= 0, idx, padded.shape[0] - 1)]  # (n_out, n)
+        missing = idx < 0
+        if missing.any():
+            rest = np.maximum(0.0, 1.0 - stated[~missing].sum(axis=0))
+            stated[missing] = (rest / missing.sum())[None, :]
+        total = stated.sum(axis=0, keepdims=True)
+        uniform = np.full_like(stated, 1.0 / stated.shape[0])
+        probs: FloatArray = np.divide(stated, total, out=uniform, where=total > 0)
+        return probs
+
+    # ------------------------------------------------------------ evaluation
+    def flat(self, packages: npt.ArrayLike) -> IntArray:
+        """Flat option indices ``(m, n_issues)`` of packages given as option indices."""
+        x = np.asarray(packages, dtype=np.int64)
+        if x.ndim == 1:
+            x = x[None, :]
+        if x.ndim != 2 or x.shape[1] != self.n_issues:
+            raise InputError(f"packages must have shape (m, {self.n_issues}), got {x.shape}")
+        if np.any(x < 0) or np.any(x >= np.array(self.n_options)):
+            raise InputError("package option index out of range")
+        return x + self.offsets[:-1][None, :]
+
+    def utilities(self, st: SampleTables, packages: npt.ArrayLike) -> FloatArray:
+        """Utilities ``(m, n_parties, n)`` of ``m`` packages in ``n`` sampled worlds.
+
+        The canonical evaluation every engine of this family uses: issue terms
+        summed in issue order, then interaction bonuses in order.
+        """
+        x = np.asarray(packages, dtype=np.int64).reshape(-1, self.n_issues)
+        fx = st.row_of[self.flat(x)]
+        if np.any(fx < 0):
+            raise InputError("these sample tables do not cover the options of the packages")
+        u = st.tables[fx[:, 0]].copy()
+        for i in range(1, self.n_issues):
+            u += st.tables[fx[:, i]]
+        for k, conds in enumerate(self.interactions):
+            hit = np.ones(fx.shape[0], dtype=bool)
+            for issue, option in conds:
+                hit &= x[:, issue] == option
+            if hit.any():
+                u[hit, self.interaction_party[k]] += st.bonus[k]
+        return u
+
+    def accepts(self, st: SampleTables, packages: npt.ArrayLike) -> BoolArray:
+        """``(m, n_parties, n)``: does each party accept each package in each world?"""
+        return self.utilities(st, packages) >= st.no_deal[None, :, :]
+
+    def feasible(self, packages: npt.ArrayLike) -> BoolArray:
+        """Which packages satisfy every constraint."""
+        x = np.asarray(packages, dtype=np.int64).reshape(-1, self.n_issues)
+        ok = np.ones(x.shape[0], dtype=bool)
+        for clauses in self.forbidden:
+            inside = np.ones(x.shape[0], dtype=bool)
+            for issue, mask in clauses:
+                inside &= mask[x[:, issue]]
+            ok &= ~inside
+        return ok
+
+
+def _runs(rows: IntArray) -> list[tuple[int, int]]:
+    """Sorted distinct indices as ``(first, length)`` runs of consecutive values."""
+    runs: list[tuple[int, int]] = []
+    for r in rows.tolist():
+        if runs and runs[-1][0] + runs[-1][1] == r:
+            runs[-1] = (runs[-1][0], runs[-1][1] + 1)
+        else:
+            runs.append((r, 1))
+    return runs
+
+
+def sample_chunks(n_samples: int, chunk_size: int) -> Iterator[tuple[int, int]]:
+    """Sample ranges ``(start, stop)`` covering ``0..n_samples`` in whole blocks.
+
+    ``chunk_size`` is rounded up to a multiple of :data:`BLOCK`.
+    """
+    if n_samples < 1:
+        raise InputError(f"the number of samples must be at least 1, got {n_samples}")
+    if chunk_size < 1:
+        raise InputError(f"the chunk size must be at least 1, got {chunk_size}")
+    size = -(-chunk_size // BLOCK) * BLOCK
+    for start in range(0, n_samples, size):
+        yield start, min(n_samples, start + size)
+
+
+def wilson_interval(successes: int, n: int, confidence: float = 0.95) -> tuple[float, float]:
+    """Wilson score interval of a binomial proportion.
+
+    Parameters
+    ----------
+    successes, n:
+        Count of successes among ``n`` trials (``n >= 1``).
+    confidence:
+        Two-sided confidence level.
+
+    Returns
+    -------
+    (low, high)
+
+    References
+    ----------
+    .. [1] Wilson, E. B. (1927). Probable inference, the law of succession, and
+       statistical inference. *JASA* 22(158), 209-212.
+    """
+    from scipy.stats import norm
+
+    if n < 1:
+        raise InputError("a confidence interval needs at least one sample")
+    z = float(norm.ppf(0.5 + confidence / 2))
+    if successes in (0, n):  # the closed forms, free of rounding
+        bound = (z * z / n) / (1 + z * z / n)
+        return (0.0, bound) if successes == 0 else (1.0 - bound, 1.0)
+    p = successes / n
+    denom = 1 + z * z / n
+    centre = (p + z * z / (2 * n)) / denom
+    half = z * np.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / denom
+    return max(0.0, float(centre - half)), min(1.0, float(centre + half))
+
+
+MAX_GROUP_COMBINATIONS = 2_000_000
+"""Largest number of option combinations one compound issue may enumerate."""
+
+
+@dataclass(frozen=True)
+class CompoundIssue:
+    """Issues merged because an interaction or a constraint links them.
+
+    Attributes
+    ----------
+    issues:
+        Member issue indices (ascending).
+    combos:
+        ``(m, len(issues))`` option indices of the feasible combinations.
+    interactions:
+        Indices of the interactions whose conditions lie inside the group.
+    """
+
+    issues: tuple[int, ...]
+    combos: IntArray
+    interactions: tuple[int, ...]
+
+    @property
+    def size(self) -> int:
+        """Number of feasible combinations."""
+        return int(self.combos.shape[0])
+
+
+def compound_issues(model: ParameterModel) -> tuple[CompoundIssue, ...]:
+    """Merge linked issues (union-find) so that utility is additive across groups.
+
+    After the merge every combination of group options is feasible and a
+    package's utility is the sum of one term per group, in every sampled world.
+
+    Raises
+    ------
+    AnalysisError
+        When a group has more than :data:`MAX_GROUP_COMBINATIONS` combinations.
+
+    Notes
+    -----
+    ``O(Σ_g Π_{i∈g} n_i)``. Union-find: Tarjan, R. E. (1975), *J. ACM* 22(2).
+    """
+    from peacetable.errors import AnalysisError
+
+    parent = list(range(model.n_issues))
+
+    def find(a: int) -> int:
+        while parent[a] != a:
+            parent[a] = parent[parent[a]]
+            a = parent[a]
+        return a
+
+    def link(issues: list[int]) -> None:
+        for a in issues[1:]:
+            ra, rb = find(issues[0]), find(a)
+            if ra != rb:
+                parent[max(ra, rb)] = min(ra, rb)
+
+    for conds in model.interactions:
+        link([i for i, _ in conds])
+    for clauses in model.forbidden:
+        link([i for i, _ in clauses])
+    members: dict[int, list[int]] = {}
+    for i in range(model.n_issues):
+        members.setdefault(find(i), []).append(i)
+    groups = []
+    for issues in members.values():
+        sizes = [model.n_options[i] for i in issues]
+        if int(np.prod(sizes)) > MAX_GROUP_COMBINATIONS:
+            raise AnalysisError(
+                f"issues {', '.join(model.issue_ids[i] for i in issues)} are linked by "
+                f"interactions or constraints into {int(np.prod(sizes)):,} combinations, more "
+                f"than {MAX_GROUP_COMBINATIONS:,}; simplify the links between them"
+            )
+        grids = np.meshgrid(*(np.arange(s) for s in sizes), indexing="ij")
+        combos = np.stack([g.reshape(-1) for g in grids], axis=1).astype(np.int64)
+        pos = {iss: k for k, iss in enumerate(issues)}
+        ok = np.ones(combos.shape[0], dtype=bool)
+        for clauses in model.forbidden:
+            if pos.keys() >= {i for i, _ in clauses}:
+                inside = np.ones(combos.shape[0], dtype=bool)
+                for issue, mask in clauses:
+                    inside &= mask[combos[:, pos[issue]]]
+                ok &= ~inside
+        inters = tuple(
+            k for k, conds in enumerate(model.interactions) if all(i in pos for i, _ in conds)
+        )
+        groups.append(CompoundIssue(tuple(issues), combos[ok], inters))
+    return tuple(groups)
+
+
+def group_utilities(model: ParameterModel, group: CompoundIssue, st: SampleTables) -> FloatArray:
+    """Utilities ``(n, m, n_parties)`` each combination of *group* contributes per world.
+
+    Sample-major (unlike :class:`SampleTables`): the branch and bound selects worlds.
+    """
+    pos = {iss: k for k, iss in enumerate(group.issues)}
+    u = np.zeros((group.size, model.n_parties, st.n))
+    for k, i in enumerate(group.issues):
+        u += st.tables[st.row_of[model.offsets[i] + group.combos[:, k]]]
+    for k in group.interactions:
+        hit = np.ones(group.size, dtype=bool)
+        for issue, option in model.interactions[k]:
+            hit &= group.combos[:, pos[issue]] == option
+        if hit.any():
+            u[hit, model.interaction_party[k]] += st.bonus[k]
+    return np.ascontiguousarray(np.transpose(u, (2, 0, 1)))
+
+
+def subset(st: SampleTables, rows: IntArray) -> SampleTables:
+    """The worlds ``rows`` of a batch of sample tables."""
+    return SampleTables(
+        st.tables[:, :, rows],
+        st.row_of,
+        st.bonus[:, rows],
+        st.no_deal[:, rows],
+        st.monthly_change[:, rows],
+    )
+
+
+def concat(parts: list[SampleTables]) -> SampleTables:
+    """Batches of sample tables joined in order."""
+    return SampleTables(
+        np.concatenate([p.tables for p in parts], axis=2),
+        parts[0].row_of,
+        np.concatenate([p.bonus for p in parts], axis=1),
+        np.concatenate([p.no_deal for p in parts], axis=1),
+        np.concatenate([p.monthly_change for p in parts], axis=1),
+    )
