@@ -56,6 +56,10 @@ def test_fewest_change_improvements_equal_brute_force(seed: int, which: int, kma
             assert res.upper_bound is not None
             assert kmax < int(dist[dom].min()) <= res.upper_bound
             assert (dist[dom] == res.upper_bound).any()
+            # the mixed-integer program finds the exact fewest changes beyond the bound
+            assert res.fewest_beyond == int(dist[dom].min())
+            assert res.nearest is not None and len(res.nearest.changes) == res.fewest_beyond
+            assert f"are {res.fewest_beyond}" in res.statement
         assert res.n_checked == sum(
             count_neighbours(compile_scenario(s).n_options, k) for k in range(1, kmax + 1)
         )
@@ -105,6 +109,10 @@ def test_acceptance_fixes_equal_brute_force(seed: int, kmax: int, pick: int) -> 
             assert res.upper_bound is not None
             assert kmax < int(dist[anywhere].min()) <= res.upper_bound
             assert (dist[anywhere] == res.upper_bound).any()
+            # the mixed-integer program finds the exact fewest changes beyond the bound
+            assert res.fewest_beyond == int(dist[anywhere].min())
+            assert res.nearest is not None and len(res.nearest.changes) == res.fewest_beyond
+            assert f"are {res.fewest_beyond}" in res.statement
         return
     k = int(dist[good].min())
     assert res.min_changes == k

@@ -51,6 +51,7 @@ References
 from __future__ import annotations
 
 import itertools
+import warnings
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -397,8 +398,13 @@ class ChangeSearch:
         package at all qualifies (exact, by the frontier DP restricted to the
         qualifying box); ``None`` when found, or when the DP exceeded its budget.
     upper_bound:
-        When it exists: the number of changes of one qualifying package (an
-        upper bound on the fewest; the lower bound is ``max_changes + 1``).
+        When it exists: the number of changes of one qualifying package found
+        by the DP (an upper bound on the fewest).
+    fewest_beyond, nearest:
+        When it exists: the exact smallest number of changes (more than
+        ``max_changes``) of a qualifying package, and one such package, by a
+        mixed-integer program (HiGHS) minimising the number of changed
+        provisions; ``None`` if the solver hit its time limit.
     method, exact:
         How it was obtained; the search is exhaustive, hence exact.
     """
@@ -412,6 +418,8 @@ class ChangeSearch:
     statement: str
     exists: bool | None = None
     upper_bound: int | None = None
+    fewest_beyond: int | None = None
+    nearest: PackageChange | None = None
     method: str = "exhaustive search over sets of k changed provisions, k = 1, 2, ..."
     exact: bool = True
 
@@ -433,6 +441,8 @@ class ChangeSearch:
             "statement": self.statement,
             "exists": self.exists,
             "upper_bound": self.upper_bound,
+            "fewest_beyond": self.fewest_beyond,
+            "nearest": self.nearest.to_dict() if self.nearest is not None else None,
             "method": self.method,
             "exact": self.exact,
         }
@@ -449,6 +459,7 @@ def _search(
     ranking: Ranking,
     lower: FloatArray,
     *,
+    strict_above: FloatArray | None = None,
     question: str,
     describe: str,
     max_changes: int,
@@ -503,12 +514,16 @@ def _search(
                 ),
             )
     exists, bound = _beyond(cs, base, lower, predicate)
+    nearest = _closest(cs, base, lower, strict_above, predicate, kmax + 1) if exists else None
+    fewest = int((nearest != base).sum()) if nearest is not None else None
     statement = (
         f"proven: no feasible package changing at most {kmax} provision{'s' * (kmax != 1)} "
         f"is {describe} ({checked:,} package{'s' * (checked != 1)} checked exhaustively)"
     )
     if exists is False:
         statement += "; no feasible package at all is"
+    elif fewest is not None:
+        statement += f"; the fewest changes that make one are {fewest}"
     elif exists:
         statement += f"; one changing {bound} provisions is"
     return ChangeSearch(
@@ -521,6 +536,12 @@ def _search(
         statement=statement,
         exists=exists,
         upper_bound=bound,
+        fewest_beyond=fewest,
+        nearest=make_change(cs, base, nearest, u_base) if nearest is not None else None,
+        method=(
+            f"exhaustive search over sets of k <= {kmax} changed provisions; beyond: existence "
+            "by the frontier DP, fewest changes by a mixed-integer program (HiGHS)"
+        ),
     )
 
 
@@ -546,6 +567,121 @@ def _beyond(
     if not ok.any():
         return False, None
     return True, int((reps[ok] != base[None, :]).sum(axis=1).min())
+
+
+#: Smallest gain the mixed-integer program counts as a strict improvement.
+MILP_STRICT_GAIN = 1e-6
+
+
+def _closest(
+    cs: CompiledScenario,
+    base: IntArray,
+    lower: FloatArray,
+    strict_above: FloatArray | None,
+    predicate: Predicate,
+    min_changes: int,
+    time_limit: float = 20.0,
+) -> IntArray | None:
+    """The qualifying package with the fewest changes, by a mixed-integer program.
+
+    Binary ``x[i, o]`` (one option per issue), ``y[k]`` = AND of interaction
+    ``k``'s conditions (linearised: ``y <= x_c``, ``y >= sum x_c - (|k| - 1)``),
+    forbidden patterns as ``sum x <= |clauses| - 1``; utilities are linear in
+    ``(x, y)``. Goal: ``u >= lower``, and with *strict_above* some party
+    at least ``MILP_STRICT_GAIN`` above it (binary ``z_p``, big-M).
+    Objective: minimise the number of issues whose option differs from
+    *base* (Hamming distance), at least *min_changes* (already proven). HiGHS through :func:`scipy.optimize.milp`.
+    The answer is re-checked with the compiled scenario; if the solver's
+    tolerance let an unqualified package through, or it hit *time_limit*,
+    ``None`` is returned (never a wrong claim).
+    """
+    from scipy.optimize import Bounds, LinearConstraint, milp
+
+    sizes = cs.n_options
+    start = np.concatenate([[0], np.cumsum(sizes)]).astype(np.int64)
+    nx, nk, P = int(start[-1]), len(cs.interactions), cs.n_parties
+    nz = P if strict_above is not None else 0
+    nv = nx + nk + nz
+    rows: list[FloatArray] = []
+    lo: list[float] = []
+    hi: list[float] = []
+
+    def add(row: FloatArray, low: float, high: float) -> None:
+        rows.append(row)
+        lo.append(low)
+        hi.append(high)
+
+    for i, m in enumerate(sizes):
+        r = np.zeros(nv)
+        r[start[i] : start[i] + m] = 1.0
+        add(r, 1.0, 1.0)
+    for pattern in cs.forbidden:
+        r = np.zeros(nv)
+        for i, mask in pattern.clauses:
+            r[start[i] : start[i] + sizes[i]] += mask
+        add(r, -np.inf, len(pattern.clauses) - 1.0)
+    for k, inter in enumerate(cs.interactions):
+        all_hold = np.zeros(nv)
+        all_hold[nx + k] = -1.0
+        for i, o in inter.conditions:
+            r = np.zeros(nv)
+            r[nx + k], r[start[i] + o] = 1.0, -1.0
+            add(r, -np.inf, 0.0)
+            all_hold[start[i] + o] += 1.0
+        add(all_hold, -np.inf, len(inter.conditions) - 1.0)
+    util = np.zeros((P, nv))
+    for i, table in enumerate(cs.tables):
+        util[:, start[i] : start[i] + sizes[i]] = table.T
+    for k, inter in enumerate(cs.interactions):
+        util[:, nx + k] = inter.bonus
+    for p in range(P):
+        if lower[p] > -1e5:
+            add(util[p], float(lower[p]), np.inf)
+    if strict_above is not None:
+        for p in range(P):
+            floor = sum(float(t[:, p].min()) for t in cs.tables) + sum(
+                min(0.0, float(it.bonus[p])) for it in cs.interactions
+            )
+            big = float(strict_above[p]) + MILP_STRICT_GAIN - floor + 1.0
+            r = util[p].copy()
+            r[nx + nk + p] = -big
+            add(r, float(strict_above[p]) + MILP_STRICT_GAIN - big, np.inf)
+        r = np.zeros(nv)
+        r[nx + nk :] = 1.0
+        add(r, 1.0, np.inf)
+    keep = np.zeros(nv)
+    keep[start[:-1] + base] = 1.0
+    add(keep, -np.inf, len(sizes) - min_changes)
+    cost = -keep  # maximise the number of issues kept
+    integrality = np.zeros(nv)
+    integrality[:nx] = 1
+    integrality[nx + nk :] = 1
+    # tight integrality: with big-M rows a loose tolerance would fake the strict gain
+    options = {
+        "time_limit": time_limit,
+        "mip_rel_gap": 0.0,
+        "mip_feasibility_tolerance": 1e-9,
+        "primal_feasibility_tolerance": 1e-9,
+    }
+    problem = {
+        "integrality": integrality,
+        "bounds": Bounds(np.zeros(nv), np.ones(nv)),
+        "constraints": LinearConstraint(np.array(rows), np.array(lo), np.array(hi)),
+    }
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)  # HiGHS options scipy does not list
+        res = milp(cost, options=options, **problem)
+        if res.status == 4:  # HiGHS presolve occasionally fails on tiny models
+            res = milp(cost, options={**options, "presolve": False}, **problem)
+    if res.status != 0 or res.x is None:
+        return None
+    x = np.asarray(res.x[:nx])
+    pkg = np.array(
+        [int(np.argmax(x[start[i] : start[i + 1]])) for i in range(len(sizes))], dtype=np.int64
+    )
+    if not (cs.feasible(pkg)[0] and predicate(cs.utilities(pkg))[0]):
+        return None
+    return pkg
 
 
 # ---------------------------------------------------------------- public searches
@@ -625,6 +761,7 @@ def fewest_change_improvements(
         improves,
         lambda u: np.asarray((u - u0).sum(axis=1), dtype=np.float64)[:, None],
         u0 - TOLERANCE,
+        strict_above=u0,
         question="pareto-improvement",
         describe="a Pareto improvement on it",
         max_changes=max_changes,

@@ -51,6 +51,9 @@ def _print_search(title: str, search: ChangeSearch) -> None:
     console.print(f"[bold]{title}[/] {search.statement}")
     for sol in search.solutions:
         console.print(f"  • {_changes(sol.changes)}   [dim]gains: {_gains(sol.gains)}[/]")
+    if search.nearest is not None:
+        near = search.nearest
+        console.print(f"  • e.g. {_changes(near.changes)}   [dim]gains: {_gains(near.gains)}[/]")
 
 
 def _print_diagnosis(d: ProposalDiagnosis) -> None:
