@@ -39,6 +39,8 @@ CONCEPT_LABELS = {
 }
 #: Most equilibria listed and drawn.
 MAX_EQUILIBRIA = 8
+#: Conflicts with at most this many states are drawn whole (every improving move).
+FULL_GRAPH_STATES = 12
 
 
 def _proposal_rows(
@@ -81,12 +83,25 @@ def _state_label(ctx: ReportContext, model: Any, state: int, base: dict[str, str
 
 
 def _graph(
-    ctx: ReportContext, model: Any, sq: int, eq_states: list[int], names: dict[int, str], sqa: Any
+    ctx: ReportContext,
+    model: Any,
+    sq: int,
+    eq_states: list[int],
+    names: dict[int, str],
+    sqa: Any,
+    result: Any,
 ) -> tuple[Chart, list[int]]:
-    """The state/move graph: status quo, equilibria, and shortest move paths between them."""
+    """The state/move graph: every state and improving move of a small conflict; of a
+    larger one, the status quo, the equilibria and the shortest move paths between them."""
     base = package_of(model, sq)
     nodes: set[int] = {sq, *eq_states}
     edges: set[tuple[int, int, int]] = set()
+    full = model.n_states <= FULL_GRAPH_STATES and result.reach is not None
+    if full:
+        nodes = set(range(model.n_states))
+        for dm in range(model.n_dms):
+            graph = result.reach.improvements(dm)
+            edges.update((int(a), int(b), dm) for a, b in zip(graph.src, graph.dst, strict=True))
     for s in eq_states:
         for step in sqa.path(s):
             nodes.update((step.source, step.target))
@@ -119,7 +134,7 @@ def _graph(
     groups = (
         ("status quo", [sq], "#000000", "square"),
         ("equilibrium", [s for s in eq_states if s != sq], colour(2), "star"),
-        ("intermediate state", sorted(nodes - {sq, *eq_states}), GREY, "circle"),
+        ("other state", sorted(nodes - {sq, *eq_states}), GREY, "circle"),
     )
     for label, members, col, sym in groups:
         if members:
@@ -139,8 +154,13 @@ def _graph(
         Arrow(pos[a][0], pos[a][1], pos[b][0], pos[b][1], colour(dm)) for a, b, dm in sorted(edges)
     )
     reach = [names[s] for s in eq_states if sqa.steps[s] > 0]
+    scope = (
+        "every state and every unilateral improving move"
+        if full
+        else "the states on the shortest paths"
+    )
     alt = (
-        f"State graph with {plural(len(nodes), 'state')} placed left to right by the number of unilateral "
+        f"State graph ({scope}) with {plural(len(nodes), 'state')} placed left to right by the number of unilateral "
         f"improving moves needed from the status quo. Equilibria shown: {series([names[s] for s in eq_states])}; "
         + (
             f"reachable from the status quo: {series(reach)}."
@@ -152,7 +172,9 @@ def _graph(
     ys = [p[1] for p in pos.values()]
     chart = Chart(
         key="conflict-moves",
-        title="From the status quo: unilateral improving moves to the equilibria",
+        title="States and unilateral improving moves"
+        if full
+        else "From the status quo: unilateral improving moves to the equilibria",
         alt=alt,
         caption="Each arrow is one party changing an issue it controls, to a state it prefers. "
         "Columns count moves from the status quo; states that cannot be reached stand in the last column. "
@@ -198,7 +220,7 @@ def build(ctx: ReportContext) -> Section:
         )
         for s in eq_states
     ]
-    chart, _ = _graph(ctx, model, sq, eq_states, names, sqa)
+    chart, _ = _graph(ctx, model, sq, eq_states, names, sqa, result)
     controlled = model.meta["scenario"]["controlled"]
     blocks: list[Block] = [
         para(
