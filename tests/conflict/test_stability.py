@@ -111,3 +111,16 @@ def test_to_dict_is_json_ready() -> None:
     json.dumps(data)
     assert data["equilibria"]["nash"] == analyze(m).equilibria("nash")
     assert data["states"][0]["yn"] == "NN"
+
+
+def test_huge_and_negative_payoffs_are_only_compared() -> None:
+    m = build_model(
+        "big",
+        [("a", "A"), ("b", "B")],
+        {"A": [10**17, -(10**17), 5 * 10**17, 3], "B": [1, 2, 3, 4]},
+    )
+    result = analyze(m)
+    for concept in CONCEPTS:
+        for i in range(2):
+            for s in range(4):
+                assert result.stable[concept][i, s] == stable(m, concept, i, s)

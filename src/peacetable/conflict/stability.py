@@ -278,7 +278,7 @@ def _sim_stable(
     one look-up per (UI, opponent UI) pair.
     """
     n = model.n_states
-    u = model.payoffs[i]
+    u = np.unique(model.payoffs[i], return_inverse=True)[1].astype(np.int64)  # ranks 0..n-1
     mine = reach.improvements(i)
     sanctioned = np.zeros(len(mine), dtype=bool)
     if len(mine) == 0:
@@ -300,12 +300,12 @@ def _sim_stable(
         # (b) per j-group, members sorted by u_i, prefix ORs of their id bits
         _, group = np.unique(model.states & ~mask, return_inverse=True)
         order = np.lexsort((u, group))
-        span = int(u.max()) - int(u.min()) + 2
-        key = group[order] * span + (u[order] - u.min())
+        span = int(u.max()) + 1
+        key = group[order] * span + u[order]
         members = np.zeros((n, words), dtype=np.uint64)
         members[np.arange(n), word[order]] = one << bit[order]
         prefix = _segmented_or(members, group[order])
-        pos = np.searchsorted(key, group[dst] * span + (u[src] - u.min()), side="right") - 1
+        pos = np.searchsorted(key, group[dst] * span + u[src], side="right") - 1
         inside = (pos >= 0) & (group[order][np.maximum(pos, 0)] == group[dst])
         hit = np.zeros(len(src), dtype=bool)
         hit[inside] = np.any(prefix[pos[inside]] & can[src[inside]] != 0, axis=1)
