@@ -43,6 +43,8 @@ from peacetable.errors import AnalysisError, InputError
 
 #: Largest sum over blocks of (block size)^2 one coalition may need.
 MAX_PAIRS = 400_000_000
+#: Largest number of strongly connected components in one block (dense closure).
+MAX_COMPONENTS = 2048
 
 
 @dataclass(frozen=True, eq=False)
@@ -195,6 +197,11 @@ def _improvable(model: ConflictModel, reach: Reachability, members: list[int]) -
         if len(states) < 2:
             continue
         local = {int(c): k for k, c in enumerate(np.unique(comp[states]))}
+        if len(local) > MAX_COMPONENTS:
+            raise AnalysisError(
+                f"coalition of {len(members)} DMs: {len(local):,} irreversibly separated groups "
+                "of states in one block, too many for coalition analysis; analyse smaller coalitions"
+            )
         lc = np.array([local[int(c)] for c in comp[states]])
         closure = _closure(graph, states, lc, len(local))
         reachable_comp = closure[lc]  # (b, C): which components each state reaches
