@@ -121,7 +121,7 @@ def conflict_command(
 ) -> None:
     """Stability (Nash, GMR, SMR, SEQ, SIM) of every state, the equilibria and paths from a status quo.
 
-    Example: peacetable conflict Cuban.gmcr --status-quo NNNN
+    Example: peacetable conflict NK2017_original.gmcr --status-quo NNNN
     """
     model, deal = load_conflict(target, proposal)
     concepts = tuple(concept) if concept else CONCEPTS
