@@ -590,10 +590,19 @@ def _closest(
     ``(x, y)``. Goal: ``u >= lower``, and with *strict_above* some party
     at least ``MILP_STRICT_GAIN`` above it (binary ``z_p``, big-M).
     Objective: minimise the number of issues whose option differs from
-    *base* (Hamming distance), at least *min_changes* (already proven). HiGHS through :func:`scipy.optimize.milp`.
-    The answer is re-checked with the compiled scenario; if the solver's
-    tolerance let an unqualified package through, or it hit *time_limit*,
-    ``None`` is returned (never a wrong claim).
+    *base* (Hamming distance), at least *min_changes* (already proven).
+    HiGHS through :func:`scipy.optimize.milp`. The answer is re-checked with
+    the compiled scenario; if the solver's tolerance let an unqualified
+    package through, or it hit *time_limit*, ``None`` is returned (never a
+    wrong claim).
+
+    References
+    ----------
+    .. [1] Nemhauser, G. L. & Wolsey, L. A. (1988). *Integer and
+       Combinatorial Optimization*. Wiley, ch. I.1 (linearising products of
+       binaries; big-M disjunctions).
+    .. [2] Huangfu, Q. & Hall, J. A. J. (2018). Parallelizing the dual
+       revised simplex method. *Math. Prog. Comp.* 10, 119-142 (HiGHS).
     """
     from scipy.optimize import Bounds, LinearConstraint, milp
 
