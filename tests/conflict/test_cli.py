@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 from _gmcr_cases import CASES, SCENARIO
+from typer.testing import CliRunner
 
-cli = pytest.importorskip("peacetable.cli", reason="the peacetable CLI is not importable here")
-from typer.testing import CliRunner  # noqa: E402
+from peacetable import cli
 
 runner = CliRunner()
 
