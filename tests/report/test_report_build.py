@@ -134,6 +134,7 @@ def test_missing_engine_is_omitted_with_reason(
     report = build_report(three_party, FAST, only=("conflict",))
     (omission,) = report.omitted
     assert omission.kind == "unavailable" and "not available" in omission.reason
+    assert "peacetable" in omission.reason
 
 
 def test_settings_and_seed_are_printed(three_party: Scenario) -> None:
@@ -166,3 +167,17 @@ def test_forecast_section_when_engine_present(three_party_report: Report) -> Non
     # the two ordered issues (harbour, river) get a trajectory chart each
     assert [c.key for c in section.charts] == ["forecast-harbour", "forecast-river"]
     assert all(c.x_title == "bargaining round" for c in section.charts)
+
+
+def test_engine_that_cannot_be_imported_is_named(
+    three_party: Scenario, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import sys
+
+    monkeypatch.delitem(sys.modules, "peacetable.report.sections.forecast", raising=False)
+    monkeypatch.setitem(sys.modules, "peacetable.forecast", None)
+    report = build_report(three_party, FAST, only=("glance", "forecast"), strict=True)
+    assert [s.key for s in report.sections] == ["glance"]
+    (omission,) = report.omitted
+    assert omission.kind == "unavailable"
+    assert omission.reason == "engine not available (cannot import peacetable.forecast)"

@@ -186,7 +186,12 @@ def build_report(
             module = importlib.import_module(f"peacetable.report.sections.{module_name}")
             section: Section = module.build(ctx)
         except ImportError as exc:
-            omitted.append(Omission(key, title, "unavailable", f"engine not available ({exc})"))
+            missing = exc.name or str(exc)
+            if missing == f"peacetable.report.sections.{module_name}":
+                reason = "not available in this version of peacetable"
+            else:
+                reason = f"engine not available (cannot import {missing})"
+            omitted.append(Omission(key, title, "unavailable", reason))
         except PeacetableError as exc:
             omitted.append(Omission(key, title, "not applicable", str(exc)))
         except Exception as exc:
