@@ -209,7 +209,7 @@ def run(quick: bool = False) -> list[dict[str, Any]]:
                     f"{f_med} ({f_noise})",
                     f"{_fmt(ours['solutions'])[0]} ({'/'.join(ours['methods'])})",
                     f"{_fmt(ours['zopa'])[0]} ({ours['zopa_method']})",
-                    "/".join(f"{m:.1f}" for m in ours["peaks_mb"]),
+                    "/".join(f"{m:.2f}" for m in ours["peaks_mb"]),
                 ]
             keys = [
                 "front size",

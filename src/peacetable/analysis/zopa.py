@@ -219,7 +219,7 @@ def _estimate(
     hits = 0
     done = 0
     while done < samples:
-        k = min(1_000_000, samples - done)
+        k = min(250_000, samples - done)
         u = np.broadcast_to(space.offset, (k, space.n_parties)).copy()
         for grp in space.groups:
             u += grp.utilities[rng.integers(0, grp.size, size=k)]
