@@ -46,9 +46,7 @@ import numpy.typing as npt
 from peacetable.analysis.sampling import (
     ParameterModel,
     SampleTables,
-    compound_issues,
     concat,
-    group_utilities,
     sample_chunks,
     subset,
     wilson_interval,
@@ -489,7 +487,7 @@ class RobustPackageResult:
     proposals:
         The scenario's proposals with their counts, for comparison.
     n_packages:
-        Feasible packages in the space (searched implicitly).
+        Packages in the space (feasible or not), searched implicitly.
     nodes:
         Branch-and-bound nodes expanded.
     """
@@ -527,12 +525,15 @@ class RobustPackageResult:
 
 @dataclass
 class _Search:
+    """Depth-first branch and bound over issues (module notes of :func:`robust_package`)."""
+
     model: ParameterModel
     st: SampleTables
-    utils: list[npt.NDArray[np.float32]]
-    best_of: list[npt.NDArray[np.float32]]
-    combos: list[IntArray]
-    issues: list[tuple[int, ...]]
+    order: list[int]  # issue index at each depth
+    utils: list[npt.NDArray[np.float32]]  # per depth (n, m, L): table @ mix
+    best_of: list[npt.NDArray[np.float32]]  # per depth (n, L)
+    bonus: list[tuple[dict[int, int], int, npt.NDArray[np.float32], npt.NDArray[np.float32]]]
+    forbidden: list[tuple[dict[int, npt.NDArray[np.bool_]], int]]
     k: int
     found: dict[tuple[int, ...], int] = field(default_factory=dict)
     nodes: int = 0
@@ -546,17 +547,11 @@ class _Search:
         acc = self.model.accepts(subset(self.st, rows), package)
         return int(acc.all(axis=1).sum())
 
-    def assemble(self, prefix: list[int]) -> IntArray:
-        x = np.zeros(self.model.n_issues, dtype=np.int64)
-        for d, c in enumerate(prefix):
-            x[list(self.issues[d])] = self.combos[d][c]
-        return x
-
     def expand(
         self,
         depth: int,
         poss: IntArray,
-        slack: FloatArray,
+        slack: npt.NDArray[np.float32],
         prefix: list[int],
         progress: Progress | None,
     ) -> None:
@@ -564,20 +559,35 @@ class _Search:
         g_util, g_best = self.utils[depth], self.best_of[depth]  # (n, m, L), (n, L)
         m, n_cols = g_util.shape[1], g_util.shape[2]
         vals = g_util[poss] + (slack - g_best[poss])[:, None, :]  # (|poss|, m, L)
+        for need, last, opt, exact in self.bonus:
+            # an interaction still possible below this node: settle it for each child
+            if depth not in need or any(prefix[d] != o for d, o in need.items() if d < depth):
+                continue
+            for c in range(m):
+                if c != need[depth]:
+                    vals[:, c] -= opt[poss]  # its condition fails: no bonus after all
+                elif depth == last:
+                    vals[:, c] += exact[poss] - opt[poss]  # all conditions hold: the real bonus
+        infeasible = np.zeros(m, dtype=bool)
+        for clauses, last in self.forbidden:
+            if last == depth and all(clauses[d][prefix[d]] for d in clauses if d < depth):
+                infeasible |= clauses[depth]
         # L is a multiple of 8: read 8 booleans at a time as one 64-bit word
         words = (vals >= -_BOUND_TOLERANCE).view(np.uint64)
         ok = words[:, :, 0] == _ALL_TRUE
         for k in range(1, n_cols // 8):
             ok &= words[:, :, k] == _ALL_TRUE
+        ok[:, infeasible] = False
         counts = ok.sum(axis=0)
-        last = depth == len(self.utils) - 1
+        last_depth = depth == len(self.utils) - 1
         order = np.argsort(-counts, kind="stable")
         for n_done, c in enumerate(order, start=1):
             if counts[c] <= self.threshold():
                 break
             keep = ok[:, c]
-            if last:
-                x = self.assemble([*prefix, int(c)])
+            if last_depth:
+                x = np.zeros(self.model.n_issues, dtype=np.int64)
+                x[self.order] = [*prefix, int(c)]
                 key = tuple(int(v) for v in x)
                 if key not in self.found:
                     self.found[key] = self.exact(x, poss[keep])
@@ -666,25 +676,36 @@ def robust_package(
     started = time.perf_counter()
     model = ParameterModel.from_scenario(scenario)
     compiled = compile_scenario(scenario)
-    groups = compound_issues(model)
     st = concat(
         [model.tables(model.draw(a, b, seed)) for a, b in sample_chunks(n_samples, chunk_size)]
     )
     nominal = model.tables(model.base)
-    spread = [float(np.ptp(group_utilities(model, g, nominal)[0], axis=0).sum()) for g in groups]
-    order = sorted(range(len(groups)), key=lambda g: (-spread[g], g))
+    spread = [
+        float(np.ptp(nominal.tables[model.offsets[i] : model.offsets[i + 1], :, 0], axis=0).sum())
+        for i in range(model.n_issues)
+    ]
+    order = sorted(range(model.n_issues), key=lambda i: (-spread[i], i))
+    depth_of = {i: d for d, i in enumerate(order)}
     mix = _combinations(model.n_parties)
-    utils = [(group_utilities(model, groups[g], st) @ mix).astype(np.float32) for g in order]
+    utils = []
+    for i in order:
+        rows = st.row_of[model.offsets[i] : model.offsets[i + 1]]
+        utils.append(np.einsum("mpn,pl->nml", st.tables[rows], mix).astype(np.float32))
     best_of = [u.max(axis=1) for u in utils]
-    search = _Search(
-        model,
-        st,
-        utils,
-        best_of,
-        [groups[g].combos for g in order],
-        [groups[g].issues for g in order],
-        top,
-    )
+    bonus = []
+    optimistic = np.zeros((st.n, mix.shape[1]), np.float32)
+    for k, conds in enumerate(model.interactions):
+        column = mix[model.interaction_party[k]]  # (L,)
+        opt = (np.maximum(st.bonus[k], 0.0)[:, None] * column).astype(np.float32)
+        exact = (st.bonus[k][:, None] * column).astype(np.float32)
+        need = {depth_of[i]: o for i, o in conds}
+        bonus.append((need, max(need), opt, exact))
+        optimistic += opt
+    forbidden = []
+    for clauses in model.forbidden:
+        by_depth = {depth_of[i]: mask for i, mask in clauses}
+        forbidden.append((by_depth, max(by_depth)))
+    search = _Search(model, st, order, utils, best_of, bonus, forbidden, top)
     props = []
     for prop in scenario.proposals:
         x = compiled.encode(prop.package)
@@ -692,7 +713,7 @@ def robust_package(
         props.append(RankedPackage(compiled.decode(x), count, n_samples, confidence, prop.id))
         if compiled.feasible(x)[0]:
             search.found[tuple(int(v) for v in x)] = count
-    slack = sum(best_of, np.zeros((st.n, mix.shape[1]), np.float32)) - (st.no_deal.T @ mix)
+    slack = sum(best_of, optimistic) - (st.no_deal.T @ mix)
     poss = np.flatnonzero((slack >= -_BOUND_TOLERANCE).all(axis=1))
     search.expand(0, poss, slack[poss].astype(np.float32), [], progress)
     ranked = sorted(search.found.items(), key=lambda kv: -kv[1])[:top]
@@ -707,7 +728,7 @@ def robust_package(
         proposals=tuple(props),
         n_samples=n_samples,
         seed=seed,
-        n_packages=int(np.prod([g.size for g in groups], dtype=float)),
+        n_packages=compiled.n_packages,
         nodes=search.nodes,
         seconds=time.perf_counter() - started,
     )
