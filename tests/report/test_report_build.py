@@ -181,3 +181,14 @@ def test_engine_that_cannot_be_imported_is_named(
     (omission,) = report.omitted
     assert omission.kind == "unavailable"
     assert omission.reason == "engine not available (cannot import peacetable.forecast)"
+
+
+def test_ripeness_section_when_engine_present(seed_report: Report) -> None:
+    pytest.importorskip("peacetable.analysis.ripeness")
+    section = next(s for s in seed_report.sections if s.key == "ripeness")
+    assert [c.key for c in section.charts] == ["ripeness-timeline", "ripeness-pressure"]
+    timeline = section.charts[0]
+    assert timeline.x_title == "months from now"
+    assert len(timeline.traces[0].x) == seed_report.settings.months + 1
+    assert all(0.0 <= p <= 1.0 for t in timeline.traces for p in t.y)
+    assert "2,000 sampled worlds" in section.method and "seed 0" in section.method

@@ -31,6 +31,8 @@ class ReportSettings:
         Seed of every random routine the report calls.
     samples:
         Monte-Carlo samples of the robustness analysis.
+    ripeness_samples:
+        Monte-Carlo samples of the ripeness timeline (each is searched once per month).
     months:
         Horizon of the ripeness timeline, in months.
     max_changes:
@@ -41,6 +43,7 @@ class ReportSettings:
 
     seed: int = 0
     samples: int = 10_000
+    ripeness_samples: int = 2_000
     months: int = 36
     max_changes: int = 2
     max_pair_charts: int = 10
@@ -50,6 +53,7 @@ class ReportSettings:
         return {
             "seed": self.seed,
             "samples": self.samples,
+            "ripeness_samples": self.ripeness_samples,
             "months": self.months,
             "max_changes": self.max_changes,
             "max_pair_charts": self.max_pair_charts,
