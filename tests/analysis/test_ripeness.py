@@ -102,3 +102,22 @@ def test_seeded_and_checked() -> None:
         ripeness(s, horizon=-1)
     with pytest.raises(InputError):
         ripeness(s, proposal="nope")
+
+
+def test_ripeness_command() -> None:
+    import json
+
+    from typer.testing import CliRunner
+
+    from peacetable.cli import app
+
+    runner = CliRunner()
+    out = runner.invoke(
+        app, ["ripeness", str(MINI), "--horizon", "3", "--samples", "200", "--json"]
+    )
+    assert out.exit_code == 0, out.output
+    data = json.loads(out.stdout)["ripeness"]
+    assert len(data["months"]) == 4 and data["first_zopa_month"] == 0
+    assert data["headline"].startswith("a ZOPA exists today")
+    assert runner.invoke(app, ["ripeness", str(MINI), "--horizon", "-1"]).exit_code == 2
+    assert runner.invoke(app, ["ripeness", str(MINI), "--proposal", "zz"]).exit_code == 2

@@ -245,3 +245,29 @@ def test_dask_and_local_results_are_equal() -> None:
     assert remote.backend == "dask"
     assert local.to_dict()["packages"] == remote.to_dict()["packages"]
     assert local.to_dict()["sensitivity"] == remote.to_dict()["sensitivity"]
+
+
+# ----------------------------------------------------------------- command line
+def test_robustness_command_json_and_bad_input() -> None:
+    import json
+
+    from typer.testing import CliRunner
+
+    from peacetable.cli import app
+
+    runner = CliRunner()
+    out = runner.invoke(
+        app, ["robustness", str(MINI), "--samples", "3000", "--seed", "4", "--json"]
+    )
+    assert out.exit_code == 0, out.output
+    data = json.loads(out.stdout)
+    assert data["acceptability"]["n_samples"] == 3000 and data["acceptability"]["seed"] == 4
+    counts = {p["name"]: p["all_accept_count"] for p in data["acceptability"]["packages"]}
+    again = acceptability(load_scenario(MINI), n_samples=3000, seed=4)
+    assert counts["p1"] == again.get("p1").all_count
+    assert data["robust_package"]["exact"] is True
+    assert data["contingent"]["terms"][0]["option"] == "vote"
+    assert data["headlines"][0].startswith("p1: accepted by all in")
+    bad = runner.invoke(app, ["robustness", str(MINI), "--proposal", "nope"])
+    assert bad.exit_code == 2
+    assert runner.invoke(app, ["robustness", str(MINI), "--samples", "0"]).exit_code == 2

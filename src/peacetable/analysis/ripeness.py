@@ -227,10 +227,34 @@ class RipenessResult:
     seconds: float
     method: str = "exact ZOPA search per month (branch and bound); Monte Carlo over estimates"
 
+    def headline(self) -> str:
+        """One sentence for ``peacetable analyze``."""
+        if self.first_zopa_month == 0:
+            text = "a ZOPA exists today"
+        elif self.first_zopa_month is None:
+            text = f"no ZOPA opens within {self.horizon} months at the nominal estimates"
+        else:
+            who = ", ".join(self.opened_by) or "no single party"
+            text = (
+                f"a ZOPA opens in month {self.first_zopa_month} at the nominal estimates "
+                f"(pressure needed on: {who})"
+            )
+        if self.first_likely_zopa_month is not None:
+            text += f"; likely (>= 50% of worlds) from month {self.first_likely_zopa_month}"
+        if self.proposal is not None:
+            when = self.proposal_first_month
+            text += (
+                f"; {self.proposal} accepted by all from month {when}"
+                if when is not None
+                else f"; {self.proposal} not accepted by all within {self.horizon} months"
+            )
+        return text
+
     def to_dict(self) -> dict[str, Any]:
         """JSON-serialisable form."""
         return {
             "method": self.method,
+            "headline": self.headline(),
             "exact": "nominal answers exact; probabilities are Monte Carlo estimates over the samples",
             "n_samples": self.n_samples,
             "seed": self.seed,

@@ -13,7 +13,7 @@ the packages by that probability -- the acceptability indices of SMAA
 or on a Dask cluster, with identical integer counts either way.
 :func:`robust_package` finds the package of the whole package space that the
 most sampled worlds accept unanimously -- exact over the samples -- by a
-depth-first branch and bound over (compound) issues.
+depth-first branch and bound over issues with per-world bounds.
 
 Every probability here is a Monte Carlo estimate over the samples, reported
 with a Wilson score interval.
@@ -176,6 +176,26 @@ class AcceptabilityResult:
     confidence: float
     seconds: float
     method: str = "SMAA: uniform sampling within ranges, unanimous-acceptance indices"
+
+    def headline(self, name: str) -> str:
+        """One sentence for a package, e.g. for ``peacetable analyze``.
+
+        ``"seven-points: accepted by all in 23% of plausible worlds (95% CI 22-24%);
+        the estimate that matters most: US's no-deal utility (...)"``
+        """
+        entry = self.get(name)
+        lo, hi = entry.p_all_interval
+        text = (
+            f"{name}: accepted by all in {100 * entry.p_all:.1f}% of plausible worlds "
+            f"({100 * self.confidence:g}% CI {100 * lo:.1f}-{100 * hi:.1f}%, "
+            f"{self.n_samples:,} samples)"
+        )
+        sens = self.sensitivity.get(name)
+        if sens is not None and sens.most_important is not None:
+            text += f"; the estimate that matters most: {sens.most_important.parameter.label}"
+        elif sens is not None:
+            text += "; no single estimate changes that measurably"
+        return text
 
     def get(self, name: str) -> PackageAcceptability:
         """The entry of the package called *name*."""
@@ -499,7 +519,7 @@ class RobustPackageResult:
     n_packages: int
     nodes: int
     seconds: float
-    method: str = "depth-first branch and bound over compound issues, per-sample bounds"
+    method: str = "depth-first branch and bound over issues, per-world bounds"
 
     @property
     def best(self) -> RankedPackage | None:
@@ -641,19 +661,21 @@ def robust_package(
 
     Notes
     -----
-    Linked issues are merged into compound issues, so a package's utility is
-    a sum of one term per group in every world. A node of the search fixes
-    the first groups (largest spread of nominal utility first); in each world
-    it is *possible* when, for every party, the utility fixed so far plus the
-    party's best remaining group options reaches its no-deal utility. The
-    number of possible worlds bounds the count of every package below the
-    node, so nodes whose bound cannot beat the ``top``-th best count found are
-    pruned (Land & Doig 1960), and each child only looks at its parent's
-    possible worlds. At a leaf the count is recomputed with the canonical
-    evaluation (bounds use a ``1e-9`` tolerance), so counts agree exactly
-    with :func:`acceptability`. Worst case ``O(n_samples × packages ×
-    parties)``; in practice the bounds prune all but a small part of the
-    space. Memory ``O(n_samples × options × parties)``.
+    A node of the search fixes the options of the first issues (largest
+    spread of nominal utility first). In each world it is *possible* when,
+    for every party -- and for every pair of parties and for all parties
+    together, summing their slacks -- the utility fixed so far plus the best
+    the open issues can still give reaches the no-deal utility; interaction
+    bonuses count optimistically until their issues are fixed, and a child
+    that completes a forbidden combination is cut. The number of possible
+    worlds bounds the count of every package below the node, so nodes that
+    cannot beat the ``top``-th best count found so far are pruned (Land &
+    Doig 1960), and each child only looks at its parent's possible worlds.
+    At a leaf the count is recomputed with the canonical evaluation in double
+    precision (bounds are single precision with a ``1e-4`` tolerance), so
+    counts agree exactly with :func:`acceptability`. Worst case
+    ``O(n_samples × packages × parties²)``; in practice the bounds prune
+    nearly all of the space. Memory ``O(n_samples × options × parties²)``.
 
     The best count is a maximum over many packages, so its probability is
     optimistically biased as an estimate of the true probability (winner's

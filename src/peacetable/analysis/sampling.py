@@ -92,6 +92,19 @@ class Parameter:
         """Whether the parameter is sampled (its interval has positive width)."""
         return self.high > self.low
 
+    @property
+    def label(self) -> str:
+        """Plain-words description, e.g. ``US's no-deal utility (0.4, range 0.3-0.5)``."""
+        rest = self.name.split(".", 2)[2] if self.name.count(".") >= 2 else ""
+        what = {
+            "weight": f"weight of {rest}",
+            "value": f"value of {rest.replace('.', ' = ', 1).replace('|', ' if ')}",
+            "belief": f"belief in {rest.replace('.', ' = ', 1)}",
+            "no_deal": "no-deal utility",
+            "monthly_change": "monthly change of its no-deal utility",
+        }.get(self.kind, f"interaction {self.name.split('.', 1)[1]}")
+        return f"{self.party}'s {what} ({self.base:g}, range {self.low:g}-{self.high:g})"
+
     def to_dict(self) -> dict[str, Any]:
         """JSON-serialisable form."""
         return {
@@ -102,6 +115,7 @@ class Parameter:
             "low": self.low,
             "high": self.high,
             "source": self.source,
+            "label": self.label,
         }
 
 

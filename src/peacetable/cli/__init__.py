@@ -26,6 +26,7 @@ _COMMAND_MODULES: tuple[str, ...] = (
     "forecast",
     "report",
     "improve",
+    "uncertainty",
 )
 
 for _name in _COMMAND_MODULES:

@@ -1,0 +1,336 @@
+"""``peacetable robustness`` and ``peacetable ripeness``: how sure, and when."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Annotated, Any
+
+import typer
+from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
+from rich.table import Table
+
+from peacetable.analysis.contingent import contingent_terms
+from peacetable.analysis.ripeness import ripeness
+from peacetable.analysis.robustness import acceptability, robust_package
+from peacetable.cli._common import console, emit_json, err_console, handle_errors, load_scenario_arg
+from peacetable.errors import InputError
+from peacetable.model import Scenario
+
+ScenarioArg = Annotated[
+    str | None,
+    typer.Argument(
+        help="Scenario file (YAML/JSON) or built-in scenario id.", show_default="ukraine-2022"
+    ),
+]
+JsonOpt = Annotated[bool, typer.Option("--json", help="Print the result as JSON.")]
+SeedOpt = Annotated[int, typer.Option("--seed", help="Random seed (same seed, same result).")]
+
+
+class _LazyBar:
+    """A rich progress bar that only appears once a run has taken over a second."""
+
+    def __init__(self, title: str, enabled: bool) -> None:
+        self.title = title
+        self.enabled = enabled
+        self.started = time.perf_counter()
+        self.bar: Progress | None = None
+        self.task: Any = None
+
+    def __call__(self, done: int, total: int) -> None:
+        if not self.enabled:
+            return
+        if self.bar is None:
+            if time.perf_counter() - self.started < 1.0 or done >= total:
+                return
+            self.bar = Progress(
+                TextColumn(self.title),
+                BarColumn(),
+                TextColumn("{task.completed}/{task.total}"),
+                TimeRemainingColumn(),
+                console=err_console,
+                transient=True,
+            )
+            self.bar.start()
+            self.task = self.bar.add_task(self.title, total=total)
+        self.bar.update(self.task, completed=done, total=total)
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.stop()
+
+
+@contextmanager
+def _client(use_dask: bool, scheduler: str | None) -> Iterator[Any]:
+    if not use_dask and scheduler is None:
+        yield None
+        return
+    try:
+        from distributed import Client, LocalCluster
+    except ImportError:
+        raise InputError("--dask needs dask.distributed: pip install 'peacetable[dask]'") from None
+    if scheduler is not None:
+        with Client(scheduler) as client:  # type: ignore[no-untyped-call]
+            yield client
+        return
+    with (
+        LocalCluster(  # type: ignore[no-untyped-call]
+            n_workers=2, threads_per_worker=1, dashboard_address=None
+        ) as cluster,
+        Client(cluster) as client,  # type: ignore[no-untyped-call]
+    ):
+        yield client
+
+
+def _solutions(scenario: Scenario) -> dict[str, dict[str, str]]:
+    """The bargaining solutions of the agreement-space engine, when it can answer."""
+    from peacetable.analysis import solutions
+
+    found = solutions.solve_all(scenario)
+    return {name: sol.package for name, sol in found.items() if sol.package is not None}
+
+
+def _pct(p: float) -> str:
+    return f"{100 * p:.1f}%"
+
+
+def robustness_command(
+    scenario: ScenarioArg = None,
+    samples: Annotated[int, typer.Option("--samples", help="Sampled worlds.")] = 20_000,
+    seed: SeedOpt = 0,
+    proposal: Annotated[
+        list[str] | None,
+        typer.Option("--proposal", help="Only these proposals (repeatable); default all."),
+    ] = None,
+    solutions: Annotated[
+        bool, typer.Option("--solutions/--no-solutions", help="Also the bargaining solutions.")
+    ] = True,
+    search: Annotated[
+        bool,
+        typer.Option(
+            "--search/--no-search", help="Search the whole space for the most robust package."
+        ),
+    ] = True,
+    top: Annotated[int, typer.Option("--top", help="Most robust packages to list.")] = 3,
+    use_dask: Annotated[
+        bool, typer.Option("--dask", help="Run the sweep on a local 2-worker Dask cluster.")
+    ] = False,
+    scheduler: Annotated[
+        str | None,
+        typer.Option("--scheduler", help="Run the sweep on the Dask cluster at this ADDRESS."),
+    ] = None,
+    chunk_size: Annotated[int, typer.Option("--chunk-size", help="Samples per chunk.")] = 16_384,
+    as_json: JsonOpt = False,
+) -> None:
+    """How sure are we? Acceptance of each proposal when every estimate is uncertain (SMAA).
+
+    Samples every uncertain estimate within its range and reports, per proposal
+    and bargaining solution, the probability that each party and all parties
+    accept, which estimate matters most, the package accepted by all in the
+    most worlds (exact over the samples), and contingent terms.
+
+    Example: [bold]peacetable robustness ukraine-2022 --samples 100000 --seed 1 --json[/]
+    """
+    if samples < 1:
+        raise InputError("--samples must be at least 1")
+    if top < 1:
+        raise InputError("--top must be at least 1")
+    sc = load_scenario_arg(scenario)
+    known = [p.id for p in sc.proposals]
+    unknown = [p for p in proposal or [] if p not in known]
+    if unknown:
+        raise InputError(f"unknown proposal(s): {', '.join(unknown)}; known: {', '.join(known)}")
+    extra = _solutions(sc) if solutions else {}
+    bar = _LazyBar("sampling worlds", enabled=not as_json)
+    try:
+        with _client(use_dask, scheduler) as client:
+            result = acceptability(
+                sc,
+                {k: v for k, v in extra.items() if k not in known},
+                package_kind="solution",
+                include_proposals=True,
+                n_samples=samples,
+                seed=seed,
+                chunk_size=chunk_size,
+                client=client,
+                sensitivity_for=list(proposal) if proposal else None,
+                progress=bar,
+            )
+        bar.close()
+        bar = _LazyBar("searching packages", enabled=not as_json)
+        robust = (
+            robust_package(sc, n_samples=samples, seed=seed, top=top, progress=bar)
+            if search
+            else None
+        )
+    finally:
+        bar.close()
+    contingent = contingent_terms(sc)
+    entries = [
+        p for p in result.packages if not proposal or p.name in proposal or p.kind != "proposal"
+    ]
+    if as_json:
+        data = result.to_dict()
+        data["packages"] = [p.to_dict() for p in entries]
+        emit_json(
+            {
+                "scenario": sc.id,
+                "acceptability": data,
+                "headlines": [result.headline(p.name) for p in entries if p.kind == "proposal"],
+                "robust_package": None if robust is None else robust.to_dict(),
+                "contingent": contingent.to_dict(),
+            }
+        )
+        return
+    console.print(
+        f"[bold]{sc.title}[/]: {result.n_uncertain} uncertain estimates, {samples:,} sampled "
+        f"worlds (seed {seed}, {result.backend}, {result.seconds:.1f} s). "
+        "Probabilities are Monte Carlo estimates with 95% Wilson intervals."
+    )
+    table = Table(title="Acceptance across plausible worlds", title_justify="left")
+    table.add_column("#", justify="right")
+    table.add_column("package")
+    table.add_column("kind")
+    table.add_column("all accept", justify="right")
+    table.add_column("95% CI", justify="right")
+    for pid in result.party_ids:
+        table.add_column(pid, justify="right")
+    table.add_column("accept nominally")
+    for p in entries:
+        lo, hi = p.p_all_interval
+        nominal = [q for q, a in zip(p.party_ids, p.nominal_accepts, strict=True) if a]
+        table.add_row(
+            str(p.rank),
+            p.name,
+            p.kind,
+            _pct(p.p_all),
+            f"{_pct(lo)}–{_pct(hi)}",
+            *(_pct(v) for v in p.p_party.values()),
+            "all" if len(nominal) == len(p.party_ids) else ", ".join(nominal) or "none",
+        )
+    console.print(table)
+    for p in entries:
+        if p.name in result.sensitivity:
+            console.print("• " + result.headline(p.name), highlight=False)
+    if robust is not None:
+        console.print(
+            f"\n[bold]Most robust packages[/] (exact over the {samples:,} worlds; "
+            f"{robust.n_packages:,} packages, {robust.nodes:,} search nodes, {robust.seconds:.1f} s):"
+        )
+        if not robust.top:
+            console.print("[yellow]no package is accepted by all in any sampled world[/]")
+        for k, t in enumerate(robust.top, start=1):
+            low, high = wilson_interval_pct(t.count, samples)
+            name = f" (= {t.proposal})" if t.proposal else ""
+            console.print(
+                f"{k}. {_pct(t.p_all)} [{low}–{high}]{name}: "
+                + ", ".join(f"{i}={o}" for i, o in t.package.items()),
+                highlight=False,
+            )
+    for term in contingent.terms:
+        console.print(
+            f"\n[bold]Contingent term[/] {term.issue}={term.option} (event {term.event}), "
+            f"in package context of {', '.join(f'{i}={o}' for i, o in term.package.items())}:",
+            highlight=False,
+        )
+        for cmp in term.comparisons:
+            gains = ", ".join(f"{p} {g:+.3f}" for p, g in cmp.gains.items())
+            console.print(
+                f"  vs {cmp.alternative}: {gains} (total {cmp.total_gain:+.3f}; preferred by "
+                f"{', '.join(cmp.preferred_by) or 'nobody'})",
+                highlight=False,
+            )
+
+
+def wilson_interval_pct(count: int, n: int) -> tuple[str, str]:
+    """A Wilson interval as two percentages."""
+    from peacetable.analysis.sampling import wilson_interval
+
+    lo, hi = wilson_interval(count, n)
+    return _pct(lo), _pct(hi)
+
+
+def ripeness_command(
+    scenario: ScenarioArg = None,
+    horizon: Annotated[int, typer.Option("--horizon", help="Months to look ahead.")] = 24,
+    samples: Annotated[int, typer.Option("--samples", help="Sampled worlds.")] = 2_000,
+    seed: SeedOpt = 0,
+    proposal: Annotated[
+        str | None, typer.Option("--proposal", help="Proposal to follow (default: the first).")
+    ] = None,
+    hurt_threshold: Annotated[
+        float,
+        typer.Option("--hurt-threshold", help="Loss of no-deal utility that counts as hurting."),
+    ] = 0.0,
+    as_json: JsonOpt = False,
+) -> None:
+    """When does a deal become possible as the conflict goes on (ripeness)?
+
+    Month by month: does a ZOPA exist (exactly, and as a probability over the
+    uncertain estimates), whose pressure opens it, when the proposal is
+    accepted by all, and whether the stalemate is mutually hurting (Zartman).
+
+    Example: [bold]peacetable ripeness ukraine-2022 --horizon 36 --proposal seven-points --json[/]
+    """
+    if samples < 1:
+        raise InputError("--samples must be at least 1")
+    sc = load_scenario_arg(scenario)
+    bar = _LazyBar("months", enabled=not as_json)
+    try:
+        result = ripeness(
+            sc,
+            horizon=horizon,
+            proposal=proposal,
+            n_samples=samples,
+            seed=seed,
+            hurt_threshold=hurt_threshold,
+            progress=bar,
+        )
+    finally:
+        bar.close()
+    if as_json:
+        emit_json({"scenario": sc.id, "ripeness": result.to_dict()})
+        return
+    console.print(f"[bold]{sc.title}[/]: {result.headline()}.", highlight=False)
+    console.print(
+        "Monthly change of no-deal utilities: "
+        + ", ".join(f"{p} {c:+g}" for p, c in result.monthly_change.items())
+        + f". {samples:,} sampled worlds (seed {seed}); probabilities are estimates.",
+        highlight=False,
+    )
+    alone = [f"{p}: month {m}" for p, m in result.alone.items() if m is not None]
+    if alone:
+        console.print("Pressure on one party alone would open a ZOPA — " + ", ".join(alone))
+    table = Table(title_justify="left")
+    table.add_column("month", justify="right")
+    table.add_column("ZOPA")
+    table.add_column("P(ZOPA)", justify="right")
+    table.add_column("hurting stalemate")
+    table.add_column("P(ripe)", justify="right")
+    if result.proposal is not None:
+        table.add_column(f"{result.proposal} accepted")
+        table.add_column("P", justify="right")
+    for m in result.months:
+        row = [
+            str(m.month),
+            "yes" if m.zopa else "no",
+            _pct(m.zopa_count / samples),
+            "yes" if m.stalemate else "no",
+            _pct(m.ripe_count / samples),
+        ]
+        if result.proposal is not None:
+            row += ["yes" if m.proposal_accepted else "no", _pct((m.proposal_count or 0) / samples)]
+        table.add_row(*row)
+    console.print(table)
+    console.print(
+        "Mutually hurting stalemate (Zartman 2000): every party's no-deal utility has fallen "
+        f"by more than {hurt_threshold:g} since month 0; ripe = stalemate and a ZOPA.",
+        highlight=False,
+    )
+
+
+def register(app: typer.Typer) -> None:
+    """Add ``robustness`` and ``ripeness`` to the ``peacetable`` command."""
+    app.command("robustness")(handle_errors(robustness_command))
+    app.command("ripeness")(handle_errors(ripeness_command))
