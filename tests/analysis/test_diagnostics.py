@@ -10,16 +10,16 @@ from _random_scenarios import brute, random_scenario
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from peacetable.analysis.amendments import (
+    acceptance_fixes,
+    count_neighbours,
+    fewest_change_improvements,
+)
 from peacetable.analysis.diagnostics import (
     deal_breakers,
     diagnose_proposal,
     dominating_package,
     resolve_package,
-)
-from peacetable.analysis.linkage import (
-    acceptance_fixes,
-    count_neighbours,
-    fewest_change_improvements,
 )
 from peacetable.errors import AnalysisError, InputError, ScenarioError
 from peacetable.io import load_scenario

@@ -12,7 +12,7 @@ Science of Negotiation*, ch. 11 and 14):
 3. What would it take: the Pareto improvements that change the fewest
    provisions, and the fewest provision changes that make the draft
    acceptable to all or win over one party -- or a proof that none exists
-   within ``k`` changes (:mod:`peacetable.analysis.linkage`, where the
+   within ``k`` changes (:mod:`peacetable.analysis.amendments`, where the
    searches over changed provisions live).
 
 :func:`diagnose_proposal` answers all of them at once.
@@ -51,7 +51,7 @@ from peacetable.model import CompiledScenario, Scenario, compile_scenario
 from peacetable.model.validate import suggest
 
 if TYPE_CHECKING:  # the searches import this module; only their result type is needed here
-    from peacetable.analysis.linkage import ChangeSearch
+    from peacetable.analysis.amendments import ChangeSearch
 
 IntArray = npt.NDArray[np.int64]
 FloatArray = npt.NDArray[np.float64]
@@ -615,8 +615,8 @@ def diagnose_proposal(
     Notes
     -----
     Combines :func:`dominating_package`,
-    :func:`peacetable.analysis.linkage.fewest_change_improvements`,
-    :func:`peacetable.analysis.linkage.acceptance_fixes` and
+    :func:`peacetable.analysis.amendments.fewest_change_improvements`,
+    :func:`peacetable.analysis.amendments.acceptance_fixes` and
     :func:`deal_breakers`; each is exact.
 
     References
@@ -629,7 +629,7 @@ def diagnose_proposal(
     >>> d.efficient, d.rejecting, d.improvements.min_changes
     (False, ('A', 'B'), 2)
     """
-    from peacetable.analysis.linkage import acceptance_fixes, fewest_change_improvements
+    from peacetable.analysis.amendments import acceptance_fixes, fewest_change_improvements
     from peacetable.model.evaluate import violated_constraints
 
     cs = compile_scenario(scenario)

@@ -16,8 +16,9 @@ from typing import Annotated, Any
 import typer
 from rich.table import Table
 
+from peacetable.analysis.amendments import ChangeSearch
 from peacetable.analysis.diagnostics import ProposalDiagnosis, diagnose_proposal
-from peacetable.analysis.linkage import ChangeSearch, issue_linkage
+from peacetable.analysis.linkage import issue_linkage
 from peacetable.analysis.negotiating_text import (
     PostSettlementResult,
     SingleTextResult,
