@@ -192,3 +192,15 @@ def test_ripeness_section_when_engine_present(seed_report: Report) -> None:
     assert len(timeline.traces[0].x) == seed_report.settings.months + 1
     assert all(0.0 <= p <= 1.0 for t in timeline.traces for p in t.y)
     assert "2,000 sampled worlds" in section.method and "seed 0" in section.method
+
+
+def test_same_seed_same_report(three_party: Scenario) -> None:
+    keys = ("robustness", "ripeness", "forecast")
+    a = build_report(three_party, FAST, only=keys, strict=True)
+    b = build_report(three_party, FAST, only=keys, strict=True)
+    assert [s.answer for s in a.sections] == [s.answer for s in b.sections]
+    assert a.charts == b.charts
+    other = build_report(
+        three_party, ReportSettings(seed=8, samples=300, months=24), only=("robustness",)
+    )
+    assert "seed 8" in other.sections[0].method

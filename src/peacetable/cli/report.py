@@ -31,6 +31,12 @@ def report_command(
         int,
         typer.Option("--samples", min=10, help="Monte-Carlo samples for the robustness section."),
     ] = 10_000,
+    ripeness_samples: Annotated[
+        int,
+        typer.Option(
+            "--ripeness-samples", min=10, help="Monte-Carlo samples for the ripeness timeline."
+        ),
+    ] = 2_000,
     months: Annotated[
         int, typer.Option("--months", min=1, help="Horizon of the ripeness timeline.")
     ] = 36,
@@ -61,7 +67,9 @@ def report_command(
     from peacetable.report import ReportSettings, build_report, export_images, write_report
 
     s = load_scenario_arg(scenario)
-    settings = ReportSettings(seed=seed, samples=samples, months=months)
+    settings = ReportSettings(
+        seed=seed, samples=samples, ripeness_samples=ripeness_samples, months=months
+    )
     quiet = as_json
     with console.status("building the briefing…", spinner="dots") as status:
 
