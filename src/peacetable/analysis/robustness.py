@@ -436,7 +436,7 @@ def _run_chunks(
         return out
     from distributed import as_completed
 
-    model_f = client.scatter(model, broadcast=True)
+    model_f = client.scatter(model, broadcast=True, hash=False)  # a fresh key per sweep
     futures = [
         client.submit(_chunk_counts, model_f, x, a, b, seed, track, pure=False) for a, b in chunks
     ]
