@@ -39,6 +39,7 @@ def test_seed_report_is_fast(seed_report: Report) -> None:
 
 def test_html_is_self_contained(seed_report: Report, tmp_path: Path) -> None:
     path = write_report(seed_report, tmp_path / "briefing.html")
+    assert path.stat().st_mode & 0o777 == 0o644  # shareable, unlike the temporary file
     text = path.read_text("utf-8")
     assert text.startswith("<!DOCTYPE html>")
     # no script, stylesheet, image or frame loaded from anywhere

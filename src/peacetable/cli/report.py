@@ -65,6 +65,7 @@ def report_command(
     Example: peacetable report ukraine-2022 -o briefing.html --images slides/
     """
     from peacetable.report import ReportSettings, build_report, export_images, write_report
+    from peacetable.report.markup import plural
 
     s = load_scenario_arg(scenario)
     settings = ReportSettings(
@@ -96,7 +97,7 @@ def report_command(
         return
     for sec in report.sections:
         console.print(
-            f"[green]✓[/] {escape(sec.title)} [dim]({report.seconds[sec.key]:.1f} s, {len(sec.charts)} charts)[/]"
+            f"[green]✓[/] {escape(sec.title)} [dim]({report.seconds[sec.key]:.1f} s, {plural(len(sec.charts), 'chart')})[/]"
         )
     for om in report.omitted:
         err_console.print(

@@ -12,6 +12,8 @@ from peacetable.io import write_text_atomic
 from peacetable.report.builder import Report
 from peacetable.report.charts import Chart
 
+#: Permissions of the files written (readable by others, like any document).
+FILE_MODE = 0o644
 #: Image formats written by :func:`export_images`.
 IMAGE_FORMATS: tuple[str, ...] = ("png", "svg")
 
@@ -34,6 +36,7 @@ def write_report(report: Report, path: str | os.PathLike[str]) -> Path:
     if not parent.is_dir():
         raise InputError(f"cannot write {target}: folder {parent} does not exist")
     write_text_atomic(target, report.to_html())
+    target.chmod(FILE_MODE)  # a briefing is meant to be shared (the temporary file was 0600)
     return target
 
 
@@ -44,6 +47,7 @@ def _write_bytes_atomic(path: Path, data: bytes) -> None:
             handle.write(data)
             handle.flush()
             os.fsync(handle.fileno())
+        os.chmod(tmp, FILE_MODE)
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
