@@ -257,13 +257,8 @@ def convert_command(
     Example: peacetable convert Laptop/ -o laptop.yaml   (then: peacetable convert laptop.yaml -o out/ --to geniusweb)
     """
     from peacetable.io import save_scenario
-    from peacetable.io.genius import (
-        find_genius_domain,
-        load_genius,
-        load_geniusweb,
-        save_genius,
-        save_geniusweb,
-    )
+    from peacetable.io.genius import find_genius_domain, load_genius, save_genius
+    from peacetable.io.geniusweb import load_geniusweb, save_geniusweb
 
     paths = [Path(p) for p in inputs]
     warnings: list[str] = []
