@@ -495,7 +495,7 @@ def fewest_change_improvements(
 
     Examples
     --------
-    >>> from peacetable.analysis.diagnostics import _logroll_example
+    >>> from peacetable.analysis.linkage import _logroll_example
     >>> r = fewest_change_improvements(_logroll_example(), "draft")
     >>> r.min_changes, r.solutions[0].package
     (2, {'x': 'b', 'y': 'b'})
@@ -575,7 +575,7 @@ def acceptance_fixes(
 
     Examples
     --------
-    >>> from peacetable.analysis.diagnostics import _logroll_example
+    >>> from peacetable.analysis.linkage import _logroll_example
     >>> acceptance_fixes(_logroll_example(no_deal=0.5), "draft").min_changes
     2
     """

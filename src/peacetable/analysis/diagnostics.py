@@ -81,38 +81,6 @@ __all__ = [
 # ---------------------------------------------------------------- packages
 
 
-def _logroll_example(no_deal: float = 0.0) -> Scenario:
-    """Two parties, two issues, opposed values and different priorities (for the examples).
-
-    A weighs ``x`` 3:1 over ``y``, B the reverse; each prefers the option the
-    other dislikes; the proposal ``draft`` is ``x=a, y=a``. The classic
-    logroll ``x=b, y=b`` gives both 0.75 instead of 0.25.
-    """
-    from peacetable.io import scenario_from_data
-
-    two = [{"id": "a", "label": "a"}, {"id": "b", "label": "b"}]
-    prefs = {
-        "A": {
-            "weights": {"x": 3, "y": 1},
-            "values": {"x": {"a": 0, "b": 1}, "y": {"a": 1, "b": 0}},
-        },
-        "B": {
-            "weights": {"x": 1, "y": 3},
-            "values": {"x": {"a": 1, "b": 0}, "y": {"a": 0, "b": 1}},
-        },
-    }
-    return scenario_from_data(
-        {
-            "id": "logroll",
-            "title": "Logrolling example",
-            "parties": [{"id": p, "name": p, "no_deal": {"utility": no_deal}} for p in "AB"],
-            "issues": [{"id": i, "name": i, "options": two} for i in "xy"],
-            "preferences": prefs,
-            "proposals": [{"id": "draft", "name": "Draft", "package": {"x": "a", "y": "a"}}],
-        }
-    )
-
-
 def resolve_package(
     scenario: Scenario, which: PackageLike, compiled: CompiledScenario | None = None
 ) -> tuple[IntArray, str | None]:
@@ -142,6 +110,7 @@ def resolve_package(
 
     Examples
     --------
+    >>> from peacetable.analysis.linkage import _logroll_example
     >>> s = _logroll_example()
     >>> resolve_package(s, "draft")[0].tolist(), resolve_package(s, {"x": "b"})[0].tolist()
     ([0, 0], [1, 0])
@@ -285,27 +254,25 @@ def dominating_package(
         base, _ = resolve_package(scenario, package, cs)
     u0 = cs.utilities(base)[0]
     if cs.n_packages <= ENUMERATION_LIMIT:
+        method = "enumeration"
         x = cs.all_packages(limit=cs.n_packages)
         x = x[cs.feasible(x)]
-        u = cs.utilities(x)
-        dom = (u >= u0 - TOLERANCE).all(axis=1) & (u > u0 + TOLERANCE).any(axis=1)
-        if not dom.any():
-            return True, None, "enumeration"
-        cand, gain = x[dom], (u[dom] - u0).sum(axis=1)
-        order = np.lexsort((*cand.T[::-1], -gain))
-        return False, cand[order[0]], "enumeration"
-    from peacetable.analysis.frontier import pareto_frontier
+    else:
+        from peacetable.analysis.frontier import pareto_frontier
 
-    front = pareto_frontier(cs, lower=u0 - TOLERANCE)
-    if front.size == 0:
-        return True, None, "dp-dominance"
-    reps = front.representatives()
-    u = cs.utilities(reps)
+        method = "dp-dominance"
+        front = pareto_frontier(cs, lower=u0 - TOLERANCE)
+        if front.size == 0:
+            return True, None, method
+        x = front.representatives()
+    u = cs.utilities(x)
     dom = (u >= u0 - TOLERANCE).all(axis=1) & (u > u0 + TOLERANCE).any(axis=1)
     if not dom.any():
-        return True, None, "dp-dominance"
-    cand, gain = reps[dom], (u[dom] - u0).sum(axis=1)
-    return False, cand[int(np.argmax(gain))], "dp-dominance"
+        return True, None, method
+    cand, gain = x[dom], (u[dom] - u0).sum(axis=1)
+    # enumeration: largest gain, ties by package order; DP: the first representative with it
+    pick = np.lexsort((*cand.T[::-1], -gain))[0] if method == "enumeration" else np.argmax(gain)
+    return False, cand[int(pick)], method
 
 
 # ---------------------------------------------------------------- deal-breakers
@@ -422,7 +389,7 @@ def deal_breakers(scenario: Scenario, package: PackageLike) -> tuple[PartyProvis
 
     Examples
     --------
-    >>> from peacetable.analysis.diagnostics import _logroll_example
+    >>> from peacetable.analysis.linkage import _logroll_example
     >>> [v.deal_breakers for v in deal_breakers(_logroll_example(no_deal=0.5), "draft")]
     [('x',), ('y',)]
     """
@@ -625,6 +592,7 @@ def diagnose_proposal(
 
     Examples
     --------
+    >>> from peacetable.analysis.linkage import _logroll_example
     >>> d = diagnose_proposal(_logroll_example(no_deal=0.5), "draft")
     >>> d.efficient, d.rejecting, d.improvements.min_changes
     (False, ('A', 'B'), 2)

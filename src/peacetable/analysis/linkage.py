@@ -56,6 +56,39 @@ __all__ = [
 ]
 
 
+def _logroll_example(no_deal: float = 0.0) -> Scenario:
+    """Two parties, two issues, opposed values and different priorities: the classic logroll.
+
+    A weighs ``x`` 3:1 over ``y``, B the reverse; each prefers the option the
+    other dislikes; the proposal ``draft`` is ``x=a, y=a``. The classic
+    logroll ``x=b, y=b`` gives both 0.75 instead of 0.25. The examples of
+    the analysis modules (diagnostics, amendments, negotiating text) use it.
+    """
+    from peacetable.io import scenario_from_data
+
+    two = [{"id": "a", "label": "a"}, {"id": "b", "label": "b"}]
+    prefs = {
+        "A": {
+            "weights": {"x": 3, "y": 1},
+            "values": {"x": {"a": 0, "b": 1}, "y": {"a": 1, "b": 0}},
+        },
+        "B": {
+            "weights": {"x": 1, "y": 3},
+            "values": {"x": {"a": 1, "b": 0}, "y": {"a": 0, "b": 1}},
+        },
+    }
+    return scenario_from_data(
+        {
+            "id": "logroll",
+            "title": "Logrolling example",
+            "parties": [{"id": p, "name": p, "no_deal": {"utility": no_deal}} for p in "AB"],
+            "issues": [{"id": i, "name": i, "options": two} for i in "xy"],
+            "preferences": prefs,
+            "proposals": [{"id": "draft", "name": "Draft", "package": {"x": "a", "y": "a"}}],
+        }
+    )
+
+
 @dataclass(frozen=True)
 class Trade:
     """One trade of concessions between two parties.
@@ -210,7 +243,7 @@ def issue_linkage(
 
     Examples
     --------
-    >>> from peacetable.analysis.diagnostics import _logroll_example
+    >>> from peacetable.analysis.linkage import _logroll_example
     >>> t = issue_linkage(_logroll_example(), "draft").pairs[0].trades[0]
     >>> t.parties, t.issue_a, t.issue_b, t.joint_gain
     (('A', 'B'), 'y', 'x', 1.0)

@@ -53,6 +53,7 @@ from typing import Any, Literal
 import numpy as np
 
 from peacetable.analysis import diagnostics as _diagnostics
+from peacetable.analysis._nondominated import nondominated_unique
 from peacetable.analysis.diagnostics import (
     TOLERANCE,
     FloatArray,
@@ -233,7 +234,7 @@ def single_negotiating_text(
 
     Examples
     --------
-    >>> from peacetable.analysis.diagnostics import _logroll_example
+    >>> from peacetable.analysis.linkage import _logroll_example
     >>> s = _logroll_example()
     >>> len(single_negotiating_text(s, "draft").drafts)  # no single amendment helps both
     1
@@ -342,32 +343,6 @@ class PostSettlementResult:
         }
 
 
-def _nondominated_rows(u: FloatArray, block: int = 512) -> IntArray:
-    """Indices of the non-dominated rows of *u* (distinct rows, exact comparison).
-
-    A row can only be dominated by a row of strictly larger sum, so rows are
-    scanned in decreasing sum and compared, block by block, with the rows
-    kept so far and with their own block (Kung, Luccio & Preparata 1975).
-    """
-    order = np.argsort(-u.sum(axis=1), kind="stable")
-    kept: list[int] = []
-    kept_u = np.empty((0, u.shape[1]))
-    for s in range(0, order.shape[0], block):
-        idx = order[s : s + block]
-        v = u[idx]
-        alive = np.ones(idx.shape[0], dtype=bool)
-        if kept_u.shape[0]:
-            ge = (kept_u[:, None, :] >= v[None, :, :]).all(axis=2)
-            gt = (kept_u[:, None, :] > v[None, :, :]).any(axis=2)
-            alive &= ~(ge & gt).any(axis=0)
-        ge = (v[:, None, :] >= v[None, :, :]).all(axis=2)
-        gt = (v[:, None, :] > v[None, :, :]).any(axis=2)
-        alive &= ~(ge & gt).any(axis=0)
-        kept.extend(idx[alive].tolist())
-        kept_u = np.concatenate([kept_u, v[alive]])
-    return np.array(kept, dtype=np.int64)
-
-
 def post_settlement(scenario: Scenario, agreed: PackageLike) -> PostSettlementResult:
     """All Pareto-efficient packages that weakly improve an agreed package for every party.
 
@@ -393,8 +368,10 @@ def post_settlement(scenario: Scenario, agreed: PackageLike) -> PostSettlementRe
     The frontier restricted to the box ``u >= u(agreed)``. Spaces of at most
     ``diagnostics.ENUMERATION_LIMIT`` packages are enumerated: the feasible packages in
     the box are reduced to distinct utility vectors (rounded to ``1e-9``)
-    and filtered for dominance in ``O(b f P)`` for ``b`` boxed vectors and
-    ``f`` frontier points. Larger spaces use the exact dominance-pruned
+    and filtered for dominance by
+    :func:`peacetable.analysis._nondominated.nondominated_unique` (Kung,
+    Luccio & Preparata 1975), ``O(b log b)`` for two parties and
+    ``O(b f P)`` for more, ``b`` boxed vectors and ``f`` frontier points. Larger spaces use the exact dominance-pruned
     dynamic programme of :func:`peacetable.analysis.frontier.pareto_frontier`
     with the agreed utilities as lower bound (Bazgan et al. 2009).
 
@@ -405,10 +382,12 @@ def post_settlement(scenario: Scenario, agreed: PackageLike) -> PostSettlementRe
     .. [2] Bazgan, C., Hugot, H. & Vanderpooten, D. (2009). Solving
        efficiently the 0-1 multi-objective knapsack problem. *Computers &
        Operations Research* 36(1), 260-279.
+    .. [3] Kung, H. T., Luccio, F. & Preparata, F. P. (1975). On finding the
+       maxima of a set of vectors. *J. ACM* 22(4), 469-476.
 
     Examples
     --------
-    >>> from peacetable.analysis.diagnostics import _logroll_example
+    >>> from peacetable.analysis.linkage import _logroll_example
     >>> post_settlement(_logroll_example(), "draft").recommended.package
     {'x': 'b', 'y': 'b'}
     """
@@ -426,7 +405,7 @@ def post_settlement(scenario: Scenario, agreed: PackageLike) -> PostSettlementRe
         box = (u >= r0).all(axis=1)
         x, u = x[box], u[box]
         uniq, first, counts = np.unique(u, axis=0, return_index=True, return_counts=True)
-        keep = _nondominated_rows(uniq)
+        keep = np.flatnonzero(nondominated_unique(uniq))
         reps = x[first[keep]]
         ties = counts[keep].tolist()
     else:
