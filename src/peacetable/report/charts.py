@@ -159,6 +159,8 @@ class Chart:
         Fixed axis ranges (``None``: automatic).
     categories:
         Category order of a categorical x axis (``None``: numeric or as given).
+    y_ticks:
+        Named ticks ``(value, label)`` of the y axis (``None``: automatic numbers).
     height:
         Height in pixels of the interactive chart (the static one scales).
     hide_axes:
@@ -177,6 +179,7 @@ class Chart:
     x_range: tuple[float, float] | None = None
     y_range: tuple[float, float] | None = None
     categories: tuple[str, ...] | None = None
+    y_ticks: tuple[tuple[float, str], ...] | None = None
     height: int = 380
     hide_axes: bool = False
     number: int = field(default=0, compare=False)

@@ -130,6 +130,12 @@ def figure_dict(chart: Chart) -> dict[str, Any]:
         xaxis["range"] = list(chart.x_range)
     if chart.y_range is not None:
         yaxis["range"] = list(chart.y_range)
+    if chart.y_ticks is not None:
+        yaxis.update(
+            tickmode="array",
+            tickvals=[v for v, _ in chart.y_ticks],
+            ticktext=[_text(t) for _, t in chart.y_ticks],
+        )
     if chart.categories is not None:
         xaxis.update(type="category", categoryorder="array", categoryarray=_texts(chart.categories))
     if chart.hide_axes:

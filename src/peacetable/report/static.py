@@ -175,6 +175,10 @@ def draw(chart: Chart) -> Any:
             ha="right" if len(cats) > 4 else "center",
             fontsize=9,
         )
+    if chart.y_ticks is not None:
+        ax.set_yticks(
+            [v for v, _ in chart.y_ticks], [_plain(t) for _, t in chart.y_ticks], fontsize=8
+        )
     if chart.x_range is not None:
         ax.set_xlim(*chart.x_range)
     if chart.y_range is not None:

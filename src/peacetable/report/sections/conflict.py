@@ -53,13 +53,20 @@ def _proposal_rows(
         try:
             ds = deal_stability(ctx.scenario, proposal.id)
         except PeacetableError as exc:
-            rows.append((proposal.name, *(["—"] * len(CONCEPTS))))
+            rows.append(
+                (f"{ctx.proposal_tag(proposal.id)} · {proposal.name}", *(["—"] * len(CONCEPTS)))
+            )
             notes.append(f"{proposal.name}: not analysed ({exc}).")
             continue
         data = ds.to_dict()
         eq = data["equilibrium"]
         held[proposal.name] = sum(bool(eq.get(c)) for c in CONCEPTS)
-        rows.append((proposal.name, *(yes_no(bool(eq.get(c))) for c in CONCEPTS)))
+        rows.append(
+            (
+                f"{ctx.proposal_tag(proposal.id)} · {proposal.name}",
+                *(yes_no(bool(eq.get(c))) for c in CONCEPTS),
+            )
+        )
         for d in data["defections"]:
             sanctioned = [CONCEPT_LABELS.get(c, c) for c, path in d["sanctions"].items() if path]
             notes.append(

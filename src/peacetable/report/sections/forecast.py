@@ -14,7 +14,7 @@ from typing import Any
 import numpy as np
 
 from peacetable.forecast import forecast_scenario
-from peacetable.report.charts import GREY, Chart, ReferenceLine, Trace, colour, symbol
+from peacetable.report.charts import GREY, Chart, Trace, colour, symbol
 from peacetable.report.context import Block, ReportContext, Section
 from peacetable.report.markup import para, plural, series, table
 
@@ -30,7 +30,11 @@ MODEL_LABELS = {
     "bdm": "expected utility (BDM)",
     "exchange": "exchange model",
 }
-POSITION_AXIS = "position on the issue's scale (0–100; options marked)"
+POSITION_AXIS = "option (positions on a 0–100 scale)"
+
+
+def _short(text: str, limit: int = 24) -> str:
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
 def _end_labels(ctx: ReportContext, problem: Any, traj: Any, k: int) -> dict[int, str]:
@@ -105,9 +109,7 @@ def _issue_chart(ctx: ReportContext, fc: Any, k: int) -> Chart:
             )
         )
         words.append(f"{label} {ys_list[-1]:.0f} ({issue.nearest_label(ys_list[-1])})")
-    lines = tuple(
-        ReferenceLine("y", float(v), text, colour="#777777", dash="dot") for v, text in issue.labels
-    )
+    ticks = tuple((float(v), _short(text)) for v, text in issue.labels)
     return Chart(
         key=f"forecast-{issue.id}".lower(),
         title=f"{issue.name}: forecast by round",
@@ -120,7 +122,7 @@ def _issue_chart(ctx: ReportContext, fc: Any, k: int) -> Chart:
         x_title="bargaining round",
         y_title=POSITION_AXIS,
         traces=tuple(traces),
-        reference_lines=lines,
+        y_ticks=ticks or None,
         x_range=(-0.5, rounds + 1.5),
         y_range=(-5.0, 108.0),
         height=420,

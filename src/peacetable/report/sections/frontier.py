@@ -261,7 +261,11 @@ def build(ctx: ReportContext) -> Section:
             table(
                 ("proposal", "efficient?", "accepted by all?"),
                 [
-                    (e.name, yes_no(efficient[e.proposal]), yes_no(e.accepted_by_all))
+                    (
+                        f"{ctx.proposal_tag(e.proposal)} · {e.name}",
+                        yes_no(efficient[e.proposal]),
+                        yes_no(e.accepted_by_all),
+                    )
                     for e in evaluations
                 ],
             )

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from peacetable.report.charts import Chart, Trace, colour
 from peacetable.report.context import Block, ReportContext, Section
-from peacetable.report.markup import Markup, fmt, para, plural, series, signed, table, tag
+from peacetable.report.markup import Markup, fmt, plural, series, signed, table, tag
 
 KEY = "glance"
 TITLE = "The scenario at a glance"
@@ -126,14 +126,11 @@ def build(ctx: ReportContext) -> Section:
         answer += (
             f"none of the {plural(len(evaluations), 'proposal')} would be accepted by every party."
         )
-    blocks: list[Block] = []
-    if s.description:
-        blocks.append(para(s.description))
-    blocks += [_parties_table(ctx), _issues_table(ctx)]
+    blocks: list[Block] = [_parties_table(ctx), _issues_table(ctx)]
     if evaluations:
         rows = [
             (
-                e.name,
+                f"{ctx.proposal_tag(e.proposal)} · {e.name}",
                 series([ctx.party_name(p) for p in s.proposal(e.proposal).proposed_by]) or "—",
                 str(len(s.proposal(e.proposal).package)),
                 ctx.verdict(e),
