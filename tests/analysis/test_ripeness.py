@@ -121,3 +121,11 @@ def test_ripeness_command() -> None:
     assert data["headline"].startswith("a ZOPA exists today")
     assert runner.invoke(app, ["ripeness", str(MINI), "--horizon", "-1"]).exit_code == 2
     assert runner.invoke(app, ["ripeness", str(MINI), "--proposal", "zz"]).exit_code == 2
+
+
+def test_batches_of_worlds_add_up() -> None:
+    """More worlds than one search batch (4,096): counts still match enumeration."""
+    s = closed_at_first(0)
+    r = ripeness(s, horizon=2, n_samples=4200, seed=1)
+    _, counts = brute_force_months(s, 2, 4200, 1)
+    assert [m.zopa_count for m in r.months] == counts

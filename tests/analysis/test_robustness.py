@@ -23,7 +23,9 @@ from peacetable.model import Scenario, compile_scenario
 MINI = Path(__file__).resolve().parents[1] / "model" / "mini.yaml"
 
 
-def random_scenario(seed: int, n_parties: int = 3, n_issues: int = 4) -> Scenario:
+def random_scenario(
+    seed: int, n_parties: int = 3, n_issues: int = 4, no_deal: float = 0.45
+) -> Scenario:
     """A small valid scenario with a contingent option, an interaction and a constraint."""
     rng = np.random.default_rng(seed)
     parties = [f"P{k}" for k in range(n_parties)]
@@ -63,7 +65,7 @@ def random_scenario(seed: int, n_parties: int = 3, n_issues: int = 4) -> Scenari
             {
                 "id": p,
                 "name": p,
-                "no_deal": {"utility": 0.45, "monthly_change": -0.02 * (k + 1)},
+                "no_deal": {"utility": no_deal, "monthly_change": -0.02 * (k + 1)},
             }
             for k, p in enumerate(parties)
         ],
@@ -194,9 +196,23 @@ def test_wilson_interval() -> None:
 
 
 # ----------------------------------------------------------------- robust package
-@pytest.mark.parametrize("seed", range(5))
-def test_robust_package_is_exact_over_the_samples(seed: int) -> None:
-    s = random_scenario(seed, n_parties=3, n_issues=5)
+@pytest.mark.parametrize(
+    ("seed", "n_parties", "no_deal"),
+    [
+        (0, 3, 0.45),
+        (1, 3, 0.45),
+        (2, 2, 0.45),
+        (3, 4, 0.45),
+        (4, 7, 0.45),
+        (5, 3, 0.62),
+        (6, 4, 0.6),
+    ],
+)
+def test_robust_package_is_exact_over_the_samples(
+    seed: int, n_parties: int, no_deal: float
+) -> None:
+    """Against counting every feasible package in every world (tight and loose no-deals)."""
+    s = random_scenario(seed, n_parties=n_parties, n_issues=5, no_deal=no_deal)
     n = 3000
     res = robust_package(s, n_samples=n, seed=seed, top=3)
     model = ParameterModel.from_scenario(s)

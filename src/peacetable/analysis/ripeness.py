@@ -46,7 +46,6 @@ from peacetable.analysis.sampling import (
     ParameterModel,
     SampleTables,
     compound_issues,
-    concat,
     group_utilities,
     sample_chunks,
     subset,
@@ -61,6 +60,7 @@ BoolArray = npt.NDArray[np.bool_]
 Progress = Callable[[int, int], None]
 
 _TOLERANCE = 1e-9
+_WORLDS_PER_SEARCH = 4096
 
 
 class _ZopaSearch:
@@ -312,7 +312,7 @@ def ripeness(
     confidence:
         Level of the Wilson intervals.
     progress:
-        ``progress(done, total)`` over the months.
+        ``progress(done, total)`` over batches of worlds.
 
     Returns
     -------
@@ -331,7 +331,10 @@ def ripeness(
     When every ``c_p ≤ 0`` in a world, existence is monotone in ``t`` and the
     world is not searched again once a ZOPA is found. Worst case
     ``O(horizon × n_samples × packages × parties)``; the bounds usually
-    prune almost everything. Memory ``O(n_samples × options × parties)``.
+    prune almost everything. Worlds are searched in batches of 4,096, so
+    memory is ``O(4096 × combinations × parties)`` whatever ``n_samples``
+    (combinations: of the largest group of issues linked by interactions or
+    constraints).
 
     References
     ----------
@@ -350,9 +353,6 @@ def ripeness(
     model = ParameterModel.from_scenario(scenario)
     compiled = compile_scenario(scenario)
     nominal = model.tables(model.base)
-    st = concat(
-        [model.tables(model.draw(a, b, seed)) for a, b in sample_chunks(n_samples, chunk_size)]
-    )
     x_prop: IntArray | None = None
     label: str | None = None
     if proposal is None and scenario.proposals:
@@ -371,44 +371,49 @@ def ripeness(
         return tables.no_deal + change * t
 
     nom_search = _ZopaSearch(model, nominal)
-    world_search = _ZopaSearch(model, st)
-    monotone = (st.monthly_change <= 0).all(axis=0)
     hurt_nom = (nominal.no_deal - at(nominal, 1))[:, 0]
-    hurt = st.no_deal - at(st, 1)
+    zopa_nom = [bool(nom_search.exists(at(nominal, t))[0]) for t in range(horizon + 1)]
+    counts = np.zeros((horizon + 1, 4), dtype=np.int64)  # zopa, stalemate, ripe, proposal
+    chunks = list(sample_chunks(n_samples, min(chunk_size, _WORLDS_PER_SEARCH)))
+    for done, (a, b) in enumerate(chunks, start=1):
+        # worlds in batches: memory stays O(batch × combinations × parties)
+        st = model.tables(model.draw(a, b, seed))
+        search = _ZopaSearch(model, st)
+        monotone = (st.monthly_change <= 0).all(axis=0)
+        hurt = st.no_deal - at(st, 1)
+        u_prop = None if x_prop is None else model.utilities(st, x_prop)[0]
+        carried = np.zeros(st.n, dtype=bool)
+        for t in range(horizon + 1):
+            z = search.exists(at(st, t), skip=carried & monotone)
+            carried = z
+            stale = (hurt * t > hurt_threshold).all(axis=0)
+            counts[t, :3] += [int(z.sum()), int(stale.sum()), int((stale & z).sum())]
+            if u_prop is not None:
+                counts[t, 3] += int((u_prop >= at(st, t)).all(axis=0).sum())
+        if progress is not None:
+            progress(done, len(chunks))
     months = []
-    zopa_nom: list[bool] = []
-    carried = np.zeros(st.n, dtype=bool)
-    if x_prop is not None:
-        u_prop_nom = model.utilities(nominal, x_prop)[0]
-        u_prop = model.utilities(st, x_prop)[0]
     for t in range(horizon + 1):
-        z_nom = bool(nom_search.exists(at(nominal, t))[0])
-        zopa_nom.append(z_nom)
-        z = world_search.exists(at(st, t), skip=carried & monotone)
-        carried = z
-        stale_nom = bool(np.all(hurt_nom * t > hurt_threshold))
-        stale = (hurt * t > hurt_threshold).all(axis=0)
         if x_prop is not None:
-            p_nom: bool | None = bool((u_prop_nom >= at(nominal, t)).all())
-            p_count: int | None = int((u_prop >= at(st, t)).all(axis=0).sum())
+            u_nom = model.utilities(nominal, x_prop)[0]
+            p_nom: bool | None = bool((u_nom >= at(nominal, t)).all())
+            p_count: int | None = int(counts[t, 3])
         else:
             p_nom, p_count = None, None
         months.append(
             Month(
                 month=t,
-                zopa=z_nom,
-                zopa_count=int(z.sum()),
-                stalemate=stale_nom,
-                stalemate_count=int(stale.sum()),
-                ripe_count=int((stale & z).sum()),
+                zopa=zopa_nom[t],
+                zopa_count=int(counts[t, 0]),
+                stalemate=bool(np.all(hurt_nom * t > hurt_threshold)),
+                stalemate_count=int(counts[t, 1]),
+                ripe_count=int(counts[t, 2]),
                 proposal_accepted=p_nom,
                 proposal_count=p_count,
                 n_samples=n_samples,
                 confidence=confidence,
             )
         )
-        if progress is not None:
-            progress(t + 1, horizon + 1)
     first = _first(zopa_nom)
     opened_by: tuple[str, ...] = ()
     if first is not None and first > 0:

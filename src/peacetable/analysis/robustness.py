@@ -66,7 +66,8 @@ Progress = Callable[[int, int], None]
 """Called as ``progress(done, total)`` after each chunk of work."""
 
 _ALL_TRUE = np.uint64(0x0101010101010101)
-_BOUND_TOLERANCE = 1e-4  # bounds are float32; leaves are recounted in float64
+_BOUND_TOLERANCE = 1e-4  # per 4 parties: bounds are float32, leaves recounted in float64
+_MAX_PAIRED_PARTIES = 6  # beyond this many parties, pair columns would cost too much memory
 SENSITIVITY_SAMPLES = 131_072
 """Sensitivity indices use the first this-many samples (enough to rank the estimates)."""
 _BATCH = 4_000_000  # floats per temporary array
@@ -452,10 +453,11 @@ def _combinations(n_parties: int) -> FloatArray:
 
     A world can accept a package only if, for every such subset, the summed
     slack of its parties can reach zero; the joint columns tighten the bound
-    when parties want opposite things on the issues still open.
+    when parties want opposite things on the issues still open. Pairs are
+    left out beyond six parties (their number grows quadratically).
     """
     cols = [np.eye(n_parties)[:, p] for p in range(n_parties)]
-    if n_parties > 2:
+    if 2 < n_parties <= _MAX_PAIRED_PARTIES:
         for a in range(n_parties):
             for b in range(a + 1, n_parties):
                 cols.append(np.eye(n_parties)[:, a] + np.eye(n_parties)[:, b])
@@ -558,6 +560,11 @@ class _Search:
     found: dict[tuple[int, ...], int] = field(default_factory=dict)
     nodes: int = 0
 
+    @property
+    def tol(self) -> float:
+        # float32 rounding grows with the number of slacks summed in a column
+        return _BOUND_TOLERANCE * max(1.0, self.model.n_parties / 4)
+
     def threshold(self) -> int:
         if len(self.found) < self.k:
             return 0
@@ -593,7 +600,7 @@ class _Search:
             if last == depth and all(clauses[d][prefix[d]] for d in clauses if d < depth):
                 infeasible |= clauses[depth]
         # L is a multiple of 8: read 8 booleans at a time as one 64-bit word
-        words = (vals >= -_BOUND_TOLERANCE).view(np.uint64)
+        words = (vals >= -self.tol).view(np.uint64)
         ok = words[:, :, 0] == _ALL_TRUE
         for k in range(1, n_cols // 8):
             ok &= words[:, :, k] == _ALL_TRUE
@@ -672,7 +679,8 @@ def robust_package(
     cannot beat the ``top``-th best count found so far are pruned (Land &
     Doig 1960), and each child only looks at its parent's possible worlds.
     At a leaf the count is recomputed with the canonical evaluation in double
-    precision (bounds are single precision with a ``1e-4`` tolerance), so
+    precision (bounds are single precision with a tolerance of ``1e-4`` per
+    four parties), so
     counts agree exactly with :func:`acceptability`. Worst case
     ``O(n_samples × packages × parties²)``; in practice the bounds prune
     nearly all of the space. Memory ``O(n_samples × options × parties²)``.
@@ -736,7 +744,7 @@ def robust_package(
         if compiled.feasible(x)[0]:
             search.found[tuple(int(v) for v in x)] = count
     slack = sum(best_of, optimistic) - (st.no_deal.T @ mix)
-    poss = np.flatnonzero((slack >= -_BOUND_TOLERANCE).all(axis=1))
+    poss = np.flatnonzero((slack >= -search.tol).all(axis=1))
     search.expand(0, poss, slack[poss].astype(np.float32), [], progress)
     ranked = sorted(search.found.items(), key=lambda kv: -kv[1])[:top]
     names = {tuple(int(v) for v in compiled.encode(p.package)): p.id for p in scenario.proposals}
