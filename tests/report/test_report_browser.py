@@ -87,6 +87,18 @@ def _open(browser: Any, report: Report, tmp_path: Path, screenshot: str) -> dict
         " + [...document.scripts].filter(s => s.text.includes('alert(1)')).length"
     )
     shown = page.evaluate("() => document.body.innerText")
+    # interact with the first chart: hover, drag-zoom, double-click reset (errors are collected)
+    area = page.locator("figure.chart .nsewdrag").first
+    area.scroll_into_view_if_needed()
+    box = area.bounding_box()
+    if box is not None:
+        x, y, w, h = box["x"], box["y"], box["width"], box["height"]
+        page.mouse.move(x + w / 3, y + h / 3)
+        page.mouse.down()
+        page.mouse.move(x + w / 2, y + h / 2)
+        page.mouse.up()
+        page.mouse.dblclick(x + w / 2, y + h / 2)
+        page.wait_for_timeout(300)
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / screenshot), full_page=True)
     page.close()

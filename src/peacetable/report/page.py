@@ -22,7 +22,7 @@ if TYPE_CHECKING:
     from peacetable.report.context import Section
 
 _CSP = (
-    "default-src 'none'; script-src 'unsafe-inline' 'unsafe-eval'; "
+    "default-src 'none'; script-src 'unsafe-inline'; "
     "style-src 'unsafe-inline'; img-src data: blob:; font-src data:"
 )
 
