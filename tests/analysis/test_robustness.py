@@ -12,7 +12,6 @@ from peacetable.analysis.robustness import acceptability, robust_package
 from peacetable.analysis.sampling import (
     BLOCK,
     ParameterModel,
-    compound_issues,
     sample_chunks,
     wilson_interval,
 )
@@ -237,6 +236,8 @@ def test_robust_package_is_exact_over_the_samples(
 
 
 def test_compound_issues_follow_links() -> None:
+    from peacetable.analysis.ripeness import compound_issues
+
     s = random_scenario(0, n_issues=5)
     groups = compound_issues(ParameterModel.from_scenario(s))
     assert sorted(g.issues for g in groups) == [(0,), (1, 2, 3), (4,)]
