@@ -158,6 +158,8 @@ def test_same_seed_same_counts_whatever_the_chunk_size() -> None:
     b = acceptability(s, n_samples=3 * BLOCK + 17, seed=11, chunk_size=10 * BLOCK)
     assert a.to_dict()["packages"] == b.to_dict()["packages"]
     assert a.to_dict()["sensitivity"] == b.to_dict()["sensitivity"]
+    threads = acceptability(s, n_samples=3 * BLOCK + 17, seed=11, chunk_size=BLOCK, workers=2)
+    assert threads.to_dict()["packages"] == a.to_dict()["packages"]
     c = acceptability(s, n_samples=3 * BLOCK + 17, seed=12)
     assert c.packages[0].party_counts != a.packages[0].party_counts
 

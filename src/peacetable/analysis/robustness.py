@@ -278,6 +278,7 @@ def acceptability(
     seed: int = 0,
     chunk_size: int = 16_384,
     client: Any = None,
+    workers: int = 1,
     sensitivity_for: Sequence[str] | None = None,
     confidence: float = 0.95,
     progress: Progress | None = None,
@@ -301,6 +302,8 @@ def acceptability(
         Samples per chunk (rounded up to whole blocks); bounds memory.
     client:
         A ``dask.distributed.Client``: chunks run on its workers.
+    workers:
+        Local threads working on chunks at once (without ``client``).
     sensitivity_for:
         Names of the packages whose sensitivity to each estimate is computed
         (default: the proposals).
@@ -370,7 +373,7 @@ def acceptability(
         raise InputError(f"unknown package(s) for sensitivity: {', '.join(unknown)}")
     track = tuple(names.index(n) for n in sensitivity_for)
     chunks = list(sample_chunks(n_samples, chunk_size))
-    results = _run_chunks(model, x, chunks, seed, track, client, progress)
+    results = _run_chunks(model, x, chunks, seed, track, client, progress, workers)
     party = sum((r[0] for r in results), np.zeros((len(names), model.n_parties), np.int64))
     all_counts = sum((r[1] for r in results), np.zeros(len(names), np.int64))
     n_unc = len(model.needed(x)[0])
@@ -426,15 +429,27 @@ def _run_chunks(
     track: tuple[int, ...],
     client: Any,
     progress: Progress | None,
+    workers: int = 1,
 ) -> list[tuple[IntArray, IntArray, IntArray, IntArray]]:
     total = len(chunks)
-    if client is None:
+    if client is None and workers <= 1:
         out = []
         for done, (a, b) in enumerate(chunks, start=1):
             out.append(_chunk_counts(model, x, a, b, seed, track))
             if progress is not None:
                 progress(done, total)
         return out
+    if client is None:
+        # NumPy releases the GIL in its kernels: threads share the cores
+        from concurrent.futures import ThreadPoolExecutor
+
+        with ThreadPoolExecutor(max_workers=workers) as pool:
+            jobs = [pool.submit(_chunk_counts, model, x, a, b, seed, track) for a, b in chunks]
+            for done, job in enumerate(jobs, start=1):
+                job.result()
+                if progress is not None:
+                    progress(done, total)
+        return [job.result() for job in jobs]
     from distributed import as_completed
 
     model_f = client.scatter(model, broadcast=True, hash=False)  # a fresh key per sweep
