@@ -90,3 +90,18 @@ def test_report_help_has_an_example() -> None:
     result = runner.invoke(app, ["report", "--help"])
     assert result.exit_code == 0
     assert "peacetable report" in result.output and "--images" in result.output
+
+
+def test_missing_plotly_is_a_clear_error(
+    three_party_report: Report, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import sys
+
+    from peacetable.errors import PeacetableError
+    from peacetable.report import write_report
+
+    monkeypatch.setitem(sys.modules, "plotly.offline", None)
+    monkeypatch.setitem(sys.modules, "plotly.io", None)
+    with pytest.raises(PeacetableError, match=r"pip install 'peacetable\[report\]'"):
+        write_report(three_party_report, tmp_path / "b.html")
+    assert not (tmp_path / "b.html").exists()

@@ -7,7 +7,7 @@ import tempfile
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from peacetable.errors import InputError
+from peacetable.errors import InputError, PeacetableError
 from peacetable.io import write_text_atomic
 from peacetable.report.builder import Report
 from peacetable.report.charts import Chart
@@ -30,12 +30,20 @@ def write_report(report: Report, path: str | os.PathLike[str]) -> Path:
     ------
     InputError
         When the folder of *path* does not exist.
+    PeacetableError
+        When plotly is not installed.
     """
     target = Path(path)
     parent = target.parent if str(target.parent) else Path(".")
     if not parent.is_dir():
         raise InputError(f"cannot write {target}: folder {parent} does not exist")
-    write_text_atomic(target, report.to_html())
+    try:
+        html = report.to_html()
+    except ImportError as exc:
+        raise PeacetableError(
+            f"the HTML briefing needs plotly ({exc}); install it with: pip install 'peacetable[report]'"
+        ) from exc
+    write_text_atomic(target, html)
     target.chmod(FILE_MODE)  # a briefing is meant to be shared (the temporary file was 0600)
     return target
 
@@ -86,8 +94,17 @@ def export_images(
     ------
     InputError
         For an unknown format, or when *directory* exists and is not a folder.
+    PeacetableError
+        When matplotlib is not installed.
     """
-    from peacetable.report.static import render_formats
+    try:
+        import matplotlib  # noqa: F401
+
+        from peacetable.report.static import render_formats
+    except ImportError as exc:
+        raise PeacetableError(
+            f"static images need matplotlib ({exc}); install it with: pip install 'peacetable[report]'"
+        ) from exc
 
     for fmt in formats:
         if fmt not in IMAGE_FORMATS:
