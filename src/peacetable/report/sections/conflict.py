@@ -273,8 +273,10 @@ def build(ctx: ReportContext) -> Section:
         )
     elif held:
         head = "no proposal would hold under every stability concept"
-    else:
+    elif ctx.scenario.proposals:
         head = "no proposal could be analysed"
+    else:
+        head = "there is no proposal to test"
     parts = [head]
     reach = [names[s] for s in eq_states if sqa.steps[s] > 0]
     tail = (

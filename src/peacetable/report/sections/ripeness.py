@@ -197,7 +197,9 @@ def build(ctx: ReportContext) -> Section:
             answer += f", opened by the rising cost of conflict for {series(opened)}"
     else:
         answer = f"No zone of possible agreement opens within {settings.months} months at the central estimates"
-    if likely == 0:
+    if likely == 0 and first == 0:
+        answer += " and in at least half of the sampled worlds"
+    elif likely == 0:
         answer += "; it exists in at least half of the sampled worlds already today"
     elif likely is not None:
         answer += f"; it exists in at least half of the sampled worlds by month {likely}"
