@@ -14,7 +14,7 @@ MINI = str(Path(__file__).parent / "model" / "mini.yaml")
 
 
 def test_analyze_json_shape() -> None:
-    result = runner.invoke(app, ["analyze", MINI, "--json"])
+    result = runner.invoke(app, ["analyze", MINI, "--json", "--samples", "500"])
     assert result.exit_code == 0, result.output
     data = json.loads(result.stdout)
     assert set(data) >= {"scenario", "proposals"}
@@ -38,6 +38,64 @@ def test_analyze_json_shape() -> None:
         "costliest_provisions",
     }
     assert first["verdict"] == "accepted by all"
+    assert set(data) == {
+        "scenario",
+        "settings",
+        "proposals",
+        "zopa",
+        "solutions",
+        "robustness",
+        "contingent_terms",
+        "ripeness",
+        "forecast",
+    }
+    assert {"diagnosis", "robustness", "stability"} <= set(first)
+    assert 0.0 <= first["robustness"]["p_all_accept"] <= 1.0
+    assert data["zopa"]["exists"] is True and data["zopa"]["count_is_exact"] is True
+    assert data["settings"]["seed"] == 0
+
+
+def test_analyze_is_deterministic_for_a_seed() -> None:
+    args = ["analyze", MINI, "--json", "--samples", "300", "--seed", "7"]
+    first = json.loads(runner.invoke(app, args).stdout)
+    second = json.loads(runner.invoke(app, args).stdout)
+    for d in (first, second):
+        d["robustness"].pop("seconds"), d["ripeness"].pop("seconds")
+        for p in d["proposals"]:
+            p["robustness"].pop("seconds", None)
+    assert first["proposals"] == second["proposals"]
+    assert first["ripeness"] == second["ripeness"]
+
+
+def test_analyze_terminal_output_is_organised_by_question() -> None:
+    result = runner.invoke(app, ["analyze", MINI, "--samples", "300"])
+    assert result.exit_code == 0, result.output
+    questions = [
+        "Would each proposal be accepted?",
+        "Is it efficient, and what would it take?",
+        "Is there a zone of possible agreement",
+        "How sure are we?",
+        "When does a deal become possible?",
+        "Would the deal hold?",
+        "Where will bargaining go?",
+    ]
+    positions = [result.stdout.find(q) for q in questions]
+    assert all(p >= 0 for p in positions) and positions == sorted(positions)
+
+
+def test_builtin_scenario_commands() -> None:
+    listed = json.loads(runner.invoke(app, ["scenarios", "list", "--json"]).stdout)
+    assert "ukraine-2022" in [row["id"] for row in listed]
+    shown = runner.invoke(app, ["scenarios", "show", "ukraine-2022"])
+    assert shown.exit_code == 0 and "seven-points" in shown.stdout
+
+
+def test_new_writes_a_template_that_validates(tmp_path: Path) -> None:
+    target = tmp_path / "mine.yaml"
+    assert runner.invoke(app, ["scenarios", "new", str(target)]).exit_code == 0
+    assert runner.invoke(app, ["scenarios", "validate", str(target)]).exit_code == 0
+    again = runner.invoke(app, ["scenarios", "new", str(target)])
+    assert again.exit_code == 2 and "--force" in again.stderr
 
 
 def test_analyze_focus_and_unknown_proposal() -> None:

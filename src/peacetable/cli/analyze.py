@@ -1,65 +1,194 @@
 """``peacetable analyze``: the mediator's questions, answered for each proposal.
 
-Output is organised by question (would it be accepted? …), not by engine.
+Output is organised by question (would it be accepted? is it efficient? …),
+not by engine; the answers come from :func:`peacetable.analyze.analyze`.
 """
 
 from __future__ import annotations
 
+from contextlib import nullcontext
 from typing import Annotated, Any
 
 import typer
 from rich.table import Table
 
-from peacetable.analysis.acceptance import ProposalEvaluation, evaluate_proposals
-from peacetable.cli._common import console, emit_json, handle_errors, load_scenario_arg
-from peacetable.model import Scenario, compile_scenario
+from peacetable.analyze import Analysis, NotApplicable, analyze
+from peacetable.cli._common import console, emit_json, err_console, handle_errors, load_scenario_arg
+from peacetable.model import compile_scenario
 
 
-def _scenario_summary(scenario: Scenario) -> dict[str, Any]:
-    cs = compile_scenario(scenario)
-    return {
-        "id": scenario.id,
-        "title": scenario.title,
-        "negotiating_parties": list(cs.party_ids),
-        "issues": list(cs.issue_ids),
-        "n_packages": cs.n_packages,
-    }
+def _question(title: str, answer: str | None = None) -> None:
+    console.rule(f"[bold]{title}")
+    if answer:
+        console.print(answer)
 
 
-def _print_acceptance(evaluations: list[ProposalEvaluation]) -> None:
-    console.rule("[bold]Would each proposal be accepted?")
-    console.print(
+def _not_applicable(result: Any) -> bool:
+    if isinstance(result, NotApplicable):
+        console.print(f"[dim]not applicable: {result.reason}[/]")
+        return True
+    return False
+
+
+def _acceptance(a: Analysis) -> None:
+    _question(
+        "Would each proposal be accepted?",
         "A party accepts when the package is worth at least its no-deal utility (its BATNA); "
-        "utilities are on a 0–1 scale."
+        "utilities are on a 0–1 scale.",
     )
-    for ev in evaluations:
+    for ev in a.proposals:
         table = Table(title=f"{ev.name} [dim]({ev.proposal})[/]", title_justify="left")
-        for col in (
-            "party",
-            "utility",
-            "no deal",
-            "margin",
-            "verdict",
-            "provisions that cost it most",
-        ):
-            table.add_column(
-                col, justify="right" if col in ("utility", "no deal", "margin") else "left"
-            )
+        for col in ("party", "utility", "no deal", "margin", "verdict"):
+            table.add_column(col, justify="left" if col in ("party", "verdict") else "right")
         for v in ev.parties:
-            costs = "; ".join(
-                f"{c.issue}={c.option} (−{c.loss:.3f}, best {c.best_option})" for c in v.costliest
-            )
             table.add_row(
                 v.party,
                 f"{v.utility:.3f}",
                 f"{v.no_deal:.3f}",
                 f"{v.margin:+.3f}",
                 "[green]accepts[/]" if v.accepts else "[red]rejects[/]",
-                costs,
             )
         console.print(table)
+        for v in ev.parties:
+            if v.costliest:
+                costs = "; ".join(
+                    f"{c.issue}={c.option} (−{c.loss:.3f} vs {c.best_option})" for c in v.costliest
+                )
+                console.print(f"  {v.party} loses most on: {costs}")
         colour = "green" if ev.accepted_by_all else "red"
         console.print(f"  verdict: [{colour}]{ev.verdict}[/]\n")
+
+
+def _diagnoses(a: Analysis) -> None:
+    _question("Is it efficient, and what would it take?")
+    for ev in a.proposals:
+        d = a.diagnoses[ev.proposal]
+        console.print(f"[bold]{ev.proposal}[/]")
+        if _not_applicable(d):
+            continue
+        s = d.summary()
+        console.print(
+            "  Pareto-efficient: "
+            + ("yes" if s["efficient"] else "[yellow]no[/] — " + s["improvement"])
+        )
+        if s["rejecting"]:
+            console.print(f"  acceptable to all: {s['acceptable_to_all']}")
+            for party, statement in s["to_win_over"].items():
+                console.print(f"  to win over {party}: {statement}")
+            for party, issues in s["deal_breakers"].items():
+                if issues:
+                    console.print(f"  deal-breakers for {party}: {', '.join(issues)}")
+
+
+def _space(a: Analysis) -> None:
+    _question("Is there a zone of possible agreement, and which fair packages are there?")
+    z = a.zopa
+    if not _not_applicable(z):
+        if z.exists:
+            count = (
+                f"{z.count:,}" if z.count_is_exact else f"about {z.count:,} (estimate, CI {z.ci})"
+            )
+            console.print(f"Yes: {count} packages are acceptable to every party ({z.method}).")
+        else:
+            console.print(
+                f"No: none of the {z.n_feasible:,} feasible packages is acceptable to every party "
+                "at today's no-deal utilities (exact)."
+            )
+    sols = a.solutions
+    if _not_applicable(sols):
+        return
+    cs = compile_scenario(a.scenario)
+    table = Table(title="Bargaining solutions (gains over no deal)", title_justify="left")
+    table.add_column("solution")
+    for pid in cs.party_ids:
+        table.add_column(pid, justify="right")
+    table.add_column("note")
+    for name, sol in sols.items():
+        if sol.package is None:
+            table.add_row(name, *("–" for _ in cs.party_ids), sol.note or "")
+        else:
+            table.add_row(name, *(f"{g:+.3f}" for g in sol.gains), sol.note or "")
+    console.print(table)
+
+
+def _robustness(a: Analysis) -> None:
+    r = a.robustness
+    _question("How sure are we?", "Every estimate is sampled within its stated range (SMAA).")
+    if not _not_applicable(r):
+        for ev in a.proposals:
+            console.print("  " + r.headline(ev.proposal))
+    c = a.contingent
+    if _not_applicable(c):
+        return
+    for term in c.terms:
+        for comp in term.comparisons:
+            who = ", ".join(comp.preferred_by) or "nobody"
+            console.print(
+                f"  contingent term {term.issue}={term.option} (event {term.event}) vs "
+                f"{comp.alternative}: preferred by {who}; total gain {comp.total_gain:+.3f}"
+                + (" — a Pareto improvement" if comp.pareto_improving else "")
+            )
+
+
+def _ripeness(a: Analysis) -> None:
+    _question("When does a deal become possible?")
+    if not _not_applicable(a.ripeness):
+        console.print("  " + a.ripeness.headline())
+
+
+def _stability(a: Analysis) -> None:
+    _question(
+        "Would the deal hold?",
+        "Graph Model for Conflict Resolution: can a party gain by defecting alone, and can the "
+        "others sanction it?",
+    )
+    for ev in a.proposals:
+        d = a.stability[ev.proposal]
+        console.print(f"[bold]{ev.proposal}[/]")
+        if _not_applicable(d):
+            continue
+        data = d.to_dict()
+        console.print(
+            f"  decision makers: {', '.join(data['parties'])} (parties that control an issue alone); "
+            f"{data['n_states']:,} states"
+        )
+        stable = [c for c, ok in data["equilibrium"].items() if ok and c != "seq_or_sim_per_dm"]
+        console.print(
+            "  equilibrium under: " + (", ".join(stable) if stable else "[yellow]no concept[/]")
+        )
+        for defection in data["defections"][:3]:
+            changes = ", ".join(
+                f"{k}: {v['from']}→{v['to']}" for k, v in defection["changes"].items()
+            )
+            sanctioned = [c for c, s in defection["sanctions"].items() if s]
+            console.print(
+                f"  {defection['party']} gains {defection['utility_gain']:+.3f} by {changes}; "
+                + (f"sanctioned under {', '.join(sanctioned)}" if sanctioned else "no sanction")
+            )
+
+
+def _forecast(a: Analysis) -> None:
+    _question("Where will bargaining go?")
+    f = a.forecast
+    if _not_applicable(f):
+        return
+    rows = f.issue_rows()
+    if not rows:
+        return
+    models = list(rows[0]["forecast"])
+    table = Table(title="Forecast per ordered issue (nearest option)", title_justify="left")
+    table.add_column("issue")
+    for m in models:
+        table.add_column(m)
+    for pid in (ev.proposal for ev in a.proposals):
+        table.add_column(f"[dim]{pid}[/]")
+    for row in rows:
+        table.add_row(
+            row["issue"],
+            *(row["forecast"][m]["option"] for m in models),
+            *(f"[dim]{row['proposals'].get(ev.proposal, '')}[/]" for ev in a.proposals),
+        )
+    console.print(table)
 
 
 def analyze_command(
@@ -70,27 +199,33 @@ def analyze_command(
         list[str] | None,
         typer.Option("--proposal", "-p", help="Focus on this proposal (repeatable)."),
     ] = None,
+    samples: Annotated[
+        int, typer.Option("--samples", min=100, help="Sampled worlds for 'how sure are we'.")
+    ] = 20_000,
+    seed: Annotated[int, typer.Option("--seed", help="Seed of every sampled answer.")] = 0,
+    horizon: Annotated[int, typer.Option("--horizon", min=1, help="Months for ripeness.")] = 36,
     as_json: Annotated[
         bool, typer.Option("--json", help="Print JSON (stable keys; see README).")
     ] = False,
 ) -> None:
-    """Analyse each proposal: who accepts, who rejects and which provisions cost them most.
+    """Answer the mediator's questions for each proposal: accepted? efficient? what would it
+    take? how sure? when? would it hold? where will bargaining go?
 
     Example: peacetable analyze --proposal seven-points
     """
     s = load_scenario_arg(scenario)
-    evaluations = evaluate_proposals(s, proposal)
+    with err_console.status("analysing…", spinner="dots") if not as_json else nullcontext():
+        result = analyze(s, proposal, samples=samples, seed=seed, horizon=horizon)
     if as_json:
-        emit_json(
-            {"scenario": _scenario_summary(s), "proposals": [e.to_dict() for e in evaluations]}
-        )
+        emit_json(result.to_dict())
         return
-    summary = _scenario_summary(s)
+    cs = compile_scenario(s)
     console.print(
-        f"[bold]{s.title}[/] — {len(summary['negotiating_parties'])} negotiating parties, "
-        f"{len(summary['issues'])} issues, {summary['n_packages']:,} possible packages"
+        f"[bold]{s.title}[/] — {len(cs.party_ids)} negotiating parties, {len(cs.issue_ids)} "
+        f"issues, {cs.n_packages:,} possible packages (seed {seed}, {samples:,} sampled worlds)"
     )
-    _print_acceptance(evaluations)
+    for section in (_acceptance, _diagnoses, _space, _robustness, _ripeness, _stability, _forecast):
+        section(result)
 
 
 def register(app: typer.Typer) -> None:
