@@ -27,27 +27,7 @@ DOMAINS = REPO / ".." / "shared" / "data" / "genius-domains"
 MINI = REPO / "tests" / "model" / "mini.yaml"
 FOLDERS = sorted(DOMAINS.glob("y20*/*")) if DOMAINS.is_dir() else []
 
-# The frontier DP (analysis/frontier.py, another module) rounds every table entry to a
-# 2**-q grid separately, so two packages whose GENIUS utilities are equal in exact
-# rational arithmetic can differ by a quantum after rounding; a package dominated only
-# through such a tie then survives. Verified with fractions.Fraction on the XML
-# numbers: Car keeps 4, Energy 24, IS_BT_Acquisition 1 exactly dominated points.
-_DP_TIE_BUG = {"Car", "Energy", "IS_BT_Acquisition"}
-FRONTIER_CASES = [
-    pytest.param(
-        f,
-        id=f.name,
-        marks=[
-            pytest.mark.xfail(
-                strict=True,
-                reason="frontier DP breaks exact ties by per-entry rounding (see comment)",
-            )
-        ]
-        if f.name in _DP_TIE_BUG
-        else [],
-    )
-    for f in FOLDERS
-]
+FRONTIER_CASES = [pytest.param(f, id=f.name) for f in FOLDERS]
 
 
 def _genius_reference(domain: Path, profiles: list[Path]) -> tuple[list[list[str]], np.ndarray]:

@@ -254,6 +254,52 @@ class FrontierResult:
         return d
 
 
+def _merge_rounding_ties(
+    points: FloatArray, stages: tuple[_Stage, ...], tol: float
+) -> tuple[FloatArray, tuple[_Stage, ...]]:
+    """Treat utilities within *tol* as equal on the final frontier.
+
+    Each table entry is rounded to the grid separately, so two packages whose
+    utilities are equal in exact (rational) arithmetic can end up a few grid
+    steps apart; a package dominated only through such a tie would otherwise
+    survive, and one tie could show as two points. Per party, sorted values
+    whose gaps are at most *tol* (the largest accumulated rounding error:
+    one half-step per group, twice) form one cluster; the exact non-dominated
+    filter then runs on the cluster ids, and points with identical ids merge
+    into one point carrying all their packages. ``O(n f log f)`` for ``f``
+    points and ``n`` parties.
+    """
+    f, n = points.shape
+    if f < 2 or not stages:
+        return points, stages
+    canon = np.empty_like(points)
+    for j in range(n):
+        order = np.argsort(points[:, j], kind="stable")
+        values = points[order, j]
+        canon[order, j] = np.concatenate([[0.0], np.cumsum(np.diff(values) > tol)])
+    uniq, inverse = unique_rows(canon)
+    keep = nondominated_unique(uniq)
+    if keep.all() and uniq.shape[0] == f:
+        return points, stages
+    members = np.flatnonzero(keep[inverse])
+    owner = (np.cumsum(keep) - 1)[inverse[members]]
+    order = np.argsort(owner, kind="stable")
+    members, owner = members[order], owner[order]
+    n_new = int(keep.sum())
+    first = members[np.searchsorted(owner, np.arange(n_new))]
+    last = stages[-1]
+    lengths = np.diff(last.start)[members]
+    begins = last.start[:-1][members]
+    offsets = np.concatenate([[0], np.cumsum(lengths)]).astype(np.int64)
+    entries = np.repeat(begins - offsets[:-1], lengths) + np.arange(int(offsets[-1]))
+    per_point = np.bincount(owner, weights=lengths, minlength=n_new).astype(np.int64)
+    start = np.concatenate([[0], np.cumsum(per_point)]).astype(np.int64)
+    merged = _Stage(
+        group=last.group, start=start, parent=last.parent[entries], row=last.row[entries]
+    )
+    return points[first], (*stages[:-1], merged)
+
+
 def pareto_frontier(
     scenario: Any,
     *,
@@ -320,9 +366,10 @@ def pareto_frontier(
     elif acceptable_only:
         bound = space.no_deal
     trace = _frontier_dp(space, bound, max_candidates)
-    pts = trace.points
+    pts, stages = _merge_rounding_ties(
+        trace.points, trace.stages, (len(space.groups) + 1) * space.quantum
+    )
     order = np.lexsort(pts.T[::-1] * -1.0) if pts.shape[0] else np.zeros(0, dtype=np.int64)
-    stages = trace.stages
     if stages:
         last = stages[-1]
         lengths = np.diff(last.start)[order]
@@ -409,7 +456,10 @@ def is_pareto_efficient(
         if better is None:
             return True, None
         return False, space.package_dict(better)
-    sums = np.where((result.points == u[None, :]).all(axis=1), -np.inf, result.points.sum(axis=1))
+    tol = (len(space.groups) + 1) * space.quantum  # rounding ties (see _merge_rounding_ties)
+    pts = result.points
+    better = (pts >= u[None, :] - tol).all(axis=1) & (pts > u[None, :] + tol).any(axis=1)
+    sums = np.where(better, pts.sum(axis=1), -np.inf)
     if not np.isfinite(sums).any():
         return True, None
     best = int(np.argmax(sums))
