@@ -7,15 +7,42 @@ compiled scenario or an :class:`AgreementSpace`):
 * :func:`is_pareto_efficient` -- exact efficiency check with a dominating package;
 * :func:`solve_all` / :func:`bargaining_solution` -- Nash, Kalai-Smorodinsky,
   utilitarian, egalitarian (maximin gain) and leximin;
-* :func:`zopa` / :func:`count_acceptable` -- zone of possible agreement.
+* :func:`zopa` / :func:`count_acceptable` -- zone of possible agreement;
+* :func:`diagnose_proposal`, :func:`fewest_change_improvements`,
+  :func:`acceptance_fixes`, :func:`deal_breakers` -- what a proposal needs;
+* :func:`issue_linkage` -- trades both sides of a pair gain from;
+* :func:`single_negotiating_text`, :func:`post_settlement` -- mediator procedures.
+
+Uncertainty, ripeness and contingent terms live in
+:mod:`peacetable.analysis.robustness`, :mod:`~peacetable.analysis.sensitivity`,
+:mod:`~peacetable.analysis.ripeness` and :mod:`~peacetable.analysis.contingent`.
 """
 
+from peacetable.analysis.amendments import (
+    ChangeSearch,
+    acceptance_fixes,
+    fewest_change_improvements,
+)
+from peacetable.analysis.diagnostics import (
+    PartyProvisions,
+    ProposalDiagnosis,
+    ProvisionEffect,
+    deal_breakers,
+    diagnose_proposal,
+)
 from peacetable.analysis.frontier import (
     FrontierResult,
     FrontierTooLarge,
     is_pareto_efficient,
     nondominated_mask,
     pareto_frontier,
+)
+from peacetable.analysis.linkage import LinkageResult, PairTrades, Trade, issue_linkage
+from peacetable.analysis.negotiating_text import (
+    PostSettlementResult,
+    SingleTextResult,
+    post_settlement,
+    single_negotiating_text,
 )
 from peacetable.analysis.solutions import (
     SOLUTION_NAMES,
@@ -29,17 +56,33 @@ from peacetable.analysis.zopa import ZopaResult, count_acceptable, zopa
 __all__ = [
     "SOLUTION_NAMES",
     "AgreementSpace",
+    "ChangeSearch",
     "FrontierResult",
     "FrontierTooLarge",
     "IssueGroup",
+    "LinkageResult",
+    "PairTrades",
+    "PartyProvisions",
+    "PostSettlementResult",
+    "ProposalDiagnosis",
+    "ProvisionEffect",
+    "SingleTextResult",
     "Solution",
+    "Trade",
     "ZopaResult",
+    "acceptance_fixes",
     "as_space",
     "bargaining_solution",
     "count_acceptable",
+    "deal_breakers",
+    "diagnose_proposal",
+    "fewest_change_improvements",
     "is_pareto_efficient",
+    "issue_linkage",
     "nondominated_mask",
     "pareto_frontier",
+    "post_settlement",
+    "single_negotiating_text",
     "solve_all",
     "zopa",
 ]
