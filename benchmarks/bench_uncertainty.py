@@ -85,7 +85,12 @@ def run(quick: bool = False) -> list[dict[str, Any]]:
     except ImportError:  # pragma: no cover - dask is an optional extra
         LocalCluster = None
     if LocalCluster is not None:
+        import dask
+
+        from peacetable.cli.uncertainty import WORKER_ENVIRONMENT
+
         with (
+            dask.config.set(WORKER_ENVIRONMENT),
             LocalCluster(n_workers=2, threads_per_worker=1, dashboard_address=None) as cluster,
             Client(cluster) as client,
         ):

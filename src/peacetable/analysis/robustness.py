@@ -44,6 +44,7 @@ import numpy as np
 import numpy.typing as npt
 
 from peacetable.analysis.sampling import (
+    BLOCK,
     ParameterModel,
     SampleTables,
     concat,
@@ -412,7 +413,7 @@ def acceptability(
         sensitivity=sens,
         n_samples=n_samples,
         seed=seed,
-        chunk_size=chunks[0][1] - chunks[0][0] if len(chunks) > 1 else chunk_size,
+        chunk_size=-(-chunk_size // BLOCK) * BLOCK,
         backend="local" if client is None else "dask",
         n_parameters=len(model.parameters),
         n_uncertain=len(model.uncertain),

@@ -28,6 +28,16 @@ JsonOpt = Annotated[bool, typer.Option("--json", help="Print the result as JSON.
 SeedOpt = Annotated[int, typer.Option("--seed", help="Random seed (same seed, same result).")]
 
 
+WORKER_ENVIRONMENT = {
+    "distributed.nanny.pre-spawn-environ": {
+        "MALLOC_TRIM_THRESHOLD_": str(2**28),
+        "MALLOC_MMAP_THRESHOLD_": str(2**26),
+    }
+}
+"""Dask's default ``MALLOC_TRIM_THRESHOLD_=65536`` makes glibc map and unmap every
+large array of a chunk; letting workers keep their heap is faster for the sweep."""
+
+
 class _LazyBar:
     """A rich progress bar that only appears once a run has taken over a second."""
 
@@ -74,7 +84,10 @@ def _client(use_dask: bool, scheduler: str | None) -> Iterator[Any]:
         with Client(scheduler) as client:  # type: ignore[no-untyped-call]
             yield client
         return
+    import dask
+
     with (
+        dask.config.set(WORKER_ENVIRONMENT),
         LocalCluster(  # type: ignore[no-untyped-call]
             n_workers=2, threads_per_worker=1, dashboard_address=None
         ) as cluster,
