@@ -66,7 +66,9 @@ def test_seven_provisions_and_the_talks_issues(scenario: Scenario) -> None:
         assert scenario.issue(iid).provision is None
     assert {"china", "israel"} <= set(scenario.issue("mediator").option_ids)
     assert {"jerusalem", "belarus", "poland"} <= set(scenario.issue("venue").option_ids)
-    assert {"demilitarization", "ceasefire_first", "comprehensive"} <= set(scenario.issue("agenda").option_ids)
+    assert {"demilitarization", "ceasefire_first", "comprehensive"} <= set(
+        scenario.issue("agenda").option_ids
+    )
 
 
 def test_every_issue_offers_real_alternatives(scenario: Scenario) -> None:
@@ -84,7 +86,9 @@ def test_crimea_vote_is_contingent_and_every_principal_has_a_belief(scenario: Sc
     assert vote.contingent is not None
     assert vote.contingent.event == "crimea_vote"
     assert set(vote.contingent.outcomes) == {"joins_russia", "stays_ukraine"}
-    beliefs = {p: scenario.preferences[p].beliefs["crimea_vote"]["joins_russia"].value for p in PRINCIPALS}
+    beliefs = {
+        p: scenario.preferences[p].beliefs["crimea_vote"]["joins_russia"].value for p in PRINCIPALS
+    }
     assert len(set(beliefs.values())) > 1  # the parties' beliefs differ
 
 
