@@ -254,9 +254,10 @@ def sensitivity(
     Examples
     --------
     >>> from peacetable.io import load_scenario
-    >>> s = load_scenario("tests/model/mini.yaml")  # doctest: +SKIP
-    >>> sensitivity(s, "p1", n_samples=4096).most_important.parameter.name  # doctest: +SKIP
-    'A.no_deal'
+    >>> s = load_scenario("tests/model/mini.yaml")
+    >>> r = sensitivity(s, {"x": "mid", "y": "no"}, n_samples=4096)
+    >>> r.most_important.parameter.name
+    'B.value.x.mid'
     """
     from peacetable.analysis.robustness import acceptability
 
