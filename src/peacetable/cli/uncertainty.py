@@ -99,8 +99,13 @@ def _client(use_dask: bool, scheduler: str | None) -> Iterator[Any]:
 def _solutions(scenario: Scenario) -> dict[str, dict[str, str]]:
     """The bargaining solutions of the agreement-space engine, when it can answer."""
     from peacetable.analysis import solutions
+    from peacetable.errors import AnalysisError
 
-    found = solutions.solve_all(scenario)
+    try:
+        found = solutions.solve_all(scenario)
+    except AnalysisError as exc:  # the sweep still answers for the proposals
+        err_console.print(f"[yellow]bargaining solutions skipped:[/] {exc}")
+        return {}
     return {name: sol.package for name, sol in found.items() if sol.package is not None}
 
 
