@@ -217,6 +217,11 @@ class ParameterModel:
         -----
         Values of issues a party does not weigh (weight fixed at 0) are not
         parameters: they cannot change any utility. ``O(parties × options)``.
+
+        References
+        ----------
+        Lahdelma & Salminen (2001), section 3 (uniform sampling of imprecise
+        weights and criteria values).
         """
         from peacetable.model import compile_scenario
 

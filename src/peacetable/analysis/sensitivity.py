@@ -194,6 +194,10 @@ def first_order_indices(
     -----
     ``S_k = Σ_b n_kb (p_kb - p)² / (n p (1 - p))``; ``O(K × bins)``.
     Ties in the index are ordered by parameter order (deterministic).
+
+    References
+    ----------
+    Saltelli et al. (2008), ch. 4; Plischke, Borgonovo & Smith (2013).
     """
     n = int(n_samples)
     hits = int(hit_counts[0].sum()) if hit_counts.size else 0
@@ -250,6 +254,10 @@ def sensitivity(
     Notes
     -----
     One acceptability sweep; ``O(n_samples × (parameters + issues × parties))``.
+
+    References
+    ----------
+    Saltelli et al. (2008); Plischke, Borgonovo & Smith (2013).
 
     Examples
     --------
