@@ -18,7 +18,8 @@ from collections.abc import Callable
 from typing import Any
 
 from peacetable.analysis.ripeness import ripeness
-from peacetable.analysis.robustness import acceptability, robust_package
+from peacetable.analysis.robust_search import robust_package
+from peacetable.analysis.robustness import acceptability
 from peacetable.model import compile_scenario
 from peacetable.scenarios import load_builtin
 

@@ -13,7 +13,8 @@ from rich.table import Table
 
 from peacetable.analysis.contingent import contingent_terms
 from peacetable.analysis.ripeness import ripeness
-from peacetable.analysis.robustness import acceptability, robust_package
+from peacetable.analysis.robust_search import robust_package
+from peacetable.analysis.robustness import acceptability
 from peacetable.cli._common import console, emit_json, err_console, handle_errors, load_scenario_arg
 from peacetable.errors import InputError
 from peacetable.model import Scenario
