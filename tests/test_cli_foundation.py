@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
 from typer.testing import CliRunner
 
 from peacetable.cli import app
@@ -45,6 +46,7 @@ def test_analyze_json_shape() -> None:
         "zopa",
         "solutions",
         "robustness",
+        "robust_package",
         "contingent_terms",
         "ripeness",
         "forecast",
@@ -136,3 +138,17 @@ def test_schema_command(tmp_path: Path) -> None:
     result = runner.invoke(app, ["schema", "-o", str(out)])
     assert result.exit_code == 0
     assert json.loads(out.read_text())["title"].startswith("peacetable scenario")
+
+
+def test_unexpected_errors_are_one_line_exit_1(monkeypatch: pytest.MonkeyPatch) -> None:
+    import peacetable.cli.analyze as module
+
+    def broken(*args: object, **kwargs: object) -> None:
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(module, "analyze", broken)
+    monkeypatch.delenv("PEACETABLE_DEBUG", raising=False)
+    result = runner.invoke(app, ["analyze", MINI])
+    assert result.exit_code == 1
+    assert "internal error (RuntimeError: boom)" in result.stderr
+    assert "Traceback" not in result.output

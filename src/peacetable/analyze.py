@@ -8,7 +8,8 @@ question (DESIGN §1), not by engine:
 3. *Is there a zone of agreement, and which fair packages are there?* — ZOPA
    and the bargaining solutions;
 4. *How sure are we?* — SMAA acceptability over the estimates' ranges, the
-   estimate that matters most, and the value of contingent terms;
+   estimate that matters most, the package accepted by all in the most
+   sampled worlds, and the value of contingent terms;
 5. *When does a deal become possible?* — ripeness over the monthly costs;
 6. *Would the deal hold?* — conflict stability of each proposal (GMCR);
 7. *Where will bargaining go?* — per-issue forecasts.
@@ -66,6 +67,7 @@ class Analysis:
     zopa: Any
     solutions: Any
     robustness: Any
+    robust_package: Any
     contingent: Any
     ripeness: Any
     stability: dict[str, Any]
@@ -116,6 +118,7 @@ class Analysis:
                     if k not in ("packages", "sensitivity")
                 }
             ),
+            "robust_package": _plain(self.robust_package),
             "contingent_terms": _plain(self.contingent),
             "ripeness": _plain(self.ripeness),
             "forecast": _plain(self.forecast),
@@ -179,6 +182,7 @@ def analyze(
     from peacetable.analysis.contingent import contingent_terms
     from peacetable.analysis.diagnostics import diagnose_proposal
     from peacetable.analysis.ripeness import ripeness
+    from peacetable.analysis.robust_search import robust_package
     from peacetable.analysis.robustness import acceptability
     from peacetable.conflict import deal_stability
     from peacetable.forecast import forecast_scenario
@@ -209,6 +213,9 @@ def analyze(
         zopa=_attempt(lambda: zopa(scenario, seed=seed)),
         solutions=_attempt(lambda: solve_all(scenario)),
         robustness=robust,
+        robust_package=_attempt(
+            partial(robust_package, scenario, n_samples=samples, seed=seed, top=1)
+        ),
         contingent=_attempt(lambda: contingent_terms(scenario, focus)),
         ripeness=_attempt(
             lambda: ripeness(

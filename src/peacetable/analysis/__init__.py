@@ -13,9 +13,10 @@ compiled scenario or an :class:`AgreementSpace`):
 * :func:`issue_linkage` -- trades both sides of a pair gain from;
 * :func:`single_negotiating_text`, :func:`post_settlement` -- mediator procedures.
 
-Uncertainty, ripeness and contingent terms live in
-:mod:`peacetable.analysis.robustness`, :mod:`~peacetable.analysis.sensitivity`,
-:mod:`~peacetable.analysis.ripeness` and :mod:`~peacetable.analysis.contingent`.
+* :func:`acceptability`, :func:`robust_package`, :func:`sensitivity` -- how sure
+  (SMAA over the estimates' ranges);
+* :func:`ripeness` -- when a deal becomes possible as conflict costs mount;
+* :func:`contingent_terms` -- what terms contingent on an uncertain event are worth.
 """
 
 from peacetable.analysis.amendments import (
@@ -23,6 +24,7 @@ from peacetable.analysis.amendments import (
     acceptance_fixes,
     fewest_change_improvements,
 )
+from peacetable.analysis.contingent import ContingentResult, ContingentTerm, contingent_terms
 from peacetable.analysis.diagnostics import (
     PartyProvisions,
     ProposalDiagnosis,
@@ -44,6 +46,10 @@ from peacetable.analysis.negotiating_text import (
     post_settlement,
     single_negotiating_text,
 )
+from peacetable.analysis.ripeness import RipenessResult, ripeness
+from peacetable.analysis.robust_search import RankedPackage, RobustPackageResult, robust_package
+from peacetable.analysis.robustness import AcceptabilityResult, PackageAcceptability, acceptability
+from peacetable.analysis.sensitivity import SensitivityResult, sensitivity
 from peacetable.analysis.solutions import (
     SOLUTION_NAMES,
     Solution,
@@ -55,24 +61,34 @@ from peacetable.analysis.zopa import ZopaResult, count_acceptable, zopa
 
 __all__ = [
     "SOLUTION_NAMES",
+    "AcceptabilityResult",
     "AgreementSpace",
     "ChangeSearch",
+    "ContingentResult",
+    "ContingentTerm",
     "FrontierResult",
     "FrontierTooLarge",
     "IssueGroup",
     "LinkageResult",
+    "PackageAcceptability",
     "PairTrades",
     "PartyProvisions",
     "PostSettlementResult",
     "ProposalDiagnosis",
     "ProvisionEffect",
+    "RankedPackage",
+    "RipenessResult",
+    "RobustPackageResult",
+    "SensitivityResult",
     "SingleTextResult",
     "Solution",
     "Trade",
     "ZopaResult",
+    "acceptability",
     "acceptance_fixes",
     "as_space",
     "bargaining_solution",
+    "contingent_terms",
     "count_acceptable",
     "deal_breakers",
     "diagnose_proposal",
@@ -82,6 +98,9 @@ __all__ = [
     "nondominated_mask",
     "pareto_frontier",
     "post_settlement",
+    "ripeness",
+    "robust_package",
+    "sensitivity",
     "single_negotiating_text",
     "solve_all",
     "zopa",

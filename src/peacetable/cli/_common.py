@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import json
+import os
 import sys
 from collections.abc import Callable
 from typing import Any, ParamSpec, TypeVar
@@ -71,6 +72,16 @@ def handle_errors(func: Callable[P, R]) -> Callable[P, R]:
         except KeyboardInterrupt:
             err_console.print("interrupted")
             raise typer.Exit(130) from None
+        except (typer.Exit, typer.Abort, SystemExit):
+            raise
+        except Exception as exc:
+            if os.environ.get("PEACETABLE_DEBUG"):
+                raise
+            print_error(
+                f"internal error ({type(exc).__name__}: {exc}); this is a bug in peacetable — "
+                "please report it; set PEACETABLE_DEBUG=1 to see the traceback"
+            )
+            raise typer.Exit(EXIT_FAILURE) from None
 
     return wrapper
 

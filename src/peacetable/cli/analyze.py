@@ -117,6 +117,15 @@ def _robustness(a: Analysis) -> None:
     if not _not_applicable(r):
         for ev in a.proposals:
             console.print("  " + r.headline(ev.proposal))
+    rp = a.robust_package
+    if not isinstance(rp, NotApplicable) and rp.best is not None:
+        best = rp.best
+        lo, hi = best.to_dict()["p_all_accept_interval"]
+        console.print(
+            f"  most robust package: accepted by all in {100 * best.p_all:.1f}% of the same worlds "
+            f"(CI {100 * lo:.1f}-{100 * hi:.1f}%; exact over the samples): "
+            + ", ".join(f"{k}={v}" for k, v in best.package.items())
+        )
     c = a.contingent
     if _not_applicable(c):
         return
