@@ -1,8 +1,14 @@
 """A mediator's briefing in one self-contained HTML file, with static chart export.
 
->>> from peacetable.report import build_report, write_report   # doctest: +SKIP
->>> report = build_report(scenario)                              # doctest: +SKIP
->>> write_report(report, "briefing.html")                        # doctest: +SKIP
+>>> from peacetable.io import load_scenario
+>>> from peacetable.report import ReportSettings, build_report
+>>> report = build_report(load_scenario("tests/model/mini.yaml"), only=("glance", "frontier"))
+>>> [section.key for section in report.sections]
+['glance', 'frontier']
+>>> report.sections[1].answer.startswith("A zone of possible agreement exists")
+True
+
+Then ``write_report(report, "briefing.html")`` and ``export_images(report, "slides/")``.
 
 See ``docs/report.md``.
 """
