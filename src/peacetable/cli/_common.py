@@ -91,13 +91,11 @@ def load_scenario_arg(arg: str | None) -> Scenario:
     from pathlib import Path
 
     from peacetable.io import load_scenario
-    from peacetable.scenarios import DEFAULT_SCENARIO, list_builtin, load_builtin
+    from peacetable.scenarios import DEFAULT_SCENARIO, load_builtin
 
     if arg is None:
         return load_builtin(DEFAULT_SCENARIO)
     path = Path(arg)
     if path.exists() or path.suffix.lower() in {".yaml", ".yml", ".json"} or "/" in arg:
         return load_scenario(path)
-    if arg in list_builtin():
-        return load_builtin(arg)
-    return load_builtin(arg)  # raises a ScenarioError listing the embedded ids
+    return load_builtin(arg)  # an unknown id raises a ScenarioError listing the embedded ones

@@ -8,11 +8,11 @@ holding them all. The loaders attach file, line and column to each path.
 from __future__ import annotations
 
 import difflib
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 
 from peacetable.errors import Location, ScenarioError
-from peacetable.model.scenario import Estimate, Scenario
+from peacetable.model.scenario import Estimate, Issue, Scenario
 
 Path = tuple[str | int, ...]
 
@@ -273,30 +273,30 @@ def find_problems(scenario: Scenario) -> list[Problem]:
     return problems
 
 
-def _check_duplicates(items: Iterable[tuple[str, Path]], kind: str, add: object) -> None:
+def _check_duplicates(
+    items: Iterable[tuple[str, Path]], kind: str, add: Callable[[Problem], None]
+) -> None:
     seen: set[str] = set()
     for item_id, path in items:
         if item_id in seen:
-            add(Problem(path, f"duplicate {kind} id {item_id!r}"))  # type: ignore[operator]
+            add(Problem(path, f"duplicate {kind} id {item_id!r}"))
         seen.add(item_id)
 
 
 def _check_choices(
     mapping: Mapping[str, str | tuple[str, ...]],
     path: Path,
-    issues: Mapping[str, object],
-    add: object,
+    issues: Mapping[str, Issue],
+    add: Callable[[Problem], None],
 ) -> None:
-    from peacetable.model.scenario import Issue
-
     for iid, choice in mapping.items():
         issue = issues.get(iid)
-        if not isinstance(issue, Issue):
-            add(Problem((*path, iid), _unknown("issue", iid, issues), field=dotted(path)))  # type: ignore[operator]
+        if issue is None:
+            add(Problem((*path, iid), _unknown("issue", iid, issues), field=dotted(path)))
             continue
         for oid in (choice,) if isinstance(choice, str) else choice:
             if oid not in issue.option_ids:
-                add(  # type: ignore[operator]
+                add(
                     Problem(
                         (*path, iid), _unknown(f"option of issue {iid!r}", oid, issue.option_ids)
                     )
