@@ -256,15 +256,22 @@ def plotly_html(chart: Chart) -> str:
     """
     import plotly.io as pio
 
-    html: str = pio.to_html(
-        figure_dict(chart),
-        full_html=False,
-        include_plotlyjs=False,
-        include_mathjax=False,
-        div_id=chart.element_id,
-        config=PLOTLY_CONFIG,
-        default_width="100%",
-        default_height=f"{chart.height}px",
-        validate=True,
-    )
+    # Plotly serialises with orjson when it is installed and with json otherwise; the two escape
+    # non-ASCII text differently. Pin json so that the same report is the same bytes everywhere.
+    engine = pio.json.config.default_engine
+    pio.json.config.default_engine = "json"
+    try:
+        html: str = pio.to_html(
+            figure_dict(chart),
+            full_html=False,
+            include_plotlyjs=False,
+            include_mathjax=False,
+            div_id=chart.element_id,
+            config=PLOTLY_CONFIG,
+            default_width="100%",
+            default_height=f"{chart.height}px",
+            validate=True,
+        )
+    finally:
+        pio.json.config.default_engine = engine
     return html
