@@ -47,7 +47,9 @@ def test_html_is_self_contained(seed_report: Report, tmp_path: Path) -> None:
     assert text.count('<figure class="chart"') == len(seed_report.charts)
     assert text.count('role="img"') == len(seed_report.charts)
     assert "@media print" in text
-    assert "utility (0\\u20131 scale)" in text  # axis titles with units (JSON-escaped in the chart data)
+    assert (
+        "utility (0\\u20131 scale)" in text
+    )  # axis titles with units (JSON-escaped in the chart data)
 
 
 def test_every_chart_is_accessible(seed_report: Report) -> None:
