@@ -49,6 +49,7 @@ from peacetable.analysis.sampling import (
     subset,
     wilson_interval,
 )
+from peacetable.analysis.space import feasible_combinations, link_issues
 from peacetable.errors import AnalysisError, InputError
 from peacetable.model import Scenario, compile_scenario
 
@@ -104,29 +105,10 @@ def compound_issues(model: ParameterModel) -> tuple[CompoundIssue, ...]:
     -----
     ``O(Σ_g Π_{i∈g} n_i)``. Union-find: Tarjan, R. E. (1975), *J. ACM* 22(2).
     """
-    parent = list(range(model.n_issues))
-
-    def find(a: int) -> int:
-        while parent[a] != a:
-            parent[a] = parent[parent[a]]
-            a = parent[a]
-        return a
-
-    def link(issues: list[int]) -> None:
-        for a in issues[1:]:
-            ra, rb = find(issues[0]), find(a)
-            if ra != rb:
-                parent[max(ra, rb)] = min(ra, rb)
-
-    for conds in model.interactions:
-        link([i for i, _ in conds])
-    for clauses in model.forbidden:
-        link([i for i, _ in clauses])
-    members: dict[int, list[int]] = {}
-    for i in range(model.n_issues):
-        members.setdefault(find(i), []).append(i)
+    links = [[i for i, _ in c] for c in model.interactions]
+    links += [[i for i, _ in c] for c in model.forbidden]
     groups = []
-    for issues in members.values():
+    for issues in link_issues(model.n_issues, links):
         sizes = [model.n_options[i] for i in issues]
         if int(np.prod(sizes)) > MAX_GROUP_COMBINATIONS:
             raise AnalysisError(
@@ -134,20 +116,12 @@ def compound_issues(model: ParameterModel) -> tuple[CompoundIssue, ...]:
                 f"interactions or constraints into {int(np.prod(sizes)):,} combinations, more "
                 f"than {MAX_GROUP_COMBINATIONS:,}; simplify the links between them"
             )
-        grids = np.meshgrid(*(np.arange(s) for s in sizes), indexing="ij")
-        combos = np.stack([g.reshape(-1) for g in grids], axis=1).astype(np.int64)
+        combos = feasible_combinations(issues, sizes, model.forbidden)
         pos = {iss: k for k, iss in enumerate(issues)}
-        ok = np.ones(combos.shape[0], dtype=bool)
-        for clauses in model.forbidden:
-            if pos.keys() >= {i for i, _ in clauses}:
-                inside = np.ones(combos.shape[0], dtype=bool)
-                for issue, mask in clauses:
-                    inside &= mask[combos[:, pos[issue]]]
-                ok &= ~inside
         inters = tuple(
             k for k, conds in enumerate(model.interactions) if all(i in pos for i, _ in conds)
         )
-        groups.append(CompoundIssue(tuple(issues), combos[ok], inters))
+        groups.append(CompoundIssue(tuple(issues), combos, inters))
     return tuple(groups)
 
 

@@ -238,36 +238,16 @@ class AgreementSpace:
         inters = [(c, snap(b)) for c, b in inters]
         nd = snap(nd)
 
-        # union-find over issues linked by a term
-        parent = list(range(n_issues))
-
-        def find(a: int) -> int:
-            while parent[a] != a:
-                parent[a] = parent[parent[a]]
-                a = parent[a]
-            return a
-
-        def link(members: Sequence[int]) -> None:
-            for a in members[1:]:
-                ra, rb = find(members[0]), find(a)
-                if ra != rb:
-                    parent[max(ra, rb)] = min(ra, rb)
-
-        for conds, _ in inters:
-            link([i for i, _ in conds])
-        for clauses, _ in forbs:
-            link([i for i, _ in clauses])
-        members: dict[int, list[int]] = {}
-        for i in range(n_issues):
-            members.setdefault(find(i), []).append(i)
+        linked = link_issues(
+            n_issues, [[i for i, _ in c] for c, _ in inters] + [[i for i, _ in c] for c, _ in forbs]
+        )
 
         offset = np.zeros(n_parties)
         for conds, bonus in inters:
             if not conds:
                 offset = offset + bonus
         groups: list[IssueGroup] = []
-        for root in sorted(members):
-            issues = tuple(members[root])
+        for issues in linked:
             groups.append(
                 _enumerate_group(issues, tabs, inters, forbs, n_parties, max_group_combinations)
             )
@@ -458,6 +438,63 @@ class AgreementSpace:
         }
 
 
+def link_issues(n_issues: int, links: Sequence[Sequence[int]]) -> list[tuple[int, ...]]:
+    """Groups of issues connected through *links* (each a list of issue indices).
+
+    Union-find with path halving (Tarjan, R. E. (1975). Efficiency of a good but
+    not linear set union algorithm. *J. ACM* 22(2), 215-225). Groups are ordered
+    by their smallest issue, issues within a group ascending; an issue no link
+    mentions forms a group of its own. ``O(n α(n))``.
+
+    Examples
+    --------
+    >>> link_issues(4, [[0, 2], [3]])
+    [(0, 2), (1,), (3,)]
+    """
+    parent = list(range(n_issues))
+
+    def find(a: int) -> int:
+        while parent[a] != a:
+            parent[a] = parent[parent[a]]
+            a = parent[a]
+        return a
+
+    for members in links:
+        for a in members[1:]:
+            ra, rb = find(members[0]), find(a)
+            if ra != rb:
+                parent[max(ra, rb)] = min(ra, rb)
+    groups: dict[int, list[int]] = {}
+    for i in range(n_issues):
+        groups.setdefault(find(i), []).append(i)
+    return [tuple(groups[root]) for root in sorted(groups)]
+
+
+def feasible_combinations(
+    issues: Sequence[int],
+    sizes: Sequence[int],
+    forbidden: Sequence[Sequence[tuple[int, BoolArray]]],
+) -> IntArray:
+    """Every option combination ``(m, len(issues))`` of a compound issue that no
+    forbidden pattern rules out.
+
+    A pattern (clauses of ``(issue index, option mask)``) applies when all its
+    issues belong to the compound issue; a combination is ruled out when every
+    clause's mask holds its option. ``O(Π sizes × clauses)``.
+    """
+    pos = {i: k for k, i in enumerate(issues)}
+    grids = np.meshgrid(*(np.arange(s, dtype=np.int64) for s in sizes), indexing="ij")
+    combos = np.stack([g.reshape(-1) for g in grids], axis=1)
+    ok = np.ones(combos.shape[0], dtype=bool)
+    for clauses in forbidden:
+        if clauses and all(i in pos for i, _ in clauses):
+            inside = np.ones(combos.shape[0], dtype=bool)
+            for i, mask in clauses:
+                inside &= mask[combos[:, pos[i]]]
+            ok &= ~inside
+    return combos[ok]
+
+
 def _enumerate_group(
     issues: tuple[int, ...],
     tables: Sequence[FloatArray],
@@ -476,16 +513,7 @@ def _enumerate_group(
             "or raise max_group_combinations"
         )
     pos = {i: k for k, i in enumerate(issues)}
-    grids = np.meshgrid(*(np.arange(s, dtype=np.int64) for s in sizes), indexing="ij")
-    combos = np.stack([g.reshape(-1) for g in grids], axis=1)
-    ok = np.ones(total, dtype=bool)
-    for clauses, _ in forbs:
-        if clauses and clauses[0][0] in pos:
-            inside = np.ones(total, dtype=bool)
-            for i, m in clauses:
-                inside &= m[combos[:, pos[i]]]
-            ok &= ~inside
-    combos = combos[ok]
+    combos = feasible_combinations(issues, sizes, [clauses for clauses, _ in forbs])
     util = np.zeros((combos.shape[0], n_parties))
     for i in issues:
         util += tables[i][combos[:, pos[i]]]
