@@ -43,6 +43,7 @@ import numpy.typing as npt
 from peacetable.analysis import _milp
 from peacetable.analysis._nondominated import unique_rows
 from peacetable.analysis.frontier import DEFAULT_MAX_CANDIDATES, FrontierTooLarge, pareto_frontier
+from peacetable.analysis.sampling import wilson_interval
 from peacetable.analysis.space import AgreementSpace, as_space
 from peacetable.errors import InputError
 
@@ -213,8 +214,6 @@ def _estimate(
     space: AgreementSpace, d: FloatArray, samples: int, seed: int, confidence: float
 ) -> tuple[int, tuple[int, int]]:
     """Monte Carlo count with a Wilson score interval (uniform over feasible packages)."""
-    from scipy.stats import norm
-
     rng = np.random.default_rng(seed)
     hits = 0
     done = 0
@@ -225,16 +224,9 @@ def _estimate(
             u += grp.utilities[rng.integers(0, grp.size, size=k)]
         hits += int((u >= d).all(axis=1).sum())
         done += k
-    z = float(norm.ppf(0.5 + confidence / 2))
-    phat = hits / samples
-    denom = 1 + z * z / samples
-    centre = (phat + z * z / (2 * samples)) / denom
-    half = z * math.sqrt(phat * (1 - phat) / samples + z * z / (4 * samples * samples)) / denom
+    low, high = wilson_interval(hits, samples, confidence)
     n = space.n_feasible
-    return round(phat * n), (
-        math.floor(max(0.0, centre - half) * n),
-        math.ceil(min(1.0, centre + half) * n),
-    )
+    return round(hits / samples * n), (math.floor(low * n), math.ceil(high * n))
 
 
 def count_acceptable(

@@ -31,6 +31,7 @@ import numpy as np
 from peacetable.conflict.model import Condition, ConflictModel, build_model, enumerate_states
 from peacetable.conflict.preferences import Any_, Prioritization, Ranking, Statement, from_condition
 from peacetable.errors import InputError, Location
+from peacetable.io import write_text_atomic
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -252,17 +253,5 @@ def read_transcribed(
 
 def write_json(data: Any, path: str | Path) -> None:
     """Write *data* (anything with ``to_dict()`` or plain JSON data) atomically."""
-    import os
-    import tempfile
-
     payload = data.to_dict() if hasattr(data, "to_dict") else data
-    path = Path(path)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent or ".")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            json.dump(payload, fh, indent=2)
-            fh.write("\n")
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    write_text_atomic(Path(path), json.dumps(payload, indent=2) + "\n")

@@ -8,6 +8,7 @@ from peacetable.io.scenario_files import (
     scenario_from_data,
     scenario_json_schema,
     scenario_to_data,
+    write_bytes_atomic,
     write_text_atomic,
 )
 
@@ -19,5 +20,6 @@ __all__ = [
     "scenario_from_data",
     "scenario_json_schema",
     "scenario_to_data",
+    "write_bytes_atomic",
     "write_text_atomic",
 ]

@@ -330,15 +330,26 @@ def save_scenario(scenario: Scenario, path: str | os.PathLike[str]) -> None:
     write_text_atomic(p, text)
 
 
-def write_text_atomic(path: FsPath, text: str) -> None:
-    """Write *text* to *path* via a temporary file and rename: all or nothing."""
+def write_text_atomic(path: FsPath, text: str, mode: int | None = None) -> None:
+    """Write *text* (UTF-8) to *path* via a temporary file and rename: all or nothing.
+
+    *mode*, if given, is set on the file before it takes the target's name (the
+    temporary file is created 0600).
+    """
+    write_bytes_atomic(path, text.encode("utf-8"), mode)
+
+
+def write_bytes_atomic(path: FsPath, data: bytes, mode: int | None = None) -> None:
+    """Write *data* to *path* via a temporary file, fsync and rename: all or nothing."""
     directory = path.parent if str(path.parent) else FsPath(".")
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=directory)
     try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(text)
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
             handle.flush()
             os.fsync(handle.fileno())
+        if mode is not None:
+            os.chmod(tmp, mode)
         os.replace(tmp, path)
     except BaseException:
         FsPath(tmp).unlink(missing_ok=True)
@@ -362,5 +373,6 @@ __all__ = [
     "scenario_from_data",
     "scenario_json_schema",
     "scenario_to_data",
+    "write_bytes_atomic",
     "write_text_atomic",
 ]

@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import os
-import tempfile
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from peacetable.errors import InputError, PeacetableError
-from peacetable.io import write_text_atomic
+from peacetable.io import write_bytes_atomic, write_text_atomic
 from peacetable.report.builder import Report
 from peacetable.report.charts import Chart
 
@@ -43,23 +42,8 @@ def write_report(report: Report, path: str | os.PathLike[str]) -> Path:
         raise PeacetableError(
             f"the HTML briefing needs plotly ({exc}); install it with: pip install 'peacetable[report]'"
         ) from exc
-    write_text_atomic(target, html)
-    target.chmod(FILE_MODE)  # a briefing is meant to be shared (the temporary file was 0600)
+    write_text_atomic(target, html, mode=FILE_MODE)  # a briefing is meant to be shared
     return target
-
-
-def _write_bytes_atomic(path: Path, data: bytes) -> None:
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.chmod(tmp, FILE_MODE)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 def export_images(
@@ -121,6 +105,6 @@ def export_images(
             progress(chart)
         for fmt, data in render_formats(chart, formats).items():
             path = folder / f"{chart.file_stem}.{fmt}"
-            _write_bytes_atomic(path, data)
+            write_bytes_atomic(path, data, mode=FILE_MODE)
             written.append(path)
     return written
