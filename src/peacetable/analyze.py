@@ -30,7 +30,7 @@ from typing import Any, TypeVar
 
 from peacetable.analysis.acceptance import ProposalEvaluation, evaluate_proposals
 from peacetable.errors import AnalysisError, ScenarioError
-from peacetable.model import Scenario, compile_scenario
+from peacetable.model import CompiledScenario, Scenario, compile_scenario
 
 T = TypeVar("T")
 
@@ -62,6 +62,7 @@ class Analysis:
     """
 
     scenario: Scenario
+    compiled: CompiledScenario
     proposals: tuple[ProposalEvaluation, ...]
     diagnoses: dict[str, Any]
     zopa: Any
@@ -76,7 +77,7 @@ class Analysis:
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-serialisable form; the keys are documented in the README and stable."""
-        cs = compile_scenario(self.scenario)
+        cs = self.compiled
         robust = self.robustness
         per_proposal = []
         for ev in self.proposals:
@@ -208,6 +209,7 @@ def analyze(
     )
     return Analysis(
         scenario=scenario,
+        compiled=compile_scenario(scenario),
         proposals=evaluations,
         diagnoses=diagnoses,
         zopa=_attempt(lambda: zopa(scenario, seed=seed)),

@@ -14,7 +14,6 @@ from rich.table import Table
 
 from peacetable.analyze import Analysis, NotApplicable, analyze
 from peacetable.cli._common import console, emit_json, err_console, handle_errors, load_scenario_arg
-from peacetable.model import compile_scenario
 
 
 def _question(title: str, answer: str | None = None) -> None:
@@ -97,7 +96,7 @@ def _space(a: Analysis) -> None:
     sols = a.solutions
     if _not_applicable(sols):
         return
-    cs = compile_scenario(a.scenario)
+    cs = a.compiled
     table = Table(title="Bargaining solutions (gains over no deal)", title_justify="left")
     table.add_column("solution")
     for pid in cs.party_ids:
@@ -228,7 +227,7 @@ def analyze_command(
     if as_json:
         emit_json(result.to_dict())
         return
-    cs = compile_scenario(s)
+    cs = result.compiled
     console.print(
         f"[bold]{s.title}[/] — {len(cs.party_ids)} negotiating parties, {len(cs.issue_ids)} "
         f"issues, {cs.n_packages:,} possible packages (seed {seed}, {samples:,} sampled worlds)"
