@@ -13,8 +13,9 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
+from peacetable.core import prepare
 from peacetable.io import scenario_from_data
-from peacetable.model import Scenario, compile_scenario
+from peacetable.model import Scenario
 
 
 def random_scenario(
@@ -96,7 +97,7 @@ def random_scenario(
         "constraints": constraints,
     }
     bare = scenario_from_data(data)
-    cs = compile_scenario(bare)
+    cs = prepare(bare)
     x = cs.all_packages()
     x = x[cs.feasible(x)]
     if x.shape[0] == 0:  # constraints exclude everything: drop them
@@ -104,7 +105,7 @@ def random_scenario(
         x = cs.all_packages()
     picks = rng.integers(0, x.shape[0], size=2)
     data["proposals"] = [
-        {"id": f"d{j}", "name": f"Draft {j}", "package": cs.decode(x[k])}
+        {"id": f"d{j}", "name": f"Draft {j}", "package": cs.package_dict(x[k])}
         for j, k in enumerate(picks)
     ]
     return scenario_from_data(data)
@@ -114,7 +115,8 @@ def brute(
     scenario: Scenario,
 ) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.float64], npt.NDArray[np.bool_]]:
     """Every package, its utilities and feasibility, by plain Python loops over the model."""
-    from peacetable.model.evaluate import option_value, violated_constraints
+    from peacetable.core.compile import option_value
+    from peacetable.model import violated_constraints
 
     parties = scenario.negotiating_party_ids
     issues = scenario.issues

@@ -8,7 +8,7 @@ party at least ``d_p(t)``. :func:`ripeness` reports, over a horizon of months,
 - the first month a ZOPA exists at the nominal estimates, exactly, and whose
   pressure opens it (the parties whose falling no-deal utility is necessary);
 - the probability that a ZOPA exists in each month when every estimate is
-  uncertain (sampled as in :mod:`peacetable.analysis.sampling`);
+  uncertain (sampled as in :mod:`peacetable.core.sampling`);
 - when a given proposal becomes acceptable to all, nominally and as a
   probability;
 - Zartman's mutually hurting stalemate, as an explicit indicator.
@@ -34,31 +34,28 @@ References
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
-import numpy.typing as npt
 
-from peacetable.analysis.sampling import (
+from peacetable.core import PreparedScenario, Provenance, Result, accepts, prepare
+from peacetable.core.arrays import BoolArray, FloatArray, IntArray
+from peacetable.core.sampling import (
     ParameterModel,
     SampleTables,
     sample_chunks,
     subset,
     wilson_interval,
 )
-from peacetable.analysis.space import feasible_combinations, link_issues
+from peacetable.core.settings import DEFAULT_HORIZON, DEFAULT_RIPENESS_SAMPLES
+from peacetable.core.space import feasible_combinations, link_issues
 from peacetable.errors import AnalysisError, InputError
-from peacetable.model import Scenario, compile_scenario
+from peacetable.model import Scenario
 
-FloatArray = npt.NDArray[np.float64]
-IntArray = npt.NDArray[np.int64]
-BoolArray = npt.NDArray[np.bool_]
 Progress = Callable[[int, int], None]
 
-_TOLERANCE = 1e-9
 _WORLDS_PER_SEARCH = 4096
 
 
@@ -106,7 +103,7 @@ def compound_issues(model: ParameterModel) -> tuple[CompoundIssue, ...]:
     ``O(Σ_g Π_{i∈g} n_i)``. Union-find: Tarjan, R. E. (1975), *J. ACM* 22(2).
     """
     links = [[i for i, _ in c] for c in model.interactions]
-    links += [[i for i, _ in c] for c in model.forbidden]
+    links += [[i for i, _ in fp.clauses] for fp in model.forbidden]
     groups = []
     for issues in link_issues(model.n_issues, links):
         sizes = [model.n_options[i] for i in issues]
@@ -116,7 +113,7 @@ def compound_issues(model: ParameterModel) -> tuple[CompoundIssue, ...]:
                 f"interactions or constraints into {int(np.prod(sizes)):,} combinations, more "
                 f"than {MAX_GROUP_COMBINATIONS:,}; simplify the links between them"
             )
-        combos = feasible_combinations(issues, sizes, model.forbidden)
+        combos = feasible_combinations(issues, sizes, [fp.clauses for fp in model.forbidden])
         pos = {iss: k for k, iss in enumerate(issues)}
         inters = tuple(
             k for k, conds in enumerate(model.interactions) if all(i in pos for i, _ in conds)
@@ -170,7 +167,7 @@ class _ZopaSearch:
         """``(n,)``: is there a feasible package every party accepts against ``no_deal`` ``(P, n)``?"""
         found = np.zeros(self.st.n, dtype=bool) if skip is None else skip.copy()
         slack = sum(self.best, np.zeros((self.st.n, self.model.n_parties))) - no_deal.T
-        poss = np.flatnonzero((slack >= -_TOLERANCE).all(axis=1) & ~found)
+        poss = np.flatnonzero((slack >= -self.model.tie).all(axis=1) & ~found)
         self._dfs(0, poss, slack[poss], [], no_deal, found)
         return found
 
@@ -189,7 +186,7 @@ class _ZopaSearch:
             return
         self.nodes += 1
         vals = self.utils[depth][poss] + (slack - self.best[depth][poss])[:, None, :]
-        ok = (vals >= -_TOLERANCE).all(axis=2)
+        ok = (vals >= -self.model.tie).all(axis=2)
         counts = ok.sum(axis=0)
         for c in np.argsort(-counts, kind="stable"):
             if counts[c] == 0:
@@ -203,7 +200,8 @@ class _ZopaSearch:
                     x[list(self.groups[d].issues)] = self.groups[d].combos[k]
                 rows = poss[keep]
                 sub = subset(self.st, rows)
-                acc = (self.model.utilities(sub, x)[0] >= no_deal[:, rows]).all(axis=0)
+                u = self.model.utilities(sub, x)[0]
+                acc = accepts(u, no_deal[:, rows], self.model.tie).all(axis=0)
                 found[rows[acc]] = True
             else:
                 self._dfs(depth + 1, poss[keep], vals[keep, c], [*prefix, int(c)], no_deal, found)
@@ -264,7 +262,7 @@ class Month:
 
 
 @dataclass(frozen=True)
-class RipenessResult:
+class RipenessResult(Result):
     """When a deal becomes possible as the conflict goes on.
 
     Attributes
@@ -303,9 +301,6 @@ class RipenessResult:
     horizon: int
     hurt_threshold: float
     n_samples: int
-    seed: int
-    seconds: float
-    method: str = "exact ZOPA search per month (branch and bound); Monte Carlo over estimates"
 
     def headline(self) -> str:
         """One sentence for ``peacetable analyze``."""
@@ -333,14 +328,10 @@ class RipenessResult:
     def to_dict(self) -> dict[str, Any]:
         """JSON-serialisable form."""
         return {
-            "method": self.method,
             "headline": self.headline(),
-            "exact": "nominal answers exact; probabilities are Monte Carlo estimates over the samples",
             "n_samples": self.n_samples,
-            "seed": self.seed,
             "horizon": self.horizon,
             "hurt_threshold": self.hurt_threshold,
-            "seconds": self.seconds,
             "parties": list(self.party_ids),
             "monthly_change": dict(self.monthly_change),
             "first_zopa_month": self.first_zopa_month,
@@ -356,6 +347,7 @@ class RipenessResult:
                 "and a ZOPA exists"
             ),
             "months": [m.to_dict() for m in self.months],
+            "provenance": self.provenance.to_dict(),
         }
 
 
@@ -364,11 +356,11 @@ def _first(flags: list[bool]) -> int | None:
 
 
 def ripeness(
-    scenario: Scenario,
+    scenario: Scenario | PreparedScenario,
     *,
-    horizon: int = 24,
+    horizon: int = DEFAULT_HORIZON,
     proposal: Mapping[str, str] | str | None = None,
-    n_samples: int = 2_000,
+    n_samples: int = DEFAULT_RIPENESS_SAMPLES,
     seed: int = 0,
     hurt_threshold: float = 0.0,
     chunk_size: int = 16_384,
@@ -429,18 +421,16 @@ def ripeness(
     """
     if horizon < 0:
         raise InputError(f"the horizon must be at least 0 months, got {horizon}")
-    started = time.perf_counter()
-    model = ParameterModel.from_scenario(scenario)
-    compiled = compile_scenario(scenario)
+    compiled = prepare(scenario)
+    scenario = compiled.scenario
+    model = compiled.sampling
     nominal = model.tables(model.base)
     x_prop: IntArray | None = None
     label: str | None = None
     if proposal is None and scenario.proposals:
         proposal = scenario.proposals[0].id
     if isinstance(proposal, str):
-        if proposal not in {p.id for p in scenario.proposals}:
-            raise InputError(f"no proposal {proposal!r} in scenario {scenario.id!r}")
-        x_prop, label = compiled.encode(scenario.proposal(proposal).package), proposal
+        x_prop, label = compiled.resolve(proposal)[0], proposal
     elif proposal is not None:
         x_prop, label = compiled.encode(proposal), "package"
 
@@ -469,14 +459,14 @@ def ripeness(
             stale = (hurt * t > hurt_threshold).all(axis=0)
             counts[t, :3] += [int(z.sum()), int(stale.sum()), int((stale & z).sum())]
             if u_prop is not None:
-                counts[t, 3] += int((u_prop >= at(st, t)).all(axis=0).sum())
+                counts[t, 3] += int(accepts(u_prop, at(st, t), model.tie).all(axis=0).sum())
         if progress is not None:
             progress(done, len(chunks))
     months = []
     for t in range(horizon + 1):
         if x_prop is not None:
             u_nom = model.utilities(nominal, x_prop)[0]
-            p_nom: bool | None = bool((u_nom >= at(nominal, t)).all())
+            p_nom: bool | None = bool(accepts(u_nom, at(nominal, t), model.tie).all())
             p_count: int | None = int(counts[t, 3])
         else:
             p_nom, p_count = None, None
@@ -536,6 +526,12 @@ def ripeness(
         horizon=horizon,
         hurt_threshold=hurt_threshold,
         n_samples=n_samples,
-        seed=seed,
-        seconds=time.perf_counter() - started,
+        provenance=Provenance(
+            "exact ZOPA search per month (branch and bound); Monte Carlo over estimates",
+            exact=False,
+            bound="nominal answers exact; probabilities are Monte Carlo estimates "
+            f"({100 * confidence:g}% Wilson intervals)",
+            seed=seed,
+            samples=n_samples,
+        ),
     )

@@ -11,22 +11,26 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.table import Table
 
-from peacetable.analysis.amendments import ChangeSearch
-from peacetable.analysis.diagnostics import ProposalDiagnosis, diagnose_proposal
-from peacetable.analysis.linkage import issue_linkage
-from peacetable.analysis.negotiating_text import (
-    PostSettlementResult,
-    SingleTextResult,
-    post_settlement,
-    single_negotiating_text,
+from peacetable.cli._common import (
+    answer,
+    console,
+    emit_json,
+    handle_errors,
+    load_scenario_arg,
+    open_session,
 )
-from peacetable.cli._common import console, emit_json, handle_errors, load_scenario_arg
+from peacetable.defaults import DEFAULT_MAX_CHANGES
 from peacetable.errors import InputError, Location
+
+if TYPE_CHECKING:
+    from peacetable.analysis.amendments import ChangeSearch
+    from peacetable.analysis.diagnostics import ProposalDiagnosis
+    from peacetable.analysis.negotiating_text import PostSettlementResult, SingleTextResult
 
 ScenarioOpt = Annotated[
     str | None,
@@ -138,7 +142,7 @@ def improve_command(
         typer.Option(
             "--max-changes", "-k", min=0, help="Largest number of changed provisions searched."
         ),
-    ] = 3,
+    ] = DEFAULT_MAX_CHANGES,
     limit: Annotated[
         int, typer.Option("--limit", min=1, help="Solutions listed per question.")
     ] = 5,
@@ -148,14 +152,22 @@ def improve_command(
 
     Example: peacetable improve seven-points --max-changes 2 --json
     """
-    s = load_scenario_arg(scenario)
-    diagnosis = diagnose_proposal(s, proposal, max_changes=max_changes, limit=limit)
+    from peacetable.core import Settings
+
+    session = open_session(scenario, Settings(max_changes=max_changes))
+    s = session.scenario
+    diagnosis: Any = answer(session, "diagnosis", proposal=proposal, limit=limit)
     texts = (
-        {rule: single_negotiating_text(s, proposal, rule=rule) for rule in ("unanimous", "maximin")}
+        {
+            rule: answer(session, "single_text", start=proposal, rule=rule)
+            for rule in ("unanimous", "maximin")
+        }
         if diagnosis.feasible
         else {}
     )
-    settlement = post_settlement(s, proposal) if diagnosis.feasible else None
+    settlement: Any = (
+        answer(session, "post_settlement", agreed=proposal) if diagnosis.feasible else None
+    )
     if as_json:
         emit_json(
             {
@@ -168,7 +180,7 @@ def improve_command(
         return
     _print_diagnosis(diagnosis)
     for result in texts.values():
-        _print_single_text(result)
+        _print_single_text(result)  # type: ignore[arg-type]
     if settlement is not None:
         _print_post_settlement(settlement)
 
@@ -191,8 +203,15 @@ def linkage_command(
 
     Example: peacetable linkage --reference seven-points --party RU --party UA
     """
-    s = load_scenario_arg(scenario)
-    result = issue_linkage(s, reference, parties=tuple(party) if party else None, limit=limit)
+    session = open_session(scenario)
+    s = session.scenario
+    result: Any = answer(
+        session,
+        "linkage",
+        reference=reference,
+        parties=tuple(party) if party else None,
+        limit=limit,
+    )
     if as_json:
         emit_json({"scenario": s.id, **result.to_dict()})
         return

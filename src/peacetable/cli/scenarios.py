@@ -12,8 +12,7 @@ from rich.table import Table
 
 from peacetable.cli._common import console, emit_json, handle_errors, load_scenario_arg, print_error
 from peacetable.errors import InputError, ScenarioError
-from peacetable.io import load_scenario, scenario_json_schema, write_text_atomic
-from peacetable.scenarios import list_builtin, load_builtin
+from peacetable.scenarios import builtin_summary, list_builtin
 
 scenarios_app = typer.Typer(
     help="List, show, validate and create scenario files.",
@@ -31,18 +30,7 @@ def list_command(as_json: JsonOpt = False) -> None:
 
     Example: peacetable scenarios list
     """
-    rows = []
-    for sid in list_builtin():
-        s = load_builtin(sid)
-        rows.append(
-            {
-                "id": sid,
-                "title": s.title,
-                "parties": len(s.parties),
-                "issues": len(s.issues),
-                "proposals": len(s.proposals),
-            }
-        )
+    rows = [builtin_summary(sid) for sid in list_builtin()]
     if as_json:
         emit_json(rows)
         return
@@ -122,6 +110,8 @@ def validate_command(
 
     Example: peacetable scenarios validate my-scenario.yaml
     """
+    from peacetable.io import load_scenario
+
     report: list[dict[str, Any]] = []
     failed = False
     for path in files:
@@ -155,6 +145,8 @@ def new_command(
 
     Example: peacetable scenarios new my-talks.yaml
     """
+    from peacetable.io import write_text_atomic
+
     if file.exists() and not force:
         raise InputError(f"{file} exists; use --force to overwrite it")
     text = resources.files("peacetable.scenarios").joinpath("template.yaml").read_text("utf-8")
@@ -171,6 +163,8 @@ def schema_command(
 
     Example: peacetable schema -o scenario.schema.json
     """
+    from peacetable.io import scenario_json_schema, write_text_atomic
+
     text = json.dumps(scenario_json_schema(), indent=2) + "\n"
     if output is None:
         console.out(text, end="", highlight=False)

@@ -57,12 +57,14 @@ import re
 import xml.etree.ElementTree as ET
 from collections.abc import Sequence
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any
 from xml.sax.saxutils import quoteattr
 
+from peacetable.core.compile import scenario_arrays
 from peacetable.errors import InputError, Location
 from peacetable.io.scenario_files import scenario_from_data, write_text_atomic
-from peacetable.model import Scenario, compile_scenario
+from peacetable.model import Scenario
 
 __all__ = [
     "MAX_OPTIONS",
@@ -431,7 +433,7 @@ def _linear_tables(scenario: Scenario) -> tuple[list[str], list[list[str]], Any]
                 "interaction terms are not linear-additive and have no GENIUS counterpart",
                 Location(field=f"preferences.{pid}.interactions"),
             )
-    cs = compile_scenario(scenario)
+    cs = SimpleNamespace(**scenario_arrays(scenario))  # the model's weighted values, unrounded
     names = [i.name for i in scenario.issues]
     names = names if len(set(names)) == len(names) else list(scenario.issue_ids)
     labels = []

@@ -22,7 +22,7 @@ from typing import Any
 import yaml
 from pydantic import BaseModel, ValidationError
 
-from peacetable.errors import Location, ScenarioError
+from peacetable.errors import Location, ScenarioError, suggest
 from peacetable.model.scenario import Estimate, Scenario
 from peacetable.model.validate import (
     Path,
@@ -30,7 +30,6 @@ from peacetable.model.validate import (
     dotted,
     find_problems,
     problems_to_error,
-    suggest,
 )
 
 Positions = dict[Path, tuple[int, int]]

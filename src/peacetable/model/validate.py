@@ -7,11 +7,10 @@ holding them all. The loaders attach file, line and column to each path.
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 
-from peacetable.errors import Location, ScenarioError
+from peacetable.errors import Location, ScenarioError, suggest
 from peacetable.model.scenario import Estimate, Issue, Scenario
 
 Path = tuple[str | int, ...]
@@ -42,12 +41,6 @@ def dotted(path: Iterable[str | int]) -> str:
         else:
             out += ("." if out else "") + part
     return out
-
-
-def suggest(word: str, choices: Iterable[str]) -> str:
-    """`` (did you mean 'x'?)`` for the closest choice, or the empty string."""
-    close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
-    return f" (did you mean {close[0]!r}?)" if close else ""
 
 
 def _unknown(kind: str, word: str, choices: Iterable[str]) -> str:
@@ -248,10 +241,6 @@ def find_problems(scenario: Scenario) -> list[Problem]:
             if mapping is not None:
                 _check_choices(mapping, (*cpath, key), issues, add)
 
-    from peacetable.model.evaluate import (
-        violated_constraints,
-    )  # local: evaluate imports this module
-
     for n, proposal in enumerate(scenario.proposals):
         ppath: Path = ("proposals", n)
         check_source(proposal.source, (*ppath, "source"))
@@ -271,6 +260,20 @@ def find_problems(scenario: Scenario) -> list[Problem]:
                     )
                 )
     return problems
+
+
+def violated_constraints(scenario: Scenario, package: Mapping[str, str]) -> list[int]:
+    """Indices of the constraints a complete package breaks (plain reference check)."""
+    broken = []
+    for k, c in enumerate(scenario.constraints):
+        if c.excludes is not None:
+            if all(package.get(i) == o for i, o in c.excludes.items()):
+                broken.append(k)
+        elif c.if_ is not None and c.then is not None:
+            premise = all(package.get(i) in choice for i, choice in c.if_.items())
+            if premise and not all(package.get(i) in choice for i, choice in c.then.items()):
+                broken.append(k)
+    return broken
 
 
 def _check_duplicates(

@@ -113,7 +113,7 @@ def build(ctx: ReportContext) -> Section:
     names = [ctx.party_name(p) for p in ctx.party_ids]
     answer = (
         f"{plural(len(names), 'party', 'parties')} ({series(names)}) negotiate "
-        f"{plural(len(s.issues), 'issue')}, giving {ctx.compiled.n_packages:,} possible packages; "
+        f"{plural(len(s.issues), 'issue')}, giving {ctx.prepared.n_packages:,} possible packages; "
     )
     if not evaluations:
         answer += "no proposal is on the table yet."

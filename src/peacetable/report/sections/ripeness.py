@@ -12,7 +12,7 @@ from __future__ import annotations
 from typing import Any
 
 from peacetable.analysis.acceptance import ProposalEvaluation
-from peacetable.analysis.ripeness import ripeness
+from peacetable.analysis.ripeness import RipenessResult
 from peacetable.report.charts import UTILITY_AXIS, Chart, ReferenceLine, Trace, colour, symbol
 from peacetable.report.context import Block, ReportContext, Section
 from peacetable.report.markup import para, pct, series, signed, table
@@ -91,7 +91,7 @@ def _timeline(ctx: ReportContext, data: dict[str, Any], proposal_name: str | Non
             else "At the central estimates no ZOPA opens within the horizon."
         ),
         caption=f"Each party's no-deal utility changes every month by its estimated cost of conflict; "
-        f"{data['n_samples']:,} sampled worlds, seed {data['seed']}; bars: 95 % Wilson intervals. "
+        f"{data['n_samples']:,} sampled worlds, seed {data['provenance']['seed']}; bars: 95 % Wilson intervals. "
         "Dashed vertical lines: the month it happens at the central estimates.",
         x_title=MONTH_AXIS,
         y_title="probability (0–1)",
@@ -106,7 +106,7 @@ def _pressure(ctx: ReportContext, data: dict[str, Any]) -> Chart:
     horizon = data["horizon"]
     xs: list[float | str] = [0.0, float(horizon)]
     traces = []
-    nd = dict(zip(ctx.compiled.party_ids, ctx.compiled.no_deal.tolist(), strict=True))
+    nd = dict(zip(ctx.prepared.party_ids, ctx.prepared.no_deal.tolist(), strict=True))
     words = []
     for k, pid in enumerate(data["parties"]):
         change = data["monthly_change"][pid]
@@ -139,15 +139,9 @@ def _pressure(ctx: ReportContext, data: dict[str, Any]) -> Chart:
 
 def build(ctx: ReportContext) -> Section:
     """Build the section (see the module docstring)."""
-    settings = ctx.settings
     closest = _closest(ctx.evaluations())
-    result = ripeness(
-        ctx.scenario,
-        horizon=settings.months,
-        proposal=closest.proposal if closest is not None else None,
-        n_samples=settings.ripeness_samples,
-        seed=settings.seed,
-    )
+    result = ctx.result("ripeness", proposal=closest.proposal if closest is not None else None)
+    assert isinstance(result, RipenessResult)
     data = result.to_dict()
     name = f"{ctx.proposal_tag(closest.proposal)} · {closest.name}" if closest is not None else None
     first, likely = data["first_zopa_month"], data["first_likely_zopa_month"]
@@ -196,7 +190,7 @@ def build(ctx: ReportContext) -> Section:
         if opened:
             answer += f", opened by the rising cost of conflict for {series(opened)}"
     else:
-        answer = f"No zone of possible agreement opens within {settings.months} months at the central estimates"
+        answer = f"No zone of possible agreement opens within {result.horizon} months at the central estimates"
     if likely == 0 and first == 0:
         answer += " and in at least half of the sampled worlds"
     elif likely == 0:

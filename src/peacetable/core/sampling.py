@@ -48,12 +48,10 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
+from peacetable.core.arrays import BoolArray, FloatArray, IntArray
+from peacetable.core.evaluator import ForbiddenPattern, PackageEvaluator, accepts, feasible_mask
 from peacetable.errors import InputError
-from peacetable.model import Estimate, Scenario
-
-IntArray = npt.NDArray[np.int64]
-FloatArray = npt.NDArray[np.float64]
-BoolArray = npt.NDArray[np.bool_]
+from peacetable.model.scenario import Estimate, Scenario
 
 BLOCK = 4096
 """Samples per random block; chunks are whole numbers of blocks."""
@@ -190,7 +188,8 @@ class ParameterModel:
     status_quo: IntArray
     interactions: tuple[tuple[tuple[int, int], ...], ...]
     interaction_party: IntArray
-    forbidden: tuple[tuple[tuple[int, BoolArray], ...], ...]
+    forbidden: tuple[ForbiddenPattern, ...]
+    tie: float
     _weights: IntArray  # (P, I) parameter index or -1
     _values: IntArray  # (P, J) parameter index or -1 (zero or contingent)
     _contingent: tuple[_Contingent, ...]
@@ -201,13 +200,18 @@ class ParameterModel:
 
     # ----------------------------------------------------------------- build
     @classmethod
-    def from_scenario(cls, scenario: Scenario) -> ParameterModel:
+    def from_scenario(cls, scenario: Scenario, evaluator: PackageEvaluator) -> ParameterModel:
         """The parametric form of a validated scenario.
+
+        Use ``prepare(scenario).sampling``, which builds it once.
 
         Parameters
         ----------
         scenario:
             A validated :class:`~peacetable.model.Scenario`.
+        evaluator:
+            Its arrays (the prepared scenario): ids, status quo, constraints
+            and the tie tolerance of the acceptance rule.
 
         Returns
         -------
@@ -223,9 +227,7 @@ class ParameterModel:
         Lahdelma & Salminen (2001), section 3 (uniform sampling of imprecise
         weights and criteria values).
         """
-        from peacetable.model import compile_scenario
-
-        compiled = compile_scenario(scenario)
+        compiled = evaluator
         parties = compiled.party_ids
         issue_ids = compiled.issue_ids
         n_opts = [len(o) for o in compiled.option_ids]
@@ -372,7 +374,8 @@ class ParameterModel:
             status_quo=compiled.status_quo,
             interactions=tuple(b.conditions for b in bonuses),
             interaction_party=np.array([b.party for b in bonuses], dtype=np.int64),
-            forbidden=tuple(f.clauses for f in compiled.forbidden),
+            forbidden=compiled.forbidden,
+            tie=compiled.tie,
             _weights=weights,
             _values=values,
             _contingent=tuple(contingent),
@@ -588,19 +591,17 @@ class ParameterModel:
         return u
 
     def accepts(self, st: SampleTables, packages: npt.ArrayLike) -> BoolArray:
-        """``(m, n_parties, n)``: does each party accept each package in each world?"""
-        return self.utilities(st, packages) >= st.no_deal[None, :, :]
+        """``(m, n_parties, n)``: does each party accept each package in each world?
+
+        The core's acceptance rule (:func:`peacetable.core.evaluator.accepts`)
+        with the nominal scenario's tie tolerance.
+        """
+        return accepts(self.utilities(st, packages), st.no_deal[None, :, :], self.tie)
 
     def feasible(self, packages: npt.ArrayLike) -> BoolArray:
-        """Which packages satisfy every constraint."""
+        """Which packages satisfy every constraint (the core evaluator's rule)."""
         x = np.asarray(packages, dtype=np.int64).reshape(-1, self.n_issues)
-        ok = np.ones(x.shape[0], dtype=bool)
-        for clauses in self.forbidden:
-            inside = np.ones(x.shape[0], dtype=bool)
-            for issue, mask in clauses:
-                inside &= mask[x[:, issue]]
-            ok &= ~inside
-        return ok
+        return feasible_mask(self.forbidden, x)
 
 
 def _runs(rows: IntArray) -> list[tuple[int, int]]:
