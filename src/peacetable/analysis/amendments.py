@@ -51,7 +51,7 @@ from peacetable.analysis.frontier import FrontierTooLarge, pareto_frontier
 from peacetable.core import PackageRef, PreparedScenario, prepare
 from peacetable.core.arrays import BoolArray, FloatArray, IntArray
 from peacetable.core.evaluator import SOLVER_TOLERANCE
-from peacetable.core.serialize import generic_to_dict
+from peacetable.core.results import Provenance, Result
 from peacetable.errors import AnalysisError, InputError, Location, suggest
 from peacetable.model import Scenario
 
@@ -110,7 +110,7 @@ def count_neighbours(n_options: Sequence[int], k: int) -> int:
 
 
 @dataclass(frozen=True)
-class ChangeSearch:
+class ChangeSearch(Result):
     """Result of a fewest-changes search around a package.
 
     Attributes
@@ -144,8 +144,8 @@ class ChangeSearch:
         ``max_changes``) of a qualifying package, and one such package, by a
         mixed-integer program (HiGHS) minimising the number of changed
         provisions; ``None`` if the solver hit its time limit.
-    method, exact:
-        How it was obtained; the search is exhaustive, hence exact.
+
+    ``provenance`` says how it was obtained; the search is exhaustive, hence exact.
     """
 
     question: str
@@ -159,17 +159,16 @@ class ChangeSearch:
     upper_bound: int | None = None
     fewest_beyond: int | None = None
     nearest: PackageChange | None = None
-    method: str = "exhaustive search over sets of k changed provisions, k = 1, 2, ..."
-    exact: bool = True
 
     plain_properties = ("found",)
-    to_dict = generic_to_dict
 
     @property
     def found(self) -> bool:
         """Whether a solution exists within ``max_changes``."""
         return self.min_changes is not None
 
+
+_EXHAUSTIVE = Provenance("exhaustive search over sets of k changed provisions, k = 1, 2, ...")
 
 Predicate = Callable[[FloatArray], BoolArray]
 Ranking = Callable[[FloatArray], FloatArray]
@@ -235,6 +234,7 @@ def _search(
                     f"provision{plural} {'are' if found.shape[0] > 1 else 'is'} {describe}; "
                     "none changing fewer is"
                 ),
+                provenance=_EXHAUSTIVE,
             )
     exists, bound = _beyond(cs, base, lower, predicate)
     nearest = _closest(cs, base, lower, strict_above, predicate, kmax + 1) if exists else None
@@ -261,7 +261,7 @@ def _search(
         upper_bound=bound,
         fewest_beyond=fewest,
         nearest=make_change(cs, base, nearest, u_base) if nearest is not None else None,
-        method=(
+        provenance=Provenance(
             f"exhaustive search over sets of k <= {kmax} changed provisions; beyond: existence "
             "by the frontier DP, fewest changes by a mixed-integer program (HiGHS)"
         ),
@@ -582,6 +582,7 @@ def acceptance_fixes(
             solutions=(),
             n_checked=0,
             statement=f"the package is already {describe}",
+            provenance=_EXHAUSTIVE,
         )
 
     def acceptable(u: FloatArray) -> BoolArray:

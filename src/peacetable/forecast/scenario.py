@@ -29,12 +29,12 @@ from typing import Any, Literal
 
 import numpy as np
 
-from peacetable.core import PreparedScenario, Provenance, Result, prepare
+from peacetable.core import PreparedScenario, Provenance, Result
 from peacetable.core.compile import option_value
+from peacetable.core.serialize import to_plain
 from peacetable.errors import AnalysisError, Location
 from peacetable.forecast.data import ForecastProblem, IssueScale
 from peacetable.forecast.engine import DEFAULT_MODELS, ForecastResult, forecast
-from peacetable.forecast.results import _clean
 from peacetable.model import Scenario
 
 STAKEHOLDER_ROLES: tuple[str, ...] = ("principal", "guarantor")
@@ -64,7 +64,8 @@ def from_scenario(
     AnalysisError
         No ordered issue, or fewer than two parties take part.
     """
-    scenario = prepare(scenario).scenario
+    if isinstance(scenario, PreparedScenario):
+        scenario = scenario.scenario
     prefs = scenario.preferences
     parties = [
         p
@@ -182,7 +183,7 @@ class ScenarioForecast(Result):
                     "proposals": {pid: pkg.get(issue.id) for pid, pkg in self.proposals.items()},
                 }
             )
-        return _clean(rows)  # type: ignore[no-any-return]
+        return to_plain(rows)  # type: ignore[no-any-return]
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-serialisable form (without trajectories; see ``result.to_dict()``)."""
@@ -192,7 +193,7 @@ class ScenarioForecast(Result):
             "parties": list(self.result.problem.actors),
             "rounds": self.result.rounds,
             "models": [
-                {"model": m.model, "method": m.method, "rounds": m.rounds}
+                {"model": m.model, "method": m.method, "exact": m.exact, "rounds": m.rounds}
                 for m in self.result.models
             ],
             "issues": self.issue_rows(),
@@ -242,7 +243,8 @@ def forecast_scenario(
     >>> fc.issue_rows()[0]["forecast"]["compromise"]["option"] is not None
     True
     """
-    scenario = prepare(scenario).scenario
+    if isinstance(scenario, PreparedScenario):
+        scenario = scenario.scenario
     problem = from_scenario(scenario, include)
     result = forecast(problem, models, rounds=rounds, seed=seed)
     option_ids = {

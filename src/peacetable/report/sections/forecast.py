@@ -190,5 +190,5 @@ def build(ctx: ReportContext) -> Section:
         answer=answer,
         blocks=tuple(blocks),
         method=f"Models {', '.join(MODEL_LABELS.get(m, m) for m in models)}; {fc.result.rounds} rounds, "
-        f"seed {fc.result.seed} (peacetable.forecast).",
+        f"seed {fc.seed} (peacetable.forecast).",
     )
