@@ -75,6 +75,7 @@ class Built:
     objective: Any = None
     domain: int = 0
     exposure: list[tuple[int, int, Any, int]] = field(default_factory=list)
+    opening: tuple[int, ...] = ()
 
 
 def build(
@@ -94,7 +95,8 @@ def build(
     ``domain`` (default *max_phases*) is the number of phases the variables
     range over; when it exceeds *max_phases*, the phase limit is one more
     labelled constraint. ``opener`` adds a phase 0 in which only that party's
-    units may go and its own exposure bound is waived (a unilateral opening).
+    units may go (a unilateral opening); that party's exposure bound then applies
+    to its exposure net of what the opening costs it.
     """
     cp = _cp()
     m = cp.CpModel()
@@ -112,7 +114,7 @@ def build(
         for t in range(1, dom + 1):
             m.Add(row[t - 1] <= row[t])
         done.append(row)
-    b = Built(model=m, done=done, used=[], domain=dom)
+    b = Built(model=m, done=done, used=[], domain=dom, opening=tuple(sorted(own_units)))
 
     def lit(label: str) -> Any:
         if label not in b.literals:
@@ -126,12 +128,12 @@ def build(
         terms = [done[u][t] for u in range(n_u)]
         for term in terms:
             m.Add(a <= term)
-        m.Add(_lin([(1, d) for d in terms], -(n_u - 1)) <= a)
+        m.Add(linear([(1, d) for d in terms], -(n_u - 1)) <= a)
         all_done.append(a)
     b.used = [None] + [all_done[t - 1].Not() for t in range(1, dom + 1)]
     for t in range(1, dom + 1):
         terms = [(1, done[u][t]) for u in range(n_u)] + [(-1, done[u][t - 1]) for u in range(n_u)]
-        m.Add(_lin(terms) >= 1).OnlyEnforceIf(b.used[t])
+        m.Add(linear(terms) >= 1).OnlyEnforceIf(b.used[t])
     if dom > max_phases:
         m.AddImplication(lit(f"at most {max_phases} phases"), all_done[max_phases])
     for s in range(len(plan.step_ids)):
@@ -150,7 +152,7 @@ def build(
     return b
 
 
-def _lin(terms: Sequence[tuple[int, Any]], constant: int = 0) -> Any:
+def linear(terms: Sequence[tuple[int, Any]], constant: int = 0) -> Any:
     """``constant + sum(c * var)`` as a CP-SAT linear expression (never a Python int)."""
     cp = _cp()
     return cp.LinearExpr.WeightedSum([v for _, v in terms], [c for c, _ in terms]) + constant
@@ -158,7 +160,7 @@ def _lin(terms: Sequence[tuple[int, Any]], constant: int = 0) -> Any:
 
 def phase_expr(done: list[list[Any]], u: int, dom: int) -> Any:
     """The phase of unit *u* as a linear expression (0 = opening phase)."""
-    return _lin([(-1, done[u][t]) for t in range(dom)], dom)
+    return linear([(-1, done[u][t]) for t in range(dom)], dom)
 
 
 def _add_rule(m: Any, plan: Plan, rule: Rule, done: list[list[Any]], dom: int, on: Any) -> None:
@@ -166,7 +168,7 @@ def _add_rule(m: Any, plan: Plan, rule: Rule, done: list[list[Any]], dom: int, o
         first = int(plan.units_of(rule.steps[1])[0])
         last = int(plan.units_of(rule.steps[0])[-1])
         for t in range(dom + 1):
-            earlier = _lin([(1, done[last][t - 1])]) if t > 0 else _lin([])
+            earlier = linear([(1, done[last][t - 1])]) if t > 0 else linear([])
             m.Add(done[first][t] <= earlier).OnlyEnforceIf(on)
     elif rule.kind in ("match", "same_phase"):
         cols = [plan.units_of(s) for s in rule.steps]
@@ -182,7 +184,7 @@ def _add_rule(m: Any, plan: Plan, rule: Rule, done: list[list[Any]], dom: int, o
             terms = [(1, done[u][t]) for u in units]
             if t > 0:
                 terms += [(-1, done[u][t - 1]) for u in units]
-            m.Add(_lin(terms) <= rule.limit).OnlyEnforceIf(on)
+            m.Add(linear(terms) <= rule.limit).OnlyEnforceIf(on)
 
 
 def exposure_weights(plan: Plan) -> tuple[IntArray, IntArray]:
@@ -194,21 +196,27 @@ def exposure_weights(plan: Plan) -> tuple[IntArray, IntArray]:
 
 
 def _add_exposure(m: Any, plan: Plan, b: Built, safe: bool, lit: Any, opener: str | None) -> None:
+    """Running exposure per party and phase; the opener's bound is net of its opening."""
     now, later = exposure_weights(plan)
     final = now.sum(axis=0) + later.sum(axis=0)
-    for i in range(plan.n_parties):
+    for i, party in enumerate(plan.party_ids):
+        adjust: list[tuple[int, Any]] = []
+        if opener == party:
+            loss = np.maximum(-plan.value[:, i], 0)
+            adjust = [(-int(loss[u]), b.done[u][0]) for u in b.opening if loss[u] > 0]
+        on = lit(f"exposure bound of {party}")
         for t in range(b.domain + 1):
             terms = [(int(now[u, i]), b.done[u][t]) for u in range(plan.n_units) if now[u, i]]
             if t > 0:
                 terms += [(int(later[u, i]), b.done[u][t - 1]) for u in range(plan.n_units) if later[u, i]]
-            expr = _lin(terms)
             top = sum(max(c, 0) for c, _ in terms)
-            b.exposure.append((i, t, expr, top))
-            waived = t == 0 and opener is not None and plan.party_ids[i] == opener
-            if safe and not waived and top > plan.bounds[i]:
-                m.Add(expr <= int(plan.bounds[i])).OnlyEnforceIf(lit(f"exposure bound of {plan.party_ids[i]}"))
-        if safe and final[i] > plan.bounds[i]:
-            m.Add(lit(f"exposure bound of {plan.party_ids[i]}") == 0)
+            b.exposure.append((i, t, linear(terms), top))
+            if safe and top > plan.bounds[i]:
+                m.Add(linear(terms + adjust) <= int(plan.bounds[i])).OnlyEnforceIf(on)
+        if safe and adjust:
+            m.Add(linear(adjust, int(final[i])) <= int(plan.bounds[i])).OnlyEnforceIf(on)
+        elif safe and final[i] > plan.bounds[i]:
+            m.Add(on == 0)
 
 
 def _add_self_enforcement(m: Any, plan: Plan, b: Built, nd: IntArray, lit: Any) -> None:
@@ -219,7 +227,7 @@ def _add_self_enforcement(m: Any, plan: Plan, b: Built, nd: IntArray, lit: Any) 
         on = lit(f"self-enforcement of {plan.party_ids[i]}")
         mine = [u for u in range(plan.n_units) if plan.own[u, i] and gains[u] > 0]
         for t in range(1, b.domain + 1):
-            margin = _lin(
+            margin = linear(
                 [(int(rev[u, i]), b.done[u][t]) for u in range(plan.n_units) if rev[u, i]],
                 int(plan.base[i] - nd[t - 1, i]),
             )
@@ -233,7 +241,7 @@ def _add_self_enforcement(m: Any, plan: Plan, b: Built, nd: IntArray, lit: Any) 
 
 def _objective(m: Any, plan: Plan, b: Built, objective: Objective) -> Any:
     if objective == "phases":
-        return _lin([(1, u) for u in b.used[1:]])
+        return linear([(1, u) for u in b.used[1:]])
     if objective == "duration":
         top = int(plan.length.max(initial=0))
         lengths = []
@@ -241,10 +249,10 @@ def _objective(m: Any, plan: Plan, b: Built, objective: Objective) -> Any:
             L = m.NewIntVar(0, top, f"len{t}")
             for u in range(plan.n_units):
                 if plan.length[u] > 0:
-                    step = _lin([(int(plan.length[u]), b.done[u][t]), (-int(plan.length[u]), b.done[u][t - 1])])
+                    step = linear([(int(plan.length[u]), b.done[u][t]), (-int(plan.length[u]), b.done[u][t - 1])])
                     m.Add(L >= step)
             lengths.append(L)
-        return _lin([(1, L) for L in lengths])
+        return linear([(1, L) for L in lengths])
     now, later = exposure_weights(plan)
     final = now.sum(axis=0) + later.sum(axis=0)
     hi = int(max(np.maximum(now, 0).sum() + np.maximum(later, 0).sum(), 0)) + 1
