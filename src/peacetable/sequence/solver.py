@@ -312,6 +312,31 @@ def run_solver(built: Built, *, seed: int, deterministic_time: float, assumption
     )
 
 
+def _tie_break(
+    plan: Plan, built: Built, first: Solved, then: Objective, *, seed: int, deterministic_time: float
+) -> Solved:
+    """Re-solve for *then* with the first objective held at its value; keep *first*'s record."""
+    assert first.objective is not None and first.phases is not None
+    built.model.Add(built.objective <= int(round(first.objective)))
+    built.objective = _objective(built.model, plan, built, then)
+    built.model.Minimize(built.objective)
+    for u, row in enumerate(built.done):
+        for t in range(1, built.domain):
+            built.model.AddHint(row[t], int(first.phases[u] <= t))
+    second, _ = run_solver(built, seed=seed, deterministic_time=deterministic_time)
+    if second.phases is None:
+        return first
+    return Solved(
+        status=first.status,
+        phases=second.phases,
+        objective=first.objective,
+        bound=first.bound,
+        seconds=first.seconds + second.seconds,
+        deterministic_time=first.deterministic_time + second.deterministic_time,
+        branches=first.branches + second.branches,
+    )
+
+
 @dataclass(frozen=True)
 class Schedule:
     """A solved schedule and how it was obtained.
@@ -368,6 +393,7 @@ def solve(
     max_phases: int | None = None,
     seed: int = 0,
     deterministic_time: float = DETERMINISTIC_TIME,
+    then: Objective | None = None,
 ) -> Schedule:
     """The best schedule of *plan* under *objective* (see the module docstring).
 
@@ -388,6 +414,10 @@ def solve(
         Most phases (default: the plan's).
     seed, deterministic_time:
         CP-SAT's random seed and its limit in deterministic time.
+    then:
+        A second objective, optimised among the schedules that keep the first
+        objective's value (lexicographic tie-break); the reported status, value,
+        bound and gap are the first objective's.
 
     Returns
     -------
@@ -422,6 +452,8 @@ def solve(
     for label in built.literals:
         built.model.Add(built.literals[label] == 1)
     raw, _ = run_solver(built, seed=seed, deterministic_time=deterministic_time)
+    if then is not None and then != objective and raw.phases is not None and raw.objective is not None:
+        raw = _tie_break(plan, built, raw, then, seed=seed, deterministic_time=deterministic_time)
     evaluation = None
     if raw.phases is not None:
         evaluation = evaluate(plan, raw.phases, no_deal, rules, max_phases=limit)
