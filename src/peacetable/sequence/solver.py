@@ -76,6 +76,7 @@ class Built:
     domain: int = 0
     exposure: list[tuple[int, int, Any, int]] = field(default_factory=list)
     opening: tuple[int, ...] = ()
+    rules: tuple[Rule, ...] = ()
 
 
 def build(
@@ -114,7 +115,9 @@ def build(
         for t in range(1, dom + 1):
             m.Add(row[t - 1] <= row[t])
         done.append(row)
-    b = Built(model=m, done=done, used=[], domain=dom, opening=tuple(sorted(own_units)))
+    b = Built(
+        model=m, done=done, used=[], domain=dom, opening=tuple(sorted(own_units)), rules=tuple(rules)
+    )
 
     def lit(label: str) -> Any:
         if label not in b.literals:
@@ -243,16 +246,19 @@ def _objective(m: Any, plan: Plan, b: Built, objective: Objective) -> Any:
     if objective == "phases":
         return linear([(1, u) for u in b.used[1:]])
     if objective == "duration":
-        top = int(plan.length.max(initial=0))
+        cp = _cp()
+        lengths_domain = cp.Domain.FromValues(sorted({0, *(int(x) for x in plan.length)}))
         lengths = []
         for t in range(1, b.domain + 1):
-            L = m.NewIntVar(0, top, f"len{t}")
+            L = m.NewIntVarFromDomain(lengths_domain, f"len{t}")
             for u in range(plan.n_units):
                 if plan.length[u] > 0:
                     step = linear([(int(plan.length[u]), b.done[u][t]), (-int(plan.length[u]), b.done[u][t - 1])])
                     m.Add(L >= step)
             lengths.append(L)
-        return linear([(1, L) for L in lengths])
+        total = linear([(1, L) for L in lengths])
+        m.Add(total >= critical_path(plan, b.rules))  # redundant: a bound for the search
+        return total
     now, later = exposure_weights(plan)
     final = now.sum(axis=0) + later.sum(axis=0)
     hi = int(max(np.maximum(now, 0).sum() + np.maximum(later, 0).sum(), 0)) + 1
@@ -264,6 +270,41 @@ def _objective(m: Any, plan: Plan, b: Built, objective: Objective) -> Any:
     for i in range(plan.n_parties):
         m.Add(worst >= int(final[i]))
     return worst
+
+
+def critical_path(plan: Plan, rules: Sequence[Rule]) -> int:
+    """A lower bound on the duration: the longest chain of ``before`` rules.
+
+    Steps in a chain go in distinct phases, and a phase lasts at least as long as
+    each of its units, so the duration is at least the sum over the chain of each
+    step's longest unit (and at least the longest unit). Returns 0 when the
+    ``before`` rules contain a cycle (then no schedule exists anyway).
+
+    Examples
+    --------
+    >>> from peacetable.sequence.plan import make_plan, rule_for
+    >>> steps = [{"id": k, "performer": "A", "value": [0.0], "length": n}
+    ...          for k, n in (("a", 2), ("b", 3), ("c", 1))]
+    >>> idx = {"a": 0, "b": 1, "c": 2}
+    >>> plan = make_plan(["A"], steps, base=[0.5], bounds=[0.1],
+    ...                  rules=[rule_for("before", ["a", "b"], idx), rule_for("before", ["b", "c"], idx)])
+    >>> critical_path(plan, plan.rules) / 100
+    6.0
+    """
+    n = len(plan.step_ids)
+    longest = np.zeros(n, dtype=np.int64)
+    np.maximum.at(longest, plan.unit_step, plan.length)
+    edges = [(r.steps[0], r.steps[1]) for r in rules if r.kind == "before"]
+    best = longest.copy()
+    for _ in range(n):  # Bellman-Ford style relaxation of the longest path
+        changed = False
+        for a, c in edges:
+            if best[a] + longest[c] > best[c]:
+                best[c] = best[a] + longest[c]
+                changed = True
+        if not changed:
+            return int(best.max(initial=0))
+    return 0
 
 
 @dataclass(frozen=True)
