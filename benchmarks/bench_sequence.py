@@ -28,7 +28,9 @@ import numpy as np
 LARGE_LIMIT = 3.0
 
 
-def _row(label: str, objective: str, walls: list[float], schedule: Any, target: float) -> dict[str, Any]:
+def _row(
+    label: str, objective: str, walls: list[float], schedule: Any, target: float
+) -> dict[str, Any]:
     median = statistics.median(walls)
     spread = (max(walls) - min(walls)) / 2 if len(walls) > 1 else 0.0
     return {
@@ -68,7 +70,9 @@ def run(quick: bool = False) -> list[dict[str, Any]]:
             schedule = solve(plan, no_deal, objective=objective)  # type: ignore[arg-type]
             walls.append(time.perf_counter() - t0)
         rows.append(_row(label, objective, walls, schedule, 5.0))
-    large = random_plan(200, 6, seed=7, max_tranches=2, n_rules=60, max_phases=16, acyclic=True, bound=(0.3, 0.5))
+    large = random_plan(
+        200, 6, seed=7, max_tranches=2, n_rules=60, max_phases=16, acyclic=True, bound=(0.3, 0.5)
+    )
     label = f"random 200 steps x 6 parties ({large.n_units} tranches, {len(large.rules)} rules)"
     objectives = ("phases",) if quick else OBJECTIVES
     for objective in objectives:
@@ -76,7 +80,9 @@ def run(quick: bool = False) -> list[dict[str, Any]]:
         for _ in range(1 if quick or objective != "phases" else 3):
             t0 = time.perf_counter()
             schedule = solve(
-                large, np.full(6, 0.3), objective=objective,  # type: ignore[arg-type]
+                large,
+                np.full(6, 0.3),
+                objective=objective,  # type: ignore[arg-type]
                 deterministic_time=LARGE_LIMIT,
             )
             walls.append(time.perf_counter() - t0)

@@ -43,7 +43,9 @@ def best(
     limit = plan.max_phases if max_phases is None else max_phases
     n = plan.n_parties
     safe = np.array(safe_parties if safe_parties is not None else [True] * n, dtype=bool)
-    enforce = np.array(enforcing_parties if enforcing_parties is not None else [False] * n, dtype=bool)
+    enforce = np.array(
+        enforcing_parties if enforcing_parties is not None else [False] * n, dtype=bool
+    )
     schedules = all_schedules(plan.n_units, limit)
     found: int | None = None
     for start in range(0, len(schedules), CHUNK):
@@ -62,4 +64,3 @@ def best(
         low = int(values.min())
         found = low if found is None else min(found, low)
     return found
-

@@ -17,10 +17,14 @@ SETTINGS = settings(max_examples=40, deadline=None, suppress_health_check=[Healt
 
 
 def _instance(seed: int, n_steps: int, max_phases: int) -> tuple[Plan, np.ndarray]:
-    plan = random_plan(n_steps, 3, seed=seed, max_tranches=2, max_phases=max_phases, bound=(0.05, 0.4))
+    plan = random_plan(
+        n_steps, 3, seed=seed, max_tranches=2, max_phases=max_phases, bound=(0.05, 0.4)
+    )
     while plan.n_units > 8:  # at most 8 units
         n_steps -= 1
-        plan = random_plan(n_steps, 3, seed=seed, max_tranches=2, max_phases=max_phases, bound=(0.05, 0.4))
+        plan = random_plan(
+            n_steps, 3, seed=seed, max_tranches=2, max_phases=max_phases, bound=(0.05, 0.4)
+        )
     no_deal = np.random.default_rng(seed + 1).uniform(0.1, 0.6, 3).round(3)
     return plan, no_deal
 
@@ -77,8 +81,18 @@ def test_conflict_is_minimal_by_enumeration(seed: int, n_steps: int, self_enforc
     phase_limit = f"at most {plan.max_phases} phases"
     limit = None if phase_limit in members else plan.n_units
     rules = [r for r in plan.rules if r.label in members]
-    assert best(plan, no_deal, "phases", rules=rules, max_phases=limit,
-                safe_parties=only_safe, enforcing_parties=only_enf) is None
+    assert (
+        best(
+            plan,
+            no_deal,
+            "phases",
+            rules=rules,
+            max_phases=limit,
+            safe_parties=only_safe,
+            enforcing_parties=only_enf,
+        )
+        is None
+    )
     # removing any one member makes it feasible
     for label in members:
         assert label in labels or label == phase_limit or label.startswith(("exposure", "self-"))
@@ -87,8 +101,18 @@ def test_conflict_is_minimal_by_enumeration(seed: int, n_steps: int, self_enforc
         enf = [f"self-enforcement of {p}" in keep for p in plan.party_ids]
         lim = None if phase_limit in keep else plan.n_units
         sub = [r for r in plan.rules if r.label in keep]
-        assert best(plan, no_deal, "phases", rules=sub, max_phases=lim,
-                    safe_parties=safe, enforcing_parties=enf) is not None, label
+        assert (
+            best(
+                plan,
+                no_deal,
+                "phases",
+                rules=sub,
+                max_phases=lim,
+                safe_parties=safe,
+                enforcing_parties=enf,
+            )
+            is not None
+        ), label
 
 
 @pytest.mark.parametrize("seed", range(5))

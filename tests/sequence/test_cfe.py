@@ -21,7 +21,9 @@ def cfe() -> Scenario:
 
 
 @pytest.mark.parametrize("objective", ["phases", "duration"])
-def test_three_reduction_phases_after_the_baseline_inspections(cfe: Scenario, objective: str) -> None:
+def test_three_reduction_phases_after_the_baseline_inspections(
+    cfe: Scenario, objective: str
+) -> None:
     result = run(cfe, SequenceSettings(objective=objective))  # type: ignore[arg-type]
     assert result.schedule.status == "optimal"
     assert result.safe == {"WEST": True, "EAST": True}
@@ -51,7 +53,17 @@ def test_a_looser_bound_merges_phases(cfe: Scenario) -> None:
     """The three-phase structure is forced by the bound: at 0.2 two reduction phases suffice."""
     plan = cfe.implementation[0]
     loose = cfe.model_copy(
-        update={"implementation": (plan.model_copy(update={"exposure_bound": plan.exposure_bound.model_copy(update={"value": 0.2, "range": None})}),)}  # type: ignore[union-attr]
+        update={
+            "implementation": (
+                plan.model_copy(
+                    update={
+                        "exposure_bound": plan.exposure_bound.model_copy(
+                            update={"value": 0.2, "range": None}
+                        )
+                    }
+                ),
+            )
+        }  # type: ignore[union-attr]
     )
     result = run(loose)
     assert result.schedule.status == "optimal"

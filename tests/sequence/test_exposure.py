@@ -12,8 +12,15 @@ from peacetable.sequence.plan import make_plan, rule_for, scale_no_deal
 
 def _plan(**kw: object):  # type: ignore[no-untyped-def]
     steps = [
-        {"id": "a", "performer": "A", "value": [-0.1, 0.3], "length": 2, "reversible": True,
-         "reversal_cost": 0.02, "detection": 0.5},
+        {
+            "id": "a",
+            "performer": "A",
+            "value": [-0.1, 0.3],
+            "length": 2,
+            "reversible": True,
+            "reversal_cost": 0.02,
+            "detection": 0.5,
+        },
         {"id": "b", "performer": "B", "value": [0.2, -0.1], "length": 1, "verified_by": ["B"]},
     ]
     return make_plan(["A", "B"], steps, base=[0.5, 0.4], bounds=[0.1, 0.1], **kw)  # type: ignore[arg-type]
@@ -54,7 +61,9 @@ def test_per_phase_no_deal_rows() -> None:
 
 def test_rules_and_structure() -> None:
     idx = {"a": 0, "b": 1}
-    plan = _plan(rules=[rule_for("before", ["a", "b"], idx), rule_for("limit", ["a", "b"], idx, limit=1)])
+    plan = _plan(
+        rules=[rule_for("before", ["a", "b"], idx), rule_for("limit", ["a", "b"], idx, limit=1)]
+    )
     ev = evaluate(plan, [[1, 2], [2, 1], [1, 1], [1, 3]], no_deal=[0.3, 0.3])
     assert ev.rules_ok.tolist() == [[True, True], [False, True], [False, False], [True, True]]
     assert ev.structure_ok.tolist() == [True, True, True, False]  # phase 2 empty before 3

@@ -28,7 +28,12 @@ def test_reading_and_bad_input() -> None:
     out = runner.invoke(app, ["sequence", "ukraine-2022", "-r", "minsk=kyiv", "--json"])
     assert out.exit_code == 0, out.output
     assert json.loads(out.output)["readings"] == {"minsk": "kyiv"}
-    for args in (["--objective", "fastest"], ["-r", "minsk"], ["-r", "minsk=paris"], ["-p", "nope"]):
+    for args in (
+        ["--objective", "fastest"],
+        ["-r", "minsk"],
+        ["-r", "minsk=paris"],
+        ["-p", "nope"],
+    ):
         bad = runner.invoke(app, ["sequence", "ukraine-2022", *args])
         assert bad.exit_code == 2, (args, bad.output)
         assert "error:" in bad.output

@@ -45,7 +45,9 @@ def sequence_command(
     ] = False,
     reading: Annotated[
         list[str] | None,
-        typer.Option("--reading", "-r", help="Impose a reading of a disputed order: DISPUTE=READING."),
+        typer.Option(
+            "--reading", "-r", help="Impose a reading of a disputed order: DISPUTE=READING."
+        ),
     ] = None,
     max_phases: Annotated[
         int | None, typer.Option("--max-phases", min=1, help="Override the plan's phase limit.")
@@ -67,7 +69,7 @@ def sequence_command(
         )
     settings = SequenceSettings(
         proposal=proposal,
-        objective=objective,  # type: ignore[arg-type]
+        objective=objective,
         self_enforcing=self_enforcing,
         max_phases=max_phases,
         readings=_parse_readings(reading),
@@ -92,8 +94,17 @@ def _print(result: SequenceResult) -> None:
         table = Table("phase", "months", "steps", *(f"{p} exposure" for p in result.party_ids))
         for row in result.phases:
             label = str(row.phase) if row.phase is not None else "after"
-            months = f"{row.start_month:g}–{row.end_month:g}" if row.phase is not None else f"{row.start_month:g}"
-            table.add_row(label, months, ", ".join(row.units), *(f"{row.exposure[p]:+.3f}" for p in result.party_ids))
+            months = (
+                f"{row.start_month:g}–{row.end_month:g}"
+                if row.phase is not None
+                else f"{row.start_month:g}"
+            )
+            table.add_row(
+                label,
+                months,
+                ", ".join(row.units),
+                *(f"{row.exposure[p]:+.3f}" for p in result.party_ids),
+            )
         console.print(table)
         bounds = ", ".join(f"{p} {b:.3f}" for p, b in result.to_dict()["exposure_bounds"].items())
         console.print(f"  exposure bounds: {bounds}; safe: {_flags(result.safe)}")
@@ -108,13 +119,23 @@ def _print(result: SequenceResult) -> None:
             + ": "
             + ("; ".join(c.constraints) or "the plan's structure alone")
         )
-    for o in result.openings:
-        if o.units:
-            console.print(f"  opening by {o.party}: {', '.join(o.units)} (gives up {o.cost:.3f})")
+    for opening in result.openings:
+        if opening.units:
+            units = ", ".join(opening.units)
+            console.print(f"  opening by {opening.party}: {units} (gives up {opening.cost:.3f})")
         else:
-            console.print(f"  opening by {o.party}: none makes a schedule exist")
+            console.print(f"  opening by {opening.party}: none makes a schedule exist")
     for dispute, outcomes in result.comparisons.items():
-        table = Table("reading", "schedule", "phases", "months", *(f"worst {p}" for p in result.party_ids), "risk carried by", title=f"disputed order: {dispute}", title_justify="left")
+        table = Table(
+            "reading",
+            "schedule",
+            "phases",
+            "months",
+            *(f"worst {p}" for p in result.party_ids),
+            "risk carried by",
+            title=f"disputed order: {dispute}",
+            title_justify="left",
+        )
         for o in outcomes:
             worst = o.worst_exposure or {}
             table.add_row(

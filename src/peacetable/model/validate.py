@@ -454,7 +454,11 @@ def _check_plan_numbers(
                 within(est, (*spath, "tranches", j), 0.0, 1.0)
             total = sum(t.value for t in step.tranches)
             if not step.tranches or abs(total - 1.0) > _SIZE_TOLERANCE:
-                add(Problem((*spath, "tranches"), f"tranche sizes sum to {total:g}; they must sum to 1"))
+                add(
+                    Problem(
+                        (*spath, "tranches"), f"tranche sizes sum to {total:g}; they must sum to 1"
+                    )
+                )
         for pid, est in step.value.items():
             within(est, (*spath, "value", pid), -1.0, 1.0)
         if step.verification is not None:
@@ -495,12 +499,16 @@ def _check_rules(
         if rule.performer is not None and rule.performer not in party_ids:
             add(Problem((*rpath, "performer"), _unknown("party", rule.performer, party_ids)))
         for key, ids in (("match", rule.match), ("same_phase", rule.same_phase)):
-            if ids and all(sid in counts for sid in ids):
-                if len({counts[sid] for sid in ids}) > 1:
-                    shown = ", ".join(f"{sid}: {counts[sid]}" for sid in ids)
-                    add(Problem((*rpath, key), f"the steps must have equal tranche counts ({shown})"))
+            known = bool(ids) and all(sid in counts for sid in ids or ())
+            if known and len({counts[sid] for sid in ids or ()}) > 1:
+                shown = ", ".join(f"{sid}: {counts[sid]}" for sid in ids or ())
+                add(Problem((*rpath, key), f"the steps must have equal tranche counts ({shown})"))
         if rule.before is not None and rule.before[0] == rule.before[1]:
-            add(Problem((*rpath, "before"), f"a step cannot come before itself ({rule.before[0]!r})"))
+            add(
+                Problem(
+                    (*rpath, "before"), f"a step cannot come before itself ({rule.before[0]!r})"
+                )
+            )
     _check_duplicates(
         ((d.id, (*base, "disputes", k, "id")) for k, d in enumerate(plan.disputes)), "dispute", add
     )

@@ -97,7 +97,10 @@ def gantt_figure(result: SequenceResult) -> Any:
         colour = PALETTE[i % len(PALETTE)]
         fig.add_trace(
             go.Scatter(
-                x=xs, y=ys, mode="lines", name=f"{party} exposure",
+                x=xs,
+                y=ys,
+                mode="lines",
+                name=f"{party} exposure",
                 line={"color": colour, "dash": DASHES[i % len(DASHES)]},
             ),
             row=2,
@@ -106,9 +109,14 @@ def gantt_figure(result: SequenceResult) -> Any:
         bound = float(plan.bounds[i]) / UTILITY_SCALE
         fig.add_trace(
             go.Scatter(
-                x=[0.0, end + 1.0], y=[bound, bound], mode="lines", name=f"{party} bound",
-                line={"color": colour, "dash": "dash", "width": 1}, showlegend=False,
-                hovertext=f"{party} bound {bound:.3f}", hoverinfo="text",
+                x=[0.0, end + 1.0],
+                y=[bound, bound],
+                mode="lines",
+                name=f"{party} bound",
+                line={"color": colour, "dash": "dash", "width": 1},
+                showlegend=False,
+                hovertext=f"{party} bound {bound:.3f}",
+                hoverinfo="text",
             ),
             row=2,
             col=1,

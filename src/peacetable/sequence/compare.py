@@ -132,7 +132,15 @@ def compare_readings(
                 )
             out.append(
                 ReadingOutcome(
-                    dispute.id, reading.id, reading.name, schedule.status, None, None, None, None, conflict
+                    dispute.id,
+                    reading.id,
+                    reading.name,
+                    schedule.status,
+                    None,
+                    None,
+                    None,
+                    None,
+                    conflict,
                 )
             )
             continue

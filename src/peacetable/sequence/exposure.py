@@ -51,7 +51,14 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
-from peacetable.sequence.plan import PROBABILITY_SCALE, BoolArray, IntArray, Plan, Rule, scale_no_deal
+from peacetable.sequence.plan import (
+    PROBABILITY_SCALE,
+    BoolArray,
+    IntArray,
+    Plan,
+    Rule,
+    scale_no_deal,
+)
 
 
 @dataclass(frozen=True)
@@ -99,27 +106,30 @@ class Evaluation:
     @property
     def max_exposure(self) -> IntArray:
         """``(B,)`` largest exposure of any party at any phase or after completion."""
-        return self.exposure.max(axis=(1, 2))  # type: ignore[no-any-return]
+        out: IntArray = self.exposure.max(axis=(1, 2))
+        return out
 
     @property
     def safe_party(self) -> BoolArray:
         """``(B, n_parties)`` the party's exposure never exceeds its bound."""
-        return (self.exposure <= self.bounds[None, None, :]).all(axis=1)  # type: ignore[no-any-return]
+        out: BoolArray = np.asarray((self.exposure <= self.bounds[None, None, :]).all(axis=1))
+        return out
 
     @property
     def self_enforcing_party(self) -> BoolArray:
         """``(B, n_parties)`` no gain by walking away or reversing at any phase of the schedule."""
         ok = (self.walk_margin >= 0) & self.reversal_ok
-        return (ok | ~self.used[:, :, None]).all(axis=1)  # type: ignore[no-any-return]
+        out: BoolArray = np.asarray((ok | ~self.used[:, :, None]).all(axis=1))
+        return out
 
     def feasible(self, *, safe: bool = True, self_enforcing: bool = False) -> BoolArray:
         """``(B,)`` structure and rules hold, and the required properties."""
-        ok = self.structure_ok & self.rules_ok.all(axis=1)
+        ok = np.asarray(self.structure_ok & self.rules_ok.all(axis=1), dtype=bool)
         if safe:
-            ok = ok & self.safe_party.all(axis=1)
+            ok = np.asarray(ok & self.safe_party.all(axis=1), dtype=bool)
         if self_enforcing:
-            ok = ok & self.self_enforcing_party.all(axis=1)
-        return ok  # type: ignore[no-any-return]
+            ok = np.asarray(ok & self.self_enforcing_party.all(axis=1), dtype=bool)
+        return ok
 
 
 def evaluate(
@@ -177,8 +187,12 @@ def evaluate(
     now = -(np.where(plan.own, v, np.minimum(v, 0)))  # counted when done
     later = -(np.where(~plan.own & plan.credit, np.maximum(v, 0), 0))  # when verified
     d = done.astype(np.int64)
-    exposure = np.einsum("but,ui->bti", d[:, :, 1:], now) + np.einsum("but,ui->bti", d[:, :, :-1], later)
-    final = np.broadcast_to((now.sum(axis=0) + later.sum(axis=0))[None, None, :], (ph.shape[0], 1, plan.n_parties))
+    exposure = np.einsum("but,ui->bti", d[:, :, 1:], now) + np.einsum(
+        "but,ui->bti", d[:, :, :-1], later
+    )
+    final = np.broadcast_to(
+        (now.sum(axis=0) + later.sum(axis=0))[None, None, :], (ph.shape[0], 1, plan.n_parties)
+    )
     exposure = np.concatenate([exposure, final], axis=1)
     n_phases = ph.max(axis=1)
     in_phase = ph[:, :, None] == t[None, None, 1:]  # (B, U, P)
@@ -186,7 +200,11 @@ def evaluate(
     nd = scale_no_deal(no_deal, p, plan.n_parties)
     rev_v = np.where(plan.reversible[:, None], v, 0)
     rev_c = np.where(plan.reversible[:, None] & plan.own, plan.reversal_cost[:, None], 0)
-    walk = plan.base[None, None, :] - nd[None, :, :] + np.einsum("but,ui->bti", d[:, :, 1:], rev_v + rev_c)
+    walk = (
+        plan.base[None, None, :]
+        - nd[None, :, :]
+        + np.einsum("but,ui->bti", d[:, :, 1:], rev_v + rev_c)
+    )
     reversal_ok = _reversal_ok(plan, done[:, :, 1:], walk)
     return Evaluation(
         phases=ph,
@@ -209,7 +227,7 @@ def reversal_gain(plan: Plan) -> IntArray:
     perf = np.argmax(plan.own, axis=1)
     has = plan.own.any(axis=1)
     g = -plan.value[np.arange(plan.n_units), perf] - plan.reversal_cost
-    return np.where(plan.reversible & has, g, 0)  # type: ignore[no-any-return]
+    return np.where(plan.reversible & has, g, 0)
 
 
 def _reversal_ok(plan: Plan, done: BoolArray, walk: IntArray) -> BoolArray:
@@ -228,7 +246,7 @@ def rule_holds(plan: Plan, rule: Rule, phases: IntArray) -> BoolArray:
     """``(B,)`` whether each schedule satisfies *rule*."""
     if rule.kind == "before":
         a, b = (phases[:, plan.units_of(s)] for s in rule.steps)
-        return a.max(axis=1) < b.min(axis=1)  # type: ignore[no-any-return]
+        return np.asarray(a.max(axis=1) < b.min(axis=1), dtype=bool)
     if rule.kind in ("match", "same_phase"):
         cols = [phases[:, plan.units_of(s)] for s in rule.steps]
         window = rule.window if rule.kind == "match" else 0
@@ -239,7 +257,7 @@ def rule_holds(plan: Plan, rule: Rule, phases: IntArray) -> BoolArray:
     units = np.concatenate([plan.units_of(s) for s in rule.steps])
     p = int(phases.max(initial=1))
     counts = (phases[:, units, None] == np.arange(1, p + 1)[None, None, :]).sum(axis=1)
-    return (counts <= rule.limit).all(axis=1)  # type: ignore[no-any-return]
+    return np.asarray((counts <= rule.limit).all(axis=1), dtype=bool)
 
 
 def _structure_ok(plan: Plan, phases: IntArray, limit: int) -> BoolArray:
@@ -252,4 +270,4 @@ def _structure_ok(plan: Plan, phases: IntArray, limit: int) -> BoolArray:
         units = plan.units_of(s)
         if len(units) > 1:
             ok &= (np.diff(phases[:, units], axis=1) >= 0).all(axis=1)
-    return ok  # type: ignore[no-any-return]
+    return np.asarray(ok, dtype=bool)

@@ -83,11 +83,17 @@ def _imposed(plan: Plan, readings: Mapping[str, str]) -> tuple[Rule, ...]:
     disputes = {d.id: d for d in plan.disputes}
     for did, rid in readings.items():
         if did not in disputes:
-            raise InputError(f"unknown dispute {did!r}; disputes: {', '.join(disputes) or 'none'}", Location(field="readings"))
+            raise InputError(
+                f"unknown dispute {did!r}; disputes: {', '.join(disputes) or 'none'}",
+                Location(field="readings"),
+            )
         chosen = [r for r in disputes[did].readings if r.id == rid]
         if not chosen:
             ids = ", ".join(r.id for r in disputes[did].readings)
-            raise InputError(f"unknown reading {rid!r} of dispute {did!r}; readings: {ids}", Location(field="readings"))
+            raise InputError(
+                f"unknown reading {rid!r} of dispute {did!r}; readings: {ids}",
+                Location(field="readings"),
+            )
         rules.extend(chosen[0].rules)
     return tuple(rules)
 
@@ -155,8 +161,12 @@ def run(
     if settings.compare:
         for dispute in plan.disputes:
             comparisons[dispute.id] = compare_readings(
-                plan, nd, dispute, objective=settings.objective,
-                self_enforcing=settings.self_enforcing, seed=settings.seed,
+                plan,
+                nd,
+                dispute,
+                objective=settings.objective,
+                self_enforcing=settings.self_enforcing,
+                seed=settings.seed,
                 deterministic_time=settings.deterministic_time,
             )
     ev = schedule.evaluation

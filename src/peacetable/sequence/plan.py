@@ -21,7 +21,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Any, Literal
 
 import numpy as np
 import numpy.typing as npt
@@ -155,7 +155,7 @@ class Plan:
 
 def make_plan(
     party_ids: Sequence[str],
-    steps: Sequence[Mapping[str, object]],
+    steps: Sequence[Mapping[str, Any]],
     *,
     base: npt.ArrayLike,
     bounds: npt.ArrayLike,
@@ -182,20 +182,20 @@ def make_plan(
     (2, [[-1000, 2000], [2000, -1000]])
     """
     parties = tuple(party_ids)
-    rows: list[dict[str, object]] = []
+    rows: list[dict[str, Any]] = []
     for k, step in enumerate(steps):
-        sizes = tuple(float(x) for x in step.get("tranches", (1.0,)))  # type: ignore[attr-defined]
-        verified_by = tuple(step.get("verified_by", parties))  # type: ignore[call-overload]
+        sizes = tuple(float(x) for x in step.get("tranches", (1.0,)))
+        verified_by: tuple[str, ...] = tuple(step.get("verified_by", parties))
         for j, size in enumerate(sizes):
             rows.append(
                 {
                     "step": k,
                     "tranche": j,
                     "value": np.asarray(step["value"], dtype=float) * size,
-                    "length": float(step["length"]),  # type: ignore[arg-type]
+                    "length": float(step["length"]),
                     "reversible": bool(step.get("reversible", False)),
-                    "cost": float(step.get("reversal_cost", 0.0)) * size,  # type: ignore[arg-type]
-                    "detection": float(step.get("detection", 1.0)),  # type: ignore[arg-type]
+                    "cost": float(step.get("reversal_cost", 0.0)) * size,
+                    "detection": float(step.get("detection", 1.0)),
                     "performer": str(step["performer"]),
                     "verified_by": verified_by,
                 }
@@ -220,7 +220,7 @@ def _assemble(
     step_ids: tuple[str, ...],
     step_names: tuple[str, ...],
     performers: tuple[str, ...],
-    rows: list[dict[str, object]],
+    rows: list[dict[str, Any]],
     *,
     neutral: frozenset[str],
     base: FloatArray,
@@ -236,7 +236,7 @@ def _assemble(
     credit = np.zeros((n, len(parties)), dtype=bool)
     for u, row in enumerate(rows):
         performer = str(row["performer"])
-        verifiers = set(row["verified_by"])  # type: ignore[call-overload]
+        verifiers = set(row["verified_by"])
         for p, pid in enumerate(parties):
             own[u, p] = pid == performer
             credit[u, p] = own[u, p] or pid in verifiers or bool(verifiers & neutral)
@@ -266,7 +266,8 @@ def _assemble(
 
 def _scaled(values: object, scale: int) -> IntArray:
     arr = np.asarray(values, dtype=float)
-    return np.rint(arr * scale).astype(np.int64)
+    out: IntArray = np.rint(arr * scale).astype(np.int64)
+    return out
 
 
 def scale_no_deal(no_deal: npt.ArrayLike, n_phases: int, n_parties: int) -> IntArray:
@@ -301,20 +302,29 @@ def scale_no_deal(no_deal: npt.ArrayLike, n_phases: int, n_parties: int) -> IntA
     return _scaled(arr[:n_phases], UTILITY_SCALE)
 
 
-def rule_for(kind: RuleKind, names: Sequence[str], index: Mapping[str, int], **kw: int) -> Rule:
+def rule_for(
+    kind: RuleKind,
+    names: Sequence[str],
+    index: Mapping[str, int],
+    *,
+    label: str | None = None,
+    window: int = 0,
+    limit: int = 0,
+) -> Rule:
     """A :class:`Rule` over step ids (raises :class:`ScenarioError` for unknown ids)."""
     missing = [s for s in names if s not in index]
     if missing:
         raise ScenarioError(f"unknown step(s) {', '.join(missing)}", Location(field="steps"))
-    label = kw.pop("label", None) or _default_label(kind, names, kw)  # type: ignore[call-overload]
-    return Rule(kind=kind, steps=tuple(index[s] for s in names), label=str(label), **kw)
+    label = label or _default_label(kind, names, window, limit)
+    steps = tuple(index[s] for s in names)
+    return Rule(kind=kind, steps=steps, label=label, window=window, limit=limit)
 
 
-def _default_label(kind: RuleKind, names: Sequence[str], kw: Mapping[str, int]) -> str:
+def _default_label(kind: RuleKind, names: Sequence[str], window: int, limit: int) -> str:
     if kind == "before":
         return f"{names[0]} before {names[1]}"
     if kind == "match":
-        return f"{names[1]} matches {names[0]} within {kw.get('window', 0)} phase(s)"
+        return f"{names[1]} matches {names[0]} within {window} phase(s)"
     if kind == "same_phase":
         return f"{', '.join(names)} in the same phase"
-    return f"at most {kw.get('limit', 0)} of {', '.join(names)} per phase"
+    return f"at most {limit} of {', '.join(names)} per phase"

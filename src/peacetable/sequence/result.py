@@ -84,18 +84,24 @@ def phase_table(plan: Plan, schedule: Schedule) -> tuple[PhaseRow, ...]:
     parties = plan.party_ids
     for t in range(1, k + 1):
         length = float(ev.phase_length[0, t - 1]) / TIME_SCALE
-        units = tuple(plan.unit_label(u) for u in np.flatnonzero(schedule.phases == t))
+        units = tuple(plan.unit_label(int(u)) for u in np.flatnonzero(schedule.phases == t))
         rows.append(
             PhaseRow(
                 phase=t,
                 start_month=start,
                 end_month=start + length,
                 units=units,
-                exposure={p: float(ev.exposure[0, t - 1, i]) / UTILITY_SCALE for i, p in enumerate(parties)},
-                walk_margin={
-                    p: float(ev.walk_margin[0, t - 1, i]) / UTILITY_SCALE for i, p in enumerate(parties)
+                exposure={
+                    p: float(ev.exposure[0, t - 1, i]) / UTILITY_SCALE
+                    for i, p in enumerate(parties)
                 },
-                reversal_deterred={p: bool(ev.reversal_ok[0, t - 1, i]) for i, p in enumerate(parties)},
+                walk_margin={
+                    p: float(ev.walk_margin[0, t - 1, i]) / UTILITY_SCALE
+                    for i, p in enumerate(parties)
+                },
+                reversal_deterred={
+                    p: bool(ev.reversal_ok[0, t - 1, i]) for i, p in enumerate(parties)
+                },
             )
         )
         start += length

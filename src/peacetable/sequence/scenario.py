@@ -132,7 +132,7 @@ def plan_from_scenario(
     parties: tuple[str, ...] = arr["parties"]
     issue_pos = {iid: k for k, iid in enumerate(arr["issues"])}
     step_value, base, notes = _derive_values(impl, arr, issue_pos)
-    rows: list[dict[str, object]] = []
+    rows: list[dict[str, Any]] = []
     for k, step in enumerate(impl.steps):
         verification = step.verification
         delay = verification.delay.value if verification is not None else 0.0
@@ -152,7 +152,9 @@ def plan_from_scenario(
             )
     index = {s.id: k for k, s in enumerate(impl.steps)}
     default = impl.exposure_bound.value if impl.exposure_bound is not None else 0.0
-    bounds = np.array([impl.exposure_bounds[p].value if p in impl.exposure_bounds else default for p in parties])
+    bounds = np.array(
+        [impl.exposure_bounds[p].value if p in impl.exposure_bounds else default for p in parties]
+    )
     neutral = frozenset(p.id for p in scenario.parties if p.id not in scenario.preferences)
     return _assemble(
         parties,
@@ -184,9 +186,9 @@ def _derive_values(
         was = float(all(sq[i] == o for i, o in inter.conditions))
         if on != was:
             for i, _ in inter.conditions:
-                change[arr["issues"][i]] = change[arr["issues"][i]] + inter.bonus * (on - was) / len(
-                    inter.conditions
-                )
+                change[arr["issues"][i]] = change[arr["issues"][i]] + inter.bonus * (
+                    on - was
+                ) / len(inter.conditions)
     by_issue: dict[str, list[int]] = defaultdict(list)
     for k, step in enumerate(impl.steps):
         if step.issue is not None:
@@ -206,7 +208,9 @@ def _derive_values(
         k_issue = issue_pos[iid]
         table = tables[k_issue]
         extra = change[iid] - (table[x[k_issue]] - table[sq[k_issue]])  # interaction share
-        segments = _segments(impl.steps, members, arr["options"][k_issue], int(sq[k_issue]), int(x[k_issue]), iid)
+        segments = _segments(
+            impl.steps, members, arr["options"][k_issue], int(sq[k_issue]), int(x[k_issue]), iid
+        )
         for seg_from, seg_to, seg_steps in segments:
             seg_value = table[seg_to] - table[seg_from]
             if seg_to == int(x[k_issue]):
@@ -216,14 +220,20 @@ def _derive_values(
 
 
 def _segments(
-    steps: tuple[Step, ...], members: list[int], options: tuple[str, ...], sq: int, final: int, iid: str
+    steps: tuple[Step, ...],
+    members: list[int],
+    options: tuple[str, ...],
+    sq: int,
+    final: int,
+    iid: str,
 ) -> list[tuple[int, int, list[int]]]:
     """The option chain of one issue: ``(from, to, steps)`` per segment, in file order."""
     pos = {o: k for k, o in enumerate(options)}
     order: list[int] = []
     groups: dict[int, list[int]] = defaultdict(list)
     for k in members:
-        target = pos[steps[k].reaches] if steps[k].reaches is not None else final
+        reaches = steps[k].reaches
+        target = pos[reaches] if reaches is not None else final
         if target not in groups:
             order.append(target)
         groups[target].append(k)
@@ -284,11 +294,13 @@ def _rules(impl: Implementation, index: dict[str, int]) -> list[Rule]:
             names = [
                 s.id
                 for s in impl.steps
-                if (not r.steps or s.id in r.steps) and (r.performer is None or s.performer == r.performer)
+                if (not r.steps or s.id in r.steps)
+                and (r.performer is None or s.performer == r.performer)
             ]
             if not names:
                 raise ScenarioError(
-                    "the limit applies to no step", Location(field=f"implementation.constraints[{k}]")
+                    "the limit applies to no step",
+                    Location(field=f"implementation.constraints[{k}]"),
                 )
             kw.setdefault(
                 "label",

@@ -116,7 +116,12 @@ def build(
             m.Add(row[t - 1] <= row[t])
         done.append(row)
     b = Built(
-        model=m, done=done, used=[], domain=dom, opening=tuple(sorted(own_units)), rules=tuple(rules)
+        model=m,
+        done=done,
+        used=[],
+        domain=dom,
+        opening=tuple(sorted(own_units)),
+        rules=tuple(rules),
     )
 
     def lit(label: str) -> Any:
@@ -211,7 +216,9 @@ def _add_exposure(m: Any, plan: Plan, b: Built, safe: bool, lit: Any, opener: st
         for t in range(b.domain + 1):
             terms = [(int(now[u, i]), b.done[u][t]) for u in range(plan.n_units) if now[u, i]]
             if t > 0:
-                terms += [(int(later[u, i]), b.done[u][t - 1]) for u in range(plan.n_units) if later[u, i]]
+                terms += [
+                    (int(later[u, i]), b.done[u][t - 1]) for u in range(plan.n_units) if later[u, i]
+                ]
             top = sum(max(c, 0) for c, _ in terms)
             b.exposure.append((i, t, linear(terms), top))
             if safe and top > plan.bounds[i]:
@@ -253,8 +260,13 @@ def _objective(m: Any, plan: Plan, b: Built, objective: Objective) -> Any:
             L = m.NewIntVarFromDomain(lengths_domain, f"len{t}")
             for u in range(plan.n_units):
                 if plan.length[u] > 0:
-                    step = linear([(int(plan.length[u]), b.done[u][t]), (-int(plan.length[u]), b.done[u][t - 1])])
-                    m.Add(L >= step)
+                    step = linear(
+                        [
+                            (int(plan.length[u]), b.done[u][t]),
+                            (-int(plan.length[u]), b.done[u][t - 1]),
+                        ]
+                    )
+                    m.Add(step <= L)
             lengths.append(L)
         total = linear([(1, L) for L in lengths])
         m.Add(total >= critical_path(plan, b.rules))  # redundant: a bound for the search
@@ -320,7 +332,9 @@ class Solved:
     branches: int
 
 
-def run_solver(built: Built, *, seed: int, deterministic_time: float, assumptions: Sequence[Any] = ()) -> tuple[Solved, Any]:
+def run_solver(
+    built: Built, *, seed: int, deterministic_time: float, assumptions: Sequence[Any] = ()
+) -> tuple[Solved, Any]:
     """Solve *built* deterministically; the solver is returned for assumption cores."""
     cp = _cp()
     built.model.ClearAssumptions()
@@ -335,7 +349,10 @@ def run_solver(built: Built, *, seed: int, deterministic_time: float, assumption
     phases = None
     if name in ("OPTIMAL", "FEASIBLE"):
         phases = np.array(
-            [int(round(solver.Value(phase_expr(built.done, u, built.domain)))) for u in range(len(built.done))],
+            [
+                round(solver.Value(phase_expr(built.done, u, built.domain)))
+                for u in range(len(built.done))
+            ],
             dtype=np.int64,
         )
     has_obj = built.objective is not None and phases is not None
@@ -354,11 +371,17 @@ def run_solver(built: Built, *, seed: int, deterministic_time: float, assumption
 
 
 def _tie_break(
-    plan: Plan, built: Built, first: Solved, then: Objective, *, seed: int, deterministic_time: float
+    plan: Plan,
+    built: Built,
+    first: Solved,
+    then: Objective,
+    *,
+    seed: int,
+    deterministic_time: float,
 ) -> Solved:
     """Re-solve for *then* with the first objective held at its value; keep *first*'s record."""
     assert first.objective is not None and first.phases is not None
-    built.model.Add(built.objective <= int(round(first.objective)))
+    built.model.Add(built.objective <= round(first.objective))
     built.objective = _objective(built.model, plan, built, then)
     built.model.Minimize(built.objective)
     for u, row in enumerate(built.done):
@@ -488,24 +511,41 @@ def solve(
     rules = tuple(plan.rules if rules is None else rules)
     limit = plan.max_phases if max_phases is None else max_phases
     built = build(
-        plan, no_deal, rules=rules, max_phases=limit, safe=safe, self_enforcing=self_enforcing, objective=objective
+        plan,
+        no_deal,
+        rules=rules,
+        max_phases=limit,
+        safe=safe,
+        self_enforcing=self_enforcing,
+        objective=objective,
     )
     for label in built.literals:
         built.model.Add(built.literals[label] == 1)
     raw, _ = run_solver(built, seed=seed, deterministic_time=deterministic_time)
-    if then is not None and then != objective and raw.phases is not None and raw.objective is not None:
+    if (
+        then is not None
+        and then != objective
+        and raw.phases is not None
+        and raw.objective is not None
+    ):
         raw = _tie_break(plan, built, raw, then, seed=seed, deterministic_time=deterministic_time)
     evaluation = None
     if raw.phases is not None:
         evaluation = evaluate(plan, raw.phases, no_deal, rules, max_phases=limit)
         if not bool(evaluation.feasible(safe=safe, self_enforcing=self_enforcing)[0]):
             raise AnalysisError("internal check failed: the solver's schedule breaks a requirement")
-    status = {"OPTIMAL": "optimal", "FEASIBLE": "feasible", "INFEASIBLE": "infeasible"}.get(raw.status, "unknown")
+    status = {"OPTIMAL": "optimal", "FEASIBLE": "feasible", "INFEASIBLE": "infeasible"}.get(
+        raw.status, "unknown"
+    )
     value = natural(objective, raw.objective) if raw.objective is not None else None
     bound = natural(objective, raw.bound) if raw.bound is not None else None
     gap = None
     if raw.objective is not None and raw.bound is not None:
-        gap = 0.0 if status == "optimal" else (raw.objective - raw.bound) / max(abs(raw.objective), 1.0)
+        gap = (
+            0.0
+            if status == "optimal"
+            else (raw.objective - raw.bound) / max(abs(raw.objective), 1.0)
+        )
     return Schedule(
         status=status,
         objective=objective,

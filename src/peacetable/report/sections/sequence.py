@@ -80,8 +80,14 @@ def _exposure_chart(ctx: ReportContext, r: SequenceResult) -> Chart:
             xs += [row.start_month, row.end_month if row.phase is not None else end + 1.0]
             ys += [row.exposure[party]] * 2
         traces.append(
-            Trace(name=ctx.party_name(party), x=xs, y=ys, kind="lines", colour=colour(i),
-                  dash=("solid", "dash", "dot")[i % 3])
+            Trace(
+                name=ctx.party_name(party),
+                x=xs,
+                y=ys,
+                kind="lines",
+                colour=colour(i),
+                dash=("solid", "dash", "dot")[i % 3],
+            )
         )
     bounds = sorted({float(b) / UTILITY_SCALE for b in r.plan.bounds})
     return Chart(
@@ -109,14 +115,21 @@ def _comparison(ctx: ReportContext, r: SequenceResult) -> list[Block]:
                 o.status,
                 "—" if o.n_phases is None else str(o.n_phases),
                 *(fmt(o.worst_exposure[p]) if o.worst_exposure else "—" for p in r.party_ids),
-                ctx.party_name(o.risk_carrier) if o.risk_carrier else ("nobody" if o.found else "—"),
+                ctx.party_name(o.risk_carrier)
+                if o.risk_carrier
+                else ("nobody" if o.found else "—"),
             )
             for o in outcomes
         ]
         blocks.append(
             table(
-                ("reading", "schedule", "phases", *(f"worst exposure {ctx.party_name(p)}" for p in r.party_ids),
-                 "risk carried by"),
+                (
+                    "reading",
+                    "schedule",
+                    "phases",
+                    *(f"worst exposure {ctx.party_name(p)}" for p in r.party_ids),
+                    "risk carried by",
+                ),
                 rows,
                 caption=f"Disputed order: {name}",
                 numeric=tuple(range(2, 3 + len(r.party_ids))),
@@ -129,8 +142,14 @@ def build(ctx: ReportContext) -> Section:
     """Build the section (see the module docstring)."""
     reason = not_applicable(ctx.scenario)
     if reason is not None:
-        return Section(key=KEY, title=TITLE, question=QUESTION, answer=f"Not applicable: {reason}.",
-                       blocks=(), method="peacetable.sequence (not run).")
+        return Section(
+            key=KEY,
+            title=TITLE,
+            question=QUESTION,
+            answer=f"Not applicable: {reason}.",
+            blocks=(),
+            method="peacetable.sequence (not run).",
+        )
     r = run(ctx.scenario, SequenceSettings(seed=ctx.settings.seed))
     s = r.schedule
     blocks: list[Block] = []
@@ -138,20 +157,37 @@ def build(ctx: ReportContext) -> Section:
         rows = [
             (
                 str(row.phase) if row.phase is not None else "after",
-                f"{fmt(row.start_month, 1)}–{fmt(row.end_month, 1)}" if row.phase is not None else fmt(row.start_month, 1),
+                f"{fmt(row.start_month, 1)}–{fmt(row.end_month, 1)}"
+                if row.phase is not None
+                else fmt(row.start_month, 1),
                 ", ".join(row.units),
                 *(fmt(row.exposure[p]) for p in r.party_ids),
             )
             for row in r.phases
         ]
-        blocks.append(table(("phase", "months", "steps", *(f"{ctx.party_name(p)} exposure" for p in r.party_ids)),
-                            rows, caption="Phase table", numeric=tuple(range(3, 3 + len(r.party_ids)))))
+        blocks.append(
+            table(
+                (
+                    "phase",
+                    "months",
+                    "steps",
+                    *(f"{ctx.party_name(p)} exposure" for p in r.party_ids),
+                ),
+                rows,
+                caption="Phase table",
+                numeric=tuple(range(3, 3 + len(r.party_ids))),
+            )
+        )
         blocks += [_gantt(ctx, r), _exposure_chart(ctx, r)]
         unsafe = [ctx.party_name(p) for p, ok in (r.self_enforcing or {}).items() if not ok]
         answer = (
             f"A safe schedule in {plural(len(r.phases) - 1, 'phase')} over {fmt(r.phases[-1].start_month, 1)} "
             f"months ({'proven optimal' if s.proven_optimal else f'optimality gap {fmt(s.gap or 0.0)}'})"
-            + (f"; not self-enforcing for {series(unsafe)}" if unsafe else "; every phase self-enforcing")
+            + (
+                f"; not self-enforcing for {series(unsafe)}"
+                if unsafe
+                else "; every phase self-enforcing"
+            )
             + "."
         )
     else:
@@ -161,7 +197,8 @@ def build(ctx: ReportContext) -> Section:
             notes.append("Minimal conflicting set: " + "; ".join(r.conflict.constraints) + ".")
         notes += [
             f"Opening by {ctx.party_name(o.party)}: {', '.join(o.units)} (gives up {fmt(o.cost or 0.0)})."
-            if o.units else f"No opening by {ctx.party_name(o.party)} makes a schedule exist."
+            if o.units
+            else f"No opening by {ctx.party_name(o.party)} makes a schedule exist."
             for o in r.openings
         ]
         blocks.append(bullets(notes))
