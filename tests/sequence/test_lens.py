@@ -80,3 +80,16 @@ def test_errors(ukraine) -> None:  # type: ignore[no-untyped-def]
     assert not_applicable(bare) is not None and not_applicable(ukraine) is None
     with pytest.raises(InputError, match="no_deal"):
         run(ukraine, no_deal=[0.1, 0.2])
+
+
+def test_chart(ukraine) -> None:  # type: ignore[no-untyped-def]
+    from peacetable.errors import AnalysisError
+    from peacetable.sequence.chart import gantt_figure
+
+    result = run(ukraine, SequenceSettings(compare=False))
+    fig = gantt_figure(result)
+    bars = [t for t in fig.data if t.type == "bar"]
+    assert len(bars) == result.plan.n_units
+    infeasible = run(ukraine, SequenceSettings(self_enforcing=True, compare=False, explain=False))
+    with pytest.raises(AnalysisError, match="no schedule"):
+        gantt_figure(infeasible)

@@ -61,36 +61,60 @@ def gantt_figure(result: SequenceResult) -> Any:
         vertical_spacing=0.06,
         subplot_titles=("Steps by phase", "Exposure of each party (verified gains only)"),
     )
+    _step_bars(fig, go, result)
+    end = result.phases[-1].start_month
+    for row in result.phases:
+        fig.add_vline(x=row.start_month, line={"dash": "dot", "color": "#999999", "width": 1})
+    _exposure_lines(fig, go, result)
+    fig.update_layout(
+        barmode="overlay",
+        height=max(420, 28 * len(plan.step_ids) + 320),
+        title=f"Implementation schedule of {result.proposal or 'the plan'} "
+        f"({len(result.phases) - 1} phases, {end:g} months)",
+        legend={"orientation": "h", "y": -0.12},
+    )
+    fig.update_yaxes(autorange="reversed", row=1, col=1)
+    fig.update_yaxes(title_text="utility (0–1 scale)", row=2, col=1)
+    fig.update_xaxes(title_text="months after signature", row=2, col=1)
+    return fig
+
+
+def _step_bars(fig: Any, go: Any, result: SequenceResult) -> None:
+    """One horizontal bar per tranche, coloured by performer (top panel)."""
+    plan, phases = result.plan, result.schedule.phases
+    assert phases is not None
     starts = {row.phase: row.start_month for row in result.phases if row.phase is not None}
     performers = sorted(set(plan.performers), key=plan.performers.index)
     shown: set[str] = set()
     for u in range(plan.n_units):
         step = int(plan.unit_step[u])
         who = plan.performers[step]
-        start = starts[int(schedule.phases[u])]
         colour = PALETTE[performers.index(who) % len(PALETTE)]
         fig.add_trace(
             go.Bar(
                 x=[float(plan.length[u]) / TIME_SCALE],
-                base=[start],
+                base=[starts[int(phases[u])]],
                 y=[plan.step_names[step]],
                 orientation="h",
                 marker={"color": colour, "line": {"color": "#000000", "width": 0.5}},
                 name=f"performed by {who}",
                 legendgroup=who,
                 showlegend=who not in shown,
-                hovertext=f"{plan.unit_label(u)} · phase {int(schedule.phases[u])} · {who}",
+                hovertext=f"{plan.unit_label(u)} · phase {int(phases[u])} · {who}",
                 hoverinfo="text",
             ),
             row=1,
             col=1,
         )
         shown.add(who)
+
+
+def _exposure_lines(fig: Any, go: Any, result: SequenceResult) -> None:
+    """Each party's exposure as a step line, and its bound dashed (bottom panel)."""
     end = result.phases[-1].start_month
-    for row in result.phases:
-        fig.add_vline(x=row.start_month, line={"dash": "dot", "color": "#999999", "width": 1})
     for i, party in enumerate(result.party_ids):
-        xs, ys = [], []
+        xs: list[float] = []
+        ys: list[float] = []
         for row in result.phases:
             xs += [row.start_month, row.end_month if row.phase is not None else end + 1.0]
             ys += [row.exposure[party]] * 2
@@ -106,7 +130,7 @@ def gantt_figure(result: SequenceResult) -> Any:
             row=2,
             col=1,
         )
-        bound = float(plan.bounds[i]) / UTILITY_SCALE
+        bound = float(result.plan.bounds[i]) / UTILITY_SCALE
         fig.add_trace(
             go.Scatter(
                 x=[0.0, end + 1.0],
@@ -121,14 +145,3 @@ def gantt_figure(result: SequenceResult) -> Any:
             row=2,
             col=1,
         )
-    fig.update_layout(
-        barmode="overlay",
-        height=max(420, 28 * len(plan.step_ids) + 320),
-        title=f"Implementation schedule of {result.proposal or 'the plan'} "
-        f"({len(result.phases) - 1} phases, {end:g} months)",
-        legend={"orientation": "h", "y": -0.12},
-    )
-    fig.update_yaxes(autorange="reversed", row=1, col=1)
-    fig.update_yaxes(title_text="utility (0–1 scale)", row=2, col=1)
-    fig.update_xaxes(title_text="months after signature", row=2, col=1)
-    return fig
