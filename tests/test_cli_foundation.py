@@ -51,6 +51,7 @@ def test_analyze_json_shape() -> None:
         "contingent_terms",
         "ripeness",
         "forecast",
+        "sequence",
     }
     assert {"diagnosis", "robustness", "stability"} <= set(first)
     assert 0.0 <= first["robustness"]["p_all_accept"] <= 1.0

@@ -12,7 +12,9 @@
    the estimate that matters most), ``robust_package`` and ``contingent``;
 5. *When does a deal become possible?* — ``ripeness``;
 6. *Would the deal hold?* — ``stability`` per proposal (GMCR);
-7. *Where will bargaining go?* — ``forecast``.
+7. *Where will bargaining go?* — ``forecast``;
+8. *In what order can it be implemented?* — ``sequence`` (when the scenario
+   has an implementation plan).
 
 The report, the command line and the web app read the same session, so they
 show the same objects with the same defaults. A lens that cannot answer for
@@ -52,6 +54,7 @@ from peacetable.core.settings import (
 )
 from peacetable.forecast.scenario import ScenarioForecast
 from peacetable.model import Scenario
+from peacetable.sequence.result import SequenceResult
 
 __all__ = ["Analysis", "NotApplicable", "analyze", "analyze_session"]
 
@@ -76,6 +79,7 @@ class Analysis:
     ripeness: RipenessResult | NotApplicable
     stability: dict[str, DealStability | NotApplicable]
     forecast: ScenarioForecast | NotApplicable
+    sequence: SequenceResult | NotApplicable
 
     @property
     def scenario(self) -> Scenario:
@@ -136,6 +140,7 @@ class Analysis:
             "contingent_terms": to_plain(self.contingent),
             "ripeness": to_plain(self.ripeness),
             "forecast": to_plain(self.forecast),
+            "sequence": to_plain(self.sequence),
         }
 
 
@@ -170,6 +175,7 @@ def analyze_session(session: Session) -> Analysis:
             pid: _typed(session.result("stability", proposal=pid), DealStability) for pid in ids
         },
         forecast=_typed(session.result("forecast"), ScenarioForecast),
+        sequence=_typed(session.result("sequence", proposal=focus), SequenceResult),
     )
 
 

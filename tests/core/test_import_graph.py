@@ -143,5 +143,11 @@ def test_lenses_depend_on_the_core_not_on_surfaces() -> None:
             bad = [t for t in targets if t.startswith(surfaces)]
             assert not bad, f"{name} imports surfaces {bad}"
         if name.startswith("peacetable.core"):
-            lenses = [t for t in targets if t.startswith(("peacetable.analysis", "peacetable.conflict", "peacetable.forecast"))]
+            lenses = [
+                t
+                for t in targets
+                if t.startswith(
+                    ("peacetable.analysis", "peacetable.conflict", "peacetable.forecast")
+                )
+            ]
             assert not lenses, f"the core module {name} imports lenses {lenses}"

@@ -105,7 +105,9 @@ def _tie_data(seed: int, n_parties: int, n_issues: int) -> tuple[dict[str, objec
         "id": "ties",
         "title": "ties",
         "parties": parties,
-        "issues": [{"id": i, "name": i, "options": [{"id": o, "label": o} for o in opts]} for i in issues],
+        "issues": [
+            {"id": i, "name": i, "options": [{"id": o, "label": o} for o in opts]} for i in issues
+        ],
         "preferences": prefs,
         "proposals": [{"id": "t", "name": "at the reservation values", "package": target}],
     }

@@ -13,11 +13,9 @@ from typer.testing import CliRunner
 from peacetable.cli import app
 from peacetable.core import NotApplicable, Session, Settings, get_lens
 from peacetable.core.registry import LENSES
-from peacetable.core.serialize import without_timings
 from peacetable.errors import InputError
 from peacetable.io import load_scenario
-from peacetable.report import build_report
-from peacetable.report import Chart, Section
+from peacetable.report import Chart, Section, build_report
 from peacetable.report.builder import section_modules
 from peacetable.report.page import render_section
 

@@ -212,6 +212,36 @@ def _forecast(a: Analysis) -> None:
     console.print(table)
 
 
+def _sequence(a: Analysis) -> None:
+    _question("In what order can it be implemented?")
+    r = a.sequence
+    if _not_applicable(r):
+        return
+    s = r.schedule
+    head = f"{r.proposal}: "
+    if s.found:
+        proven = "proven optimal" if s.proven_optimal else f"optimality gap {s.gap}"
+        console.print(
+            f"  {head}a safe schedule in {len(r.phases) - 1} phases ({proven}; "
+            f"objective {s.objective})"
+        )
+        worst = {p: max(row.exposure[p] for row in r.phases) for p in r.party_ids}
+        console.print("  worst exposure: " + ", ".join(f"{p} {v:.3f}" for p, v in worst.items()))
+    else:
+        console.print(f"  {head}no schedule keeps every party within its exposure bound")
+        if r.conflict is not None:
+            console.print("  conflicting constraints: " + "; ".join(r.conflict.constraints))
+    for dispute, outcomes in r.comparisons.items():
+        for o in outcomes:
+            who = o.risk_carrier or "nobody"
+            found = o.n_phases is not None
+            console.print(
+                f"  {dispute} read as {o.reading}: "
+                + (f"safe in {o.n_phases} phases" if found else "no safe schedule")
+                + f"; the largest exposure falls on {who}"
+            )
+
+
 def analyze_command(
     scenario: Annotated[
         str | None, typer.Argument(help="Scenario file or embedded id (default: ukraine-2022).")
@@ -255,7 +285,16 @@ def analyze_command(
         f"[bold]{s.title}[/] — {len(cs.party_ids)} negotiating parties, {len(cs.issue_ids)} "
         f"issues, {cs.n_packages:,} possible packages (seed {seed}, {samples:,} sampled worlds)"
     )
-    for section in (_acceptance, _diagnoses, _space, _robustness, _ripeness, _stability, _forecast):
+    for section in (
+        _acceptance,
+        _diagnoses,
+        _space,
+        _robustness,
+        _ripeness,
+        _stability,
+        _forecast,
+        _sequence,
+    ):
         section(result)
 
 
