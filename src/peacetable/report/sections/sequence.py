@@ -56,7 +56,7 @@ def _gantt(ctx: ReportContext, r: SequenceResult) -> Chart:
         caption="Each bar is one tranche of a step, from the start of its phase for its duration plus "
         "verification delay; the next phase starts when every tranche of the phase is done and verified.",
         x_title="months after signature",
-        y_title="",
+        y_title="step (tranche)",
         traces=tuple(traces),
         reference_lines=tuple(
             ReferenceLine("x", row.start_month, f"phase {row.phase}", dash="dot")
