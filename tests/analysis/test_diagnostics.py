@@ -199,6 +199,8 @@ def test_two_change_trade_is_found_when_no_single_change_improves() -> None:
     data = {
         "id": "t",
         "title": "t",
+        # the status quo here is an ordinary package: no package is no deal
+        "disagreement": {"package": "none"},
         "parties": [{"id": "A", "name": "A"}, {"id": "B", "name": "B"}],
         "issues": [
             {

@@ -48,7 +48,7 @@ def _brute_trades(s, which):  # type: ignore[no-untyped-def]
                                 continue
                             x = base.copy()
                             x[a], x[b] = oa, ob
-                            if not cs.feasible(x)[0]:
+                            if not cs.is_agreement(x)[0]:
                                 continue
                             d = util({a: oa, b: ob})
                             if d[p] > 0 and d[q] > 0:
@@ -102,6 +102,7 @@ def test_third_party_losers_reported() -> None:
         {
             "id": "t",
             "title": "t",
+            "disagreement": {"package": "none"},  # trade from the status quo as a package
             "parties": [{"id": k, "name": k} for k in "ABC"],
             "issues": [
                 {"id": "x", "name": "x", "options": two},

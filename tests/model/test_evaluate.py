@@ -51,7 +51,7 @@ def test_vectorised_utilities_equal_reference(seed: int, n_parties: int, n_issue
     s = scenario_from_data(random_scenario_data(seed, n_parties, n_issues))
     cs = prepare(s)
     packages = cs.all_packages()
-    u = cs.utilities(packages)
+    u = cs.state_utilities(packages)  # the additive value (no-deal package not overridden)
     ok = cs.feasible(packages)
     for row, x in enumerate(packages):
         package = cs.package_dict(x)
@@ -94,6 +94,18 @@ def test_constraint_marks_packages_infeasible() -> None:
     ok = cs.feasible(grid)
     bad = {tuple(x) for x, f in zip(grid, ok, strict=True) if not f}
     assert bad == {(2, 1)}  # x=high with y=vote
+
+
+def test_the_package_that_agrees_nothing_is_worth_no_deal() -> None:
+    from pathlib import Path
+
+    s = load_scenario(Path(__file__).with_name("mini.yaml"))
+    cs = prepare(s)
+    sq = cs.package("sq")  # agrees nothing: every issue at its status quo
+    assert cs.utilities(sq)[0].tolist() == cs.no_deal.tolist()
+    assert cs.accepts(sq).all() and cs.margin(sq)[0].tolist() == [0.0, 0.0]
+    assert cs.is_agreement(sq).tolist() == [False]
+    assert cs.state_utilities(sq)[0].tolist() != cs.no_deal.tolist()
 
 
 def test_packages_shape_is_checked() -> None:

@@ -76,6 +76,20 @@ class PackageModel:
             )
         for cols in self.cols:
             self.add_row(1.0, 1.0, cols, np.ones(cols.size))
+        self._exclude_no_deal()
+
+    def _exclude_no_deal(self) -> None:
+        """The no-deal package is not an agreement: forbid choosing all of its combinations."""
+        rows = self.space.no_deal_rows
+        if rows is None:
+            return
+        picks = []
+        for keep, cols, r in zip(self.rows, self.cols, rows, strict=True):
+            hit = np.flatnonzero(keep == r)
+            if hit.size == 0:
+                return  # its combination in this group is dominated: never chosen anyway
+            picks.append(int(cols[hit[0]]))
+        self.add_row(-highspy.kHighsInf, len(picks) - 1.0, picks, np.ones(len(picks)))
 
     def _add_cols(self, k: int, lo: float, hi: float) -> IntArray:
         self.h.addCols(

@@ -206,7 +206,7 @@ def _search(
         hits: list[IntArray] = []
         for block in _neighbours(cs, base, k):
             checked += block.shape[0]
-            ok = cs.feasible(block)
+            ok = cs.is_agreement(block)
             block = block[ok]
             if block.shape[0] == 0:
                 continue
@@ -284,7 +284,7 @@ def _beyond(
     if front.size == 0:
         return False, None
     reps = front.representatives()
-    ok = cs.feasible(reps) & predicate(cs.utilities(reps))
+    ok = cs.is_agreement(reps) & predicate(cs.utilities(reps))
     if not ok.any():
         return False, None
     return True, int((reps[ok] != base[None, :]).sum(axis=1).min())
@@ -379,6 +379,10 @@ def _closest(
         r = np.zeros(nv)
         r[nx + nk :] = 1.0
         add(r, 1.0, np.inf)
+    if cs.no_deal_package is not None:  # the no-deal package is not an agreement
+        nogood = np.zeros(nv)
+        nogood[start[:-1] + cs.no_deal_package] = 1.0
+        add(nogood, -np.inf, len(sizes) - 1.0)
     keep = np.zeros(nv)
     keep[start[:-1] + base] = 1.0
     add(keep, -np.inf, len(sizes) - min_changes)
@@ -409,7 +413,7 @@ def _closest(
     pkg = np.array(
         [int(np.argmax(x[start[i] : start[i + 1]])) for i in range(len(sizes))], dtype=np.int64
     )
-    if not (cs.feasible(pkg)[0] and predicate(cs.utilities(pkg))[0]):
+    if not (cs.is_agreement(pkg)[0] and predicate(cs.utilities(pkg))[0]):
         return None
     return pkg
 

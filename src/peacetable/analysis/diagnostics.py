@@ -206,7 +206,7 @@ def deal_breakers(
     nd = cs.no_deal
     accepted = cs.accepts_utilities(u0)
     block = cs.single_changes(base)
-    ok = cs.feasible(block)
+    ok = cs.is_agreement(block)
     u = cs.utilities(block)
     changed = (
         np.argmax(block != base[None, :], axis=1) if block.shape[0] else np.zeros(0, dtype=np.int64)

@@ -97,9 +97,19 @@ def _frontier_dp(
     lower: FloatArray | None = None,
     max_candidates: int = DEFAULT_MAX_CANDIDATES,
 ) -> _Trace:
-    """Run the dominance-pruned DP; optionally keep only vectors that can reach *lower*."""
+    """Run the dominance-pruned DP over the agreements; optionally keep only vectors that can
+    reach *lower*.
+
+    The no-deal package is not an agreement. It is excluded exactly by carrying,
+    beside the pruned vectors, the one partial vector that has so far followed
+    the no-deal package in every group (its *prefix*): the prefix never prunes
+    another vector (its completion may be no deal itself), it spawns the
+    vectors that leave the no-deal package in the current group, and it is
+    dropped at the end. It is the last point of every stage.
+    """
     p = space.n_parties
     groups = space.groups
+    x0 = space.no_deal_rows
     pts = space.offset[None, :].copy()
     if any(g.size == 0 for g in groups):
         return _Trace(np.empty((0, p)), (), 0)
@@ -111,6 +121,8 @@ def _frontier_dp(
     biggest = 1
     if lower is not None and (pts + rest[0] < lower).any():
         return _Trace(np.empty((0, p)), (), 1)
+    # the empty partial vector is the prefix of the no-deal package, not an agreement yet
+    flagged = np.zeros(1, dtype=bool) if x0 is not None else np.ones(1, dtype=bool)
     for g, grp in enumerate(groups):
         opt_keep = np.flatnonzero(nondominated_mask(grp.utilities))
         util = grp.utilities[opt_keep]
@@ -125,24 +137,71 @@ def _frontier_dp(
         cand = (pts[:, None, :] + util[None, :, :]).reshape(-1, p)
         parent = np.repeat(np.arange(k, dtype=np.int64), m)
         row = np.tile(opt_keep.astype(np.int64), k)
+        if x0 is not None and not flagged[-1]:
+            # children of the prefix: agreements unless they stay on the no-deal package
+            stays = np.tile(opt_keep == x0[g], k) & (parent == k - 1)
+            cand, parent, row = cand[~stays], parent[~stays], row[~stays]
         if lower is not None:
             ok = (cand + rest[g + 1] >= lower).all(axis=1)
             cand, parent, row = cand[ok], parent[ok], row[ok]
-            if cand.shape[0] == 0:
-                return _Trace(np.empty((0, p)), (), biggest)
-        uniq, inverse = unique_rows(cand)
-        keep = nondominated_unique(uniq)
-        new_id = np.cumsum(keep) - 1
-        entry_ok = keep[inverse]
-        owner = new_id[inverse[entry_ok]]
-        order = np.argsort(owner, kind="stable")
-        owner = owner[order]
-        parent = parent[entry_ok][order]
-        row = row[entry_ok][order]
-        pts = uniq[keep]
-        start = np.searchsorted(owner, np.arange(pts.shape[0] + 1)).astype(np.int64)
-        stages.append(_Stage(group=g, start=start, parent=parent, row=row))
+        prefix = None
+        if x0 is not None and not flagged[-1]:
+            grown = pts[-1] + grp.utilities[x0[g]]
+            if lower is None or (grown + rest[g + 1] >= lower).all():
+                prefix = grown
+        if cand.shape[0] == 0 and prefix is None:
+            return _Trace(np.empty((0, p)), (), biggest)
+        pts, stage = _prune(cand, parent, row, g)
+        if prefix is not None:
+            assert x0 is not None
+            pts, stage = _append_prefix(pts, stage, prefix, k - 1, int(x0[g]))
+            flagged = np.ones(pts.shape[0], dtype=bool)
+            flagged[-1] = False
+        else:
+            flagged = np.ones(pts.shape[0], dtype=bool)
+        stages.append(stage)
+    if x0 is not None and not flagged[-1]:
+        pts, stages[-1] = _drop_last(pts, stages[-1])
     return _Trace(pts, tuple(stages), biggest)
+
+
+def _prune(
+    cand: FloatArray, parent: IntArray, row: IntArray, group: int
+) -> tuple[FloatArray, _Stage]:
+    """The non-dominated distinct candidates and their back-pointers (ties kept)."""
+    uniq, inverse = unique_rows(cand)
+    keep = nondominated_unique(uniq)
+    new_id = np.cumsum(keep) - 1
+    entry_ok = keep[inverse]
+    owner = new_id[inverse[entry_ok]]
+    order = np.argsort(owner, kind="stable")
+    owner = owner[order]
+    parent = parent[entry_ok][order]
+    row = row[entry_ok][order]
+    pts = uniq[keep]
+    start = np.searchsorted(owner, np.arange(pts.shape[0] + 1)).astype(np.int64)
+    return pts, _Stage(group=group, start=start, parent=parent, row=row)
+
+
+def _append_prefix(
+    pts: FloatArray, stage: _Stage, prefix: FloatArray, parent: int, row: int
+) -> tuple[FloatArray, _Stage]:
+    """Add the no-deal prefix as the stage's last point (one back-pointer entry)."""
+    start = np.append(stage.start, stage.start[-1] + 1)
+    return np.vstack([pts, prefix[None, :]]), _Stage(
+        group=stage.group,
+        start=start,
+        parent=np.append(stage.parent, parent),
+        row=np.append(stage.row, row),
+    )
+
+
+def _drop_last(pts: FloatArray, stage: _Stage) -> tuple[FloatArray, _Stage]:
+    """Remove the last point of the final stage (the no-deal package itself)."""
+    end = int(stage.start[-2])
+    return pts[:-1], _Stage(
+        group=stage.group, start=stage.start[:-1], parent=stage.parent[:end], row=stage.row[:end]
+    )
 
 
 @dataclass(frozen=True, eq=False)

@@ -77,6 +77,8 @@ def _logroll_example(no_deal: float = 0.0) -> Scenario:
         {
             "id": "logroll",
             "title": "Logrolling example",
+            # the draft is an ordinary package here: no package is no deal
+            "disagreement": {"package": "none"},
             "parties": [{"id": p, "name": p, "no_deal": {"utility": no_deal}} for p in "AB"],
             "issues": [{"id": i, "name": i, "options": two} for i in "xy"],
             "preferences": prefs,
@@ -260,7 +262,7 @@ def issue_linkage(
     idx = np.arange(moves.shape[0])
     pkgs[idx, moves[:, 0]] = moves[:, 1]
     pkgs[idx, moves[:, 2]] = moves[:, 3]
-    ok = cs.feasible(pkgs) if moves.shape[0] else np.zeros(0, dtype=bool)
+    ok = cs.is_agreement(pkgs) if moves.shape[0] else np.zeros(0, dtype=bool)
     du = cs.margin_of(cs.utilities(pkgs), u0) if moves.shape[0] else np.empty((0, cs.n_parties))
     d_a = single[moves[:, 0], moves[:, 1]]  # (N, P) change of the move on the first issue alone
     d_b = single[moves[:, 2], moves[:, 3]]

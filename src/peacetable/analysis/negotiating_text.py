@@ -142,7 +142,7 @@ class SingleTextResult(Result):
 
 def _single_changes(cs: PreparedScenario, base: IntArray) -> IntArray:
     block = cs.single_changes(base)
-    return block[cs.feasible(block)]
+    return block[cs.is_agreement(block)]
 
 
 def _choose(cs: PreparedScenario, u: FloatArray, u_cur: FloatArray, rule: Rule) -> int | None:
@@ -373,7 +373,7 @@ def post_settlement(
     if cs.n_packages <= ENUMERATION_LIMIT:
         method = "enumeration"
         x = cs.all_packages(limit=cs.n_packages)
-        x = x[cs.feasible(x)]
+        x = x[cs.is_agreement(x)]
         u = cs.utilities(x)
         box = (cs.margin_of(u, u0) >= 0.0).all(axis=1)
         x, u = x[box], u[box]

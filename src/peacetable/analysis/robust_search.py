@@ -155,6 +155,11 @@ class _Search:
     nodes: int = 0
 
     @property
+    def no_deal_key(self) -> tuple[int, ...] | None:
+        nd = self.model.no_deal_package
+        return None if nd is None else tuple(int(v) for v in nd)
+
+    @property
     def tol(self) -> float:
         # float32 rounding grows with the number of slacks summed in a column
         return _FLOAT32_SLACK * max(1.0, self.model.n_parties / 4)
@@ -210,6 +215,8 @@ class _Search:
                 x = np.zeros(self.model.n_issues, dtype=np.int64)
                 x[self.order] = [*prefix, int(c)]
                 key = tuple(int(v) for v in x)
+                if key == self.no_deal_key:
+                    continue  # the no-deal package is not an agreement
                 if key not in self.found:
                     self.found[key] = self.exact(x, poss[keep])
                     if len(self.found) > 4 * self.k:
@@ -336,7 +343,7 @@ def robust_package(
         x = compiled.encode(prop.package)
         count = search.exact(x, np.arange(st.n))
         props.append(RankedPackage(compiled.package_dict(x), count, n_samples, confidence, prop.id))
-        if compiled.feasible(x)[0]:
+        if compiled.is_agreement(x)[0]:
             search.found[tuple(int(v) for v in x)] = count
     slack = sum(best_of, optimistic) - (st.no_deal.T @ mix)
     poss = np.flatnonzero((slack >= -search.tol).all(axis=1))

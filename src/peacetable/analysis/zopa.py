@@ -75,7 +75,9 @@ class ZopaResult(Result):
     confidence:
         Level of *ci*.
     n_packages, n_feasible:
-        Size of the space and number of feasible packages.
+        Size of the space and number of feasible agreements (the package that
+        is no deal is not an agreement, so it is neither counted here nor in
+        the ZOPA).
     best_for_party:
         ``{party: {"package": ..., "utilities": {...}}}`` -- the acceptable
         package best for each party (empty when there is no ZOPA).
@@ -219,6 +221,15 @@ def _estimate(
     return round(hits / samples * n), (math.floor(low * n), math.ceil(high * n))
 
 
+def _without_no_deal(space: AgreementSpace, d: FloatArray, count: int) -> int:
+    """*count* of packages with ``u >= d`` summed group by group, less the no-deal package
+    when it was counted (it is not an agreement)."""
+    additive = space.additive_no_deal()
+    if additive is not None and (additive >= d).all():
+        return count - 1
+    return count
+
+
 def count_acceptable(
     scenario: Scenario | PreparedScenario | AgreementSpace,
     *,
@@ -244,9 +255,9 @@ def count_acceptable(
         raise InputError(f"lower must have shape ({space.n_parties},)")
     got = _count_dp(space, d, max_states)
     if got is not None:
-        return got
+        return _without_no_deal(space, d, got)
     if space.n_feasible <= max_exact:
-        return _count_enumeration(space, d)
+        return _without_no_deal(space, d, _count_enumeration(space, d))
     return None
 
 
@@ -329,6 +340,8 @@ def zopa(
         count = _count_dp(space, d, max_states)
         if count is None and space.n_feasible <= max_exact:
             count, method = _count_enumeration(space, d), "enumeration"
+        if count is not None:
+            count = _without_no_deal(space, d, count)
     if count is not None:
         return ZopaResult(
             exists=exists,
@@ -337,13 +350,15 @@ def zopa(
             ci=None,
             confidence=confidence,
             n_packages=space.n_packages,
-            n_feasible=space.n_feasible,
+            n_feasible=space.n_agreements,
             best_for_party=best,
             party_ids=space.party_ids,
             no_deal=tuple(float(v) for v in space.no_deal),
             provenance=Provenance(method),
         )
     estimate, ci = _estimate(space, d, samples, seed, confidence)
+    shift = estimate - _without_no_deal(space, d, estimate)  # the no-deal package, if counted
+    estimate, ci = estimate - shift, (max(0, ci[0] - shift), max(0, ci[1] - shift))
     return ZopaResult(
         exists=exists,
         count=max(estimate, 1),
@@ -351,7 +366,7 @@ def zopa(
         ci=(max(ci[0], 1), ci[1]),
         confidence=confidence,
         n_packages=space.n_packages,
-        n_feasible=space.n_feasible,
+        n_feasible=space.n_agreements,
         best_for_party=best,
         party_ids=space.party_ids,
         no_deal=tuple(float(v) for v in space.no_deal),

@@ -63,18 +63,23 @@ def show_command(
     console.print(f"[bold]{s.title}[/] ({s.id})")
     if s.description:
         console.print(s.description.strip())
+    from peacetable.core import prepare
+
+    prepared = prepare(s)
+    now = dict(zip(prepared.party_ids, prepared.no_deal.tolist(), strict=True))
+    later = dict(zip(prepared.party_ids, prepared.no_deal_at(12).tolist(), strict=True))
     parties = Table(title="Parties")
-    for col in ("id", "name", "role", "power", "no-deal utility", "per month"):
+    for col in ("id", "name", "role", "power", "no-deal utility", "after 12 months"):
         parties.add_column(col)
     for p in s.parties:
-        negotiating = p.id in s.preferences
+        negotiating = p.id in now
         parties.add_row(
             p.id,
             p.name,
             p.role,
             f"{p.power.value:.2f}",
-            f"{p.no_deal.utility:.2f}" if negotiating else "–",
-            f"{p.no_deal.monthly_change:+.3f}" if negotiating else "–",
+            f"{now[p.id]:.2f}" if negotiating else "–",
+            f"{later[p.id]:.2f}" if negotiating else "–",
         )
     console.print(parties)
     issues = Table(title="Issues")

@@ -246,8 +246,8 @@ def ripeness_command(
         return
     console.print(f"[bold]{sc.title}[/]: {result.headline()}.", highlight=False)
     console.print(
-        "Monthly change of no-deal utilities: "
-        + ", ".join(f"{p} {c:+g}" for p, c in result.monthly_change.items())
+        "No-deal utilities from month 0 to the horizon: "
+        + ", ".join(f"{p} {v[0]:.3f} → {v[-1]:.3f}" for p, v in result.no_deal_path.items())
         + f". {samples:,} sampled worlds (seed {seed}); probabilities are estimates.",
         highlight=False,
     )
@@ -275,9 +275,12 @@ def ripeness_command(
             row += ["yes" if m.proposal_accepted else "no", _pct((m.proposal_count or 0) / samples)]
         table.add_row(*row)
     console.print(table)
+    from peacetable.analysis.ripeness import STALEMATE_DEFINITION
+
     console.print(
-        "Mutually hurting stalemate (Zartman 2000): every party's no-deal utility has fallen "
-        f"by more than {hurt_threshold:g} since month 0; ripe = stalemate and a ZOPA.",
+        STALEMATE_DEFINITION[0].upper()
+        + STALEMATE_DEFINITION[1:]
+        + f" (hurt_threshold {hurt_threshold:g}).",
         highlight=False,
     )
 

@@ -25,7 +25,14 @@ import numpy as np
 
 from peacetable.core.arrays import BoolArray, FloatArray
 from peacetable.core.evaluator import ForbiddenPattern, Interaction
-from peacetable.model.scenario import Estimate, Preferences, Scenario
+from peacetable.model.scenario import (
+    NO_DEAL_NONE,
+    NO_DEAL_STATUS_QUO,
+    ConflictCosts,
+    Estimate,
+    Preferences,
+    Scenario,
+)
 
 
 def beliefs_of(prefs: Preferences, event: str, outcomes: tuple[str, ...]) -> dict[str, float]:
@@ -126,7 +133,9 @@ def scenario_arrays(scenario: Scenario) -> dict[str, Any]:
     parties = scenario.negotiating_party_ids
     return {
         "tables": value_tables(scenario),
-        "no_deal": np.array([scenario.party(pid).no_deal.utility for pid in parties], dtype=float),
+        "no_deal": np.array(
+            [scenario.party(pid).no_deal_value.utility for pid in parties], dtype=float
+        ),
         "interactions": interaction_terms(scenario),
         "forbidden": forbidden_patterns(scenario),
         "party_ids": parties,
@@ -136,4 +145,68 @@ def scenario_arrays(scenario: Scenario) -> dict[str, Any]:
             [issue.option_ids.index(issue.status_quo_option) for issue in scenario.issues],
             dtype=np.int64,
         ),
+    }
+
+
+def no_deal_package(scenario: Scenario) -> dict[str, str] | None:
+    """The (partial) package that *is* no deal, or ``None`` when no package is.
+
+    ``disagreement.package``: ``status_quo`` (every issue at its status quo),
+    ``none``, a proposal id, or a partial package.
+    """
+    ref = scenario.disagreement.package
+    if isinstance(ref, str):
+        if ref == NO_DEAL_NONE:
+            return None
+        if ref == NO_DEAL_STATUS_QUO:
+            return {}
+        return dict(scenario.proposal(ref).package)
+    return dict(ref)
+
+
+def _distribution(stated: dict[str, float], ids: tuple[str, ...]) -> FloatArray:
+    """Probabilities over *ids*: the stated ones, the rest sharing what remains."""
+    missing = [o for o in ids if o not in stated]
+    rest = max(0.0, 1.0 - sum(stated.values()))
+    out = np.array([stated.get(o, rest / len(missing) if missing else 0.0) for o in ids])
+    total = out.sum()
+    return out / total if total > 0 else np.full(len(ids), 1.0 / len(ids))
+
+
+def lottery_inputs(scenario: Scenario) -> dict[str, Any]:
+    """The disagreement block's nominal numbers as arrays (party order: negotiating parties).
+
+    Returns ``outcome_ids``, ``outcomes`` (list of partial packages), ``beliefs``
+    ``(P, m)``, ``common`` ``(m,)``, ``convergence``, ``cost`` and ``monthly``
+    ``(P,)``. A party without stated beliefs holds the common estimate; without
+    a stated common estimate, it is the mean of the parties' beliefs.
+    """
+    d = scenario.disagreement
+    parties = scenario.negotiating_party_ids
+    ids = tuple(o.id for o in d.outcomes)
+    stated = {
+        pid: _distribution({o: e.value for o, e in d.beliefs[pid].items()}, ids)
+        for pid in parties
+        if pid in d.beliefs
+    }
+    if d.common:
+        common = _distribution({o: e.value for o, e in d.common.items()}, ids)
+    elif stated:
+        common = np.mean(np.stack(list(stated.values())), axis=0)
+    else:
+        common = np.full(len(ids), 1.0 / max(1, len(ids)))
+    beliefs = (
+        np.stack([stated.get(pid, common) for pid in parties])
+        if ids
+        else np.zeros((len(parties), 0))
+    )
+    zero = ConflictCosts()
+    return {
+        "outcome_ids": ids,
+        "outcomes": [dict(o.package) for o in d.outcomes],
+        "beliefs": beliefs,
+        "common": np.asarray(common, dtype=float),
+        "convergence": float(d.convergence.value),
+        "cost": np.array([d.costs.get(pid, zero).cost.value for pid in parties], dtype=float),
+        "monthly": np.array([d.costs.get(pid, zero).monthly.value for pid in parties], dtype=float),
     }

@@ -169,6 +169,10 @@ class PackageEvaluator:
         ``(n_issues,)`` option index of each issue's status quo.
     quantum:
         Step of the exact grid (see the module notes).
+    no_deal_package:
+        ``(n_issues,)`` the package that *is* no deal (e.g. the one that
+        agrees nothing), or ``None``. Its utility is the disagreement point,
+        exactly, and it is not an agreement (:meth:`is_agreement`).
     """
 
     party_ids: tuple[str, ...]
@@ -180,6 +184,7 @@ class PackageEvaluator:
     no_deal: FloatArray
     status_quo: IntArray
     quantum: float
+    no_deal_package: IntArray | None = None
 
     # ------------------------------------------------------------------ build
     @classmethod
@@ -194,6 +199,7 @@ class PackageEvaluator:
         issue_ids: Sequence[str] | None = None,
         option_ids: Sequence[Sequence[str]] | None = None,
         status_quo: npt.ArrayLike | None = None,
+        no_deal_package: npt.ArrayLike | None = None,
     ) -> dict[str, Any]:
         """Checked, grid-rounded constructor arguments (see :meth:`from_arrays`)."""
         tabs = [np.asarray(t, dtype=np.float64) for t in tables]
@@ -257,6 +263,9 @@ class PackageEvaluator:
             "no_deal": snap(nd, quantum),
             "status_quo": sq,
             "quantum": quantum,
+            "no_deal_package": None
+            if no_deal_package is None
+            else np.asarray(no_deal_package, dtype=np.int64).reshape(-1),
         }
 
     @classmethod
@@ -274,8 +283,9 @@ class PackageEvaluator:
         **kw:
             ``interactions`` and ``forbidden`` (objects with the attributes of
             :class:`Interaction` and :class:`ForbiddenPattern`), ``party_ids``,
-            ``issue_ids``, ``option_ids`` (default ``P0``…, ``I0``…, ``o0``…)
-            and ``status_quo`` (default option 0 of every issue).
+            ``issue_ids``, ``option_ids`` (default ``P0``…, ``I0``…, ``o0``…),
+            ``status_quo`` (default option 0 of every issue) and
+            ``no_deal_package`` (default none).
 
         Raises
         ------
@@ -320,7 +330,24 @@ class PackageEvaluator:
     def utilities(self, packages: npt.ArrayLike) -> FloatArray:
         """Utilities ``(n, n_parties)`` of packages ``(n, n_issues)``, on the exact grid.
 
-        Infeasible packages are evaluated too (see :meth:`feasible`).
+        The no-deal package is worth the disagreement point, exactly; every
+        other package its additive value (:meth:`state_utilities`). Infeasible
+        packages are evaluated too (see :meth:`feasible`).
+        """
+        x = self.as_packages(packages)
+        total = self.state_utilities(x)
+        if self.no_deal_package is not None:
+            total[self.is_no_deal(x)] = self.no_deal
+        return total
+
+    def state_utilities(self, packages: npt.ArrayLike) -> FloatArray:
+        """Additive value ``(n, n_parties)`` of packages as states of the issues.
+
+        This is what a package is worth as a state of the world whatever led to
+        it -- e.g. an agreement signed but not yet carried out leaves every
+        issue at its status quo (the sequencing lens). As the outcome of *not*
+        agreeing, the no-deal package is worth the disagreement point instead
+        (:meth:`utilities`).
         """
         x = self.as_packages(packages)
         total = np.zeros((x.shape[0], self.n_parties))
@@ -332,6 +359,17 @@ class PackageEvaluator:
                 hit &= x[:, i] == o
             total += hit[:, None] * it.bonus[None, :]
         return total
+
+    def is_no_deal(self, packages: npt.ArrayLike) -> BoolArray:
+        """Which packages are the no-deal package (never an agreement)."""
+        x = self.as_packages(packages)
+        if self.no_deal_package is None:
+            return np.zeros(x.shape[0], dtype=bool)
+        return np.asarray((x == self.no_deal_package[None, :]).all(axis=1))
+
+    def is_agreement(self, packages: npt.ArrayLike) -> BoolArray:
+        """Which packages are agreements: feasible, and not the no-deal package."""
+        return np.asarray(self.feasible(packages) & ~self.is_no_deal(packages))
 
     def feasible(self, packages: npt.ArrayLike) -> BoolArray:
         """Which packages ``(n, n_issues)`` satisfy every constraint."""

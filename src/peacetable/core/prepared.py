@@ -27,9 +27,10 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from peacetable.core.arrays import IntArray
-from peacetable.core.compile import scenario_arrays
-from peacetable.core.evaluator import PackageEvaluator
+from peacetable.core.arrays import FloatArray, IntArray
+from peacetable.core.compile import lottery_inputs, no_deal_package, scenario_arrays
+from peacetable.core.disagreement import DisagreementPoint
+from peacetable.core.evaluator import PackageEvaluator, snap
 from peacetable.core.sampling import ParameterModel
 from peacetable.core.space import AgreementSpace
 from peacetable.errors import InputError, Location, suggest
@@ -53,9 +54,23 @@ class PreparedScenario(PackageEvaluator):
     ----------
     scenario:
         The validated scenario.
+    disagreement:
+        The disagreement model (:mod:`peacetable.core.disagreement`): what no
+        deal is worth to each party, month by month.
     """
 
-    scenario: Scenario = field(repr=False)
+    scenario: Scenario = field(repr=False, kw_only=True)
+    disagreement: DisagreementPoint = field(repr=False, kw_only=True)
+
+    def no_deal_at(self, month: float) -> FloatArray:
+        """``(n_parties,)`` the disagreement point after *month* months (on the exact grid).
+
+        Month 0 is :attr:`no_deal`. Every lens that looks ahead in time
+        (ripeness, simulation, sequencing) reads the disagreement point here.
+        """
+        if month == 0:
+            return self.no_deal.copy()
+        return snap(self.disagreement.at(month), self.quantum)
 
     @property
     def proposal_ids(self) -> tuple[str, ...]:
@@ -137,8 +152,47 @@ class PreparedScenario(PackageEvaluator):
 
 
 def _build(scenario: Scenario) -> PreparedScenario:
-    fields_ = PackageEvaluator.grid_fields(**scenario_arrays(scenario))
-    return PreparedScenario(**fields_, scenario=scenario)
+    arrays = scenario_arrays(scenario)
+    probe = PackageEvaluator.from_arrays(**arrays)
+    nd_pkg = no_deal_package(scenario)
+    x0 = None if nd_pkg is None else probe.encode(nd_pkg)
+    point = _disagreement(scenario, probe, arrays, x0)
+    arrays["no_deal"] = point.at(0.0)
+    fields_ = PackageEvaluator.grid_fields(**arrays, no_deal_package=x0)
+    return PreparedScenario(**fields_, scenario=scenario, disagreement=point)
+
+
+def _disagreement(
+    scenario: Scenario, probe: PackageEvaluator, arrays: dict[str, Any], x0: IntArray | None
+) -> DisagreementPoint:
+    """The nominal disagreement model (scalar no-deal utilities or a lottery)."""
+    n = probe.n_parties
+    lot = lottery_inputs(scenario)
+    m = len(lot["outcome_ids"])
+    if m == 0:
+        parties = scenario.negotiating_party_ids
+        slope = np.array(
+            [scenario.party(pid).no_deal_value.monthly_change for pid in parties], dtype=float
+        )
+        empty = np.zeros((0, probe.n_issues), dtype=np.int64)
+        return DisagreementPoint(
+            x0, np.asarray(arrays["no_deal"], dtype=float), slope, empty, (),
+            np.zeros((n, 0)), np.zeros(0), 0.0, np.zeros(n), np.zeros(n), np.zeros((0, n)),
+        )  # fmt: skip
+    outcomes = np.stack([probe.encode(pkg) for pkg in lot["outcomes"]])
+    return DisagreementPoint(
+        package=x0,
+        base=np.zeros(n),
+        slope=np.zeros(n),
+        outcomes=outcomes,
+        outcome_ids=lot["outcome_ids"],
+        beliefs=lot["beliefs"],
+        common=lot["common"],
+        convergence=lot["convergence"],
+        cost=lot["cost"],
+        monthly=lot["monthly"],
+        outcome_utilities=probe.utilities(outcomes),
+    )
 
 
 def prepare(scenario: Scenario | PreparedScenario) -> PreparedScenario:

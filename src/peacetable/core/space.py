@@ -178,6 +178,35 @@ class AgreementSpace(PackageEvaluator):
         """Number of feasible packages (exact: product of compound sizes)."""
         return math.prod(g.size for g in self.groups)
 
+    @property
+    def no_deal_rows(self) -> IntArray | None:
+        """Per group, the combination row of the no-deal package (``None``: no such package,
+        or it is infeasible)."""
+        if self.no_deal_package is None:
+            return None
+        rows = self.rows_of(self.no_deal_package)[0]
+        return None if (rows < 0).any() else rows
+
+    @property
+    def n_agreements(self) -> int:
+        """Number of agreements: feasible packages other than the no-deal package."""
+        return self.n_feasible - (self.no_deal_rows is not None)
+
+    def additive_no_deal(self) -> FloatArray | None:
+        """The no-deal package's additive utility (what the groups sum to), or ``None``.
+
+        Engines that work group by group sum this for the no-deal package and
+        must leave it out (it is not an agreement); its true utility is
+        :attr:`no_deal`.
+        """
+        rows = self.no_deal_rows
+        if rows is None:
+            return None
+        total = self.offset.copy()
+        for g, grp in enumerate(self.groups):
+            total = total + grp.utilities[rows[g]]
+        return total
+
     # ------------------------------------------------------------ evaluation
     def packages_from_rows(self, rows: npt.ArrayLike) -> IntArray:
         """Packages ``(n, n_issues)`` from one combination row per group ``(n, n_groups)``."""

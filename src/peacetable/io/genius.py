@@ -301,6 +301,8 @@ def _scenario_data(
             for iid, (name, labels), oids in zip(issue_ids, issues, option_ids, strict=True)
         ],
         "preferences": {},
+        # every outcome of a GENIUS domain is an agreement; no deal is the reservation value
+        "disagreement": {"package": "none"},
     }
     for pid, (pname, weights, values, reservation, note) in zip(party_ids, parties, strict=True):
         total = sum(weights.values())

@@ -167,7 +167,12 @@ class Party(_Frozen):
     role: Role = "principal"
     description: str | None = None
     power: Number = Field(default_factory=lambda: Estimate(value=0.5))
-    no_deal: NoDeal = Field(default_factory=lambda: NoDeal(utility=0.0))
+    no_deal: NoDeal | None = None
+
+    @property
+    def no_deal_value(self) -> NoDeal:
+        """The party's scalar no-deal utility (0 when the file gives none)."""
+        return self.no_deal if self.no_deal is not None else NoDeal(utility=0.0)
 
     @field_validator("power")
     @classmethod
@@ -302,12 +307,22 @@ OptionChoice = Annotated[
 ]
 
 
+ConstraintKind = Literal["cannot_be_agreed", "cannot_happen"]
+
+
 class Constraint(_Frozen):
     """An infeasible combination of options.
 
     Either ``if``/``then`` (when every ``if`` issue takes one of the listed
     options, every ``then`` issue must take one of its listed options) or
     ``excludes`` (these issue/option pairs cannot all hold together).
+
+    ``kind`` says what kind of impossibility it is: ``cannot_be_agreed`` (the
+    default: an agreement may not contain the combination, but the world can
+    still end up in it, e.g. when a party breaks an agreed term) or
+    ``cannot_happen`` (physically impossible: no state of the world has it).
+    Every agreement respects both kinds; the conflict lens removes only states
+    that cannot happen.
     """
 
     if_: Annotated[dict[str, OptionChoice], AfterValidator(_freeze)] | None = Field(
@@ -315,6 +330,7 @@ class Constraint(_Frozen):
     )
     then: Annotated[dict[str, OptionChoice], AfterValidator(_freeze)] | None = None
     excludes: Annotated[dict[str, str], AfterValidator(_freeze)] | None = None
+    kind: ConstraintKind = "cannot_be_agreed"
     reason: str | None = None
 
     @model_validator(mode="after")
@@ -329,6 +345,86 @@ class Constraint(_Frozen):
                 "a constraint needs 'if' and 'then', or 'excludes' with two or more issues"
             )
         return self
+
+
+class ConflictOutcome(_Frozen):
+    """One way the conflict can end if no agreement is reached (a package of the issue space).
+
+    ``package`` names the option of each issue in that outcome; issues it leaves
+    out stay at their status quo.
+    """
+
+    id: Id
+    name: str = Field(min_length=1)
+    description: str | None = None
+    package: Annotated[dict[str, str], AfterValidator(_freeze)] = Field(default_factory=FrozenDict)
+    source: str | None = None
+    assumption: str | None = None
+
+
+class ConflictCosts(_Frozen):
+    """What going on with the conflict costs a party, in its utility units.
+
+    ``cost`` is paid by choosing no deal now (the expected cost of fighting on,
+    Fearon 1995's ``c``); ``monthly`` is added for every month the conflict has
+    already gone on (the accumulated cost, which drives ripeness).
+    """
+
+    cost: Number = Field(default_factory=lambda: Estimate(value=0.0))
+    monthly: Number = Field(default_factory=lambda: Estimate(value=0.0))
+    source: str | None = None
+    assumption: str | None = None
+
+
+#: ``disagreement.package`` values with a special meaning.
+NO_DEAL_STATUS_QUO = "status_quo"
+NO_DEAL_NONE = "none"
+
+
+class Disagreement(_Frozen):
+    """What no agreement is, and what it is worth to each party over time.
+
+    ``package`` says which package *is* no deal: ``status_quo`` (the default:
+    the package that agrees nothing, every issue at its status quo), ``none``
+    (no package is: every package is an agreement, e.g. a GENIUS domain), a
+    proposal id, or a partial package ``{issue: option}``. Every lens values that
+    package at the disagreement point, exactly, and no lens counts it as an
+    agreement.
+
+    Without ``outcomes`` a party's disagreement point is its scalar
+    ``no_deal`` (``utility + monthly_change · t``). With ``outcomes``, no deal is
+    a lottery over how the conflict ends: party ``p``'s no-deal utility at
+    month ``t`` is ``Σ_o q_po(t) u_p(o) − cost_p − monthly_p · t``, where each
+    party holds its own probabilities ``beliefs[p]`` at month 0 (mutual
+    optimism: Fearon 1995; Blainey 1973), and those move toward the ``common``
+    estimate as fighting reveals information, closing the share
+    ``convergence`` of the gap every month:
+    ``q_p(t) = common + (q_p(0) − common)(1 − convergence)^t`` (Slantchev 2003;
+    Powell 2004).
+    """
+
+    package: str | Annotated[dict[str, str], AfterValidator(_freeze)] = NO_DEAL_STATUS_QUO
+    outcomes: tuple[ConflictOutcome, ...] = ()
+    beliefs: Annotated[dict[str, dict[str, Number]], AfterValidator(_freeze)] = Field(
+        default_factory=FrozenDict
+    )
+    common: Annotated[dict[str, Number], AfterValidator(_freeze)] = Field(
+        default_factory=FrozenDict
+    )
+    convergence: Number = Field(default_factory=lambda: Estimate(value=0.0))
+    costs: Annotated[dict[str, ConflictCosts], AfterValidator(_freeze)] = Field(
+        default_factory=FrozenDict
+    )
+    source: str | None = None
+    assumption: str | None = None
+
+    @field_validator("convergence")
+    @classmethod
+    def _rate_in_unit_interval(cls, value: Estimate) -> Estimate:
+        low, high = value.range or (value.value, value.value)
+        if not (low >= 0.0 and high <= 1.0):
+            raise ValueError(f"convergence must be within 0..1, got {value.value}")
+        return value
 
 
 class Proposal(_Frozen):
@@ -505,6 +601,7 @@ class Scenario(_Frozen):
     preferences: Annotated[dict[str, Preferences], AfterValidator(_freeze)]
     constraints: tuple[Constraint, ...] = ()
     proposals: tuple[Proposal, ...] = ()
+    disagreement: Disagreement = Field(default_factory=Disagreement)
     implementation: tuple[Implementation, ...] = ()  # sequencing lens (issue 17)
 
     @property

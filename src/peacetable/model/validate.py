@@ -11,7 +11,14 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 
 from peacetable.errors import Location, ScenarioError, suggest
-from peacetable.model.scenario import Estimate, Implementation, Issue, Scenario
+from peacetable.model.scenario import (
+    NO_DEAL_NONE,
+    NO_DEAL_STATUS_QUO,
+    Estimate,
+    Implementation,
+    Issue,
+    Scenario,
+)
 
 Path = tuple[str | int, ...]
 
@@ -88,7 +95,8 @@ def find_problems(scenario: Scenario) -> list[Problem]:
 
     for n, party in enumerate(scenario.parties):
         check_estimate(party.power, ("parties", n, "power"), 0.0, 1.0)
-        check_source(party.no_deal.source, ("parties", n, "no_deal", "source"))
+        if party.no_deal is not None:
+            check_source(party.no_deal.source, ("parties", n, "no_deal", "source"))
 
     for n, issue in enumerate(scenario.issues):
         base: Path = ("issues", n)
@@ -259,14 +267,112 @@ def find_problems(scenario: Scenario) -> list[Problem]:
                         + (f" ({reason})" if reason else ""),
                     )
                 )
+    _check_disagreement(scenario, add, check_estimate, check_source)
     _check_implementation(scenario, add, check_source)  # sequencing lens (issue 17)
     return problems
 
 
-def violated_constraints(scenario: Scenario, package: Mapping[str, str]) -> list[int]:
-    """Indices of the constraints a complete package breaks (plain reference check)."""
+def _check_disagreement(
+    scenario: Scenario,
+    add: Callable[[Problem], None],
+    check_estimate: Callable[[Estimate, Path, float | None, float | None], None],
+    check_source: Callable[[str | None, Path], None],
+) -> None:
+    """Cross-references and probabilities of the ``disagreement`` block."""
+    d = scenario.disagreement
+    base: Path = ("disagreement",)
+    issues = {i.id: i for i in scenario.issues}
+    negotiating = scenario.negotiating_party_ids
+    check_source(d.source, (*base, "source"))
+    if isinstance(d.package, str):
+        special = (NO_DEAL_STATUS_QUO, NO_DEAL_NONE)
+        ids = [p.id for p in scenario.proposals]
+        if d.package not in special and d.package not in ids:
+            add(
+                Problem(
+                    (*base, "package"),
+                    _unknown("proposal", d.package, ids)
+                    + f"; or {NO_DEAL_STATUS_QUO!r}, {NO_DEAL_NONE!r} or a package",
+                )
+            )
+    else:
+        _check_choices(d.package, (*base, "package"), issues, add)
+    _check_duplicates(
+        ((o.id, (*base, "outcomes", k, "id")) for k, o in enumerate(d.outcomes)), "outcome", add
+    )
+    outcome_ids = [o.id for o in d.outcomes]
+    for k, outcome in enumerate(d.outcomes):
+        opath: Path = (*base, "outcomes", k)
+        check_source(outcome.source, (*opath, "source"))
+        _check_choices(outcome.package, (*opath, "package"), issues, add)
+        known = all(
+            iid in issues and oid in issues[iid].option_ids for iid, oid in outcome.package.items()
+        )
+        if known:
+            full = scenario.complete_package(outcome.package)
+            for c in violated_constraints(scenario, full, kinds=("cannot_happen",)):
+                add(
+                    Problem(
+                        (*opath, "package"),
+                        f"outcome {outcome.id!r} breaks constraints[{c}], which cannot happen",
+                    )
+                )
+    if not d.outcomes:
+        for key in ("beliefs", "common"):
+            if getattr(d, key):
+                add(Problem((*base, key), f"{key} given without outcomes to hold them about"))
+        return
+
+    def check_probs(probs: Mapping[str, Estimate], path: Path) -> None:
+        for oid, est in probs.items():
+            if oid not in outcome_ids:
+                add(Problem((*path, oid), _unknown("outcome", oid, outcome_ids)))
+            check_estimate(est, (*path, oid), 0.0, 1.0)
+        if sum(e.value for e in probs.values()) > 1.0 + 1e-9:
+            add(Problem(path, "probabilities sum to more than 1"))
+
+    for pid, probs in d.beliefs.items():
+        if pid not in negotiating:
+            add(Problem((*base, "beliefs", pid), _unknown("negotiating party", pid, negotiating)))
+        check_probs(probs, (*base, "beliefs", pid))
+    check_probs(d.common, (*base, "common"))
+    missing = [pid for pid in negotiating if pid not in d.beliefs]
+    if missing and not d.common:
+        add(
+            Problem(
+                (*base, "beliefs"),
+                f"no beliefs for {', '.join(missing)} and no common estimate to use instead",
+            )
+        )
+    check_estimate(d.convergence, (*base, "convergence"), 0.0, 1.0)
+    for pid, costs in d.costs.items():
+        cpath: Path = (*base, "costs", pid)
+        if pid not in negotiating:
+            add(Problem(cpath, _unknown("negotiating party", pid, negotiating)))
+        check_estimate(costs.cost, (*cpath, "cost"), None, None)
+        check_estimate(costs.monthly, (*cpath, "monthly"), None, None)
+        check_source(costs.source, (*cpath, "source"))
+    for n, party in enumerate(scenario.parties):
+        if party.id in negotiating and party.no_deal is not None:
+            add(
+                Problem(
+                    ("parties", n, "no_deal"),
+                    "the disagreement block values no deal for every negotiating party (its "
+                    "outcomes, beliefs and costs); remove this no_deal or the outcomes",
+                )
+            )
+
+
+def violated_constraints(
+    scenario: Scenario,
+    package: Mapping[str, str],
+    kinds: tuple[str, ...] = ("cannot_be_agreed", "cannot_happen"),
+) -> list[int]:
+    """Indices of the constraints (of these *kinds*) a complete package breaks (plain check)."""
     broken = []
     for k, c in enumerate(scenario.constraints):
+        if c.kind not in kinds:
+            continue
         if c.excludes is not None:
             if all(package.get(i) == o for i, o in c.excludes.items()):
                 broken.append(k)

@@ -85,7 +85,8 @@ def _arrays(scenario: Scenario | PreparedScenario, package: dict[str, str]) -> d
         "interactions": compiled.interactions,
         "proposal": x,
         "status_quo": compiled.status_quo,
-        "sq_utility": compiled.utilities(compiled.status_quo)[0],
+        # signed but not yet carried out: the status quo as a state, not as no deal
+        "sq_utility": compiled.state_utilities(compiled.status_quo)[0],
         "no_deal": compiled.no_deal,
     }
 
