@@ -11,9 +11,10 @@ from typing import Any, ParamSpec, TypeVar
 
 import typer
 from rich.console import Console
-from rich.markup import escape
+from rich.text import Text
 
 from peacetable.errors import PeacetableError, ScenarioError
+from peacetable.io.textfiles import one_line
 from peacetable.model import Scenario
 
 console = Console()
@@ -48,8 +49,21 @@ def _json_default(obj: Any) -> Any:
 
 
 def print_error(message: str) -> None:
-    """One ``error: …`` line on stderr, never wrapped (so tools can parse it)."""
-    err_console.print(f"[bold red]error:[/] {escape(message)}", highlight=False, soft_wrap=True)
+    """One ``error: …`` line on stderr, exactly as written (so tools can parse it).
+
+    The message is never interpreted: no markup, no emoji codes (``file.yaml:100:1:``
+    stays as written), no wrapping; line breaks become spaces and control characters
+    escapes (:func:`peacetable.io.textfiles.one_line`). Only the ``error:`` prefix is
+    coloured, and only on a terminal.
+    """
+    line = one_line(message)
+    if err_console.is_terminal and not err_console.no_color:
+        err_console.print(
+            Text.assemble(("error:", "bold red"), " ", line), soft_wrap=True, highlight=False
+        )
+    else:
+        sys.stderr.write(f"error: {line}\n")
+        sys.stderr.flush()
 
 
 def handle_errors(func: Callable[P, R]) -> Callable[P, R]:
