@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -23,7 +22,8 @@ from peacetable.conflict import (
     status_quo_analysis,
 )
 from peacetable.conflict.scenario import DealStability, package_of
-from peacetable.errors import InputError
+from peacetable.io.json_parse import parse_json
+from peacetable.io.textfiles import read_text
 
 MAX_TABLE_ROWS = 64
 
@@ -36,17 +36,12 @@ def load_conflict(
     if path.suffix.lower() == ".gmcr":
         return read_gmcr(path), None
     if path.suffix.lower() == ".json" and path.exists():
-        try:
-            data = json.loads(path.read_text(encoding="utf-8"))
-        except json.JSONDecodeError as exc:
-            raise InputError(
-                f"{path}:{exc.lineno}:{exc.colno}: not valid JSON: {exc.msg}"
-            ) from None
+        data, _ = parse_json(read_text(path), str(path))
         if isinstance(data, dict) and "decisionMakers" in data:
-            return read_gmcr(data, name=path.stem), None
+            return read_gmcr(path, name=path.stem), None
         if isinstance(data, dict) and "states" in data and "options" in data:
             return read_transcribed(
-                data, name=str(data.get("case") or path.name.split(".")[0])
+                path, name=str(data.get("case") or path.name.split(".")[0])
             ), None
     scenario = load_scenario_arg(target)
     deal = deal_stability(scenario, proposal)
