@@ -108,6 +108,8 @@ def parse_xml_bytes(data: bytes, file: str, *, error: ErrorType = InputError) ->
             f"({type(exc).__name__}); peacetable reads plain XML",
             Location(file, *_declaration_position(data)),
         ) from None
+    except (LookupError, ValueError) as exc:  # an unknown encoding in the XML declaration
+        raise error(one_line(f"invalid XML: {exc}"), Location(file, 1, 1)) from None
     return XmlDocument(root, file, parser.lines)
 
 
