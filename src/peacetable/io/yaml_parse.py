@@ -132,14 +132,18 @@ YamlLoader.add_implicit_resolver(
 
 
 def _message(exc: yaml.MarkedYAMLError) -> str:
-    problem = exc.problem or exc.context or "invalid YAML"
+    problem = exc.problem or ""
+    context = exc.context or ""
     tag = re.search(r"constructor for the tag '([^']*)'", problem)
     if tag:
         shown = tag.group(1).replace("tag:yaml.org,2002:", "!!")
         problem = f"unknown tag {shown!r}: peacetable reads plain YAML (no tags)"
-    if "found duplicate anchor" in problem:
-        problem = problem.removesuffix("; first occurrence")
-    return one_line(f"invalid YAML: {problem}")
+    elif "found duplicate anchor" in context and exc.context_mark is not None:
+        anchor = context.removeprefix("found duplicate anchor ").removesuffix("; first occurrence")
+        problem = f"anchor {anchor} is defined twice (first on line {exc.context_mark.line + 1})"
+    elif problem and context:
+        problem = f"{problem} ({context})"
+    return one_line(f"invalid YAML: {problem or context or 'not YAML'}")
 
 
 def parse_yaml(
