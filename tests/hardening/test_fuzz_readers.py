@@ -136,7 +136,7 @@ def mutate(text: str, mutations: list[tuple[str, int, object]]) -> bytes:
 
 
 @contextmanager
-def budget(seconds: int = SECONDS) -> Iterator[None]:
+def budget(seconds: int = SECONDS, trace_memory: bool = True) -> Iterator[None]:
     """Fail (TimeoutError) past *seconds*; fail past :data:`PEAK_BYTES` of traced memory."""
 
     def expire(signum: int, frame: object) -> None:
@@ -144,13 +144,16 @@ def budget(seconds: int = SECONDS) -> Iterator[None]:
 
     previous = signal.signal(signal.SIGALRM, expire)
     signal.alarm(seconds)
-    tracemalloc.start()
+    if trace_memory:
+        tracemalloc.start()
     try:
         yield
-        peak = tracemalloc.get_traced_memory()[1]
-        assert peak < PEAK_BYTES, f"peak memory {peak / 2**20:.0f} MiB"
+        if trace_memory:
+            peak = tracemalloc.get_traced_memory()[1]
+            assert peak < PEAK_BYTES, f"peak memory {peak / 2**20:.0f} MiB"
     finally:
-        tracemalloc.stop()
+        if trace_memory:
+            tracemalloc.stop()
         signal.alarm(0)
         signal.signal(signal.SIGALRM, previous)
 
