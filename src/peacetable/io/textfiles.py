@@ -203,7 +203,7 @@ def write_bytes_atomic(path: str | os.PathLike[str], data: bytes, mode: int | No
         with contextlib.suppress(OSError):
             info = os.stat(target)
             if stat.S_ISREG(info.st_mode):
-                mode = stat.S_IMODE(info.st_mode)
+                mode = stat.S_IMODE(info.st_mode) & 0o777  # never carry set-id bits over
     fd, tmp = _create_temporary(directory, target.name)
     try:
         with os.fdopen(fd, "wb") as handle:
