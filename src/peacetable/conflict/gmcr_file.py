@@ -197,8 +197,14 @@ def _options(doc: _Doc, raw_options: list[Any], raw_dms: list[Any]) -> tuple[lis
     n = len(raw_options)
     if n > MAX_OPTIONS:
         raise doc.error(f"{n} options: at most {MAX_OPTIONS}", "options")
+    if len(raw_dms) > MAX_OPTIONS:
+        raise doc.error(
+            f"{len(raw_dms)} decision makers: at most {MAX_OPTIONS} (one per option at most)",
+            "decisionMakers",
+        )
     owner: dict[int, str] = {}
     dm_names: list[str] = []
+    seen: set[str] = set()
     for d, dm in enumerate(raw_dms):
         if not isinstance(dm, Mapping) or not isinstance(dm.get("name"), str | int):
             raise doc.error(
@@ -207,8 +213,9 @@ def _options(doc: _Doc, raw_options: list[Any], raw_dms: list[Any]) -> tuple[lis
                 d,
             )
         name = str(dm["name"])
-        if name in dm_names:
+        if name in seen:
             raise doc.error(f"two decision makers are named {name!r}", "decisionMakers", d, "name")
+        seen.add(name)
         dm_names.append(name)
         for j, raw in enumerate(doc.items(dm, "decisionMakers", d, "options")):
             k = doc.index(raw, n, "decisionMakers", d, "options", j, what="an option index")

@@ -404,6 +404,12 @@ def _options_and_dms(
 ) -> tuple[tuple[Option, ...], tuple[DecisionMaker, ...]]:
     """Options and DMs of :func:`build_model`; errors name the option (``options[k]``)."""
     dm_names: list[str] = list(decision_makers or [])
+    if len(dm_names) > MAX_OPTIONS:
+        raise InputError(
+            f"{len(dm_names)} decision makers: at most {MAX_OPTIONS} (a conflict has at most "
+            f"{MAX_OPTIONS} options and a decision maker without one cannot move)",
+            Location(field="decision_makers"),
+        )
     if len(set(dm_names)) != len(dm_names):
         raise InputError("a decision maker is named twice", Location(field="decision_makers"))
     opts: list[Option] = []

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import csv
 import math
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -285,19 +286,25 @@ def read_ktab_xml(path: str | Path) -> ForecastProblem:
     )
 
 
-def read_decide(path: str | Path) -> ForecastProblem:
-    """Read a Decide input file (``#A``/``#P``/``#M``/``#D`` rows).
+@dataclass
+class _DecideRows:
+    actors: list[str]
+    actor_names: list[str]
+    issues: list[str]
+    names: dict[str, str]
+    marks: dict[str, list[float]]
+    data: list[tuple[str, str, float, float, float, int]]
 
-    The scale of an issue is the range of its ``#M`` points (default 0..100
-    when it has none).  Salience and power are in 0..1.
-    """
-    path = Path(path)
+
+def _decide_rows(path: Path) -> _DecideRows:
+    """The ``#A``, ``#P``, ``#M`` and ``#D`` rows of a Decide file, each checked where it stands."""
     actors: list[str] = []
     actor_names: list[str] = []
     issues: list[str] = []
     issue_names: dict[str, str] = {}
     marks: dict[str, list[float]] = {}
     data: list[tuple[str, str, float, float, float, int]] = []
+    declared: set[str] = set()
     for n, line in enumerate(_read_text(path).splitlines(), start=1):
         if not line.strip():
             continue
@@ -309,9 +316,11 @@ def read_decide(path: str | Path) -> ForecastProblem:
         if tag == "#A":
             if len(cells) < 2 or not cells[1]:
                 raise InputError("#A row needs an actor id", loc)
-            if cells[1] in actors:
+            if cells[1] in declared:
                 raise InputError(f"actor {cells[1]!r} is declared twice", loc)
+            declared.add(cells[1])
             actors.append(cells[1])
+            check_problem_size(len(actors), 1, loc)
             actor_names.append(cells[2] if len(cells) > 2 and cells[2] else cells[1])
         elif tag == "#P":
             if len(cells) < 2 or not cells[1]:
@@ -320,6 +329,7 @@ def read_decide(path: str | Path) -> ForecastProblem:
                 raise InputError(f"issue {cells[1]!r} is declared twice", loc)
             issues.append(cells[1])
             issue_names[cells[1]] = cells[3] if len(cells) > 3 and cells[3] else cells[1]
+            check_problem_size(1, len(issues), loc)
         elif tag == "#M":
             if len(cells) < 3:
                 raise InputError("#M row needs an issue id and a value", loc)
@@ -341,6 +351,24 @@ def read_decide(path: str | Path) -> ForecastProblem:
             )
         else:
             raise InputError(f"unknown row type {tag!r}", Location(str(path), n, 1))
+    return _DecideRows(actors, actor_names, issues, issue_names, marks, data)
+
+
+def read_decide(path: str | Path) -> ForecastProblem:
+    """Read a Decide input file (``#A``/``#P``/``#M``/``#D`` rows).
+
+    The scale of an issue is the range of its ``#M`` points (default 0..100
+    when it has none).  Salience and power are in 0..1.
+    """
+    path = Path(path)
+    rows = _decide_rows(path)
+    actors, actor_names, issues, issue_names = (
+        rows.actors,
+        rows.actor_names,
+        rows.issues,
+        rows.names,
+    )
+    marks, data = rows.marks, rows.data
     if not actors or not issues:
         raise InputError("no #A actors or #P issues found", Location(file=str(path)))
     check_problem_size(len(actors), len(issues), Location(file=str(path)))
@@ -396,35 +424,18 @@ def read_deu(path: str | Path) -> ForecastProblem:
     """
     path = Path(path)
     rows = _csv_rows(path, delimiter="\t")
-    if not rows:
-        raise InputError("empty file", Location(file=str(path), line=1))
-    header = [h.strip() for h in rows[0]]
-    col = {h: k for k, h in enumerate(header)}
-    for want in ("out", *(f"p{a}" for a in DEU_ACTORS), *(f"s{a}" for a in DEU_ACTORS)):
-        if want not in col:
-            raise InputError(f"missing column {want!r}", Location(str(path), 1, None, want))
-    for n, row in enumerate(rows[1:], start=2):
-        if any(c.strip() for c in row) and len(row) != len(header):
-            raise InputError(
-                f"the row has {len(row)} cell{'s' * (len(row) != 1)}, the header {len(header)} "
-                "(leave unknown cells "
-                "empty, but keep them)",
-                Location(str(path), n),
-            )
+    col = _deu_columns(rows, path)
     id_col = col.get("isnr")
     body = rows[1:]
     cap = np.ones(len(DEU_ACTORS))
+    first_line = 2
     if body and (id_col is None or not body[0][id_col].strip()):
-        gdp_row = body[0]
-        vals = [gdp_row[col[f"p{a}"]].strip() for a in DEU_ACTORS] if gdp_row else []
+        vals = [body[0][col[f"p{a}"]].strip() for a in DEU_ACTORS] if body[0] else []
         if vals and all(vals):
             cap = np.array(
                 [_float(v, path, 2, f"p{a}") for v, a in zip(vals, DEU_ACTORS, strict=True)]
             )
-        body = body[1:]
-        first_line = 3
-    else:
-        first_line = 2
+        body, first_line = body[1:], 3
     check_problem_size(
         len(DEU_ACTORS), sum(1 for r in body if any(c.strip() for c in r)), Location(str(path))
     )
@@ -432,49 +443,11 @@ def read_deu(path: str | Path) -> ForecastProblem:
     pos_cols: list[list[float]] = []
     sal_cols: list[list[float]] = []
     for n, row in enumerate(body, start=first_line):
-        if not any(c.strip() for c in row):
-            continue
-
-        def cell(name: str, row: list[str] = row) -> str:
-            return row[col[name]].strip() if name in col else ""
-
-        p_row: list[float] = []
-        s_row: list[float] = []
-        for a in DEU_ACTORS:
-            p, s = cell(f"p{a}"), cell(f"s{a}")
-            if p and s:
-                pv = _float(p, path, n, f"p{a}")
-                sv = _float(s, path, n, f"s{a}")
-                if not 0 <= pv <= 100:
-                    raise InputError(
-                        f"position {pv} outside 0..100", Location(str(path), n, None, f"p{a}")
-                    )
-                if not 0 <= sv <= 100:
-                    raise InputError(
-                        f"salience {sv} outside 0..100", Location(str(path), n, None, f"s{a}")
-                    )
-                p_row.append(pv)
-                s_row.append(sv / 100.0)
-            else:
-                p_row.append(math.nan)
-                s_row.append(math.nan)
-        out = cell("out")
-        rp = cell("rp")
-        issue_id = cell("isnr") or f"row{n}"
-        issues.append(
-            IssueScale(
-                id=issue_id,
-                name=cell("prname") or issue_id,
-                lower=0.0,
-                upper=100.0,
-                outcome=_float(out, path, n, "out") if out else None,
-                reference_point=_float(rp, path, n, "rp") if rp else None,
-                procedure=cell("proc") or None,
-                group=cell("prnr") or None,
-            )
-        )
-        pos_cols.append(p_row)
-        sal_cols.append(s_row)
+        if any(c.strip() for c in row):
+            issue, p_row, s_row = _deu_issue(row, col, path, n)
+            issues.append(issue)
+            pos_cols.append(p_row)
+            sal_cols.append(s_row)
     pos = np.array(pos_cols).T
     sal = np.array(sal_cols).T
     capability = np.where(np.isnan(pos), np.nan, cap[:, None])
@@ -487,6 +460,68 @@ def read_deu(path: str | Path) -> ForecastProblem:
         name=path.stem,
         source=str(path),
     )
+
+
+def _deu_columns(rows: list[list[str]], path: Path) -> dict[str, int]:
+    """Column index by name; every required column present, every row as long as the header."""
+    if not rows:
+        raise InputError("empty file", Location(file=str(path), line=1))
+    header = [h.strip() for h in rows[0]]
+    col = {h: k for k, h in enumerate(header)}
+    for want in ("out", *(f"p{a}" for a in DEU_ACTORS), *(f"s{a}" for a in DEU_ACTORS)):
+        if want not in col:
+            raise InputError(f"missing column {want!r}", Location(str(path), 1, None, want))
+    for n, row in enumerate(rows[1:], start=2):
+        if any(c.strip() for c in row) and len(row) != len(header):
+            raise InputError(
+                f"the row has {len(row)} cell{'s' * (len(row) != 1)}, the header {len(header)} "
+                "(leave unknown cells empty, but keep them)",
+                Location(str(path), n),
+            )
+    return col
+
+
+def _deu_issue(
+    row: list[str], col: dict[str, int], path: Path, n: int
+) -> tuple[IssueScale, list[float], list[float]]:
+    """One DEU row: the issue, and the positions and saliences (0..1) of the 30 actors."""
+
+    def cell(name: str) -> str:
+        return row[col[name]].strip() if name in col else ""
+
+    p_row: list[float] = []
+    s_row: list[float] = []
+    for a in DEU_ACTORS:
+        p, s = cell(f"p{a}"), cell(f"s{a}")
+        if p and s:
+            pv = _float(p, path, n, f"p{a}")
+            sv = _float(s, path, n, f"s{a}")
+            if not 0 <= pv <= 100:
+                raise InputError(
+                    f"position {pv} outside 0..100", Location(str(path), n, None, f"p{a}")
+                )
+            if not 0 <= sv <= 100:
+                raise InputError(
+                    f"salience {sv} outside 0..100", Location(str(path), n, None, f"s{a}")
+                )
+            p_row.append(pv)
+            s_row.append(sv / 100.0)
+        else:
+            p_row.append(math.nan)
+            s_row.append(math.nan)
+    out, rp = cell("out"), cell("rp")
+    issue_id = cell("isnr") or f"row{n}"
+    issue = IssueScale(
+        id=issue_id,
+        name=cell("prname") or issue_id,
+        lower=0.0,
+        upper=100.0,
+        outcome=_float(out, path, n, "out") if out else None,
+        reference_point=_float(rp, path, n, "rp") if rp else None,
+        procedure=cell("proc") or None,
+        group=cell("prnr") or None,
+    )
+    return issue, p_row, s_row
 
 
 def load_problem(path: str | Path) -> ForecastProblem:

@@ -63,6 +63,7 @@ import math
 import os
 import re
 import xml.etree.ElementTree as ET
+from collections import Counter
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, NamedTuple
@@ -232,13 +233,13 @@ def _profile(
     prof_issues: dict[str | None, ET.Element] = {}
     for issue_el in obj.iter("issue"):
         prof_issues.setdefault(issue_el.get("index"), issue_el)
-    names = [i.name for i in issues]
+    name_count = Counter(i.name for i in issues)
     weights: list[float] = []
     values: list[dict[str, float]] = []
     for issue in issues:
         where = issue.where
         el = prof_issues.get(issue.key)
-        if el is None and names.count(issue.name) == 1:
+        if el is None and name_count[issue.name] == 1:
             el = next((e for e in obj.iter("issue") if e.get("name") == issue.name), None)
         if el is None:
             raise InputError("the profile has no evaluation for this issue", doc.at(obj, where))
