@@ -13,7 +13,14 @@ from peacetable.cli import app
 from peacetable.conflict import build_model, enumerate_states, read_gmcr
 from peacetable.errors import InputError, ScenarioError
 from peacetable.forecast.readers import load_problem
-from peacetable.io import DEFAULT_LIMITS, Limits, current_limits, loads_scenario, use_limits
+from peacetable.io import (
+    DEFAULT_LIMITS,
+    Limits,
+    current_limits,
+    loads_scenario,
+    use_limits,
+    yaml_parse,
+)
 from peacetable.io.json_parse import parse_json
 from peacetable.io.textfiles import read_text
 from peacetable.io.yaml_parse import parse_yaml
@@ -21,12 +28,20 @@ from peacetable.io.yaml_parse import parse_yaml
 runner = CliRunner()
 
 
+@pytest.fixture(params=["libyaml", "python"])
+def yaml_loader(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
+    """Run a YAML test with libyaml's parser and with the pure-Python one (the fallback)."""
+    if request.param == "python":
+        monkeypatch.setattr(yaml_parse, "_LOADER", yaml_parse.YamlLoader)
+    return str(request.param)
+
+
 def test_documented_defaults() -> None:
     assert (
         Limits(
             max_file_bytes=64 * 2**20,
             max_depth=100,
-            max_nodes=1_000_000,
+            max_nodes=250_000,
             max_number_digits=100,
             max_states=2**22,
             max_actors=10_000,
@@ -85,6 +100,7 @@ def test_builder_errors_name_their_field() -> None:
         build_model("m", [("a", "A", "sideways")], {"A": [1, 2]})
 
 
+@pytest.mark.usefixtures("yaml_loader")
 def test_yaml_alias_budget_counts_expansions_before_walking() -> None:
     fanout = "a: &a [1, 2, 3, 4, 5, 6, 7, 8, 9]\nb: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a]\n"
     with use_limits(max_nodes=200):
@@ -98,6 +114,7 @@ def test_yaml_alias_budget_counts_expansions_before_walking() -> None:
         loads_scenario("a: &x 1\nb: &x 2\n", "d.yaml")
 
 
+@pytest.mark.usefixtures("yaml_loader")
 @pytest.mark.parametrize("fmt", ["yaml", "json"])
 def test_depth_limit(fmt: str) -> None:
     ok, deep = "[" * 100 + "]" * 100, "[" * 101 + "]" * 101
@@ -125,10 +142,18 @@ def test_json_numbers(text: str, message: str | None) -> None:
             parse_json(text, "n.json")
 
 
-def test_yaml_numbers() -> None:
+@pytest.mark.usefixtures("yaml_loader")
+def test_yaml_numbers_characters_and_tags() -> None:
     with pytest.raises(InputError, match=r"^n\.yaml:2:4: invalid YAML: number with 150 digits"):
         parse_yaml("a: 1\nb: " + "1" * 150, "n.yaml")
     assert parse_yaml("b: '" + "1" * 150 + "'", "n.yaml")[0] == {"b": "1" * 150}
+    with pytest.raises(InputError, match=r"^c\.yaml:2:5: invalid YAML: character #x0001 is not"):
+        parse_yaml("é: 1\nb: é\x01", "c.yaml")
+    with pytest.raises(InputError, match=r"^t\.yaml:1:4: invalid YAML: unknown tag '!!python/name"):
+        parse_yaml("a: !!python/name:os.system x", "t.yaml")
+    with pytest.raises(InputError, match=r"^d\.yaml:1:4: invalid YAML: cannot read this value"):
+        parse_yaml("a: 2001-13-45", "d.yaml")
+    assert parse_yaml("a: no\nb: True\nc: 1.5", "b.yaml")[0] == {"a": "no", "b": True, "c": 1.5}
 
 
 def test_file_size_is_checked_before_reading(tmp_path: Path) -> None:

@@ -61,7 +61,7 @@ class Limits:
 
     max_file_bytes: int = 64 * 1024 * 1024
     max_depth: int = 100
-    max_nodes: int = 1_000_000
+    max_nodes: int = 250_000
     max_number_digits: int = 100
     max_states: int = 2**22
     max_actors: int = 10_000
