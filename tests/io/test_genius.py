@@ -187,7 +187,7 @@ def test_real_issue_and_bad_files_are_refused_with_location(tmp_path: Path) -> N
     (tmp_path / "p.xml").write_text(PROFILE_XML, "utf-8")
     with pytest.raises(
         InputError,
-        match=r"real\.xml: issue 'Price' \(index 1\): real-valued issue cannot be represented",
+        match=r"real\.xml:\d+:\d+: issue 'Price' \(index 1\): real-valued issue cannot be represented",
     ):
         load_genius(tmp_path / "real.xml", [tmp_path / "p.xml"])
     (tmp_path / "bad.xml").write_text("<utility_space><objective>\n<issue></objective>", "utf-8")
@@ -197,13 +197,15 @@ def test_real_issue_and_bad_files_are_refused_with_location(tmp_path: Path) -> N
     missing = PROFILE_XML.replace('<item index="2" value="blue" evaluation="8"/>', "")
     (tmp_path / "m.xml").write_text(missing, "utf-8")
     with pytest.raises(
-        InputError, match=r"m\.xml: issue 'Colour' \(index 2\): no evaluation of value 'blue'"
+        InputError,
+        match=r"m\.xml:\d+:\d+: issue 'Colour' \(index 2\): no evaluation of value 'blue'",
     ):
         load_genius(tmp_path / "d.xml", [tmp_path / "m.xml"])
     no_eval = PROFILE_XML.replace('<evaluator ftype="linear" slope="-0.3" offset="1.0"/>', "")
     (tmp_path / "e.xml").write_text(no_eval, "utf-8")
     with pytest.raises(
-        InputError, match=r"e\.xml: issue 'Price' \(index 1\): integer issue needs an <evaluator"
+        InputError,
+        match=r"e\.xml:\d+:\d+: issue 'Price' \(index 1\): integer issue needs an <evaluator",
     ):
         load_genius(tmp_path / "d.xml", [tmp_path / "e.xml"])
     with pytest.raises(InputError, match="no such file"):

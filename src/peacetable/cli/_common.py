@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any, ParamSpec, TypeVar
 
 import typer
 from rich.console import Console
-from rich.markup import escape
+from rich.text import Text
 
 from peacetable.errors import AnalysisError, PeacetableError, ScenarioError
 
@@ -48,8 +48,23 @@ def emit_json(data: Any) -> None:
 
 
 def print_error(message: str) -> None:
-    """One ``error: …`` line on stderr, never wrapped (so tools can parse it)."""
-    err_console.print(f"[bold red]error:[/] {escape(message)}", highlight=False, soft_wrap=True)
+    """One ``error: …`` line on stderr, exactly as written (so tools can parse it).
+
+    The message is never interpreted: no markup, no emoji codes (``file.yaml:100:1:``
+    stays as written), no wrapping; line breaks become spaces and control characters
+    escapes (:func:`peacetable.io.textfiles.one_line`). Only the ``error:`` prefix is
+    coloured, and only on a terminal.
+    """
+    from peacetable.io.textfiles import one_line
+
+    line = one_line(message)
+    if err_console.is_terminal and not err_console.no_color:
+        err_console.print(
+            Text.assemble(("error:", "bold red"), " ", line), soft_wrap=True, highlight=False
+        )
+    else:
+        sys.stderr.write(f"error: {line}\n")
+        sys.stderr.flush()
 
 
 def handle_errors(func: Callable[P, R]) -> Callable[P, R]:

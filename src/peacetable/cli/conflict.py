@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -10,7 +9,6 @@ import typer
 from rich.table import Table
 
 from peacetable.cli._common import answer, console, emit_json, handle_errors, open_session
-from peacetable.errors import InputError
 
 if TYPE_CHECKING:
     from peacetable.conflict import ConflictModel, StabilityResult
@@ -29,22 +27,19 @@ def load_conflict(
     A scenario's conflict comes from the session's ``stability`` lens.
     """
     from peacetable.conflict import read_gmcr, read_transcribed
+    from peacetable.io.json_parse import parse_json
+    from peacetable.io.textfiles import read_text
 
     path = Path(target)
     if path.suffix.lower() == ".gmcr":
         return read_gmcr(path), None
     if path.suffix.lower() == ".json" and path.exists():
-        try:
-            data = json.loads(path.read_text(encoding="utf-8"))
-        except json.JSONDecodeError as exc:
-            raise InputError(
-                f"{path}:{exc.lineno}:{exc.colno}: not valid JSON: {exc.msg}"
-            ) from None
+        data, _ = parse_json(read_text(path), str(path))
         if isinstance(data, dict) and "decisionMakers" in data:
-            return read_gmcr(data, name=path.stem), None
+            return read_gmcr(path, name=path.stem), None
         if isinstance(data, dict) and "states" in data and "options" in data:
             return read_transcribed(
-                data, name=str(data.get("case") or path.name.split(".")[0])
+                path, name=str(data.get("case") or path.name.split(".")[0])
             ), None
     session = open_session(target)
     deal: Any = answer(session, "stability", proposal=proposal, concepts=concepts)

@@ -9,7 +9,6 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -243,14 +242,6 @@ def linkage_command(
         console.print(table)
 
 
-def _is_geniusweb(path: Path) -> bool:
-    try:
-        data = json.loads(path.read_text("utf-8"))
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError):
-        return False
-    return isinstance(data, dict) and "LinearAdditiveUtilitySpace" in data
-
-
 def convert_command(
     inputs: Annotated[
         list[str],
@@ -276,20 +267,15 @@ def convert_command(
     Example: peacetable convert Laptop/ -o laptop.yaml   (then: peacetable convert laptop.yaml -o out/ --to geniusweb)
     """
     from peacetable.io import save_scenario
-    from peacetable.io.genius import find_genius_domain, load_genius, save_genius
-    from peacetable.io.geniusweb import load_geniusweb, save_geniusweb
+    from peacetable.io.genius import save_genius
+    from peacetable.io.geniusweb import save_geniusweb
+    from peacetable.io.importers import import_negotiation
 
-    paths = [Path(p) for p in inputs]
     warnings: list[str] = []
-    if any(p.is_dir() or p.suffix.lower() == ".xml" for p in paths):
-        domain, profiles = find_genius_domain(paths)
-        s = load_genius(domain, profiles, scenario_id=scenario_id)
+    imported = import_negotiation(inputs, scenario_id=scenario_id)
+    if imported is not None:
+        s, kind = imported
         written = [output]
-        kind = "GENIUS -> scenario"
-    elif paths and all(p.suffix.lower() == ".json" and _is_geniusweb(p) for p in paths):
-        s = load_geniusweb(paths, scenario_id=scenario_id)
-        written = [output]
-        kind = "GeniusWeb -> scenario"
     else:
         if len(inputs) != 1:
             raise InputError("export takes exactly one scenario (file or built-in id)")

@@ -59,7 +59,11 @@ def _freeze(value: Any) -> Any:
 
 
 class _Frozen(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid", populate_by_name=True)
+    # allow_inf_nan=False: NaN and infinities are refused where they are written, with their
+    # location, instead of surfacing later as "utilities must be finite" or invalid JSON output
+    model_config = ConfigDict(
+        frozen=True, extra="forbid", populate_by_name=True, allow_inf_nan=False
+    )
 
 
 def _estimate_from_number(value: Any) -> Any:
