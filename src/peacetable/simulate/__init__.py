@@ -1,0 +1,1 @@
+"""Negotiation simulation: protocols, strategies, tournaments (batched and seeded)."""
