@@ -1,0 +1,433 @@
+"""Mediated single-text negotiation: one draft, amended only with every party's consent.
+
+A mediator keeps one text (an outcome) on the table and proposes amendments;
+an amendment is adopted only if no party objects to it, i.e. no party likes
+the amended text less than the current one (Raiffa 1982, ch. 14, after the
+Camp David single negotiating text; Fisher 1978). At the end every party
+votes on the final text as a whole: it is agreed when every party's
+reservation is met (``u >= no_deal``, the core's rule). Four mediators:
+
+* ``veto`` -- the mediator proposes a random outcome each step; adopted if
+  no party objects (NegMAS's ``VetoSTMechanism`` proposes the same way but
+  needs every party to be strictly better off);
+* ``hill-climbing`` -- a random single-issue change of the text, adopted if
+  no party objects and one gains (Klein et al. 2003);
+* ``maximin`` -- the mediator proposes, among the single-issue changes that
+  nobody objects to and someone gains from, the one that most raises the
+  worst-off party's gain over no deal; when no single change helps but the
+  text is not Pareto-efficient, it proposes the dominating outcome with the
+  largest worst-off gain anywhere in the space;
+* ``raiffa`` -- the parties criticise the text in turn: each asks for the
+  single-issue change it gains most from among those no other party objects
+  to, and the mediator adopts it.
+
+Every mediator stops early, with reason ``no-improvement``, as soon as the
+text is Pareto-efficient -- decided exactly by the agreement-space engine's
+non-dominance test on the enumerated space
+(:func:`peacetable.analysis.nondominated_mask`); ``maximin`` always gets
+there (its search of the whole space finds an improvement whenever one
+exists). ``raiffa`` also stops, with ``no-local-improvement``, after a full
+round in which no party had a criticism. Otherwise the run ends at the
+deadline.
+
+References
+----------
+.. [1] Fisher, R. (1978). *International Mediation: A Working Guide*.
+   International Peace Academy (the one-text procedure).
+.. [2] Raiffa, H. (1982). *The Art and Science of Negotiation*, ch. 14
+   ("The single negotiating text"). Harvard University Press.
+.. [3] Klein, M., Faratin, P., Sayama, H. & Bar-Yam, Y. (2003). Protocols for
+   negotiating complex contracts. *IEEE Intelligent Systems* 18(6), 32-38
+   (mediated single-text hill climbing).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import numpy.typing as npt
+
+from peacetable.errors import InputError
+from peacetable.simulate.space import OutcomeSpace
+from peacetable.simulate.streams import uniform
+
+IntArray = npt.NDArray[np.int64]
+FloatArray = npt.NDArray[np.float64]
+BoolArray = npt.NDArray[np.bool_]
+
+__all__ = [
+    "MEDIATORS",
+    "STOP_REASONS",
+    "SingleTextOutcome",
+    "run_single_text",
+    "run_single_text_reference",
+]
+
+MEDIATORS: tuple[str, ...] = ("veto", "hill-climbing", "maximin", "raiffa")
+#: Why a single-text run stopped (index = :attr:`SingleTextOutcome.stop`).
+STOP_REASONS: tuple[str, ...] = ("deadline", "no-improvement", "no-local-improvement")
+_PURPOSE_PROPOSAL = 2
+_PURPOSE_START = 3
+
+
+@dataclass(frozen=True, eq=False)
+class SingleTextOutcome:
+    """How each single-text negotiation of a batch ended.
+
+    Attributes
+    ----------
+    text:
+        ``(n,)`` the final text (outcome index), agreed or not.
+    agreed:
+        ``(n,)`` whether every party's reservation is met by the final text.
+    steps:
+        ``(n,)`` steps taken (proposals made).
+    adopted:
+        ``(n,)`` amendments adopted.
+    stop:
+        ``(n,)`` index into :data:`STOP_REASONS`.
+    start:
+        ``(n,)`` the first text.
+    """
+
+    text: IntArray
+    agreed: BoolArray
+    steps: IntArray
+    adopted: IntArray
+    stop: npt.NDArray[np.int8]
+    start: IntArray
+
+    def row(self, k: int) -> tuple[int, bool, int, int, str]:
+        """``(text, agreed, steps, adopted, stop reason)`` of negotiation *k*."""
+        return (
+            int(self.text[k]),
+            bool(self.agreed[k]),
+            int(self.steps[k]),
+            int(self.adopted[k]),
+            STOP_REASONS[int(self.stop[k])],
+        )
+
+
+def efficient_outcomes(space: OutcomeSpace) -> BoolArray:
+    """Which outcomes no other outcome dominates (exact; cached on the space)."""
+    hit = space._cache.get("efficient")
+    if hit is None:
+        from peacetable.analysis import nondominated_mask
+
+        hit = nondominated_mask(space.utilities)
+        space._cache["efficient"] = hit
+    return hit  # type: ignore[no-any-return]
+
+
+def _starts(space: OutcomeSpace, start: int | None, seed: int, ids: IntArray) -> IntArray:
+    if start is not None:
+        if not 0 <= start < space.n_outcomes:
+            raise InputError(f"start outcome {start} is not in 0..{space.n_outcomes - 1}")
+        return np.full(ids.shape[0], start, dtype=np.int64)
+    r = uniform(seed, ids, 0, 0, _PURPOSE_START)
+    return (r * space.n_outcomes).astype(np.int64)
+
+
+# ---------------------------------------------------------------- reference
+
+
+def run_single_text_reference(
+    space: OutcomeSpace,
+    mediator: str,
+    n_steps: int,
+    *,
+    seed: int = 0,
+    negotiation: int = 0,
+    start: int | None = None,
+    no_deal: Sequence[float] | None = None,
+) -> tuple[int, bool, int, int, str]:
+    """One single-text negotiation, amendment by amendment (the plain reference).
+
+    Returns ``(text, agreed, steps, adopted, stop reason)``; see
+    :func:`run_single_text` for the parameters and the rules.
+
+    Examples
+    --------
+    >>> s = OutcomeSpace.from_arrays([[0, 0], [1, 0], [1, 1], [0, 1]], [0.5, 0.5])
+    >>> run_single_text_reference(s, "veto", 50, start=0, seed=1)
+    (2, True, 3, 2, 'no-improvement')
+    """
+    _check(mediator, n_steps)
+    u = space.utilities
+    d = [float(v) for v in (space.no_deal if no_deal is None else no_deal)]
+    n_parties, n_out = space.n_parties, space.n_outcomes
+    efficient = efficient_outcomes(space)
+    nb_start, nb_index = space.neighbours()
+    x = int(_starts(space, start, seed, np.array([negotiation]))[0])
+    adopted, idle, stop = 0, 0, 0
+    steps = 0
+    for step in range(n_steps):
+        if efficient[x]:
+            stop = 1
+            break
+        steps += 1
+        nbrs = [int(v) for v in nb_index[nb_start[x] : nb_start[x + 1]]]
+        y: int | None = None
+        if mediator == "veto":
+            y = int(uniform(seed, negotiation, step, 0, _PURPOSE_PROPOSAL)[()] * n_out)
+            ok = all(u[y, p] >= u[x, p] for p in range(n_parties))
+        elif mediator == "hill-climbing":
+            ok = False
+            if nbrs:
+                r = uniform(seed, negotiation, step, 0, _PURPOSE_PROPOSAL)[()]
+                y = nbrs[int(r * len(nbrs))]
+                ok = all(u[y, p] >= u[x, p] for p in range(n_parties)) and any(
+                    u[y, p] > u[x, p] for p in range(n_parties)
+                )
+        elif mediator == "maximin":
+            y = _maximin_choice(u, d, x, nbrs)
+            if y is None:
+                y = _maximin_choice(u, d, x, list(range(n_out)))
+            ok = y is not None
+        else:  # raiffa
+            p = step % n_parties
+            y = _criticism(u, x, p, nbrs)
+            ok = y is not None
+        if ok and y is not None:
+            x, adopted, idle = y, adopted + 1, 0
+        else:
+            idle += 1
+            if mediator == "raiffa" and idle >= n_parties:
+                stop = 2
+                break
+    agreed = all(u[x, p] >= d[p] for p in range(n_parties))
+    if stop == 0 and efficient[x]:
+        stop = 1
+    return (x, agreed, steps, adopted, STOP_REASONS[stop])
+
+
+def _improves(u: FloatArray, x: int, y: int) -> bool:
+    return bool((u[y] >= u[x]).all() and (u[y] > u[x]).any())
+
+
+def _maximin_choice(u: FloatArray, d: Sequence[float], x: int, cands: list[int]) -> int | None:
+    best: int | None = None
+    key: tuple[float, float] | None = None
+    for y in cands:
+        if not _improves(u, x, y):
+            continue
+        worst = min(float(u[y, p]) - d[p] for p in range(u.shape[1]))
+        total = 0.0
+        for p in range(u.shape[1]):
+            total += float(u[y, p])
+        k = (worst, total)
+        if key is None or k > key:
+            best, key = y, k
+    return best
+
+
+def _criticism(u: FloatArray, x: int, p: int, nbrs: list[int]) -> int | None:
+    best: int | None = None
+    key: tuple[float, float] | None = None
+    for y in nbrs:
+        if u[y, p] <= u[x, p]:
+            continue
+        if any(u[y, q] < u[x, q] for q in range(u.shape[1]) if q != p):
+            continue
+        total = 0.0
+        for q in range(u.shape[1]):
+            total += float(u[y, q])
+        k = (float(u[y, p]), total)
+        if key is None or k > key:
+            best, key = y, k
+    return best
+
+
+def _check(mediator: str, n_steps: int) -> None:
+    if mediator not in MEDIATORS:
+        from peacetable.model.validate import suggest
+
+        raise InputError(
+            f"unknown mediator {mediator!r}{suggest(mediator, MEDIATORS)}; "
+            f"choose {', '.join(MEDIATORS)}"
+        )
+    if n_steps < 1:
+        raise InputError(f"the deadline must be at least one step, got {n_steps}")
+
+
+# ---------------------------------------------------------------- batched
+
+
+def run_single_text(
+    space: OutcomeSpace,
+    mediator: str,
+    n_steps: int,
+    *,
+    n: int = 1,
+    no_deal: npt.ArrayLike | None = None,
+    seed: int = 0,
+    first_id: int = 0,
+    start: int | None = None,
+) -> SingleTextOutcome:
+    """Run *n* single-text negotiations at once.
+
+    Parameters
+    ----------
+    space:
+        The outcome space.
+    mediator:
+        One of :data:`MEDIATORS`.
+    n_steps:
+        Deadline: the most amendments the mediator proposes.
+    n, no_deal:
+        Number of negotiations, or ``(n, n_parties)`` reservation values.
+    seed, first_id:
+        Random streams keyed by ``(seed, first_id + k)`` (random first text
+        and random proposals).
+    start:
+        The first text (outcome index); default a random outcome per
+        negotiation.
+
+    Returns
+    -------
+    SingleTextOutcome
+
+    Raises
+    ------
+    InputError
+        Unknown mediator, a deadline under one step, a bad start.
+
+    Notes
+    -----
+    Per step ``O(n × n_parties)`` for ``veto`` and ``hill-climbing``,
+    ``O(n × degree × n_parties)`` for ``maximin`` and ``raiffa`` (degree: the
+    single-issue changes of a text), plus ``O(n_outcomes × n_parties)`` per
+    negotiation that needs ``maximin``'s search of the whole space. The
+    efficient outcomes are found once (exact non-dominance test).
+
+    Examples
+    --------
+    >>> s = OutcomeSpace.from_arrays([[0, 0], [1, 0], [1, 1], [0, 1]], [0.5, 0.5])
+    >>> run_single_text(s, "veto", 50, start=0, seed=1).row(0)
+    (2, True, 3, 2, 'no-improvement')
+    """
+    _check(mediator, n_steps)
+    n_parties = space.n_parties
+    if no_deal is None:
+        d = np.broadcast_to(space.no_deal, (max(1, n), n_parties)).copy()
+    else:
+        d = np.asarray(no_deal, dtype=np.float64)
+        if d.ndim != 2 or d.shape[1] != n_parties:
+            raise InputError(f"no_deal must be (n, {n_parties}), got {d.shape}")
+    b = d.shape[0]
+    ids = np.arange(first_id, first_id + b, dtype=np.int64)
+    u = space.utilities
+    efficient = efficient_outcomes(space)
+    x = _starts(space, start, seed, ids)
+    first = x.copy()
+    steps = np.zeros(b, dtype=np.int64)
+    adopted = np.zeros(b, dtype=np.int64)
+    idle = np.zeros(b, dtype=np.int64)
+    stop = np.where(efficient[x], 1, 0).astype(np.int8)
+    running = stop == 0
+    for step in range(n_steps):
+        rows = np.flatnonzero(running)
+        if rows.size == 0:
+            break
+        steps[rows] += 1
+        y, ok = _proposals(space, mediator, x[rows], d[rows], ids[rows], seed, step)
+        x[rows[ok]] = y[ok]
+        adopted[rows[ok]] += 1
+        idle[rows[ok]] = 0
+        idle[rows[~ok]] += 1
+        if mediator == "raiffa":
+            tired = rows[idle[rows] >= n_parties]
+            stop[tired] = 2
+            running[tired] = False
+        done = rows[running[rows] & efficient[x[rows]]]
+        stop[done] = 1
+        running[done] = False
+    agreed = (u[x] >= d).all(axis=1)
+    return SingleTextOutcome(x, agreed, steps, adopted, stop, first)
+
+
+def _proposals(
+    space: OutcomeSpace,
+    mediator: str,
+    x: IntArray,
+    d: FloatArray,
+    ids: IntArray,
+    seed: int,
+    step: int,
+) -> tuple[IntArray, BoolArray]:
+    u = space.utilities
+    ux = u[x]
+    if mediator == "veto":
+        y = (uniform(seed, ids, step, 0, _PURPOSE_PROPOSAL) * space.n_outcomes).astype(np.int64)
+        return y, (u[y] >= ux).all(axis=1)
+    nb_start, nb_index = space.neighbours()
+    if mediator == "hill-climbing":
+        deg = nb_start[x + 1] - nb_start[x]
+        r = uniform(seed, ids, step, 0, _PURPOSE_PROPOSAL)
+        pos = nb_start[x] + (r * deg).astype(np.int64)
+        y = np.where(deg > 0, nb_index[np.minimum(pos, max(0, nb_index.size - 1))], x)
+        ok = (deg > 0) & (u[y] >= ux).all(axis=1) & (u[y] > ux).any(axis=1)
+        return y, ok
+    seg, cand = _neighbour_pairs(nb_start, nb_index, x)
+    if mediator == "maximin":
+        y, ok = _best_per_segment(u, d, x, seg, cand, None)
+        lost = np.flatnonzero(~ok)
+        if lost.size:
+            k = lost.size
+            seg2 = np.repeat(np.arange(k), space.n_outcomes)
+            cand2 = np.tile(np.arange(space.n_outcomes, dtype=np.int64), k)
+            y2, ok2 = _best_per_segment(u, d[lost], x[lost], seg2, cand2, None)
+            y[lost], ok[lost] = y2, ok2
+        return y, ok
+    return _best_per_segment(u, d, x, seg, cand, step % space.n_parties)
+
+
+def _neighbour_pairs(
+    nb_start: IntArray, nb_index: IntArray, x: IntArray
+) -> tuple[IntArray, IntArray]:
+    deg = nb_start[x + 1] - nb_start[x]
+    total = int(deg.sum())
+    seg = np.repeat(np.arange(x.shape[0]), deg)
+    begin = np.concatenate([[0], np.cumsum(deg)[:-1]]).astype(np.int64)
+    pos = np.repeat(nb_start[x] - begin, deg) + np.arange(total, dtype=np.int64)
+    return seg, nb_index[pos]
+
+
+def _best_per_segment(
+    u: FloatArray,
+    d: FloatArray,
+    x: IntArray,
+    seg: IntArray,
+    cand: IntArray,
+    critic: int | None,
+) -> tuple[IntArray, BoolArray]:
+    """Per text, the best candidate: maximin gain (critic None) or the critic's own gain."""
+    uy = u[cand]
+    ux = u[x[seg]]
+    n_parties = u.shape[1]
+    if critic is None:
+        keep = (uy >= ux).all(axis=1) & (uy > ux).any(axis=1)
+        first_key = uy[:, 0] - d[seg, 0]
+        for p in range(1, n_parties):
+            first_key = np.minimum(first_key, uy[:, p] - d[seg, p])
+    else:
+        others = [q for q in range(n_parties) if q != critic]
+        keep = uy[:, critic] > ux[:, critic]
+        if others:
+            keep &= (uy[:, others] >= ux[:, others]).all(axis=1)
+        first_key = uy[:, critic]
+    total = np.zeros(uy.shape[0])
+    for p in range(n_parties):
+        total += uy[:, p]
+    seg, cand, first_key, total = seg[keep], cand[keep], first_key[keep], total[keep]
+    order = np.lexsort((cand, -total, -first_key, seg))
+    seg, cand = seg[order], cand[order]
+    head = np.ones(seg.shape[0], dtype=bool)
+    head[1:] = seg[1:] != seg[:-1]
+    y = x.copy()
+    ok = np.zeros(x.shape[0], dtype=bool)
+    y[seg[head]] = cand[head]
+    ok[seg[head]] = True
+    return y, ok
