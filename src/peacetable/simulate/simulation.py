@@ -118,7 +118,7 @@ class SimulationResult:
             "method": {
                 "protocol": self.protocol,
                 "strategies": {
-                    p: s.to_dict() for p, s in zip(self.party_ids, self.strategies, strict=True)
+                    p: s.to_dict() for p, s in zip(self.party_ids, self.strategies, strict=False)
                 },
                 "mediator": self.mediator,
                 "n_steps": self.n_steps,

@@ -169,25 +169,27 @@ class OutcomeSpace:
 
 def _neighbours(packages: IntArray) -> tuple[IntArray, IntArray]:
     n, m = packages.shape
-    pairs: list[IntArray] = []
+    radix = packages.max(axis=0).astype(np.int64) + 1 if n else np.ones(m, dtype=np.int64)
+    weights = np.concatenate([np.cumprod(radix[::-1])[::-1][1:], [1]]).astype(np.int64)
+    full = packages @ weights
     sources: list[IntArray] = []
+    targets: list[IntArray] = []
     for i in range(m):
-        rest = np.delete(packages, i, axis=1)
-        keys = np.unique(rest, axis=0, return_inverse=True)[1].reshape(-1)
-        order = np.argsort(keys, kind="stable")
-        bounds = np.flatnonzero(np.diff(keys[order])) + 1
-        for group in np.split(order, bounds):
-            if group.size < 2:
-                continue
-            a = np.repeat(group, group.size)
-            b = np.tile(group, group.size)
-            keep = a != b
-            sources.append(a[keep])
-            pairs.append(b[keep])
-    if not pairs:
-        return np.zeros(n + 1, dtype=np.int64), np.zeros(0, dtype=np.int64)
-    src = np.concatenate(sources)
-    dst = np.concatenate(pairs)
+        key = full - packages[:, i] * weights[i]  # the package without issue i
+        order = np.argsort(key, kind="stable")
+        k = key[order]
+        starts = np.flatnonzero(np.concatenate([[True], k[1:] != k[:-1]]))
+        sizes = np.diff(np.concatenate([starts, [n]]))
+        size_of = np.repeat(sizes, sizes)
+        start_of = np.repeat(starts, sizes)
+        src = np.repeat(order, size_of)
+        offset = np.arange(src.shape[0]) - np.repeat(np.cumsum(size_of) - size_of, size_of)
+        dst = order[np.repeat(start_of, size_of) + offset]
+        keep = src != dst
+        sources.append(src[keep])
+        targets.append(dst[keep])
+    src = np.concatenate(sources) if sources else np.zeros(0, dtype=np.int64)
+    dst = np.concatenate(targets) if targets else np.zeros(0, dtype=np.int64)
     order = np.lexsort((dst, src))
     src, dst = src[order], dst[order]
     start = np.searchsorted(src, np.arange(n + 1)).astype(np.int64)
@@ -200,7 +202,10 @@ def outcome_space(scenario: Any, *, limit: int = DEFAULT_OUTCOME_LIMIT) -> Outco
     Parameters
     ----------
     scenario:
-        A :class:`~peacetable.model.Scenario` (or a compiled scenario).
+        A :class:`~peacetable.model.Scenario`, a compiled scenario, or the
+        core's prepared scenario (anything with ``scenario``,
+        ``all_packages``, ``feasible``, ``utilities`` and ``no_deal``); an
+        :class:`OutcomeSpace` is returned as it is.
     limit:
         Largest package space that may be enumerated.
 
@@ -225,6 +230,10 @@ def outcome_space(scenario: Any, *, limit: int = DEFAULT_OUTCOME_LIMIT) -> Outco
     >>> s.n_parties, s.n_outcomes > 0
     (2, True)
     """
+    if isinstance(scenario, OutcomeSpace):
+        return scenario
+    if hasattr(scenario, "scenario") and hasattr(scenario, "all_packages"):
+        return _from_prepared(scenario, limit)
     from peacetable.analysis.space import as_space
     from peacetable.model import compile_scenario
 
@@ -248,6 +257,23 @@ def outcome_space(scenario: Any, *, limit: int = DEFAULT_OUTCOME_LIMIT) -> Outco
         issue_ids=tuple(space.issue_ids),
         option_ids=tuple(tuple(o) for o in space.option_ids),
         name=str(sid),
+    )
+
+
+def _from_prepared(prepared: Any, limit: int) -> OutcomeSpace:
+    """The core's prepared scenario (``prepare(scenario)``): same names, exact grid."""
+    x = prepared.all_packages(limit)
+    x = x[prepared.feasible(x)]
+    if x.shape[0] == 0:
+        raise ScenarioError("no package satisfies the scenario's constraints")
+    return OutcomeSpace(
+        utilities=np.ascontiguousarray(prepared.utilities(x)),
+        no_deal=np.asarray(prepared.no_deal, dtype=np.float64).copy(),
+        packages=np.asarray(x, dtype=np.int64),
+        party_ids=tuple(prepared.party_ids),
+        issue_ids=tuple(prepared.issue_ids),
+        option_ids=tuple(tuple(o) for o in prepared.option_ids),
+        name=str(prepared.scenario.id),
     )
 
 
