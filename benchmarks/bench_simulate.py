@@ -1,0 +1,108 @@
+"""Simulation lens: negotiations per second against NegMAS, measured in the same run.
+
+Rows: two parties on 1,000 outcomes with 100 steps (Boulware vs Boulware, MiCRO vs
+MiCRO), three parties, 100,000 outcomes, and the veto single text with two and three
+parties. Our engine runs a batch of negotiations on one random linear-additive domain,
+each with its own reservation values (uniform in [0, 0.5]); NegMAS 0.16 (the optional
+``[bench]`` peer, AGPL, only imported here) runs the same domain with the same
+reservation values one negotiation at a time (``SAOMechanism`` with
+``BoulwareTBNegotiator`` / ``MiCRONegotiator``; ``VetoSTMechanism`` with
+``BinaryComparatorNegotiator``). Peak memory is the tracemalloc peak of our run.
+"""
+
+from __future__ import annotations
+
+import time
+import tracemalloc
+from typing import Any
+
+import numpy as np
+
+from peacetable.simulate.sao import run_sao
+from peacetable.simulate.single_text import efficient_outcomes, run_single_text
+from peacetable.simulate.space import OutcomeSpace, random_space
+from peacetable.simulate.strategies import parse_strategy
+
+
+def _once(space: OutcomeSpace, kind: str, d: np.ndarray) -> None:
+    if kind == "veto":
+        run_single_text(space, "veto", 100, no_deal=d, seed=1)
+    else:
+        run_sao(space, [parse_strategy(kind)] * space.n_parties, 100, no_deal=d, seed=1)
+
+
+def _ours(space: OutcomeSpace, kind: str, n: int, d: np.ndarray) -> tuple[float, float]:
+    """Negotiations per second (a warm run, untraced), then the traced peak memory."""
+    efficient_outcomes(space)  # the space's one-time exact efficiency test, cached
+    _once(space, kind, d[: min(n, 100)])
+    t0 = time.perf_counter()
+    _once(space, kind, d[:n])
+    seconds = time.perf_counter() - t0
+    tracemalloc.start()
+    _once(space, kind, d[:n])
+    peak = tracemalloc.get_traced_memory()[1] / 2**20
+    tracemalloc.stop()
+    return n / seconds, peak
+
+
+def _negmas(space: OutcomeSpace, kind: str, n: int, d: np.ndarray) -> float | None:
+    try:
+        from negmas import make_issue, make_os
+        from negmas.negotiators import BinaryComparatorNegotiator
+        from negmas.preferences import MappingUtilityFunction
+        from negmas.sao import SAOMechanism
+        from negmas.sao.negotiators import BoulwareTBNegotiator, MiCRONegotiator
+        from negmas.st import VetoSTMechanism
+    except ImportError:
+        return None
+    os_ = make_os([make_issue(values=space.n_outcomes, name="outcome")])
+    maps = [
+        {(o,): float(space.utilities[o, p]) for o in range(space.n_outcomes)}
+        for p in range(space.n_parties)
+    ]
+    t0 = time.perf_counter()
+    for k in range(n):
+        if kind == "veto":
+            m: Any = VetoSTMechanism(outcome_space=os_, n_steps=100)
+            make: Any = BinaryComparatorNegotiator
+        else:
+            m = SAOMechanism(outcome_space=os_, n_steps=100)
+            make = BoulwareTBNegotiator if kind == "boulware" else MiCRONegotiator
+        for p in range(space.n_parties):
+            ufun = MappingUtilityFunction(maps[p], outcome_space=os_, reserved_value=float(d[k, p]))
+            m.add(make(ufun=ufun))
+        m.run()
+    return n / (time.perf_counter() - t0)
+
+
+def run(quick: bool) -> list[dict[str, Any]]:
+    """One row per case: our and NegMAS's negotiations per second, their ratio, our peak memory."""
+    import warnings
+
+    warnings.filterwarnings("ignore")
+    cases = [
+        ("2 parties, 1,000 outcomes, Boulware", random_space(2, 3, 10, seed=1), "boulware", 20_000, 20),
+        ("2 parties, 1,000 outcomes, MiCRO", random_space(2, 3, 10, seed=1), "micro", 20_000, 20),
+        ("3 parties, 1,000 outcomes, Boulware", random_space(3, 3, 10, seed=2), "boulware", 20_000, 10),
+        ("2 parties, 100,000 outcomes, Boulware", random_space(2, 5, 10, seed=3), "boulware", 2_000, 2),
+        ("veto single text, 2 parties, 1,000 outcomes", random_space(2, 3, 10, seed=4), "veto", 20_000, 20),
+        ("veto single text, 3 parties, 1,000 outcomes", random_space(3, 3, 10, seed=5), "veto", 20_000, 20),
+    ]
+    rows = []
+    for label, space, kind, n, n_peer in cases:
+        if quick:
+            n, n_peer = max(1, n // 20), 1
+        d = np.random.default_rng(7).random((n, space.n_parties)) * 0.5
+        ours, peak = _ours(space, kind, n, d)
+        peer = _negmas(space, kind, n_peer, d)
+        rows.append(
+            {
+                "case": label,
+                "negotiations": n,
+                "ours /s": f"{ours:,.0f}",
+                "negmas /s": "n/a" if peer is None else f"{peer:,.1f}",
+                "ratio": "n/a" if peer is None else f"{ours / peer:,.0f}x",
+                "peak MiB": f"{peak:,.0f}",
+            }
+        )
+    return rows
