@@ -81,12 +81,42 @@ def run(quick: bool) -> list[dict[str, Any]]:
 
     warnings.filterwarnings("ignore")
     cases = [
-        ("2 parties, 1,000 outcomes, Boulware", random_space(2, 3, 10, seed=1), "boulware", 20_000, 20),
+        (
+            "2 parties, 1,000 outcomes, Boulware",
+            random_space(2, 3, 10, seed=1),
+            "boulware",
+            20_000,
+            20,
+        ),
         ("2 parties, 1,000 outcomes, MiCRO", random_space(2, 3, 10, seed=1), "micro", 20_000, 20),
-        ("3 parties, 1,000 outcomes, Boulware", random_space(3, 3, 10, seed=2), "boulware", 20_000, 10),
-        ("2 parties, 100,000 outcomes, Boulware", random_space(2, 5, 10, seed=3), "boulware", 2_000, 2),
-        ("veto single text, 2 parties, 1,000 outcomes", random_space(2, 3, 10, seed=4), "veto", 20_000, 20),
-        ("veto single text, 3 parties, 1,000 outcomes", random_space(3, 3, 10, seed=5), "veto", 20_000, 20),
+        (
+            "3 parties, 1,000 outcomes, Boulware",
+            random_space(3, 3, 10, seed=2),
+            "boulware",
+            20_000,
+            10,
+        ),
+        (
+            "2 parties, 100,000 outcomes, Boulware",
+            random_space(2, 5, 10, seed=3),
+            "boulware",
+            2_000,
+            2,
+        ),
+        (
+            "veto single text, 2 parties, 1,000 outcomes",
+            random_space(2, 3, 10, seed=4),
+            "veto",
+            20_000,
+            20,
+        ),
+        (
+            "veto single text, 3 parties, 1,000 outcomes",
+            random_space(3, 3, 10, seed=5),
+            "veto",
+            20_000,
+            20,
+        ),
     ]
     rows = []
     for label, space, kind, n, n_peer in cases:

@@ -200,9 +200,13 @@ def main() -> None:
     rows = compare(args.steps)
     for r in rows:
         mark = "same" if r["match"] else f"DIFF ({r['reason']})"
-        print(f"{r['domain']:28} {r['outcomes']:6} {r['pair']:18} ours {r['ours']} negmas {r['negmas']} {mark}")
+        print(
+            f"{r['domain']:28} {r['outcomes']:6} {r['pair']:18} ours {r['ours']} negmas {r['negmas']} {mark}"
+        )
     same = sum(r["match"] for r in rows)
-    print(f"{same}/{len(rows)} identical (outcome and step), {args.steps} steps, {time.perf_counter() - t0:.0f} s")
+    print(
+        f"{same}/{len(rows)} identical (outcome and step), {args.steps} steps, {time.perf_counter() - t0:.0f} s"
+    )
     if args.json:
         args.json.write_text(json.dumps(rows, indent=1) + "\n")
 

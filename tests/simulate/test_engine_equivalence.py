@@ -83,7 +83,9 @@ def test_chunking_does_not_change_outcomes() -> None:
     s = [parse_strategy("micro"), parse_strategy("frequency")]
     d = np.random.default_rng(1).random((30, 2)) * 0.5
     whole = run_sao(space, s, 40, no_deal=d, seed=9)
-    parts = [run_sao(space, s, 40, no_deal=d[a : a + 7], seed=9, first_id=a) for a in range(0, 30, 7)]
+    parts = [
+        run_sao(space, s, 40, no_deal=d[a : a + 7], seed=9, first_id=a) for a in range(0, 30, 7)
+    ]
     assert np.array_equal(whole.outcome, np.concatenate([p.outcome for p in parts]))
     assert np.array_equal(whole.turn, np.concatenate([p.turn for p in parts]))
 

@@ -37,9 +37,7 @@ def test_micro_concedes_one_outcome_per_offer_received() -> None:
 
 
 def test_three_parties_need_every_acceptance() -> None:
-    space = OutcomeSpace.from_arrays(
-        [[1, 0, 0.5], [0.6, 0.6, 0.6], [0, 1, 0.5]], [0.1, 0.1, 0.1]
-    )
+    space = OutcomeSpace.from_arrays([[1, 0, 0.5], [0.6, 0.6, 0.6], [0, 1, 0.5]], [0.1, 0.1, 0.1])
     s = [parse_strategy("linear")] * 3
     outcome, step, turn, end = run_sao(space, s, 10).row(0)
     assert end == "agreement" and outcome == 1

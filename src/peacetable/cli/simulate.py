@@ -241,7 +241,9 @@ def tournament_command(
         int, typer.Option("--random-scenarios", help="Add this many random bilateral scenarios.")
     ] = 0,
     random_issues: Annotated[int, typer.Option("--random-issues", help="Issues of each.")] = 3,
-    random_options: Annotated[int, typer.Option("--random-options", help="Options per issue.")] = 10,
+    random_options: Annotated[
+        int, typer.Option("--random-options", help="Options per issue.")
+    ] = 10,
     workers: Annotated[int, typer.Option("--workers", help="Local worker processes.")] = 1,
     use_dask: Annotated[
         bool, typer.Option("--dask", help="Run on a local 2-worker Dask cluster.")
@@ -275,7 +277,14 @@ def tournament_command(
     ]
     if not spaces:
         raise InputError("no scenario: name scenario files or use --random-scenarios N")
-    names = strategy or ["boulware", "linear", "conceder", "genius-boulware", "micro", "tit-for-tat"]
+    names = strategy or [
+        "boulware",
+        "linear",
+        "conceder",
+        "genius-boulware",
+        "micro",
+        "tit-for-tat",
+    ]
     chosen = [parse_strategy(n, field="--strategy") for n in names]
     bar = _LazyBar("negotiating", enabled=not as_json)
     try:

@@ -60,7 +60,7 @@ class PartyView:
     def worst_at_least(self, level: FloatArray) -> IntArray:
         """The last outcome of the order with utility >= level (else the best)."""
         k = self.count_at_least(level)
-        return self.order[np.maximum(k - 1, 0)]  # type: ignore[no-any-return]
+        return self.order[np.maximum(k - 1, 0)]
 
 
 class BatchAgent:
@@ -86,7 +86,7 @@ class BatchAgent:
         """Another negotiator proposed *offer* in the rows of *mask*."""
 
     def _offered(self, offer: IntArray) -> FloatArray:
-        return self.v.u[np.maximum(offer, 0)]  # type: ignore[no-any-return]
+        return self.v.u[np.maximum(offer, 0)]
 
 
 class AspirationAgent(BatchAgent):
@@ -108,7 +108,7 @@ class AspirationAgent(BatchAgent):
 
     def respond(self, step: int, t: float, offer: IntArray, mask: BoolArray) -> BoolArray:
         u = self._offered(offer)
-        return (u >= self.level(t)) & (u >= self.d)  # type: ignore[no-any-return]
+        return (u >= self.level(t)) & (u >= self.d)
 
     def propose(self, step: int, t: float, mask: BoolArray) -> IntArray:
         return self.v.worst_at_least(self.level(t))
@@ -141,7 +141,7 @@ class GeniusAgent(BatchAgent):
     def respond(self, step: int, t: float, offer: IntArray, mask: BoolArray) -> BoolArray:
         mine = self.propose(step, t, mask)
         u = self._offered(offer)
-        return (u >= self.v.u[mine]) & (u >= self.d)  # type: ignore[no-any-return]
+        return (u >= self.v.u[mine]) & (u >= self.d)
 
 
 class TitForTatAgent(BatchAgent):
@@ -179,15 +179,13 @@ class TitForTatAgent(BatchAgent):
     def respond(self, step: int, t: float, offer: IntArray, mask: BoolArray) -> BoolArray:
         mine = self.v.worst_at_least(self.target())
         u = self._offered(offer)
-        return (u >= self.v.u[mine]) & (u >= self.d)  # type: ignore[no-any-return]
+        return (u >= self.v.u[mine]) & (u >= self.d)
 
 
 class MiCROAgent(BatchAgent):
     """MiCRO (de Jonge 2022), with seeded repetition of earlier offers."""
 
-    def __init__(
-        self, view: PartyView, no_deal: FloatArray, seed: int, ids: IntArray
-    ) -> None:
+    def __init__(self, view: PartyView, no_deal: FloatArray, seed: int, ids: IntArray) -> None:
         super().__init__(view, no_deal)
         b = no_deal.shape[0]
         self.next = np.zeros(b, dtype=np.int64)
@@ -210,7 +208,7 @@ class MiCROAgent(BatchAgent):
         valid = np.where(ready, self.next < self.n_rational, self.next > 0)
         threshold = np.where(valid, v.su[np.clip(rank, 0, v.n - 1)], self.d)
         u = self._offered(offer)
-        return (u >= threshold) & (u >= self.d)  # type: ignore[no-any-return]
+        return (u >= threshold) & (u >= self.d)
 
     def propose(self, step: int, t: float, mask: BoolArray) -> IntArray:
         v = self.v
@@ -220,7 +218,7 @@ class MiCROAgent(BatchAgent):
         out = np.where(concede, v.order[np.minimum(self.next, v.n - 1)], v.order[repeat_rank])
         out = np.where(~concede & (self.next == 0), -1, out)
         self.next = self.next + (concede & mask)
-        return out  # type: ignore[no-any-return]
+        return out
 
 
 class FrequencyAgent(AspirationAgent):
@@ -277,7 +275,8 @@ class FrequencyAgent(AspirationAgent):
         ranks = np.arange(self.v.n)[None, :]
         score = np.where(ranks < k[:, None], score, -np.inf)
         best = np.argmax(score, axis=1)
-        return self.v.order[best]  # type: ignore[no-any-return]
+        out: IntArray = self.v.order[best]
+        return out
 
 
 def make_batch_agent(

@@ -304,9 +304,7 @@ def run_sao_reference(
     """
     n = space.n_parties
     d = list(space.no_deal) if no_deal is None else list(no_deal)
-    agents = [
-        make_agent(space, p, d[p], strategies[p], seed, negotiation) for p in range(n)
-    ]
+    agents = [make_agent(space, p, d[p], strategies[p], seed, negotiation) for p in range(n)]
     current: int | None = None
     accepted = 0
     for step in range(n_steps):

@@ -169,7 +169,9 @@ def run_sao(
     chunk = max(1, _CHUNK_CELLS // space.n_outcomes) if heavy else d.shape[0]
     deadline = None if time_limit is None else time.perf_counter() + time_limit
     parts = [
-        _run_chunk(space, views, strategies, n_steps, d[a : a + chunk], seed, first_id + a, deadline)
+        _run_chunk(
+            space, views, strategies, n_steps, d[a : a + chunk], seed, first_id + a, deadline
+        )
         for a in range(0, d.shape[0], chunk)
     ]
     return BatchOutcome(

@@ -102,7 +102,9 @@ class SimulationResult:
         when = "" if steps["mean"] is None else f", on average at step {steps['mean']:.1f}"
         how = (
             "stacked alternating offers ("
-            + " vs ".join(f"{p}={s.name}" for p, s in zip(self.party_ids, self.strategies, strict=True))
+            + " vs ".join(
+                f"{p}={s.name}" for p, s in zip(self.party_ids, self.strategies, strict=True)
+            )
             + ")"
             if self.protocol == "sao"
             else f"a single text ({self.mediator} mediator)"

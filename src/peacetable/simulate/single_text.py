@@ -118,7 +118,7 @@ def efficient_outcomes(space: OutcomeSpace) -> BoolArray:
 
         hit = nondominated_mask(space.utilities)
         space._cache["efficient"] = hit
-    return hit  # type: ignore[no-any-return]
+    return hit
 
 
 def _starts(space: OutcomeSpace, start: int | None, seed: int, ids: IntArray) -> IntArray:
@@ -344,7 +344,7 @@ def run_single_text(
         done = rows[running[rows] & efficient[x[rows]]]
         stop[done] = 1
         running[done] = False
-    agreed = (u[x] >= d).all(axis=1)
+    agreed: BoolArray = np.asarray((u[x] >= d).all(axis=1), dtype=bool)
     return SingleTextOutcome(x, agreed, steps, adopted, stop, first)
 
 
@@ -361,7 +361,7 @@ def _proposals(
     ux = u[x]
     if mediator == "veto":
         y = (uniform(seed, ids, step, 0, _PURPOSE_PROPOSAL) * space.n_outcomes).astype(np.int64)
-        return y, (u[y] >= ux).all(axis=1)
+        return y, np.asarray((u[y] >= ux).all(axis=1), dtype=bool)
     nb_start, nb_index = space.neighbours()
     if mediator == "hill-climbing":
         deg = nb_start[x + 1] - nb_start[x]

@@ -117,7 +117,7 @@ class OutcomeSpace:
         if hit is None:
             hit = _neighbours(self.packages)
             self._cache["neighbours"] = hit
-        return hit  # type: ignore[no-any-return]
+        return hit
 
     @classmethod
     def from_arrays(

@@ -32,7 +32,13 @@ import numpy as np
 import numpy.typing as npt
 
 from peacetable.errors import InputError
-from peacetable.simulate.metrics import Benchmarks, benchmarks_of, mean_interval, negotiation_metrics, proportion
+from peacetable.simulate.metrics import (
+    Benchmarks,
+    benchmarks_of,
+    mean_interval,
+    negotiation_metrics,
+    proportion,
+)
 from peacetable.simulate.sao import run_sao
 from peacetable.simulate.space import OutcomeSpace
 from peacetable.simulate.strategies import Strategy
@@ -117,7 +123,9 @@ def _run_units(
     out = []
     for unit_id, k, assignment in units:
         space, bench = spaces[k]
-        res = run_sao(space, assignment, n_steps, n=repetitions, seed=seed, first_id=unit_id * repetitions)
+        res = run_sao(
+            space, assignment, n_steps, n=repetitions, seed=seed, first_id=unit_id * repetitions
+        )
         m = negotiation_metrics(space, bench, res.outcome, res.step, n_steps)
         out.append(
             {
@@ -213,7 +221,9 @@ def tournament(
     tasks = [units[a : a + cells_per_task] for a in range(0, len(units), cells_per_task)]
     pairs = list(zip(spaces, benches, strict=True))
     results, backend = _execute(pairs, tasks, n_steps, repetitions, seed, workers, client, progress)
-    return _aggregate(spaces, strategies, units, results, n_steps, repetitions, seed, self_play, backend, t0)
+    return _aggregate(
+        spaces, strategies, units, results, n_steps, repetitions, seed, self_play, backend, t0
+    )
 
 
 def _execute(
@@ -242,7 +252,8 @@ def _execute(
         out = list(client.gather(futures))
         backend = "dask"
     elif workers > 1:
-        from concurrent.futures import ProcessPoolExecutor, as_completed as done_futures
+        from concurrent.futures import ProcessPoolExecutor
+        from concurrent.futures import as_completed as done_futures
 
         with ProcessPoolExecutor(max_workers=workers) as pool:
             jobs = [pool.submit(_run_units, pairs, t, n_steps, repetitions, seed) for t in tasks]
@@ -289,14 +300,17 @@ def _aggregate(
         cells.append(
             {
                 "scenario": spaces[k].name,
-                "assignment": {p: s.name for p, s in zip(spaces[k].party_ids, assignment, strict=True)},
+                "assignment": {
+                    p: s.name for p, s in zip(spaces[k].party_ids, assignment, strict=True)
+                },
                 "agreement": proportion(int(r["agreement"].sum()), repetitions),
                 "advantage": {
-                    p: mean_interval(r["advantage"][:, j]) for j, p in enumerate(spaces[k].party_ids)
+                    p: mean_interval(r["advantage"][:, j])
+                    for j, p in enumerate(spaces[k].party_ids)
                 },
             }
         )
-    ranking = []
+    ranking: list[dict[str, Any]] = []
     for s in strategies:
         b = {f: np.concatenate(v) for f, v in per[s.name].items()}
         ranking.append(
