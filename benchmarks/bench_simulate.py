@@ -4,7 +4,8 @@ Rows: two parties on 1,000 outcomes with 100 steps (Boulware vs Boulware, MiCRO 
 MiCRO), three parties, 100,000 outcomes, and the veto single text with two and three
 parties. Our engine runs a batch of negotiations on one random linear-additive domain,
 each with its own reservation values (uniform in [0, 0.5]); NegMAS 0.16 (the optional
-``[bench]`` peer, AGPL, only imported here) runs the same domain with the same
+``[bench]`` peer, AGPL, only imported here) runs the same domain (as its
+``LinearAdditiveUtilityFunction``, its fastest utility function) with the same
 reservation values one negotiation at a time (``SAOMechanism`` with
 ``BoulwareTBNegotiator`` / ``MiCRONegotiator``; ``VetoSTMechanism`` with
 ``BinaryComparatorNegotiator``). Peak memory is the tracemalloc peak of our run.
@@ -45,21 +46,39 @@ def _ours(space: OutcomeSpace, kind: str, n: int, d: np.ndarray) -> tuple[float,
     return n / seconds, peak
 
 
+def _tables(space: OutcomeSpace) -> list[np.ndarray]:
+    """Per issue, ``(n_options, n_parties)`` additive terms of a linear-additive space.
+
+    The random spaces enumerate every option combination in row-major order, so the
+    term of option ``k`` of issue ``i`` is ``u(k at i, 0 elsewhere) - u(all 0)`` plus
+    an equal share of ``u(all 0)``.
+    """
+    x, u = space.packages, space.utilities
+    base = u[0]
+    out = []
+    for i in range(space.n_issues):
+        rows = [
+            int(np.flatnonzero((x[:, i] == k) & (np.delete(x, i, axis=1) == 0).all(axis=1))[0])
+            for k in range(int(x[:, i].max()) + 1)
+        ]
+        out.append(u[rows] - base[None, :] + base[None, :] / space.n_issues)
+    return out
+
+
 def _negmas(space: OutcomeSpace, kind: str, n: int, d: np.ndarray) -> float | None:
+    """NegMAS negotiations per second with its linear-additive ufuns (its fast path)."""
     try:
         from negmas import make_issue, make_os
         from negmas.negotiators import BinaryComparatorNegotiator
-        from negmas.preferences import MappingUtilityFunction
+        from negmas.preferences import LinearAdditiveUtilityFunction
         from negmas.sao import SAOMechanism
         from negmas.sao.negotiators import BoulwareTBNegotiator, MiCRONegotiator
         from negmas.st import VetoSTMechanism
     except ImportError:
         return None
-    os_ = make_os([make_issue(values=space.n_outcomes, name="outcome")])
-    maps = [
-        {(o,): float(space.utilities[o, p]) for o in range(space.n_outcomes)}
-        for p in range(space.n_parties)
-    ]
+    tables = _tables(space)
+    issues = [make_issue(values=t.shape[0], name=f"i{k}") for k, t in enumerate(tables)]
+    os_ = make_os(issues)
     t0 = time.perf_counter()
     for k in range(n):
         if kind == "veto":
@@ -69,7 +88,12 @@ def _negmas(space: OutcomeSpace, kind: str, n: int, d: np.ndarray) -> float | No
             m = SAOMechanism(outcome_space=os_, n_steps=100)
             make = BoulwareTBNegotiator if kind == "boulware" else MiCRONegotiator
         for p in range(space.n_parties):
-            ufun = MappingUtilityFunction(maps[p], outcome_space=os_, reserved_value=float(d[k, p]))
+            ufun = LinearAdditiveUtilityFunction(
+                values=[{v: float(t[v, p]) for v in range(t.shape[0])} for t in tables],
+                weights=[1.0] * len(tables),
+                outcome_space=os_,
+                reserved_value=float(d[k, p]),
+            )
             m.add(make(ufun=ufun))
         m.run()
     return n / (time.perf_counter() - t0)
