@@ -80,7 +80,9 @@ def _negmas(space: OutcomeSpace, kind: str, n: int, d: np.ndarray) -> float | No
     issues = [make_issue(values=t.shape[0], name=f"i{k}") for k, t in enumerate(tables)]
     os_ = make_os(issues)
     t0 = time.perf_counter()
-    for k in range(n):
+    for k in range(-1, n):  # k = -1: an untimed warm-up negotiation
+        if k == 0:
+            t0 = time.perf_counter()
         if kind == "veto":
             m: Any = VetoSTMechanism(outcome_space=os_, n_steps=100)
             make: Any = BinaryComparatorNegotiator
@@ -92,7 +94,7 @@ def _negmas(space: OutcomeSpace, kind: str, n: int, d: np.ndarray) -> float | No
                 values=[{v: float(t[v, p]) for v in range(t.shape[0])} for t in tables],
                 weights=[1.0] * len(tables),
                 outcome_space=os_,
-                reserved_value=float(d[k, p]),
+                reserved_value=float(d[max(k, 0), p]),
             )
             m.add(make(ufun=ufun))
         m.run()
@@ -104,46 +106,18 @@ def run(quick: bool) -> list[dict[str, Any]]:
     import warnings
 
     warnings.filterwarnings("ignore")
+    # label, (parties, issues, options, seed), kind, our negotiations, NegMAS negotiations
     cases = [
-        (
-            "2 parties, 1,000 outcomes, Boulware",
-            random_space(2, 3, 10, seed=1),
-            "boulware",
-            20_000,
-            20,
-        ),
-        ("2 parties, 1,000 outcomes, MiCRO", random_space(2, 3, 10, seed=1), "micro", 20_000, 20),
-        (
-            "3 parties, 1,000 outcomes, Boulware",
-            random_space(3, 3, 10, seed=2),
-            "boulware",
-            20_000,
-            10,
-        ),
-        (
-            "2 parties, 100,000 outcomes, Boulware",
-            random_space(2, 5, 10, seed=3),
-            "boulware",
-            2_000,
-            2,
-        ),
-        (
-            "veto single text, 2 parties, 1,000 outcomes",
-            random_space(2, 3, 10, seed=4),
-            "veto",
-            20_000,
-            20,
-        ),
-        (
-            "veto single text, 3 parties, 1,000 outcomes",
-            random_space(3, 3, 10, seed=5),
-            "veto",
-            20_000,
-            20,
-        ),
+        ("2 parties, 1,000 outcomes, Boulware", (2, 3, 10, 1), "boulware", 20_000, 40),
+        ("2 parties, 1,000 outcomes, MiCRO", (2, 3, 10, 1), "micro", 20_000, 40),
+        ("3 parties, 1,000 outcomes, Boulware", (3, 3, 10, 2), "boulware", 20_000, 30),
+        ("2 parties, 100,000 outcomes, Boulware", (2, 5, 10, 3), "boulware", 2_000, 3),
+        ("veto single text, 2 parties, 1,000 outcomes", (2, 3, 10, 4), "veto", 20_000, 40),
+        ("veto single text, 3 parties, 1,000 outcomes", (3, 3, 10, 5), "veto", 20_000, 40),
     ]
     rows = []
-    for label, space, kind, n, n_peer in cases:
+    for label, (parties, issues, options, seed), kind, n, n_peer in cases:
+        space = random_space(parties, issues, options, seed=seed)
         if quick:
             n, n_peer = max(1, n // 20), 1
         d = np.random.default_rng(7).random((n, space.n_parties)) * 0.5
