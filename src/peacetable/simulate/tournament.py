@@ -283,6 +283,7 @@ def _aggregate(
     backend: str,
     t0: float,
 ) -> TournamentResult:
+    """Per-strategy rankings and per-cell rows, in cell order (deterministic)."""
     per: dict[str, dict[str, list[FloatArray]]] = {
         s.name: {f: [] for f in _FIELDS} for s in strategies
     }
