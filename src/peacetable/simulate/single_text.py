@@ -370,18 +370,25 @@ def _proposals(
         y = np.where(deg > 0, nb_index[np.minimum(pos, max(0, nb_index.size - 1))], x)
         ok = (deg > 0) & (u[y] >= ux).all(axis=1) & (u[y] > ux).any(axis=1)
         return y, ok
-    seg, cand = _neighbour_pairs(nb_start, nb_index, x)
+    # identical (text, reservation values) rows get identical proposals: compute each once
+    keys = np.column_stack([x.astype(np.float64), d])
+    uniq, inverse = np.unique(keys, axis=0, return_inverse=True)
+    inverse = inverse.reshape(-1)
+    ux_rows = uniq[:, 0].astype(np.int64)
+    du = uniq[:, 1:]
+    seg, cand = _neighbour_pairs(nb_start, nb_index, ux_rows)
     if mediator == "maximin":
-        y, ok = _best_per_segment(u, d, x, seg, cand, None)
-        lost = np.flatnonzero(~ok)
-        if lost.size:
-            k = lost.size
-            seg2 = np.repeat(np.arange(k), space.n_outcomes)
-            cand2 = np.tile(np.arange(space.n_outcomes, dtype=np.int64), k)
-            y2, ok2 = _best_per_segment(u, d[lost], x[lost], seg2, cand2, None)
-            y[lost], ok[lost] = y2, ok2
-        return y, ok
-    return _best_per_segment(u, d, x, seg, cand, step % space.n_parties)
+        y, ok = _best_per_segment(u, du, ux_rows, seg, cand, None)
+        for r in np.flatnonzero(~ok):  # no single change helps: search the whole space
+            here = u[ux_rows[r]]
+            better = np.flatnonzero((u >= here).all(axis=1) & (u > here).any(axis=1))
+            y2, ok2 = _best_per_segment(
+                u, du[r : r + 1], ux_rows[r : r + 1], np.zeros_like(better), better, None
+            )
+            y[r], ok[r] = y2[0], ok2[0]
+    else:
+        y, ok = _best_per_segment(u, du, ux_rows, seg, cand, step % space.n_parties)
+    return y[inverse], ok[inverse]
 
 
 def _neighbour_pairs(
