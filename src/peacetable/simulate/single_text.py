@@ -379,13 +379,14 @@ def _proposals(
     seg, cand = _neighbour_pairs(nb_start, nb_index, ux_rows)
     if mediator == "maximin":
         y, ok = _best_per_segment(u, du, ux_rows, seg, cand, None)
-        for r in np.flatnonzero(~ok):  # no single change helps: search the whole space
-            here = u[ux_rows[r]]
+        for row in np.flatnonzero(~ok):  # no single change helps: search the whole space
+            here = u[ux_rows[row]]
             better = np.flatnonzero((u >= here).all(axis=1) & (u > here).any(axis=1))
+            one = slice(int(row), int(row) + 1)
             y2, ok2 = _best_per_segment(
-                u, du[r : r + 1], ux_rows[r : r + 1], np.zeros_like(better), better, None
+                u, du[one], ux_rows[one], np.zeros_like(better), better, None
             )
-            y[r], ok[r] = y2[0], ok2[0]
+            y[row], ok[row] = y2[0], ok2[0]
     else:
         y, ok = _best_per_segment(u, du, ux_rows, seg, cand, step % space.n_parties)
     return y[inverse], ok[inverse]
