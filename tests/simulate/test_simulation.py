@@ -124,3 +124,28 @@ def test_tournament_same_result_on_dask() -> None:
         remote = tournament(spaces, st, n_steps=20, repetitions=5, seed=7, client=client)
     assert remote.backend == "dask"
     assert _strip(local.to_dict()) == _strip(remote.to_dict())
+
+
+def test_time_limit_ends_running_negotiations() -> None:
+    space = random_space(2, 3, 6, seed=3)
+    out = run_sao(space, [parse_strategy("hardheaded")] * 2, 50, n=4, time_limit=0.0)
+    assert [out.row(k)[3] for k in range(4)] == ["time-limit"] * 4
+
+
+def test_frequency_model_offers_what_the_opponent_values() -> None:
+    from peacetable.simulate.reference import make_agent
+
+    # outcomes (i0, i1): (0,0) (0,1) (1,0) (1,1); the agent is indifferent between (0,1)
+    # and (1,0); the opponent keeps issue 1 at option 1 and varies issue 0
+    space = OutcomeSpace.from_arrays(
+        [[1.0, 0.0], [0.9, 0.6], [0.9, 0.4], [0.5, 1.0]],
+        [0.0, 0.0],
+        packages=[[0, 0], [0, 1], [1, 0], [1, 1]],
+    )
+    agent = make_agent(space, 0, 0.0, parse_strategy("frequency:1"), 0, 0)
+    for offer in (3, 1, 3, 1):
+        agent.observe(1, offer)
+    # at t = 0.3 the aspiration (0.85) admits (0,0), (0,1), (1,0): the model rates (0,1) best
+    assert agent.propose(0, 0.3) == 1
+    fresh = make_agent(space, 0, 0.0, parse_strategy("frequency:1"), 0, 0)
+    assert fresh.propose(0, 0.3) == 0  # without observations: its own best
