@@ -87,3 +87,23 @@ def test_genius_folder_directly() -> None:
     data = json.loads(out.stdout)
     # the same agreement as NegMAS's Boulware pair (benchmarks/negmas_agreement.py): step 67
     assert data["first"]["step"] == 67 and data["first"]["end"] == "agreement"
+
+
+@pytest.mark.external
+def test_geniusweb_folder_directly(tmp_path: Path) -> None:
+    if not LAPTOP.is_dir():
+        pytest.skip(f"external data not found: {LAPTOP}")
+    from peacetable.io.genius import find_genius_domain, load_genius
+    from peacetable.io.geniusweb import save_geniusweb
+
+    domain, profiles = find_genius_domain([LAPTOP])
+    save_geniusweb(load_genius(domain, profiles), tmp_path)
+    out = runner.invoke(cli.app, ["simulate", str(tmp_path), "--strategy", "boulware", "--json"])
+    assert out.exit_code == 0, out.output
+    # the same utilities as the GENIUS files (no-deal 0 either way): the same agreement
+    assert json.loads(out.stdout)["first"]["step"] == 67
+
+
+def test_empty_folder_is_bad_input(tmp_path: Path) -> None:
+    out = runner.invoke(cli.app, ["simulate", str(tmp_path)])
+    assert out.exit_code == 2 and "no GENIUS XML or GeniusWeb JSON" in out.output

@@ -149,3 +149,30 @@ def test_frequency_model_offers_what_the_opponent_values() -> None:
     assert agent.propose(0, 0.3) == 1
     fresh = make_agent(space, 0, 0.0, parse_strategy("frequency:1"), 0, 0)
     assert fresh.propose(0, 0.3) == 0  # without observations: its own best
+
+
+def test_space_from_the_cores_prepared_scenario() -> None:
+    """The adapter reads the core's ``prepare(scenario)`` names (all_packages, feasible, …)."""
+    from peacetable.model import compile_scenario
+
+    s = load_scenario(MINI)
+    direct = outcome_space(s)
+    cs = compile_scenario(s)
+
+    class Prepared:  # the shape of peacetable.core.PreparedScenario
+        scenario = s
+        party_ids, issue_ids, option_ids = cs.party_ids, cs.issue_ids, cs.option_ids
+        no_deal = direct.no_deal
+
+        def all_packages(self, limit: int) -> np.ndarray:
+            return cs.all_packages(limit)
+
+        def feasible(self, x: np.ndarray) -> np.ndarray:
+            return cs.feasible(x)
+
+        def utilities(self, x: np.ndarray) -> np.ndarray:
+            return direct.utilities[[direct.outcome_of(row) for row in x]]
+
+    via = outcome_space(Prepared())
+    assert np.array_equal(via.utilities, direct.utilities)
+    assert np.array_equal(via.packages, direct.packages) and via.name == direct.name
