@@ -52,10 +52,22 @@ def test_batched_sao_equals_reference(space, names, n_steps, seed, first, data) 
             )
         )
     )
-    out = run_sao(space, strategies, n_steps, no_deal=d, seed=seed, first_id=first)
+    shift = None
+    if data.draw(st.booleans()):  # the disagreement point moves each step (ripeness)
+        rate = np.array(data.draw(st.lists(st.floats(-0.05, 0.05), min_size=3, max_size=3)))
+        shift = np.arange(n_steps)[:, None] * rate[None, : space.n_parties]
+    out = run_sao(
+        space, strategies, n_steps, no_deal=d, seed=seed, first_id=first, no_deal_shift=shift
+    )
     for k in range(d.shape[0]):
         ref = run_sao_reference(
-            space, strategies, n_steps, seed=seed, negotiation=first + k, no_deal=list(d[k])
+            space,
+            strategies,
+            n_steps,
+            seed=seed,
+            negotiation=first + k,
+            no_deal=list(d[k]),
+            no_deal_shift=None if shift is None else shift.tolist(),
         )
         assert out.row(k) == tuple(ref)
 
@@ -69,11 +81,23 @@ def test_batched_sao_equals_reference(space, names, n_steps, seed, first, data) 
     n=st.integers(1, 4),
 )
 def test_batched_single_text_equals_reference(space, mediator, n_steps, seed, n) -> None:  # type: ignore[no-untyped-def]
-    d = np.random.default_rng(seed % 1000).random((n, space.n_parties)) * 0.6
-    out = run_single_text(space, mediator, n_steps, no_deal=d, seed=seed, first_id=3)
+    rng = np.random.default_rng(seed % 1000)
+    d = rng.random((n, space.n_parties)) * 0.6
+    shift = None
+    if seed % 2:  # the disagreement point falls step by step
+        shift = -np.arange(n_steps)[:, None] * rng.random(space.n_parties)[None, :] * 0.05
+    out = run_single_text(
+        space, mediator, n_steps, no_deal=d, seed=seed, first_id=3, no_deal_shift=shift
+    )
     for k in range(n):
         ref = run_single_text_reference(
-            space, mediator, n_steps, seed=seed, negotiation=3 + k, no_deal=list(d[k])
+            space,
+            mediator,
+            n_steps,
+            seed=seed,
+            negotiation=3 + k,
+            no_deal=list(d[k]),
+            no_deal_shift=None if shift is None else shift.tolist(),
         )
         assert out.row(k) == ref
 

@@ -176,3 +176,16 @@ def test_space_from_the_cores_prepared_scenario() -> None:
     via = outcome_space(Prepared())
     assert np.array_equal(via.utilities, direct.utilities)
     assert np.array_equal(via.packages, direct.packages) and via.name == direct.name
+
+
+def test_lens_with_a_moving_disagreement_point() -> None:
+    """Costs of conflict lower the no-deal utilities step by step (the ripeness model)."""
+    from peacetable.scenarios import load_builtin
+
+    s = load_builtin("ukraine-2022")
+    fixed = run(s, SimulateSettings(repetitions=2, protocols=("sao",)))
+    moving = run(s, SimulateSettings(repetitions=2, protocols=("sao",), horizon=36))
+    assert fixed.results["sao"].summary["agreement"]["count"] == 0  # no ZOPA at month 0
+    end = moving.results["sao"].no_deal_end
+    assert end is not None and end["RU"] < s.party("RU").no_deal.utility
+    assert moving.results["sao"].summary["agreement"]["count"] == 2

@@ -59,7 +59,7 @@ def test_maximin_raises_the_worst_off_gain() -> None:
         packages=[[0, 0], [1, 0], [0, 1], [1, 1]],
     )
     out = run_single_text(space, "maximin", 10, start=0)
-    assert out.row(0) == (3, True, 2, 2, "no-improvement")
+    assert out.row(0) == (3, True, 2, 2, "no-improvement", 1)
 
 
 def test_raiffa_stops_when_nobody_has_a_criticism() -> None:
@@ -75,8 +75,20 @@ def test_raiffa_stops_when_nobody_has_a_criticism() -> None:
         2,
         0,
         "no-local-improvement",
+        1,
     )
     assert run_single_text(space, "maximin", 10, start=0).row(0)[0] == 3
+
+
+def test_the_text_waits_for_falling_no_deal_utilities() -> None:
+    # the efficient text (0.6, 0.6) is below both reservations (0.7) at first; they fall by
+    # 0.05 a step, so at step 2 (0.6 >= 0.6) every party accepts the standing text
+    space = OutcomeSpace.from_arrays([[0.6, 0.6], [0.2, 0.1]], [0.7, 0.7])
+    shift = -0.05 * np.arange(6)[:, None] * np.ones((1, 2))
+    fixed = run_single_text(space, "maximin", 6, start=0)
+    moving = run_single_text(space, "maximin", 6, start=0, no_deal_shift=shift)
+    assert fixed.row(0) == (0, False, 0, 0, "no-improvement", -1)
+    assert moving.row(0) == (0, True, 0, 0, "no-improvement", 2)
 
 
 def test_bad_input() -> None:

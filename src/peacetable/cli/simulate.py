@@ -147,6 +147,14 @@ def simulate_command(
     time_limit: Annotated[
         float | None, typer.Option("--time-limit", help="Wall-clock limit in seconds (sao).")
     ] = None,
+    horizon: Annotated[
+        float | None,
+        typer.Option(
+            "--horizon",
+            help="Months of conflict the deadline spans: no-deal utilities then change by "
+            "each party's monthly_change (default: they stay fixed).",
+        ),
+    ] = None,
     as_json: JsonOpt = False,
 ) -> None:
     """How would bargaining unfold? Simulate negotiations on a scenario.
@@ -154,11 +162,12 @@ def simulate_command(
     Runs seeded negotiations under stacked alternating offers (one strategy
     per party) or under a mediator's single text, and reports the agreement
     rate, when, on what, and how far from the Pareto frontier and the Nash
-    point.
+    point. With --horizon the no-deal utilities follow the scenario's
+    disagreement model over that many months (the costs of conflict mount).
 
     Example: [bold]peacetable simulate laptop.yaml --strategy boulware --strategy buyer=micro --steps 100 --json[/]
     """
-    from peacetable.simulate.lens import resolve_strategies
+    from peacetable.simulate.lens import no_deal_shift, resolve_strategies
     from peacetable.simulate.metrics import benchmarks_of
     from peacetable.simulate.simulation import simulate
     from peacetable.simulate.space import outcome_space
@@ -178,6 +187,7 @@ def simulate_command(
         discount=discount,
         time_limit=time_limit,
         benchmarks=benchmarks_of(space, sc),
+        no_deal_shift=None if horizon is None else no_deal_shift(sc, space, horizon, steps),
     )
     if as_json:
         emit_json(result.to_dict())

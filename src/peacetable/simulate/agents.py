@@ -15,6 +15,8 @@ See :mod:`peacetable.simulate.strategies` for the strategies' sources.
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 import numpy.typing as npt
 
@@ -72,9 +74,14 @@ class BatchAgent:
 
     def __init__(self, view: PartyView, no_deal: FloatArray) -> None:
         self.v = view
+        self.set_reservation(no_deal)
+
+    def set_reservation(self, no_deal: FloatArray) -> None:
+        """The party's no-deal utility now, per negotiation (it may change each step)."""
         self.d = no_deal
-        self.pmin = np.where(view.worst < no_deal, no_deal, view.worst)
-        self.n_rational = view.count_at_least(no_deal)
+        self.pmin = np.where(self.v.worst < no_deal, no_deal, self.v.worst)
+        self.n_rational = self.v.count_at_least(no_deal)
+        self._cache: Any = None
 
     def respond(self, step: int, t: float, offer: IntArray, mask: BoolArray) -> BoolArray:
         raise NotImplementedError
@@ -95,11 +102,11 @@ class AspirationAgent(BatchAgent):
     def __init__(self, view: PartyView, no_deal: FloatArray, s: Strategy) -> None:
         super().__init__(view, no_deal)
         self.s = s
-        self._cache: tuple[float, FloatArray] | None = None
 
     def level(self, t: float) -> FloatArray:
         if self._cache is not None and self._cache[0] == t:
-            return self._cache[1]
+            hit: FloatArray = self._cache[1]
+            return hit
         a = aspiration_level(self.s, t)
         lo = (self.v.umax - self.pmin) * a + self.pmin - self.s.tolerance
         lo = np.maximum(self.pmin, np.minimum(self.v.umax, lo))
@@ -120,11 +127,11 @@ class GeniusAgent(BatchAgent):
     def __init__(self, view: PartyView, no_deal: FloatArray, s: Strategy) -> None:
         super().__init__(view, no_deal)
         self.s = s
-        self._cache: tuple[float, IntArray] | None = None
 
     def propose(self, step: int, t: float, mask: BoolArray) -> IntArray:
         if self._cache is not None and self._cache[0] == t:
-            return self._cache[1]
+            hit: IntArray = self._cache[1]
+            return hit
         v = self.v
         target = self.pmin + (v.umax - self.pmin) * genius_fraction(self.s, t)
         k = v.count_at_least(target)

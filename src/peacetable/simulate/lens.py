@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
+import numpy.typing as npt
 
 from peacetable.errors import InputError, Location
 from peacetable.simulate.metrics import benchmarks_of
@@ -32,7 +33,16 @@ from peacetable.simulate.simulation import SimulationResult, simulate
 from peacetable.simulate.space import DEFAULT_OUTCOME_LIMIT, OutcomeSpace, outcome_space
 from peacetable.simulate.strategies import Strategy, parse_strategy
 
-__all__ = ["KEY", "SimulateLensResult", "SimulateSettings", "resolve_strategies", "run"]
+FloatArray = npt.NDArray[np.float64]
+
+__all__ = [
+    "KEY",
+    "SimulateLensResult",
+    "SimulateSettings",
+    "no_deal_shift",
+    "resolve_strategies",
+    "run",
+]
 
 #: The lens's key in the core's registry.
 KEY = "simulate"
@@ -54,6 +64,11 @@ class SimulateSettings:
         Mediator of the single-text protocol.
     n_steps, repetitions, seed, discount:
         Deadline in steps, negotiations per protocol, seed, discount factor.
+    horizon:
+        Months of conflict the deadline spans: the no-deal utilities then
+        follow the scenario's disagreement model, ``d_p + c_p · month`` at
+        step ``s``'s month ``horizon · s / n_steps`` (as the ripeness lens
+        has it). None: they stay at month 0.
     outcome_limit:
         Largest package space enumerated.
     """
@@ -66,6 +81,7 @@ class SimulateSettings:
     repetitions: int = 100
     seed: int = 0
     discount: float = 1.0
+    horizon: float | None = None
     outcome_limit: int = DEFAULT_OUTCOME_LIMIT
 
 
@@ -142,6 +158,33 @@ def _status_quo(space: OutcomeSpace, source: Any) -> int | None:
     return int(hit[0]) if hit.size else None
 
 
+def no_deal_shift(source: Any, space: OutcomeSpace, horizon: float, n_steps: int) -> FloatArray:
+    """``(n_steps, n_parties)`` change of each party's no-deal utility at each step.
+
+    Uses the core's ``no_deal_at(month)`` when the prepared scenario has it,
+    else the scenario's ``monthly_change`` (``d_p + c_p · month``).
+
+    Examples
+    --------
+    >>> from peacetable.io import load_scenario
+    >>> s = load_scenario("tests/model/mini.yaml")
+    >>> no_deal_shift(s, outcome_space(s), 12, 4).shape
+    (4, 2)
+    """
+    months = horizon * np.arange(n_steps) / n_steps
+    at = getattr(source, "no_deal_at", None)
+    if callable(at):
+        return np.stack([np.asarray(at(m), dtype=np.float64) for m in months]) - space.no_deal
+    scenario = getattr(source, "scenario", source)
+    if not hasattr(scenario, "party"):
+        raise InputError("a moving no-deal point needs a scenario (monthly_change)")
+    change = np.array(
+        [scenario.party(pid).no_deal.monthly_change for pid in space.party_ids], dtype=np.float64
+    )
+    shift: FloatArray = months[:, None] * change[None, :]
+    return shift
+
+
 def run(prepared: Any, settings: SimulateSettings | None = None) -> SimulateLensResult:
     """Simulate bargaining on a scenario under each protocol of *settings*.
 
@@ -179,6 +222,11 @@ def run(prepared: Any, settings: SimulateSettings | None = None) -> SimulateLens
     source = None if isinstance(prepared, OutcomeSpace) else prepared
     scenario = getattr(source, "scenario", source)
     bench = benchmarks_of(space, scenario if hasattr(scenario, "preferences") else None)
+    shift = (
+        None
+        if cfg.horizon is None
+        else no_deal_shift(source if source is not None else space, space, cfg.horizon, cfg.n_steps)
+    )
     results: dict[str, SimulationResult] = {}
     for protocol in cfg.protocols:
         results[protocol] = simulate(
@@ -192,5 +240,6 @@ def run(prepared: Any, settings: SimulateSettings | None = None) -> SimulateLens
             discount=cfg.discount,
             start=_status_quo(space, source) if protocol == "single-text" else None,
             benchmarks=bench,
+            no_deal_shift=shift,
         )
     return SimulateLensResult(results=results, settings=cfg)

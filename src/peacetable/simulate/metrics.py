@@ -155,8 +155,14 @@ def negotiation_metrics(
     *,
     no_deal: npt.ArrayLike | None = None,
     discount: float = 1.0,
+    no_deal_shift: npt.ArrayLike | None = None,
 ) -> NegotiationMetrics:
     """Metrics of negotiations that ended in *outcome* (``-1``: no agreement).
+
+    With *no_deal_shift* (``(n_steps, n_parties)``, the disagreement point
+    moving step by step) an agreement at step ``s`` is measured against the
+    no-deal utilities of step ``s`` and no agreement pays the no-deal
+    utilities of the last step.
 
     Notes
     -----
@@ -177,6 +183,9 @@ def negotiation_metrics(
         else np.asarray(no_deal, dtype=np.float64)
     )
     agreed = o >= 0
+    if no_deal_shift is not None:
+        shift = np.asarray(no_deal_shift, dtype=np.float64)
+        d = d + shift[np.where(agreed, np.maximum(st, 0), shift.shape[0] - 1)]
     u = np.where(agreed[:, None], space.utilities[np.maximum(o, 0)], d)
     if discount != 1.0:
         t = np.where(agreed, (st + 1) / (n_steps + 1), 1.0)

@@ -54,11 +54,15 @@ class _Agent:
     def __init__(self, space: OutcomeSpace, party: int, no_deal: float) -> None:
         self.party = party
         self.u = [float(v) for v in space.utilities[:, party]]
-        self.d = float(no_deal)
         self.order = sorted(range(len(self.u)), key=lambda o: (-self.u[o], o))
         self.umax = self.u[self.order[0]]
-        worst = self.u[self.order[-1]]
-        self.pmin = self.d if worst < self.d else worst
+        self.worst = self.u[self.order[-1]]
+        self.set_reservation(float(no_deal))
+
+    def set_reservation(self, d: float) -> None:
+        """The party's no-deal utility now (it may change from step to step)."""
+        self.d = d
+        self.pmin = self.d if self.worst < self.d else self.worst
         self.n_rational = sum(1 for o in self.order if self.u[o] >= self.d)
 
     def worst_at_least(self, level: float) -> int:
@@ -265,6 +269,7 @@ def run_sao_reference(
     seed: int = 0,
     negotiation: int = 0,
     no_deal: Sequence[float] | None = None,
+    no_deal_shift: Sequence[Sequence[float]] | None = None,
 ) -> ReferenceOutcome:
     """One negotiation under the stacked alternating offers protocol, step by step.
 
@@ -280,6 +285,10 @@ def run_sao_reference(
         Key of the negotiation's random stream (MiCRO's repetitions).
     no_deal:
         Reservation values (default: the space's).
+    no_deal_shift:
+        Optional ``(n_steps, n_parties)``: at step ``s`` party ``p``'s
+        reservation value is ``no_deal[p] + no_deal_shift[s][p]`` (the
+        disagreement point moving as the conflict goes on).
 
     Returns
     -------
@@ -303,12 +312,15 @@ def run_sao_reference(
     (1, 4, 9, 'agreement')
     """
     n = space.n_parties
-    d = list(space.no_deal) if no_deal is None else list(no_deal)
+    d = [float(v) for v in (space.no_deal if no_deal is None else no_deal)]
     agents = [make_agent(space, p, d[p], strategies[p], seed, negotiation) for p in range(n)]
     current: int | None = None
     accepted = 0
     for step in range(n_steps):
         t = relative_time(step, n_steps)
+        if no_deal_shift is not None:
+            for p, agent in enumerate(agents):
+                agent.set_reservation(d[p] + no_deal_shift[step][p])
         for i, agent in enumerate(agents):
             turn = step * n + i
             if current is not None and agent.respond(step, t, current):

@@ -98,6 +98,18 @@ def _check(space: OutcomeSpace, strategies: Sequence[Strategy], n_steps: int) ->
         raise InputError(f"the deadline must be at least one step, got {n_steps}")
 
 
+def _shift(shift: npt.ArrayLike | None, n_steps: int, n_parties: int) -> FloatArray | None:
+    """Validated ``(n_steps, n_parties)`` shift of the reservation values, or None."""
+    if shift is None:
+        return None
+    out = np.asarray(shift, dtype=np.float64)
+    if out.shape != (n_steps, n_parties) or not np.isfinite(out).all():
+        raise InputError(
+            f"no_deal_shift must be finite with shape ({n_steps}, {n_parties}), got {out.shape}"
+        )
+    return out
+
+
 def run_sao(
     space: OutcomeSpace,
     strategies: Sequence[Strategy],
@@ -108,6 +120,7 @@ def run_sao(
     seed: int = 0,
     first_id: int = 0,
     time_limit: float | None = None,
+    no_deal_shift: npt.ArrayLike | None = None,
 ) -> BatchOutcome:
     """Run *n* negotiations under stacked alternating offers, all at once.
 
@@ -129,6 +142,11 @@ def run_sao(
         ``(seed, first_id + k)``.
     time_limit:
         Optional wall-clock limit in seconds for the whole batch.
+    no_deal_shift:
+        Optional ``(n_steps, n_parties)``: at step ``s`` the reservation value
+        of party ``p`` is ``no_deal[:, p] + no_deal_shift[s, p]`` (the
+        disagreement point moving as the conflict goes on, e.g. the ripeness
+        model ``d + c·month``); strategies and the acceptance rule use it.
 
     Returns
     -------
@@ -164,13 +182,14 @@ def run_sao(
         d = np.asarray(no_deal, dtype=np.float64)
         if d.ndim != 2 or d.shape[1] != space.n_parties:
             raise InputError(f"no_deal must be (n, {space.n_parties}), got {d.shape}")
+    shift = _shift(no_deal_shift, n_steps, space.n_parties)
     views = [PartyView(space, p) for p in range(space.n_parties)]
     heavy = any(s.family in ("micro", "frequency") for s in strategies)
     chunk = max(1, _CHUNK_CELLS // space.n_outcomes) if heavy else d.shape[0]
     deadline = None if time_limit is None else time.perf_counter() + time_limit
     parts = [
         _run_chunk(
-            space, views, strategies, n_steps, d[a : a + chunk], seed, first_id + a, deadline
+            space, views, strategies, n_steps, d[a : a + chunk], seed, first_id + a, deadline, shift
         )
         for a in range(0, d.shape[0], chunk)
     ]
@@ -191,6 +210,7 @@ def _run_chunk(
     seed: int,
     first_id: int,
     deadline: float | None,
+    shift: FloatArray | None,
 ) -> BatchOutcome:
     b, n_parties = d.shape
     ids = np.arange(first_id, first_id + b, dtype=np.int64)
@@ -209,6 +229,9 @@ def _run_chunk(
     end = np.full(b, 1, dtype=np.int8)
     for step in range(n_steps):
         t = relative_time(step, n_steps)
+        if shift is not None:
+            for p, agent in enumerate(agents):
+                agent.set_reservation(d[:, p] + shift[step, p])
         for i, agent in enumerate(agents):
             has_offer = running & (current >= 0)
             yes = has_offer & agent.respond(step, t, current, has_offer)

@@ -74,6 +74,9 @@ class SimulationResult:
         The first negotiation: outcome package (or None), step, end.
     benchmarks:
         How the frontier and the Nash point were obtained.
+    no_deal_end:
+        When the no-deal utilities move step by step: their values at the
+        last step (None when they stay fixed).
     timing:
         Wall time in seconds (kept apart from the deterministic fields).
     """
@@ -93,6 +96,7 @@ class SimulationResult:
     agreements: tuple[dict[str, Any], ...]
     first: dict[str, Any]
     benchmarks: str
+    no_deal_end: dict[str, float] | None = None
     timing: dict[str, float] = field(default_factory=dict, compare=False)
 
     def headline(self) -> str:
@@ -126,6 +130,7 @@ class SimulationResult:
                 "n_steps": self.n_steps,
                 "discount": self.discount,
                 "benchmarks": self.benchmarks,
+                "no_deal_end": self.no_deal_end,
             },
             "seed": self.seed,
             "counts": {"negotiations": self.repetitions, "outcomes": self.n_outcomes},
@@ -197,6 +202,7 @@ def simulate(
     start: int | None = None,
     benchmarks: Benchmarks | None = None,
     top: int = 5,
+    no_deal_shift: npt.ArrayLike | None = None,
 ) -> SimulationResult:
     """Run *repetitions* negotiations of one space under one protocol and summarise them.
 
@@ -222,6 +228,10 @@ def simulate(
         Precomputed frontier and Nash point (default: computed here).
     top:
         How many of the most frequent agreements to list.
+    no_deal_shift:
+        Optional ``(n_steps, n_parties)`` change of the no-deal utilities at
+        each step (the disagreement point over time); see
+        :func:`~peacetable.simulate.sao.run_sao`.
 
     Returns
     -------
@@ -250,7 +260,15 @@ def simulate(
     t0 = time.perf_counter()
     bench = benchmarks if benchmarks is not None else benchmarks_of(space)
     if protocol == "sao":
-        out = run_sao(space, strategies, n_steps, n=repetitions, seed=seed, time_limit=time_limit)
+        out = run_sao(
+            space,
+            strategies,
+            n_steps,
+            n=repetitions,
+            seed=seed,
+            time_limit=time_limit,
+            no_deal_shift=no_deal_shift,
+        )
         outcome, step = out.outcome, out.step
         ends = {name: int((out.end == k).sum()) for k, name in enumerate(END_CODES)}
         first_end = END_CODES[int(out.end[0])]
@@ -258,13 +276,23 @@ def simulate(
     else:
         if mediator not in MEDIATORS:
             raise InputError(f"unknown mediator {mediator!r}; choose {', '.join(MEDIATORS)}")
-        st = run_single_text(space, mediator, n_steps, n=repetitions, seed=seed, start=start)
+        st = run_single_text(
+            space,
+            mediator,
+            n_steps,
+            n=repetitions,
+            seed=seed,
+            start=start,
+            no_deal_shift=no_deal_shift,
+        )
         outcome = np.where(st.agreed, st.text, -1)
-        step = np.where(st.agreed, st.steps, -1)
+        step = st.vote_step
         ends = {name: int((st.stop == k).sum()) for k, name in enumerate(STOP_REASONS)}
         first_end = STOP_REASONS[int(st.stop[0])]
         strategies, used_mediator = (), mediator
-    m = negotiation_metrics(space, bench, outcome, step, n_steps, discount=discount)
+    m = negotiation_metrics(
+        space, bench, outcome, step, n_steps, discount=discount, no_deal_shift=no_deal_shift
+    )
     o0 = int(outcome[0])
     return SimulationResult(
         scenario=space.name,
@@ -286,5 +314,11 @@ def simulate(
             "end": first_end,
         },
         benchmarks=bench.method,
+        no_deal_end=None
+        if no_deal_shift is None
+        else {
+            p: round(float(space.no_deal[k] + np.asarray(no_deal_shift)[-1, k]), 12)
+            for k, p in enumerate(space.party_ids)
+        },
         timing={"seconds": round(time.perf_counter() - t0, 6)},
     )

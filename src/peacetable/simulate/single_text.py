@@ -3,9 +3,12 @@
 A mediator keeps one text (an outcome) on the table and proposes amendments;
 an amendment is adopted only if no party objects to it, i.e. no party likes
 the amended text less than the current one (Raiffa 1982, ch. 14, after the
-Camp David single negotiating text; Fisher 1978). At the end every party
-votes on the final text as a whole: it is agreed when every party's
-reservation is met (``u >= no_deal``, the core's rule). Four mediators:
+Camp David single negotiating text; Fisher 1978). When the mediator stops,
+every party votes on the final text as a whole: it is agreed when every
+party's reservation is met (``u >= no_deal``, the core's rule). When the
+no-deal utilities move over time (the conflict goes on), the text stays on
+the table and is agreed at the first step, up to the deadline, at which
+every reservation is met. Four mediators:
 
 * ``veto`` -- the mediator proposes a random outcome each step; adopted if
   no party objects (NegMAS's ``VetoSTMechanism`` proposes the same way but
@@ -90,6 +93,9 @@ class SingleTextOutcome:
         ``(n,)`` index into :data:`STOP_REASONS`.
     start:
         ``(n,)`` the first text.
+    vote_step:
+        ``(n,)`` the step at which the final text was agreed (the last step
+        taken, or later when the no-deal utilities fall), ``-1`` if it was not.
     """
 
     text: IntArray
@@ -98,15 +104,17 @@ class SingleTextOutcome:
     adopted: IntArray
     stop: npt.NDArray[np.int8]
     start: IntArray
+    vote_step: IntArray
 
-    def row(self, k: int) -> tuple[int, bool, int, int, str]:
-        """``(text, agreed, steps, adopted, stop reason)`` of negotiation *k*."""
+    def row(self, k: int) -> tuple[int, bool, int, int, str, int]:
+        """``(text, agreed, steps, adopted, stop reason, vote step)`` of negotiation *k*."""
         return (
             int(self.text[k]),
             bool(self.agreed[k]),
             int(self.steps[k]),
             int(self.adopted[k]),
             STOP_REASONS[int(self.stop[k])],
+            int(self.vote_step[k]),
         )
 
 
@@ -142,17 +150,18 @@ def run_single_text_reference(
     negotiation: int = 0,
     start: int | None = None,
     no_deal: Sequence[float] | None = None,
-) -> tuple[int, bool, int, int, str]:
+    no_deal_shift: Sequence[Sequence[float]] | None = None,
+) -> tuple[int, bool, int, int, str, int]:
     """One single-text negotiation, amendment by amendment (the plain reference).
 
-    Returns ``(text, agreed, steps, adopted, stop reason)``; see
+    Returns ``(text, agreed, steps, adopted, stop reason, vote step)``; see
     :func:`run_single_text` for the parameters and the rules.
 
     Examples
     --------
     >>> s = OutcomeSpace.from_arrays([[0, 0], [1, 0], [1, 1], [0, 1]], [0.5, 0.5])
     >>> run_single_text_reference(s, "veto", 50, start=0, seed=1)
-    (2, True, 3, 2, 'no-improvement')
+    (2, True, 3, 2, 'no-improvement', 2)
     """
     _check(mediator, n_steps)
     u = space.utilities
@@ -197,10 +206,17 @@ def run_single_text_reference(
             if mediator == "raiffa" and idle >= n_parties:
                 stop = 2
                 break
-    agreed = all(u[x, p] >= d[p] for p in range(n_parties))
+    vote_step = -1
+    last = max(steps - 1, 0)
+    for s in range(last, n_steps if no_deal_shift is not None else last + 1):
+        shift = [0.0] * n_parties if no_deal_shift is None else no_deal_shift[s]
+        if all(u[x, p] >= d[p] + shift[p] for p in range(n_parties)):
+            vote_step = s
+            break
+    agreed = vote_step >= 0
     if stop == 0 and efficient[x]:
         stop = 1
-    return (x, agreed, steps, adopted, STOP_REASONS[stop])
+    return (x, agreed, steps, adopted, STOP_REASONS[stop], vote_step)
 
 
 def _improves(u: FloatArray, x: int, y: int) -> bool:
@@ -265,6 +281,7 @@ def run_single_text(
     seed: int = 0,
     first_id: int = 0,
     start: int | None = None,
+    no_deal_shift: npt.ArrayLike | None = None,
 ) -> SingleTextOutcome:
     """Run *n* single-text negotiations at once.
 
@@ -284,6 +301,10 @@ def run_single_text(
     start:
         The first text (outcome index); default a random outcome per
         negotiation.
+    no_deal_shift:
+        Optional ``(n_steps, n_parties)`` shift of the reservation values per
+        step; the final vote uses the reservation values of the last step
+        taken (``no_deal + no_deal_shift[max(steps - 1, 0)]``).
 
     Returns
     -------
@@ -306,7 +327,7 @@ def run_single_text(
     --------
     >>> s = OutcomeSpace.from_arrays([[0, 0], [1, 0], [1, 1], [0, 1]], [0.5, 0.5])
     >>> run_single_text(s, "veto", 50, start=0, seed=1).row(0)
-    (2, True, 3, 2, 'no-improvement')
+    (2, True, 3, 2, 'no-improvement', 2)
     """
     _check(mediator, n_steps)
     n_parties = space.n_parties
@@ -344,8 +365,32 @@ def run_single_text(
         done = rows[running[rows] & efficient[x[rows]]]
         stop[done] = 1
         running[done] = False
-    agreed: BoolArray = np.asarray((u[x] >= d).all(axis=1), dtype=bool)
-    return SingleTextOutcome(x, agreed, steps, adopted, stop, first)
+    vote_step = _vote(u[x], d, steps, n_steps, no_deal_shift)
+    return SingleTextOutcome(x, vote_step >= 0, steps, adopted, stop, first, vote_step)
+
+
+def _vote(
+    ux: FloatArray,
+    d: FloatArray,
+    steps: IntArray,
+    n_steps: int,
+    no_deal_shift: npt.ArrayLike | None,
+) -> IntArray:
+    """The first step from the last one taken at which the text meets every reservation."""
+    last = np.maximum(steps - 1, 0)
+    if no_deal_shift is None:
+        ok = (ux >= d).all(axis=1)
+        out: IntArray = np.where(ok, last, -1)
+        return out
+    shift = np.asarray(no_deal_shift, dtype=np.float64)
+    n_parties = d.shape[1]
+    if shift.shape != (n_steps, n_parties) or not np.isfinite(shift).all():
+        raise InputError(f"no_deal_shift must be ({n_steps}, {n_parties}), got {shift.shape}")
+    ok = (ux[:, None, :] >= d[:, None, :] + shift[None, :, :]).all(axis=2)
+    ok &= np.arange(n_steps)[None, :] >= last[:, None]
+    first = np.argmax(ok, axis=1)
+    out = np.where(ok.any(axis=1), first, -1).astype(np.int64)
+    return out
 
 
 def _proposals(
