@@ -295,7 +295,19 @@ def make_batch_agent(
     ids: IntArray,
     packages: IntArray,
 ) -> BatchAgent:
-    """The vectorised negotiator of strategy *s* for the party of *view*."""
+    """The vectorised negotiator of strategy *s* for the party of *view*.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from peacetable.simulate.strategies import parse_strategy
+    >>> s = OutcomeSpace.from_arrays([[1, 0], [0.6, 0.6], [0, 1]], [0.1, 0.1])
+    >>> agent = make_batch_agent(
+    ...     PartyView(s, 0), np.array([0.1, 0.7]), parse_strategy("linear"),
+    ...     seed=0, ids=np.arange(2), packages=s.packages)
+    >>> agent.propose(0, 0.5, np.ones(2, dtype=bool)).tolist()
+    [1, 0]
+    """
     if s.family == "aspiration":
         return AspirationAgent(view, no_deal, s)
     if s.family == "genius":

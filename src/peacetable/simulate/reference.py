@@ -247,7 +247,16 @@ class _Frequency(_Aspiration):
 def make_agent(
     space: OutcomeSpace, party: int, no_deal: float, s: Strategy, seed: int, negotiation: int
 ) -> _Agent:
-    """The reference negotiator of strategy *s* for *party*."""
+    """The reference negotiator of strategy *s* for *party*.
+
+    Examples
+    --------
+    >>> from peacetable.simulate.strategies import parse_strategy
+    >>> s = OutcomeSpace.from_arrays([[1, 0], [0.6, 0.6], [0, 1]], [0.1, 0.1])
+    >>> agent = make_agent(s, 0, 0.1, parse_strategy("linear"), seed=0, negotiation=0)
+    >>> agent.propose(0, 0.5), agent.respond(0, 0.5, 1)
+    (1, True)
+    """
     if s.family == "aspiration":
         return _Aspiration(space, party, no_deal, s)
     if s.family == "genius":

@@ -119,7 +119,14 @@ class SingleTextOutcome:
 
 
 def efficient_outcomes(space: OutcomeSpace) -> BoolArray:
-    """Which outcomes no other outcome dominates (exact; cached on the space)."""
+    """Which outcomes no other outcome dominates (exact; cached on the space).
+
+    Examples
+    --------
+    >>> s = OutcomeSpace.from_arrays([[0, 0], [1, 0], [1, 1], [0, 1]], [0, 0])
+    >>> efficient_outcomes(s).tolist()
+    [False, False, True, False]
+    """
     hit = space._cache.get("efficient")
     if hit is None:
         from peacetable.analysis import nondominated_mask

@@ -112,6 +112,14 @@ class OutcomeSpace:
 
         Returns ``(start, index)``: the neighbours of outcome ``o`` are
         ``index[start[o]:start[o + 1]]``, ascending. Built once and cached.
+
+        Examples
+        --------
+        >>> s = OutcomeSpace.from_arrays(
+        ...     [[0, 0], [1, 0], [0, 1], [1, 1]], [0, 0], packages=[[0, 0], [0, 1], [1, 0], [1, 1]])
+        >>> start, index = s.neighbours()
+        >>> index[start[0] : start[1]].tolist()
+        [1, 2]
         """
         hit = self._cache.get("neighbours")
         if hit is None:

@@ -178,12 +178,35 @@ def relative_time(step: int, n_steps: int) -> float:
 
 
 def aspiration_level(strategy: Strategy, t: float) -> float:
-    """The NegMAS aspiration ``1 - t**e`` (``e`` infinite: 1 before the deadline)."""
+    """The NegMAS aspiration ``1 - t**e`` (``e`` infinite: 1 before the deadline).
+
+    References
+    ----------
+    Mohammad, Nakadai & Greenwald (2021), NegMAS's ``PolyAspiration``.
+
+    Examples
+    --------
+    >>> aspiration_level(STRATEGIES["boulware"], 0.5), aspiration_level(STRATEGIES["linear"], 0.5)
+    (0.9375, 0.5)
+    >>> aspiration_level(STRATEGIES["hardheaded"], 0.99)
+    1.0
+    """
     return 1.0 - math.pow(t, strategy.exponent)
 
 
 def genius_fraction(strategy: Strategy, t: float) -> float:
-    """GENIUS's ``1 - f(t)`` with ``f(t) = t**(1/e)`` (``e = 0``: never concede)."""
+    """GENIUS's ``1 - f(t)`` with ``f(t) = t**(1/e)`` (``e = 0``: never concede).
+
+    The TimeDependentAgent's target is ``P_min + (P_max - P_min)`` times this
+    (Faratin, Sierra & Jennings 1998, section 4.1, with ``k = 0``).
+
+    Examples
+    --------
+    >>> genius_fraction(STRATEGIES["genius-conceder"], 0.25)
+    0.5
+    >>> genius_fraction(STRATEGIES["genius-hardheaded"], 0.9)
+    1.0
+    """
     if strategy.exponent == 0.0:
         return 1.0
     return 1.0 - math.pow(t, 1.0 / strategy.exponent)
