@@ -21,7 +21,7 @@ References
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -57,7 +57,8 @@ class SimulateSettings:
     protocols:
         Which protocols to run: ``sao`` and/or ``single-text``.
     strategies:
-        ``{party id: strategy name}``; parties left out play *default_strategy*.
+        ``{party id: strategy name}`` (stored as sorted pairs, so the settings
+        stay hashable); parties left out play *default_strategy*.
     default_strategy:
         Strategy of every party not named in *strategies*.
     mediator:
@@ -74,7 +75,7 @@ class SimulateSettings:
     """
 
     protocols: tuple[str, ...] = ("sao", "single-text")
-    strategies: Mapping[str, str] = field(default_factory=dict)
+    strategies: tuple[tuple[str, str], ...] | Mapping[str, str] = ()
     default_strategy: str = "boulware"
     mediator: str = "maximin"
     n_steps: int = 100
@@ -83,6 +84,11 @@ class SimulateSettings:
     discount: float = 1.0
     horizon: float | None = None
     outcome_limit: int = DEFAULT_OUTCOME_LIMIT
+
+    def __post_init__(self) -> None:
+        pairs = self.strategies.items() if isinstance(self.strategies, Mapping) else self.strategies
+        object.__setattr__(self, "strategies", tuple(sorted((str(k), str(v)) for k, v in pairs)))
+        object.__setattr__(self, "protocols", tuple(self.protocols))
 
 
 @dataclass(frozen=True)
@@ -232,7 +238,7 @@ def run(prepared: Any, settings: SimulateSettings | None = None) -> SimulateLens
         results[protocol] = simulate(
             space,
             protocol=protocol,
-            strategies=resolve_strategies(space, cfg.strategies, cfg.default_strategy),
+            strategies=resolve_strategies(space, dict(cfg.strategies), cfg.default_strategy),
             mediator=cfg.mediator,
             n_steps=cfg.n_steps,
             repetitions=cfg.repetitions,
