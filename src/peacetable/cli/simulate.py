@@ -274,17 +274,21 @@ def tournament_command(
     """
     from rich.table import Table
 
+    from peacetable.simulate.metrics import benchmarks_of
     from peacetable.simulate.space import outcome_space, random_space
     from peacetable.simulate.strategies import parse_strategy
     from peacetable.simulate.tournament import tournament
 
     if random_scenarios < 0:
         raise InputError("--random-scenarios must be at least 0")
-    spaces = [outcome_space(load_negotiation(a)) for a in scenarios or []]
+    loaded = [load_negotiation(a) for a in scenarios or []]
+    spaces = [outcome_space(sc) for sc in loaded]
+    benches = [benchmarks_of(sp, sc) for sp, sc in zip(spaces, loaded, strict=True)]
     spaces += [
         random_space(2, random_issues, random_options, seed=seed * 100_003 + k)
         for k in range(random_scenarios)
     ]
+    benches += [benchmarks_of(sp) for sp in spaces[len(loaded) :]]
     if not spaces:
         raise InputError("no scenario: name scenario files or use --random-scenarios N")
     names = strategy or [
@@ -309,6 +313,7 @@ def tournament_command(
                 workers=workers,
                 client=client,
                 progress=bar,
+                benchmarks=benches,
             )
     finally:
         bar.close()

@@ -183,7 +183,10 @@ def run_sao(
         if d.ndim != 2 or d.shape[1] != space.n_parties:
             raise InputError(f"no_deal must be (n, {space.n_parties}), got {d.shape}")
     shift = _shift(no_deal_shift, n_steps, space.n_parties)
-    views = [PartyView(space, p) for p in range(space.n_parties)]
+    views = space._cache.get("views")
+    if views is None:  # each party's sorted view, built once per space
+        views = [PartyView(space, p) for p in range(space.n_parties)]
+        space._cache["views"] = views
     heavy = any(s.family in ("micro", "frequency") for s in strategies)
     chunk = max(1, _CHUNK_CELLS // space.n_outcomes) if heavy else d.shape[0]
     deadline = None if time_limit is None else time.perf_counter() + time_limit
