@@ -51,6 +51,7 @@ def test_analyze_json_shape() -> None:
         "contingent_terms",
         "ripeness",
         "forecast",
+        "simulate",
         "sequence",
     }
     assert {"diagnosis", "robustness", "stability"} <= set(first)

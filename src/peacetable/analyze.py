@@ -13,7 +13,9 @@
 5. *When does a deal become possible?* — ``ripeness``;
 6. *Would the deal hold?* — ``stability`` per proposal (GMCR);
 7. *Where will bargaining go?* — ``forecast``;
-8. *In what order can it be implemented?* — ``sequence`` (when the scenario
+8. *How would bargaining unfold?* — ``simulate`` (direct and mediated
+   negotiations, the no-deal values moving over the horizon);
+9. *In what order can it be implemented?* — ``sequence`` (when the scenario
    has an implementation plan).
 
 The report, the command line and the web app read the same session, so they
@@ -55,6 +57,7 @@ from peacetable.core.settings import (
 from peacetable.forecast.scenario import ScenarioForecast
 from peacetable.model import Scenario
 from peacetable.sequence.result import SequenceResult
+from peacetable.simulate.lens import SimulateLensResult
 
 __all__ = ["Analysis", "NotApplicable", "analyze", "analyze_session"]
 
@@ -79,6 +82,7 @@ class Analysis:
     ripeness: RipenessResult | NotApplicable
     stability: dict[str, DealStability | NotApplicable]
     forecast: ScenarioForecast | NotApplicable
+    simulate: SimulateLensResult | NotApplicable
     sequence: SequenceResult | NotApplicable
 
     @property
@@ -140,6 +144,7 @@ class Analysis:
             "contingent_terms": to_plain(self.contingent),
             "ripeness": to_plain(self.ripeness),
             "forecast": to_plain(self.forecast),
+            "simulate": to_plain(self.simulate),
             "sequence": to_plain(self.sequence),
         }
 
@@ -175,6 +180,7 @@ def analyze_session(session: Session) -> Analysis:
             pid: _typed(session.result("stability", proposal=pid), DealStability) for pid in ids
         },
         forecast=_typed(session.result("forecast"), ScenarioForecast),
+        simulate=_typed(session.result("simulate"), SimulateLensResult),
         sequence=_typed(session.result("sequence", proposal=focus), SequenceResult),
     )
 

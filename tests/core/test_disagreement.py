@@ -12,8 +12,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from scenario_factory import random_scenario_data
 
-from peacetable.analysis import acceptability, diagnose_proposal, ripeness, zopa
+from peacetable.analysis import acceptability, diagnose_proposal, pareto_frontier, ripeness, zopa
 from peacetable.analysis.acceptance import evaluate_package
+from peacetable.analysis.frontier import nondominated_mask
 from peacetable.analysis.linkage import issue_linkage
 from peacetable.core import prepare
 from peacetable.errors import ScenarioError
@@ -58,8 +59,14 @@ def split_scenario(
             "parties": [{"id": "A", "name": "A"}, {"id": "B", "name": "B"}],
             "issues": [{"id": "split", "name": "Split", "ordered": True, "options": options}],
             "preferences": {
-                "A": {"weights": {"split": 1}, "values": {"split": {f"s{k}": k / 100 for k in range(101)}}},
-                "B": {"weights": {"split": 1}, "values": {"split": {f"s{k}": 1 - k / 100 for k in range(101)}}},
+                "A": {
+                    "weights": {"split": 1},
+                    "values": {"split": {f"s{k}": k / 100 for k in range(101)}},
+                },
+                "B": {
+                    "weights": {"split": 1},
+                    "values": {"split": {f"s{k}": 1 - k / 100 for k in range(101)}},
+                },
             },
             "disagreement": disagreement,
             "proposals": [
@@ -181,6 +188,26 @@ def _nothing_agreed_everywhere(s: Any) -> None:
     if z.count_is_exact:
         assert z.count == int(counted.sum())
     assert not p.is_agreement(sq)[0]
+    # the frontier is the non-dominated agreements, including those the no-deal option of an
+    # issue dominates within that issue (the DP must not prune them); utilities equal within
+    # the grid's tie are equal
+    agreements = p.utilities(x[p.is_agreement(x)])
+    frontier = pareto_frontier(s)
+    front = frontier.points
+    reps = frontier.representatives()  # one package per point: an agreement worth the point
+    assert p.is_agreement(reps).all()
+    assert np.abs(p.utilities(reps) - front).max() <= p.tie
+    assert not _tie_dominated(front, agreements, p.tie).any()
+    best = agreements[nondominated_mask(agreements)]
+    on_front = (np.abs(best[:, None, :] - front[None, :, :]) <= p.tie).all(axis=2).any(axis=1)
+    assert (on_front | _tie_dominated(best, front, p.tie)).all()
+
+
+def _tie_dominated(points: np.ndarray, by: np.ndarray, tie: float) -> np.ndarray:
+    """Which *points* a row of *by* dominates by more than *tie* somewhere."""
+    ge = (by[None, :, :] >= points[:, None, :] - tie).all(axis=2)
+    gt = (by[None, :, :] > points[:, None, :] + tie).any(axis=2)
+    return (ge & gt).any(axis=1)
 
 
 def test_nothing_agreed_is_no_deal_in_every_lens_on_the_seed_scenario() -> None:
@@ -193,6 +220,16 @@ def test_nothing_agreed_is_no_deal_in_every_lens_on_random_scenarios(seed: int) 
     data = random_scenario_data(seed, 3, 3)
     data["proposals"] = []
     _nothing_agreed_everywhere(scenario_from_data(data))
+
+
+def test_frontier_keeps_agreements_the_no_deal_option_dominates() -> None:
+    """Regression: issue i1's status-quo option dominates o1 within i1, yet (i0=o0, i1=o1)
+    is a Pareto-efficient agreement, since (o0, o0) is the no-deal package itself."""
+    from _random_scenarios import random_scenario
+
+    s = random_scenario(70, 4, 3, 3)
+    front = {tuple(np.round(r, 6)) for r in pareto_frontier(s).points}
+    assert front == {(0.71875, 0.3125, 0.28125), (0.5625, 0.09375, 0.75)}
 
 
 def test_no_package_is_no_deal_when_the_scenario_says_so() -> None:

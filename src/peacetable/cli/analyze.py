@@ -212,6 +212,29 @@ def _forecast(a: Analysis) -> None:
     console.print(table)
 
 
+def _simulate(a: Analysis) -> None:
+    _question("How would bargaining unfold?")
+    r = a.simulate
+    if _not_applicable(r):
+        return
+    for protocol, res in r.results.items():
+        console.print(f"  {r.describe(protocol)}", highlight=False)
+        for ag in res.agreements[:1]:
+            changes = _changes_from(a, r.first_draft, ag["package"])
+            console.print(
+                f"    most often ({ag['count']} of {res.repetitions}): {changes}", highlight=False
+            )
+
+
+def _changes_from(a: Analysis, draft: str | None, package: dict[str, str]) -> str:
+    """A package as changes to the first draft (all of it when there is none)."""
+    if draft is None:
+        return ", ".join(f"{i}={o}" for i, o in package.items())
+    base = a.scenario.proposal(draft).package
+    changes = [f"{i}: {base.get(i)}→{o}" for i, o in package.items() if base.get(i) != o]
+    return f"{draft} with " + ", ".join(changes) if changes else f"{draft} unchanged"
+
+
 def _sequence(a: Analysis) -> None:
     _question("In what order can it be implemented?")
     r = a.sequence
@@ -264,7 +287,8 @@ def analyze_command(
     ] = False,
 ) -> None:
     """Answer the mediator's questions for each proposal: accepted? efficient? what would it
-    take? how sure? when? would it hold? where will bargaining go?
+    take? how sure? when? would it hold? where will bargaining go? how would it unfold? in
+    what order?
 
     Example: peacetable analyze --proposal seven-points
     """
@@ -293,6 +317,7 @@ def analyze_command(
         _ripeness,
         _stability,
         _forecast,
+        _simulate,
         _sequence,
     ):
         section(result)
