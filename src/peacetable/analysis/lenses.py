@@ -67,10 +67,13 @@ class DiagnosisSettings:
     proposal: str | None = None
     max_changes: int = DEFAULT_MAX_CHANGES
     limit: int = 5
+    trade_process: bool = False
 
 
 def _diagnosis(p: PreparedScenario, s: DiagnosisSettings, _: Session) -> ProposalDiagnosis:
-    return diagnose_proposal(p, s.proposal, max_changes=s.max_changes, limit=s.limit)
+    return diagnose_proposal(
+        p.settled(s.trade_process), s.proposal, max_changes=s.max_changes, limit=s.limit
+    )
 
 
 DIAGNOSIS = Lens(
@@ -86,10 +89,11 @@ class FrontierSettings:
     """Settings of the ``frontier`` lens."""
 
     acceptable_only: bool = False
+    trade_process: bool = False
 
 
 def _frontier(p: PreparedScenario, s: FrontierSettings, _: Session) -> FrontierResult:
-    return pareto_frontier(p, acceptable_only=s.acceptable_only)
+    return pareto_frontier(p.settled(s.trade_process), acceptable_only=s.acceptable_only)
 
 
 FRONTIER = Lens("frontier", "Which packages are efficient?", FrontierSettings, _frontier)
@@ -100,10 +104,11 @@ class SolutionsSettings:
     """Settings of the ``solutions`` lens (``method``: auto, frontier or milp)."""
 
     method: str = "auto"
+    trade_process: bool = False
 
 
 def _solutions(p: PreparedScenario, s: SolutionsSettings, _: Session) -> BargainingSolutions:
-    found = solve_all(p, method=s.method)
+    found = solve_all(p.settled(s.trade_process), method=s.method)
     methods = sorted({sol.method for sol in found.values()})
     return BargainingSolutions(
         found,
@@ -124,10 +129,11 @@ class ZopaSettings:
 
     seed: int = DEFAULT_SEED
     count_samples: int = 1_000_000
+    trade_process: bool = False
 
 
 def _zopa(p: PreparedScenario, s: ZopaSettings, _: Session) -> ZopaResult:
-    return zopa(p, samples=s.count_samples, seed=s.seed)
+    return zopa(p.settled(s.trade_process), samples=s.count_samples, seed=s.seed)
 
 
 ZOPA = Lens("zopa", "Is there a zone of possible agreement?", ZopaSettings, _zopa)
@@ -143,10 +149,11 @@ class LinkageSettings:
     reference: str | None = None
     parties: tuple[str, ...] | None = None
     limit: int = 10
+    trade_process: bool = False
 
 
 def _linkage(p: PreparedScenario, s: LinkageSettings, _: Session) -> LinkageResult:
-    return issue_linkage(p, s.reference, parties=s.parties, limit=s.limit)
+    return issue_linkage(p.settled(s.trade_process), s.reference, parties=s.parties, limit=s.limit)
 
 
 LINKAGE = Lens("linkage", "Which trades do both sides gain from?", LinkageSettings, _linkage)
@@ -159,10 +166,16 @@ class SingleTextSettings:
     start: str | None = None
     rule: str = "unanimous"
     max_steps: int = 1000
+    trade_process: bool = False
 
 
 def _single_text(p: PreparedScenario, s: SingleTextSettings, _: Session) -> SingleTextResult:
-    return single_negotiating_text(p, s.start, rule=s.rule, max_steps=s.max_steps)  # type: ignore[arg-type]
+    return single_negotiating_text(
+        p.settled(s.trade_process),
+        s.start,
+        rule=s.rule,  # type: ignore[arg-type]
+        max_steps=s.max_steps,
+    )
 
 
 SINGLE_TEXT = Lens(
@@ -178,12 +191,13 @@ class PostSettlementSettings:
     """Settings of the ``post_settlement`` lens (``agreed``: a proposal id)."""
 
     agreed: str | None = None
+    trade_process: bool = False
 
 
 def _post_settlement(
     p: PreparedScenario, s: PostSettlementSettings, _: Session
 ) -> PostSettlementResult:
-    return post_settlement(p, s.agreed)
+    return post_settlement(p.settled(s.trade_process), s.agreed)
 
 
 POST_SETTLEMENT = Lens(
@@ -273,13 +287,14 @@ class RobustPackageSettings:
     samples: int = DEFAULT_SAMPLES
     seed: int = DEFAULT_SEED
     top: int = 5
+    trade_process: bool = False
 
 
 def _robust_package(
     p: PreparedScenario, s: RobustPackageSettings, session: Session
 ) -> RobustPackageResult:
     return robust_package(
-        p,
+        p.settled(s.trade_process),
         n_samples=s.samples,
         seed=s.seed,
         top=s.top,
@@ -324,11 +339,12 @@ class RipenessSettings:
     proposal: str | None = None
     hurt_threshold: float = 0.0
     confidence: float = 0.95
+    trade_process: bool = False
 
 
 def _ripeness(p: PreparedScenario, s: RipenessSettings, session: Session) -> RipenessResult:
     return ripeness(
-        p,
+        p.settled(s.trade_process),
         horizon=s.horizon,
         proposal=s.proposal,
         n_samples=s.ripeness_samples,

@@ -15,7 +15,7 @@ import sys
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from typing import TYPE_CHECKING, Any, ParamSpec, TypeVar
+from typing import TYPE_CHECKING, Annotated, Any, ParamSpec, TypeVar
 
 import typer
 from rich.console import Console
@@ -38,6 +38,16 @@ EXIT_BAD_INPUT = 2
 
 #: Progress bars appear only for work that has run longer than this (seconds).
 PROGRESS_AFTER = 1.0
+
+
+TradeProcessOpt = Annotated[
+    bool,
+    typer.Option(
+        "--trade-process",
+        help="Let fair packages, improvements and trades vary the talks-about-talks issues "
+        "(by default they stay at the agreed process when the scenario says it comes first).",
+    ),
+]
 
 
 def emit_json(data: Any) -> None:

@@ -10,8 +10,10 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.table import Table
+from rich.text import Text
 
 from peacetable.cli._common import (
+    TradeProcessOpt,
     console,
     emit_json,
     handle_errors,
@@ -69,6 +71,18 @@ def _acceptance(a: Analysis) -> None:
                 console.print(f"  {v.party} loses most on: {costs}")
         colour = "green" if ev.accepted_by_all else "red"
         console.print(f"  verdict: [{colour}]{ev.verdict}[/]\n")
+    if not a.proposals:
+        console.print(
+            "No proposal is on the table: the per-proposal answers (acceptance, what it would "
+            "take, stability, sequencing) need one; the other answers follow."
+        )
+    for ev in a.hindsight:
+        margins = ", ".join(f"{v.party} {v.margin:+.3f}" for v in ev.parties)
+        console.print(
+            Text(f"  hindsight, for comparison only — {ev.name} ({ev.proposal}): ")
+            + Text(ev.verdict)
+            + Text(f"; margins {margins}", style="dim")
+        )
 
 
 def _diagnoses(a: Analysis) -> None:
@@ -282,6 +296,7 @@ def analyze_command(
     horizon: Annotated[
         int, typer.Option("--horizon", min=1, help="Months for ripeness.")
     ] = DEFAULT_HORIZON,
+    trade_process: TradeProcessOpt = False,
     as_json: Annotated[
         bool, typer.Option("--json", help="Print JSON (stable keys; see README).")
     ] = False,
@@ -297,7 +312,11 @@ def analyze_command(
 
     s = load_scenario_arg(scenario)
     settings = Settings(
-        seed=seed, samples=samples, horizon=horizon, proposals=tuple(proposal) if proposal else None
+        seed=seed,
+        samples=samples,
+        horizon=horizon,
+        proposals=tuple(proposal) if proposal else None,
+        trade_process=trade_process,
     )
     with progress_reporter(not as_json) as progress:
         result = analyze_session(Session(s, settings, progress=progress))
