@@ -69,7 +69,7 @@ def _acceptance(a: Analysis) -> None:
                     f"{c.issue}={c.option} (−{c.loss:.3f} vs {c.best_option})" for c in v.costliest
                 )
                 console.print(f"  {v.party} loses most on: {costs}")
-        colour = "green" if ev.accepted_by_all else "red"
+        colour = "yellow" if ev.no_deal else "green" if ev.accepted_by_all else "red"
         console.print(f"  verdict: [{colour}]{ev.verdict}[/]\n")
     if not a.proposals:
         console.print(
@@ -128,13 +128,23 @@ def _space(a: Analysis) -> None:
     table.add_column("solution")
     for pid in cs.party_ids:
         table.add_column(pid, justify="right")
-    table.add_column("note")
+    for name, sol in sols.items():
+        gains = (
+            ("–" for _ in cs.party_ids) if sol.gains is None else (f"{g:+.3f}" for g in sol.gains)
+        )
+        table.add_row(name, *gains)
+    console.print(table)
     for name, sol in sols.items():
         if sol.package is None:
-            table.add_row(name, *("–" for _ in cs.party_ids), sol.note or "")
-        else:
-            table.add_row(name, *(f"{g:+.3f}" for g in sol.gains or ()), sol.note or "")
-    console.print(table)
+            console.print(Text(f"  {name}: none — {sol.note}"))
+            continue
+        head = f"  {name}" + (f" ({sol.label})" if sol.rejected_by else "")
+        console.print(Text(f"{head}: {_changes_from(a, _first_tabled(a), sol.package)}"))
+
+
+def _first_tabled(a: Analysis) -> str | None:
+    ids = a.prepared.proposal_ids
+    return ids[0] if ids else None
 
 
 def _robustness(a: Analysis) -> None:
@@ -207,23 +217,23 @@ def _forecast(a: Analysis) -> None:
     f = a.forecast
     if _not_applicable(f):
         return
-    rows = f.issue_rows()
-    if not rows:
-        return
-    models = list(rows[0]["forecast"])
-    table = Table(title="Forecast per ordered issue (nearest option)", title_justify="left")
-    table.add_column("issue")
-    for m in models:
-        table.add_column(m)
-    for pid in (ev.proposal for ev in a.proposals):
-        table.add_column(f"[dim]{pid}[/]")
-    for row in rows:
-        table.add_row(
-            row["issue"],
-            *(row["forecast"][m]["option"] for m in models),
-            *(f"[dim]{row['proposals'].get(ev.proposal, '')}[/]" for ev in a.proposals),
+    for issue, d in f.decided.items():
+        console.print(
+            Text(f"  {issue}: decided by {d['by']}, which controls it alone → {d['option']}")
         )
-    console.print(table)
+    rows = f.issue_rows()
+    for row in rows:
+        by_option: dict[str, list[str]] = {}
+        for model, fc in row["forecast"].items():
+            if fc["option"] is not None:
+                by_option.setdefault(fc["option"], []).append(model)
+        forecasts = "; ".join(f"{o} ({', '.join(ms)})" for o, ms in by_option.items())
+        console.print(Text(f"  {row['issue']}: {forecasts}"))
+    for actor, members in f.blocs.items():
+        console.print(Text(f"  {actor} counts once: {', '.join(members)} act as one bloc"))
+    unordered = [i for i, why in f.skipped_issues.items() if why.startswith("options are not")]
+    if unordered:
+        console.print(Text(f"  not forecast (options form no scale): {', '.join(unordered)}"))
 
 
 def _simulate(a: Analysis) -> None:

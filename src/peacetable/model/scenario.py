@@ -128,7 +128,12 @@ class NoDeal(_Frozen):
 
 
 class Party(_Frozen):
-    """A party at the table (or around it)."""
+    """A party at the table (or around it).
+
+    ``bloc`` names the alliance a party acts in: parties with the same bloc id
+    act as one actor where a lens needs single actors (forecasting counts a
+    bloc once, not each ally as a separate voter).
+    """
 
     id: Id
     name: str = Field(min_length=1)
@@ -136,6 +141,7 @@ class Party(_Frozen):
     description: str | None = None
     power: Number = Field(default_factory=lambda: Estimate(value=0.5))
     no_deal: NoDeal | None = None
+    bloc: Id | None = None
 
     @property
     def no_deal_value(self) -> NoDeal:
