@@ -149,5 +149,5 @@ def test_process_block_is_validated() -> None:
         )
     data = _data_with(process={"issues": ["venue"]}, implementation=[])
     data["proposals"] = []
-    with pytest.raises(ScenarioError, match="give process.package"):
+    with pytest.raises(ScenarioError, match=r"give process\.package"):
         scenario_from_data(data)
