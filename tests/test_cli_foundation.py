@@ -44,6 +44,7 @@ def test_analyze_json_shape() -> None:
         "scenario",
         "settings",
         "proposals",
+        "hindsight",
         "zopa",
         "solutions",
         "robustness",
