@@ -85,7 +85,9 @@ def _problem(problems: list[ScenarioError], field: str, message: str) -> None:
     problems.append(ScenarioError(message, Location(field=field)))
 
 
-def _check_ranking(scenario: Scenario, data: PreferenceInput, problems: list[ScenarioError]) -> None:
+def _check_ranking(
+    scenario: Scenario, data: PreferenceInput, problems: list[ScenarioError]
+) -> None:
     issues = set(scenario.issue_ids)
     for iid, order in data.ranking.items():
         if iid not in issues:
@@ -100,7 +102,9 @@ def _check_ranking(scenario: Scenario, data: PreferenceInput, problems: list[Sce
             )
 
 
-def _check_ratings(scenario: Scenario, data: PreferenceInput, problems: list[ScenarioError]) -> None:
+def _check_ratings(
+    scenario: Scenario, data: PreferenceInput, problems: list[ScenarioError]
+) -> None:
     issues = set(scenario.issue_ids)
     for iid, rated in data.ratings.items():
         if iid not in issues:

@@ -215,3 +215,49 @@ def verify_consistency(
         fn >>= 1
         sn >>= 1
     return fr == first_root and sr == second_root and sn == 0
+
+
+class MerkleTree:
+    """All levels of the tree over *leaves*, for many inclusion proofs in ``O(log n)`` each.
+
+    A level's last node, when it has no sibling, is carried up unchanged;
+    the resulting tree is the RFC 9162 tree (whose left subtrees are perfect).
+
+    Examples
+    --------
+    >>> leaves = [leaf_hash(bytes([i])) for i in range(6)]
+    >>> t = MerkleTree(leaves)
+    >>> t.root == tree_root(leaves), t.path(5) == inclusion_proof(5, leaves)
+    (True, True)
+    """
+
+    def __init__(self, leaves: Sequence[bytes]) -> None:
+        self.levels: list[list[bytes]] = [list(leaves)]
+        while len(self.levels[-1]) > 1:
+            below = self.levels[-1]
+            above = [node_hash(below[k], below[k + 1]) for k in range(0, len(below) - 1, 2)]
+            if len(below) % 2:
+                above.append(below[-1])
+            self.levels.append(above)
+
+    @property
+    def size(self) -> int:
+        """Number of leaves."""
+        return len(self.levels[0])
+
+    @property
+    def root(self) -> bytes:
+        """The Merkle Tree Hash."""
+        return self.levels[-1][0] if self.size else EMPTY_ROOT
+
+    def path(self, index: int) -> list[bytes]:
+        """The inclusion proof of leaf *index* (same as :func:`inclusion_proof`)."""
+        if not 0 <= index < self.size:
+            raise ValueError(f"leaf {index} is not in a tree of size {self.size}")
+        out = []
+        for level in self.levels[:-1]:
+            sibling = index ^ 1
+            if sibling < len(level):
+                out.append(level[sibling])
+            index >>= 1
+        return out

@@ -100,6 +100,7 @@ class Negotiation(Base):
     id: Mapped[str] = mapped_column(String(36), primary_key=True)
     title: Mapped[str] = mapped_column(String(300))
     scenario_json: Mapped[str] = mapped_column(Text)
+    scenario_salt: Mapped[str] = mapped_column(String(64))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     state: Mapped[str] = mapped_column(String(16), default="open")
     agreed_version: Mapped[int | None] = mapped_column(Integer, nullable=True)

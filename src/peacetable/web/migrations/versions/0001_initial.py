@@ -21,6 +21,7 @@ def upgrade() -> None:
         sa.Column("id", sa.String(length=36), nullable=False),
         sa.Column("title", sa.String(length=300), nullable=False),
         sa.Column("scenario_json", sa.Text(), nullable=False),
+        sa.Column("scenario_salt", sa.String(length=64), nullable=False),
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("state", sa.String(length=16), nullable=False),
         sa.Column("agreed_version", sa.Integer(), nullable=True),
