@@ -27,6 +27,7 @@ _COMMAND_MODULES: tuple[str, ...] = (
     "report",
     "improve",
     "uncertainty",
+    "web",
 )
 
 for _name in _COMMAND_MODULES:
