@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 
 from fastapi import HTTPException
@@ -11,6 +12,8 @@ from sqlalchemy.orm import Session
 from peacetable.web.context import ServerContext
 from peacetable.web.models import AuthSession, SetupLink, User, utcnow
 from peacetable.web.security import new_token, token_hash
+
+USERNAME = re.compile(r"[A-Za-z0-9._@+-]{3,64}")
 
 
 def create_setup_link(ctx: ServerContext, days: float = 7.0) -> str:
@@ -31,6 +34,10 @@ def first_start_link(ctx: ServerContext) -> str | None:
 def _new_user(
     ctx: ServerContext, s: Session, username: str, password: str, organiser: bool
 ) -> User:
+    if not USERNAME.fullmatch(username):
+        raise HTTPException(
+            422, "a user name has 3 to 64 letters, digits or . _ @ + - (no spaces)"
+        )
     problem = ctx.passwords.problem(password, username)
     if problem:
         raise HTTPException(422, problem)
