@@ -300,7 +300,7 @@ def import_(ctx: ServerContext, user: CurrentUser, data: dict[str, Any]) -> dict
             )
         )
         s.flush()
-        known = dict(s.execute(select(User.username, User.id)).tuples().all())
+        known = {name: uid for name, uid in s.execute(select(User.username, User.id))}
         unclaimed = []
         members = {(m["role"], m["party"], m["username"]) for m in data["members"]}
         s.add(Membership(negotiation_id=n["id"], user_id=user.id, role="mediator"))
