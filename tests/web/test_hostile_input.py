@@ -39,9 +39,7 @@ def test_markup_in_names_and_texts_is_escaped_on_pages(tmp_path: Path) -> None:
         data={"username": XSS, "password": PASSWORD, "confirm": PASSWORD, "csrf_token": field},
     )
     assert r.status_code == 422 and "<script>alert" not in r.text
-    r = c.http.post(
-        "/login", data={"username": XSS, "password": "x", "csrf_token": field}
-    )
+    r = c.http.post("/login", data={"username": XSS, "password": "x", "csrf_token": field})
     assert "<script>alert" not in r.text
 
 
@@ -64,7 +62,9 @@ def test_oversized_bodies_are_refused_with_a_clear_message(world: World) -> None
     assert m is not None
     before = _size(world)
     huge = "x" * (3 * 1024 * 1024)
-    r = m.post(f"/api/negotiations/{world.nid}/drafts", json={"title": "t", "package": {}, "note": huge})
+    r = m.post(
+        f"/api/negotiations/{world.nid}/drafts", json={"title": "t", "package": {}, "note": huge}
+    )
     assert r.status_code == 413
     assert "too large" in r.json()["detail"] and "limit" in r.json()["detail"]
     r = m.post(
@@ -87,7 +87,9 @@ def test_malformed_json_bodies_get_a_clear_422(world: World) -> None:
         assert r.status_code == 422, body
         detail = r.json()["detail"]
         assert detail["message"] == "the request is malformed" and detail["problems"]
-    r = m.post(f"/api/negotiations/{world.nid}/drafts", json={"title": "t", "package": {"venu": "x"}})
+    r = m.post(
+        f"/api/negotiations/{world.nid}/drafts", json={"title": "t", "package": {"venu": "x"}}
+    )
     assert r.status_code == 422
     assert "venu" in json.dumps(r.json())
     assert _size(world) == before
@@ -120,12 +122,20 @@ def test_a_failed_join_leaves_the_invitation_usable(tmp_path: Path) -> None:
     nid = m.post("/api/negotiations", json={"scenario_id": "ukraine-2022"}).json()["id"]
     link = invite(m, nid, "party", "RU")
     c = Client(app)
-    taken = c.post(f"/api/invites/{token_of(link)}/accept", json={"username": "boss", "password": PASSWORD})
+    taken = c.post(
+        f"/api/invites/{token_of(link)}/accept", json={"username": "boss", "password": PASSWORD}
+    )
     assert taken.status_code == 409
-    short = c.post(f"/api/invites/{token_of(link)}/accept", json={"username": "ru_delegate", "password": "short"})
+    short = c.post(
+        f"/api/invites/{token_of(link)}/accept",
+        json={"username": "ru_delegate", "password": "short"},
+    )
     assert short.status_code == 422
     size = m.get(f"/api/negotiations/{nid}").json()["record_size"]
-    ok = c.post(f"/api/invites/{token_of(link)}/accept", json={"username": "ru_delegate", "password": PASSWORD})
+    ok = c.post(
+        f"/api/invites/{token_of(link)}/accept",
+        json={"username": "ru_delegate", "password": PASSWORD},
+    )
     assert ok.status_code == 200
     assert m.get(f"/api/negotiations/{nid}").json()["record_size"] == size + 1
 

@@ -34,8 +34,10 @@ def _negotiation(app: Any) -> tuple[Client, str, dict[str, Client], Client]:
 
 
 def _publish(m: Client, nid: str, package: dict[str, str], title: str) -> int:
-    r = m.post(f"/api/negotiations/{nid}/drafts", json={"title": title, "package": package,
-                                                       "wording": {"crimea": "A supervised vote."}})
+    r = m.post(
+        f"/api/negotiations/{nid}/drafts",
+        json={"title": title, "package": package, "wording": {"crimea": "A supervised vote."}},
+    )
     assert r.status_code == 201, r.text
     v = int(r.json()["version"])
     assert m.post(f"/api/negotiations/{nid}/drafts/{v}/publish").status_code == 200
@@ -46,8 +48,10 @@ def test_flow_to_agreement_and_a_post_settlement_improvement(tmp_path: Path) -> 
     app = create_app(settings_for(tmp_path))
     m, nid, parties, observer = _negotiation(app)
     for p, c in parties.items():
-        r = c.post(f"/api/negotiations/{nid}/my/submissions",
-                   json={"preferences": {"ranking": full_ranking(["venue"]), "no_deal": 30}})
+        r = c.post(
+            f"/api/negotiations/{nid}/my/submissions",
+            json={"preferences": {"ranking": full_ranking(["venue"]), "no_deal": 30}},
+        )
         assert r.status_code == 201, (p, r.text)
     status = m.get(f"/api/negotiations/{nid}/status").json()
     assert {s["party"] for s in status["parties"] if s["submissions"] == 1} == set(PRINCIPALS)
@@ -56,15 +60,24 @@ def test_flow_to_agreement_and_a_post_settlement_improvement(tmp_path: Path) -> 
     v1 = _publish(m, nid, plan, "The seven-point plan")
     analysis = m.get(f"/api/negotiations/{nid}/drafts/{v1}/analysis").json()
     a = analysis["analysis"]
-    assert set(a) >= {"parties", "rejecting", "to_win_over", "pareto_improvements",
-                      "acceptable_to_all", "fair_packages", "efficient"}
+    assert set(a) >= {
+        "parties",
+        "rejecting",
+        "to_win_over",
+        "pareto_improvements",
+        "acceptable_to_all",
+        "fair_packages",
+        "efficient",
+    }
     assert analysis["provenance"]["RU"]["no_deal"] == "party"
     assert analysis["provenance"]["RU"]["values"]["venue"] == "party"
     assert analysis["provenance"]["RU"]["values"]["crimea"] == "mediator"
 
     # responses beside predictions
-    parties["RU"].post(f"/api/negotiations/{nid}/published/{v1}/responses",
-                       json={"verdict": "reject", "cannot_live_with": ["donbas"]})
+    parties["RU"].post(
+        f"/api/negotiations/{nid}/published/{v1}/responses",
+        json={"verdict": "reject", "cannot_live_with": ["donbas"]},
+    )
     rows = m.get(f"/api/negotiations/{nid}/responses").json()[0]["parties"]
     ru = next(r for r in rows if r["party"] == "RU")
     assert ru["response"]["cannot_live_with"] == ["donbas"] and "accepts" in ru["predicted"]
@@ -79,17 +92,22 @@ def test_flow_to_agreement_and_a_post_settlement_improvement(tmp_path: Path) -> 
     diff = m.get(f"/api/negotiations/{nid}/published/{v2}/diff", params={"against": v1}).json()
     assert [c["issue"] for c in diff["changes"]] == ["venue"]
     results = [
-        c.post(f"/api/negotiations/{nid}/published/{v2}/responses", json={"verdict": "accept"}).json()
+        c.post(
+            f"/api/negotiations/{nid}/published/{v2}/responses", json={"verdict": "accept"}
+        ).json()
         for c in parties.values()
     ]
     assert [r["agreed"] for r in results] == [False, False, False, True]
-    codes = {c.get(f"/api/negotiations/{nid}/agreement").json()["settlement_code"]
-             for c in [*parties.values(), observer, m]}
+    codes = {
+        c.get(f"/api/negotiations/{nid}/agreement").json()["settlement_code"]
+        for c in [*parties.values(), observer, m]
+    }
     assert len(codes) == 1
     agreement = observer.get(f"/api/negotiations/{nid}/agreement").json()
     assert hashlib.sha256(agreement["text"].encode()).hexdigest() == codes.pop()
-    r = parties["RU"].post(f"/api/negotiations/{nid}/published/{v1}/responses",
-                           json={"verdict": "accept"})
+    r = parties["RU"].post(
+        f"/api/negotiations/{nid}/published/{v1}/responses", json={"verdict": "accept"}
+    )
     assert r.status_code == 409
 
     # a post-settlement improvement: the agreed text stays unless every party accepts
@@ -97,7 +115,9 @@ def test_flow_to_agreement_and_a_post_settlement_improvement(tmp_path: Path) -> 
     assert "post_settlement" in suggestions
     v3 = _publish(m, nid, {**plan, "venue": "jerusalem"}, "Improvement")
     assert m.get(f"/api/negotiations/{nid}/drafts/{v3}").json()["kind"] == "improvement"
-    parties["RU"].post(f"/api/negotiations/{nid}/published/{v3}/responses", json={"verdict": "reject"})
+    parties["RU"].post(
+        f"/api/negotiations/{nid}/published/{v3}/responses", json={"verdict": "reject"}
+    )
     assert observer.get(f"/api/negotiations/{nid}/agreement").json()["version"] == v2
     for c in parties.values():
         c.post(f"/api/negotiations/{nid}/published/{v3}/responses", json={"verdict": "accept"})
@@ -116,8 +136,10 @@ def test_flow_to_agreement_and_a_post_settlement_improvement(tmp_path: Path) -> 
 def test_contradictions_are_flagged_before_saving(tmp_path: Path) -> None:
     app = create_app(settings_for(tmp_path))
     m, nid, parties, _ = _negotiation(app)
-    prefs = {"ranking": {"mediator": ["israel", "china", "none"]},
-             "ratings": {"mediator": {"israel": 90, "china": 20, "none": 40}}}
+    prefs = {
+        "ranking": {"mediator": ["israel", "china", "none"]},
+        "ratings": {"mediator": {"israel": 90, "china": 20, "none": 40}},
+    }
     c = parties["UA"]
     check = c.post(f"/api/negotiations/{nid}/my/submissions/check", json=prefs).json()
     assert check["contradictions"][0]["ranked_higher"] == "china"
@@ -125,8 +147,10 @@ def test_contradictions_are_flagged_before_saving(tmp_path: Path) -> None:
     refused = c.post(f"/api/negotiations/{nid}/my/submissions", json={"preferences": prefs})
     assert refused.status_code == 422 and "contradict" in refused.text
     assert c.get(f"/api/negotiations/{nid}/my/submissions").json() == []
-    saved = c.post(f"/api/negotiations/{nid}/my/submissions",
-                   json={"preferences": prefs, "acknowledge_contradictions": True})
+    saved = c.post(
+        f"/api/negotiations/{nid}/my/submissions",
+        json={"preferences": prefs, "acknowledge_contradictions": True},
+    )
     assert saved.status_code == 201 and saved.json()["contradictions"]
     fixed = {**prefs, "ranking": {"mediator": ["israel", "none", "china"]}}
     again = c.post(f"/api/negotiations/{nid}/my/submissions", json={"preferences": fixed})
@@ -136,9 +160,12 @@ def test_contradictions_are_flagged_before_saving(tmp_path: Path) -> None:
 def test_a_party_sees_its_own_numbers_only(tmp_path: Path) -> None:
     app = create_app(settings_for(tmp_path))
     m, nid, parties, _ = _negotiation(app)
-    parties["UA"].post(f"/api/negotiations/{nid}/my/submissions",
-                       json={"preferences": {"no_deal": MARKER_NO_DEAL}})
-    parties["RU"].post(f"/api/negotiations/{nid}/my/submissions", json={"preferences": a_preferences()})
+    parties["UA"].post(
+        f"/api/negotiations/{nid}/my/submissions", json={"preferences": {"no_deal": MARKER_NO_DEAL}}
+    )
+    parties["RU"].post(
+        f"/api/negotiations/{nid}/my/submissions", json={"preferences": a_preferences()}
+    )
     mine = parties["RU"].get(f"/api/negotiations/{nid}/my/submissions").json()
     assert [s["party"] for s in mine] == ["RU"]
     preview = parties["RU"].get(f"/api/negotiations/{nid}/my/preview").json()
@@ -153,7 +180,9 @@ def _flow_for_export(app: Any) -> tuple[Client, str, dict[str, Client]]:
     for c in parties.values():
         c.post(f"/api/negotiations/{nid}/my/submissions", json={"preferences": {"no_deal": 30}})
     v = _publish(m, nid, dict(load_builtin().proposal("seven-points").package), "Plan")
-    parties["UA"].post(f"/api/negotiations/{nid}/published/{v}/responses", json={"verdict": "reject"})
+    parties["UA"].post(
+        f"/api/negotiations/{nid}/published/{v}/responses", json={"verdict": "reject"}
+    )
     parties["RU"].get(f"/api/negotiations/{nid}/record/checkpoint")
     return m, nid, parties
 
@@ -174,8 +203,13 @@ def test_export_and_import_between_sqlite_and_postgresql(
     invited = {i["username"] for i in out["invites"]}
     assert "delegate_UA" in invited and "delegate_RU" not in invited
     again = boss.get(f"/api/negotiations/{nid}/export").json()
-    assert again["record"]["entries"][: len(export["record"]["entries"])] == export["record"]["entries"]
-    assert '"kind":"imported"' in again["record"]["entries"][len(export["record"]["entries"])]["entry"]
+    assert (
+        again["record"]["entries"][: len(export["record"]["entries"])]
+        == export["record"]["entries"]
+    )
+    assert (
+        '"kind":"imported"' in again["record"]["entries"][len(export["record"]["entries"])]["entry"]
+    )
     assert verify_export(again).ok
     assert len(again["submissions"]) == len(export["submissions"])
     assert boss.post("/api/import", json=export).status_code == 409

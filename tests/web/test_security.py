@@ -98,9 +98,7 @@ def test_every_state_changing_request_needs_the_csrf_token(world: World, token: 
     routes = _unsafe_routes(world.app)
     assert len(routes) >= 15
     for method, path in routes:
-        url = path.format(
-            negotiation_id=world.nid, version=1, token="x" * 20, invite_id="abc"
-        )
+        url = path.format(negotiation_id=world.nid, version=1, token="x" * 20, invite_id="abc")
         headers = {}
         if token == "from another session":
             headers["X-CSRF-Token"] = other.csrf
@@ -110,7 +108,10 @@ def test_every_state_changing_request_needs_the_csrf_token(world: World, token: 
         assert r.status_code == 403, (method, path, r.status_code)
         assert "CSRF" in r.json()["detail"]
     # and with the right token the same client gets through
-    assert m.post(f"/api/negotiations/{world.nid}/invites", json={"role": "observer"}).status_code == 201
+    assert (
+        m.post(f"/api/negotiations/{world.nid}/invites", json={"role": "observer"}).status_code
+        == 201
+    )
 
 
 def test_cross_site_requests_are_refused(world: World) -> None:
@@ -129,8 +130,11 @@ def test_forms_carry_the_csrf_token_in_a_field(world: World) -> None:
     page = c.get("/login")
     assert 'name="csrf_token"' in page.text
     field = page.text.split('name="csrf_token" value="', 1)[1].split('"', 1)[0]
-    ok = c.http.post("/login", data={"username": "party_a", "password": PASSWORD, "csrf_token": field},
-                     follow_redirects=False)
+    ok = c.http.post(
+        "/login",
+        data={"username": "party_a", "password": PASSWORD, "csrf_token": field},
+        follow_redirects=False,
+    )
     assert ok.status_code == 303
     bad = Client(world.app).http.post("/login", data={"username": "party_a", "password": PASSWORD})
     assert bad.status_code == 403
@@ -141,7 +145,9 @@ def test_login_is_rate_limited(tmp_path: Path) -> None:
     organiser(app, "someone")
     c = Client(app)
     codes = [
-        c.post("/api/auth/login", json={"username": f"u{i}", "password": "wrong password"}).status_code
+        c.post(
+            "/api/auth/login", json={"username": f"u{i}", "password": "wrong password"}
+        ).status_code
         for i in range(7)
     ]
     assert codes[:5] == [401] * 5
@@ -154,7 +160,8 @@ def test_login_is_rate_limited_per_account(tmp_path: Path) -> None:
     app = create_app(settings_for(tmp_path, rate_limits=RateLimits(login_per_account="3/minute")))
     organiser(app, "someone")
     codes = [
-        Client(app).post("/api/auth/login", json={"username": "someone", "password": "bad bad bad"})
+        Client(app)
+        .post("/api/auth/login", json={"username": "someone", "password": "bad bad bad"})
         .status_code
         for _ in range(4)
     ]
@@ -162,14 +169,18 @@ def test_login_is_rate_limited_per_account(tmp_path: Path) -> None:
 
 
 def test_invite_use_is_rate_limited(tmp_path: Path) -> None:
-    app = create_app(settings_for(tmp_path, rate_limits=RateLimits(invite="5/minute")))  # 1 set-up + 4
+    app = create_app(
+        settings_for(tmp_path, rate_limits=RateLimits(invite="5/minute"))
+    )  # 1 set-up + 4
     m = organiser(app, "boss")
     nid = m.post("/api/negotiations", json={"scenario_id": "ukraine-2022"}).json()["id"]
     link = invite(m, nid, "observer")
     c = Client(app)
     codes = [c.get(f"/api/invites/guess{i:020d}").status_code for i in range(4)]
     assert codes == [404] * 4
-    r = c.post(f"/api/invites/{token_of(link)}/accept", json={"username": "obs", "password": PASSWORD})
+    r = c.post(
+        f"/api/invites/{token_of(link)}/accept", json={"username": "obs", "password": PASSWORD}
+    )
     assert r.status_code == 429
     assert c.get(f"/invite/{token_of(link)}").status_code == 429
 

@@ -35,9 +35,7 @@ def _new_user(
     ctx: ServerContext, s: Session, username: str, password: str, organiser: bool
 ) -> User:
     if not USERNAME.fullmatch(username):
-        raise HTTPException(
-            422, "a user name has 3 to 64 letters, digits or . _ @ + - (no spaces)"
-        )
+        raise HTTPException(422, "a user name has 3 to 64 letters, digits or . _ @ + - (no spaces)")
     problem = ctx.passwords.problem(password, username)
     if problem:
         raise HTTPException(422, problem)
