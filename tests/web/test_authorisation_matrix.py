@@ -171,10 +171,7 @@ class Matrix:
         body = self.body(role, method, path)
         if body is not None:
             kwargs.update(body)
-        if method == "GET":
-            r = c.get(url, **kwargs)
-        else:
-            r = c.request(method, url, **kwargs)
+        r = c.get(url, **kwargs) if method == "GET" else c.request(method, url, **kwargs)
         self.bodies[role].append(r.text)
         return r
 
@@ -241,7 +238,7 @@ def test_every_endpoint_is_in_the_table(matrix: tuple[Matrix, dict[Any, int]]) -
 def test_each_role_is_allowed_or_denied_as_the_table_says(
     matrix: tuple[Matrix, dict[Any, int]],
 ) -> None:
-    m, statuses = matrix
+    _m, statuses = matrix
     wrong = []
     for (method, path), allowed in EXPECTED.items():
         for role in ROLES:

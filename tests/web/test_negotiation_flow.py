@@ -135,7 +135,7 @@ def test_flow_to_agreement_and_a_post_settlement_improvement(tmp_path: Path) -> 
 
 def test_contradictions_are_flagged_before_saving(tmp_path: Path) -> None:
     app = create_app(settings_for(tmp_path))
-    m, nid, parties, _ = _negotiation(app)
+    _m, nid, parties, _ = _negotiation(app)
     prefs = {
         "ranking": {"mediator": ["israel", "china", "none"]},
         "ratings": {"mediator": {"israel": 90, "china": 20, "none": 40}},

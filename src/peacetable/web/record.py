@@ -27,6 +27,7 @@ from __future__ import annotations
 import hashlib
 import json
 import secrets
+from collections.abc import Mapping
 from datetime import UTC, datetime
 from typing import Any
 
@@ -85,7 +86,7 @@ def receipt_message(negotiation_id: str, seq: int, leaf_hash_hex: str) -> bytes:
     return RECEIPT_PREFIX + canonical_json(body)
 
 
-def checkpoint_message(cp: dict[str, Any]) -> bytes:
+def checkpoint_message(cp: Mapping[str, Any]) -> bytes:
     """The bytes a checkpoint's signature covers."""
     keys = ("format", "negotiation", "tree_size", "root_hash", "timestamp", "key_id")
     return CHECKPOINT_PREFIX + canonical_json({k: cp[k] for k in keys})

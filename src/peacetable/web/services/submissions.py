@@ -203,6 +203,7 @@ def everyone(ctx: ServerContext, access: Access) -> dict[str, Any]:
             .scalars()
             .all()
         )
+        provenance: dict[str, Any]
         try:
             provenance = merged_scenario(ctx, s, neg).provenance
         except PeacetableError as exc:
@@ -248,8 +249,8 @@ def openings(ctx: ServerContext, access: Access) -> list[dict[str, Any]]:
             .scalars()
             .all()
         )
+    items: list[Submission | Response] = [*subs, *resp]
     out = [
-        {"seq": r.record_seq, "salt": r.salt, "content": json.loads(r.content_json)}
-        for r in [*subs, *resp]
+        {"seq": r.record_seq, "salt": r.salt, "content": json.loads(r.content_json)} for r in items
     ]
     return sorted(out, key=lambda o: int(o["seq"]))
