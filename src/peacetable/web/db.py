@@ -3,10 +3,13 @@
 Every write is one transaction that also appends to the negotiation's record,
 so a write is either wholly there (domain rows and record entry) or not at
 all. On SQLite, writes take the database lock up front (``BEGIN IMMEDIATE``)
-and are serialised inside the process by a lock, so concurrent writers queue
+and run one at a time inside the process, so concurrent writers queue
 instead of failing; reads run concurrently on WAL snapshots. ``synchronous=FULL``
 makes every acknowledged commit survive a crash of the process or the
-machine. On PostgreSQL, writes to one negotiation are serialised by a row lock
+machine; to keep that affordable under many concurrent writers, writes are
+*group-committed* (:class:`GroupCommit`): each write runs in its own
+savepoint of a shared transaction, and one commit (one fsync) makes a whole
+batch durable before any of its writers is answered. On PostgreSQL, writes to one negotiation are serialised by a row lock
 on it (see :func:`lock_negotiation`).
 """
 
@@ -14,13 +17,13 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, event, select
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy import Connection, Engine, create_engine, event, select
+from sqlalchemy.orm import Session, defer, sessionmaker
 
 from peacetable.web.models import Negotiation
 
@@ -47,6 +50,98 @@ def _sqlite_engine(url: str, immediate: bool) -> Engine:
     return engine
 
 
+class _Waiter:
+    """A writer waiting for the commit that makes its write durable."""
+
+    def __init__(self) -> None:
+        self.event = threading.Event()
+        self.error: BaseException | None = None
+
+    def done(self, error: BaseException | None) -> None:
+        self.error = error
+        self.event.set()
+
+    def wait(self) -> None:
+        self.event.wait()
+        if self.error is not None:
+            raise RuntimeError("the database could not commit this write") from self.error
+
+
+class GroupCommit:
+    """Group commit for SQLite (one writer at a time, one fsync per batch).
+
+    A writer waits for its turn, runs in a SAVEPOINT of the open transaction
+    (a failure rolls back its own savepoint only), and then, if no other
+    writer is waiting or the batch is full, commits the transaction for the
+    whole batch. Every writer returns only after the commit that holds its
+    write (the classic group commit of database logs: Gawlick & Kinkade 1985;
+    Helland et al. 1987).
+    """
+
+    def __init__(self, engine: Engine, max_batch: int = 64) -> None:
+        self.engine = engine
+        self.max_batch = max_batch
+        self._turn = threading.Lock()
+        self._state = threading.Lock()
+        self._queued = 0
+        self._connection: Connection | None = None
+        self._pending: list[_Waiter] = []
+
+    @contextmanager
+    def transaction(self) -> Iterator[Session]:
+        """One write, durable when the block ends."""
+        with self._state:
+            self._queued += 1
+        self._turn.acquire()
+        with self._state:
+            self._queued -= 1
+        waiter = _Waiter()
+        try:
+            if self._connection is None:
+                self._connection = self.engine.connect()
+                self._connection.begin()
+            session = Session(
+                bind=self._connection,
+                join_transaction_mode="create_savepoint",
+                expire_on_commit=False,
+            )
+            try:
+                with session.begin():
+                    yield session
+            finally:
+                session.close()
+            self._pending.append(waiter)
+            with self._state:
+                commit_now = self._queued == 0 or len(self._pending) >= self.max_batch
+            if commit_now:
+                self._commit()
+        except BaseException:
+            with self._state:
+                idle = self._queued == 0
+            if idle and self._connection is not None:
+                self._commit()  # the writes before this failed one are still owed their commit
+            raise
+        finally:
+            self._turn.release()
+        waiter.wait()
+
+    def _commit(self) -> None:
+        connection, batch = self._connection, self._pending
+        self._connection, self._pending = None, []
+        assert connection is not None
+        error: BaseException | None = None
+        try:
+            connection.commit()
+        except BaseException as exc:  # every writer of the batch must hear of it
+            error = exc
+            with suppress(Exception):
+                connection.rollback()
+        finally:
+            connection.close()
+        for waiter in batch:
+            waiter.done(error)
+
+
 @dataclass
 class Database:
     """The engines of one database and the sessions made from them.
@@ -59,7 +154,7 @@ class Database:
     url: str
     read_engine: Engine
     write_engine: Engine
-    _write_lock: threading.Lock = field(default_factory=threading.Lock)
+    _group: GroupCommit | None = field(default=None, repr=False)
 
     @classmethod
     def connect(cls, url: str) -> Database:
@@ -68,7 +163,8 @@ class Database:
             path = url.split("///", 1)[1] if "///" in url else ""
             if path and path != ":memory:":
                 Path(path).parent.mkdir(parents=True, exist_ok=True)
-            return cls(url, _sqlite_engine(url, False), _sqlite_engine(url, True))
+            writer = _sqlite_engine(url, True)
+            return cls(url, _sqlite_engine(url, False), writer, GroupCommit(writer))
         engine = create_engine(url, pool_size=20, max_overflow=30, pool_pre_ping=True)
         return cls(url, engine, engine)
 
@@ -86,8 +182,8 @@ class Database:
     @contextmanager
     def writing(self) -> Iterator[Session]:
         """A write transaction: committed when the block ends, rolled back on an exception."""
-        if self.is_sqlite:
-            with self._write_lock, self._transaction() as session:
+        if self._group is not None:
+            with self._group.transaction() as session:
                 yield session
         else:
             with self._transaction() as session:
@@ -120,5 +216,8 @@ class Database:
 def lock_negotiation(session: Session, negotiation_id: str) -> Negotiation | None:
     """The negotiation row, locked for this transaction (``FOR UPDATE``; SQLite: already locked)."""
     return session.execute(
-        select(Negotiation).where(Negotiation.id == negotiation_id).with_for_update()
+        select(Negotiation)
+        .options(defer(Negotiation.scenario_json))
+        .where(Negotiation.id == negotiation_id)
+        .with_for_update()
     ).scalar_one_or_none()

@@ -25,8 +25,11 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from pydantic import ValidationError
+
 from peacetable.io import scenario_from_data, scenario_to_data
-from peacetable.model import Scenario
+from peacetable.model import NoDeal, Preferences, Scenario, find_problems
+from peacetable.model.scenario import FrozenDict
 from peacetable.web.elicitation import PreferenceInput, issue_ratings
 
 
@@ -165,6 +168,20 @@ def _merge_no_deal(party: dict[str, Any], sub: Submitted, pid: str) -> str:
     return "party"
 
 
+_PLAIN: dict[int, tuple[Scenario, dict[str, Any]]] = {}
+
+
+def _plain(base: Scenario) -> dict[str, Any]:
+    """``scenario_to_data(base)``, computed once per scenario object (read-only: do not mutate)."""
+    hit = _PLAIN.get(id(base))
+    if hit is None or hit[0] is not base:
+        if len(_PLAIN) > 64:
+            _PLAIN.clear()
+        hit = (base, scenario_to_data(base))
+        _PLAIN[id(base)] = hit
+    return hit[1]
+
+
 def merge(
     base: Scenario,
     submissions: Mapping[str, Submitted],
@@ -201,7 +218,9 @@ def merge(
     >>> m.scenario.party("RU").no_deal.utility, m.provenance["RU"]["no_deal"]
     (0.5, 'party')
     """
-    data = scenario_to_data(base)
+    cached = _plain(base)
+    data = dict(cached)  # shallow: everything merge changes is copied on the way
+    data["parties"] = [dict(p) for p in cached["parties"]]
     prefs_all: dict[str, Any] = dict(data.get("preferences", {}))
     provenance: dict[str, dict[str, Any]] = {}
     parties = {p["id"]: p for p in data["parties"]}
@@ -223,5 +242,35 @@ def merge(
     if only is not None:
         prefs_all = {only: prefs_all[only]} if only in prefs_all else {}
         provenance = {only: provenance[only]} if only in provenance else {}
+        fast = _one_party(base, only, prefs_all.get(only), parties[only])
+        if fast is not None:
+            return Merged(fast, provenance)
     data["preferences"] = prefs_all
     return Merged(scenario_from_data(data, file=label), provenance)
+
+
+def _one_party(
+    base: Scenario, party: str, prefs: dict[str, Any] | None, party_data: dict[str, Any]
+) -> Scenario | None:
+    """The one-party scenario, validating only what changed (pydantic, then the cross checks).
+
+    Equivalent to :func:`scenario_from_data` on the whole data, whose other
+    parts are already valid; ``None`` when anything is wrong, so the caller
+    takes the full path and reports the problems with their locations.
+    """
+    try:
+        new_party = base.party(party).model_copy(
+            update={"no_deal": NoDeal.model_validate(party_data["no_deal"])}
+        )
+        preferences = FrozenDict(
+            {party: Preferences.model_validate(prefs)} if prefs is not None else {}
+        )
+    except ValidationError:
+        return None
+    scenario = base.model_copy(
+        update={
+            "parties": tuple(new_party if p.id == party else p for p in base.parties),
+            "preferences": preferences,
+        }
+    )
+    return None if find_problems(scenario) else scenario

@@ -7,7 +7,7 @@ from typing import Any
 
 from fastapi import HTTPException
 from sqlalchemy import func, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, defer
 
 from peacetable.io import scenario_from_data
 from peacetable.model import Scenario
@@ -28,7 +28,11 @@ def locked(s: Session, negotiation_id: str) -> Negotiation:
 
 def get_negotiation(s: Session, negotiation_id: str) -> Negotiation:
     """The negotiation row (404 if absent)."""
-    neg = s.get(Negotiation, negotiation_id)
+    neg = s.execute(
+        select(Negotiation)
+        .options(defer(Negotiation.scenario_json))  # loaded only when a scenario is not cached
+        .where(Negotiation.id == negotiation_id)
+    ).scalar_one_or_none()
     if neg is None:
         raise HTTPException(404, "no such negotiation")
     return neg

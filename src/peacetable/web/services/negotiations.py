@@ -146,7 +146,7 @@ def scenario_data(ctx: ServerContext, access: Access) -> dict[str, Any]:
     """The mediator's scenario with its estimates (mediator only)."""
     with ctx.db.reading() as s:
         neg = get_negotiation(s, access.negotiation_id)
-    data: dict[str, Any] = json.loads(neg.scenario_json)
+        data: dict[str, Any] = json.loads(neg.scenario_json)
     return data
 
 

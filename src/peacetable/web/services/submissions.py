@@ -42,9 +42,9 @@ def problems_of(exc: PeacetableError) -> list[dict[str, Any]]:
 
 
 def _evaluate(
-    ctx: ServerContext, access: Access, data: PreferenceInput
+    ctx: ServerContext, access: Access, data: PreferenceInput, with_preview: bool = True
 ) -> tuple[list[dict[str, Any]], dict[str, Any]]:
-    """Check a submission on the party's own view; its contradictions and a preview."""
+    """Check a submission on the party's own view; its contradictions and (optionally) a preview."""
     with ctx.db.reading() as s:
         neg = get_negotiation(s, access.negotiation_id)
         base = scenario_of(ctx, neg)
@@ -62,6 +62,8 @@ def _evaluate(
             422, {"message": "the submission has problems", "problems": problems_of(exc)}
         ) from None
     found = contradictions(base, data)
+    if not with_preview:
+        return found, {}
     preview: dict[str, Any] = {
         "best": analysis.best_packages(own.scenario, access.party),
         "latest_draft": None,
@@ -85,7 +87,7 @@ def submit(
     ctx: ServerContext, access: Access, data: PreferenceInput, acknowledge: bool
 ) -> dict[str, Any]:
     """Save a new version; refused while rank–rating contradictions are not acknowledged."""
-    found, _ = _evaluate(ctx, access, data)
+    found, _ = _evaluate(ctx, access, data, with_preview=False)
     if found and not acknowledge:
         raise HTTPException(
             422,

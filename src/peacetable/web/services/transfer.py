@@ -62,6 +62,7 @@ def export(ctx: ServerContext, access: Access) -> dict[str, Any]:
         responses = _rows(s, Response, nid)
         invites = _rows(s, Invite, nid)
         rec = record.export_record(s, nid)
+        scenario = json.loads(neg.scenario_json)
 
     def when(t: Any) -> str | None:
         return t.isoformat() if t is not None else None
@@ -75,7 +76,7 @@ def export(ctx: ServerContext, access: Access) -> dict[str, Any]:
             "agreed_version": neg.agreed_version,
             "settlement_code": neg.settlement_code,
             "created_at": when(neg.created_at),
-            "scenario": json.loads(neg.scenario_json),
+            "scenario": scenario,
             "scenario_salt": neg.scenario_salt,
         },
         "members": [{"username": u, "role": m.role, "party": m.party_id} for m, u in members],

@@ -1,0 +1,111 @@
+"""Elicitation checks and the merged scenario (unit level)."""
+
+from __future__ import annotations
+
+import pytest
+from webtest_support import b_preferences
+
+from peacetable.errors import ScenarioError
+from peacetable.model import compile_scenario
+from peacetable.scenarios import load_builtin
+from peacetable.web.elicitation import PreferenceInput, check_input, contradictions
+from peacetable.web.merge import Submitted, merge
+
+
+def _sub(**data: object) -> Submitted:
+    return Submitted(PreferenceInput.model_validate(data), 1)
+
+
+def test_weights_keep_the_mediators_share_for_issues_the_party_left_out() -> None:
+    s = load_builtin()
+    base = s.preferences["RU"].normalised_weights()
+    m = merge(s, {"RU": _sub(weights={"venue": 1, "agenda": 3})}).scenario
+    w = m.preferences["RU"].normalised_weights()
+    room = base["venue"] + base["agenda"]
+    assert w["venue"] == pytest.approx(room / 4) and w["agenda"] == pytest.approx(3 * room / 4)
+    assert w["crimea"] == pytest.approx(base["crimea"])
+
+
+def test_ratings_ranking_beliefs_and_no_deal_replace_the_mediators() -> None:
+    s = load_builtin()
+    m = merge(
+        s,
+        {
+            "UA": _sub(
+                ranking={"venue": ["neutral", "poland", "jerusalem", "belarus", "none"]},
+                no_deal=35,
+                beliefs={"crimea_vote": {"joins_russia": 0.2}},
+            )
+        },
+    )
+    ua = m.scenario.preferences["UA"]
+    assert ua.values["venue"]["neutral"].value == 1.0 and ua.values["venue"]["none"].value == 0.0
+    assert m.scenario.party("UA").no_deal.utility == 0.35
+    assert ua.beliefs["crimea_vote"]["joins_russia"].value == 0.2
+    prov = m.provenance["UA"]
+    assert prov["values"]["venue"] == "party" and prov["values"]["crimea"] == "mediator"
+    assert prov["no_deal"] == "party" and prov["beliefs"]["crimea_vote"] == "party"
+    assert "submitted by UA" in (ua.values["venue"]["neutral"].assumption or "")
+
+
+def test_a_party_only_view_holds_nothing_about_the_others() -> None:
+    s = load_builtin()
+    subs = {
+        "UA": Submitted(PreferenceInput.model_validate(b_preferences()), 1),
+        "RU": _sub(no_deal=50),
+    }
+    own = merge(s, subs, only="RU").scenario
+    assert list(own.preferences) == ["RU"]
+    full = merge(s, subs).scenario
+    assert full.preferences["RU"] == own.preferences["RU"]
+    slow = merge(s, {"RU": subs["RU"]}).scenario
+    a, b = compile_scenario(own), compile_scenario(slow)
+    x = b.all_packages(limit=10**6)[::997]
+    assert (a.utilities(x)[:, 0] == b.utilities(x)[:, b.party_ids.index("RU")]).all()
+
+
+def test_the_fast_one_party_path_equals_full_validation() -> None:
+    from peacetable.io import scenario_from_data, scenario_to_data
+
+    s = load_builtin()
+    sub = Submitted(PreferenceInput.model_validate(b_preferences()), 1)
+    fast = merge(s, {"UA": sub}, only="UA").scenario
+    data = scenario_to_data(merge(s, {"UA": sub}).scenario)
+    data["preferences"] = {"UA": data["preferences"]["UA"]}
+    assert fast == scenario_from_data(data)
+
+
+def test_bad_merges_are_reported_with_their_field() -> None:
+    s = load_builtin()
+    s2 = s.model_copy(update={"preferences": {"RU": s.preferences["RU"]}})
+    with pytest.raises(ScenarioError) as info:
+        merge(s2, {"UA": _sub(weights={"venue": 1})}, only="UA")
+    assert "preferences.UA" in str(info.value)
+
+
+def test_contingent_ratings_and_contradictions() -> None:
+    s = load_builtin()
+    data = PreferenceInput(
+        ranking={"crimea": ["supervised_vote", "non_recognition", "recognised"]},
+        ratings={
+            "crimea": {
+                "supervised_vote": {"joins_russia": 0, "stays_ukraine": 100},
+                "non_recognition": 80,
+                "recognised": 0,
+            }
+        },
+        beliefs={"crimea_vote": {"joins_russia": 0.9}},
+    )
+    check_input(s, data)
+    found = contradictions(s, data)
+    assert found == [
+        {
+            "issue": "crimea",
+            "ranked_higher": "supervised_vote",
+            "ranked_lower": "non_recognition",
+            "ratings": [pytest.approx(10.0), 80.0],
+        }
+    ]
+    with pytest.raises(ScenarioError) as info:
+        check_input(s, PreferenceInput(ratings={"crimea": {"supervised_vote": 5}}))
+    assert len(info.value.problems) == 1  # missing options (a single number for a vote is fine)
