@@ -155,6 +155,12 @@ class Database:
     read_engine: Engine
     write_engine: Engine
     _group: GroupCommit | None = field(default=None, repr=False)
+    _readers: sessionmaker[Session] = field(init=False, repr=False)
+    _writers: sessionmaker[Session] = field(init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        self._readers = sessionmaker(self.read_engine, expire_on_commit=False)
+        self._writers = sessionmaker(self.write_engine, expire_on_commit=False)
 
     @classmethod
     def connect(cls, url: str) -> Database:
@@ -176,7 +182,7 @@ class Database:
     @contextmanager
     def reading(self) -> Iterator[Session]:
         """A read-only session on one consistent snapshot."""
-        with sessionmaker(self.read_engine, expire_on_commit=False)() as session, session.begin():
+        with self._readers() as session, session.begin():
             yield session
 
     @contextmanager
@@ -191,7 +197,7 @@ class Database:
 
     @contextmanager
     def _transaction(self) -> Iterator[Session]:
-        with sessionmaker(self.write_engine, expire_on_commit=False)() as session, session.begin():
+        with self._writers() as session, session.begin():
             yield session
 
     def migrate(self) -> None:

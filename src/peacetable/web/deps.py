@@ -104,17 +104,28 @@ NegotiationId = Annotated[str, Path(min_length=1, max_length=36)]
 def allowed(action: Action) -> Callable[..., Access]:
     """A dependency admitting only members whose role permits *action* in the negotiation."""
 
-    def check(negotiation_id: NegotiationId, user: User_, ctx: Ctx) -> Access:
-        with ctx.db.reading() as s:
-            m = s.execute(
-                select(Membership).where(
-                    Membership.negotiation_id == negotiation_id, Membership.user_id == user.id
+    def check(negotiation_id: NegotiationId, request: Request, ctx: Ctx) -> Access:
+        token = request.cookies.get(SESSION_COOKIE)
+        if not token or len(token) > 200:
+            raise HTTPException(401, "sign in first")
+        with ctx.db.reading() as s:  # one query: the session, its user and their membership
+            row = s.execute(
+                select(User, AuthSession.id, Membership)
+                .join(AuthSession, AuthSession.user_id == User.id)
+                .outerjoin(
+                    Membership,
+                    (Membership.user_id == User.id) & (Membership.negotiation_id == negotiation_id),
                 )
-            ).scalar_one_or_none()
+                .where(AuthSession.id == token_hash(token), AuthSession.expires_at > utcnow())
+            ).first()
+        if row is None:
+            raise HTTPException(401, "sign in first")
+        user, sid, m = row
         if m is None:
             raise HTTPException(404, "no such negotiation")
         if not permits(m.role, action):
             raise HTTPException(403, f"a {m.role} may not {action.value}")
-        return Access(user, negotiation_id, m.role, m.party_id, m.id)
+        me = CurrentUser(user.id, user.username, user.is_organiser, sid)
+        return Access(me, negotiation_id, m.role, m.party_id, m.id)
 
     return check

@@ -13,6 +13,7 @@ import hashlib
 import os
 import secrets
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 
 from cryptography.exceptions import InvalidSignature
@@ -55,19 +56,19 @@ class SigningKey:
 
     private: Ed25519PrivateKey
 
-    @property
+    @cached_property
     def public_bytes(self) -> bytes:
         """The raw 32-byte public key."""
         return self.private.public_key().public_bytes(
             serialization.Encoding.Raw, serialization.PublicFormat.Raw
         )
 
-    @property
+    @cached_property
     def public_hex(self) -> str:
         """The public key in hex."""
         return self.public_bytes.hex()
 
-    @property
+    @cached_property
     def id(self) -> str:
         """Fingerprint of the public key."""
         return key_id(self.public_bytes)

@@ -21,7 +21,6 @@ References
 from __future__ import annotations
 
 import json
-from http.cookies import SimpleCookie
 from typing import Any
 from urllib.parse import parse_qs
 
@@ -42,12 +41,13 @@ def _headers(scope: Scope) -> dict[str, str]:
 
 
 def _cookies(headers: dict[str, str]) -> dict[str, str]:
-    jar: SimpleCookie = SimpleCookie()
-    try:
-        jar.load(headers.get("cookie", ""))
-    except Exception:  # a malformed Cookie header carries no token
-        return {}
-    return {k: m.value for k, m in jar.items()}
+    """``name=value`` pairs of the Cookie header (values are our own URL-safe tokens)."""
+    out = {}
+    for part in headers.get("cookie", "").split(";"):
+        name, sep, value = part.strip().partition("=")
+        if sep:
+            out[name] = value.strip('"')
+    return out
 
 
 async def _reply(send: Send, status: int, detail: str, extra: list[tuple[bytes, bytes]]) -> None:

@@ -49,6 +49,15 @@ def scenario_of(ctx: ServerContext, neg: Negotiation) -> Scenario:
     return found
 
 
+def cached_scenario(ctx: ServerContext, negotiation_id: str) -> Scenario:
+    """The negotiation's scenario, from the cache when it was read before."""
+    found = ctx.cache.get(("scenario", negotiation_id))
+    if isinstance(found, Scenario):
+        return found
+    with ctx.db.reading() as s:
+        return scenario_of(ctx, get_negotiation(s, negotiation_id))
+
+
 def latest_submissions(s: Session, negotiation_id: str) -> dict[str, Submission]:
     """Each party's latest submission."""
     newest = (

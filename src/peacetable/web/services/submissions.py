@@ -16,11 +16,11 @@ from peacetable.web.elicitation import PreferenceInput, check_input, contradicti
 from peacetable.web.merge import Submitted, merge
 from peacetable.web.models import Draft, Response, Submission
 from peacetable.web.services.common import (
+    cached_scenario,
     draft_content,
     get_negotiation,
     locked,
     merged_scenario,
-    scenario_of,
 )
 
 
@@ -45,15 +45,19 @@ def _evaluate(
     ctx: ServerContext, access: Access, data: PreferenceInput, with_preview: bool = True
 ) -> tuple[list[dict[str, Any]], dict[str, Any]]:
     """Check a submission on the party's own view; its contradictions and (optionally) a preview."""
-    with ctx.db.reading() as s:
-        neg = get_negotiation(s, access.negotiation_id)
-        base = scenario_of(ctx, neg)
-        published = s.execute(
-            select(Draft)
-            .where(Draft.negotiation_id == neg.id, Draft.published_at.is_not(None))
-            .order_by(Draft.version.desc())
-            .limit(1)
-        ).scalar_one_or_none()
+    base = cached_scenario(ctx, access.negotiation_id)
+    published = None
+    if with_preview:
+        with ctx.db.reading() as s:
+            published = s.execute(
+                select(Draft)
+                .where(
+                    Draft.negotiation_id == access.negotiation_id,
+                    Draft.published_at.is_not(None),
+                )
+                .order_by(Draft.version.desc())
+                .limit(1)
+            ).scalar_one_or_none()
     try:
         check_input(base, data)
         own = merge(base, {access.party: Submitted(data, 0)}, only=access.party, label="submission")
