@@ -107,11 +107,13 @@ def bench_analysis(runs: int) -> dict[str, Any]:
     }
 
 
-def bench_submissions(url: str | None, label: str, clients: int, rounds: int) -> dict[str, Any]:
+def bench_submissions(
+    url: str | None, label: str, clients: int, rounds: int, workers: int = 1
+) -> dict[str, Any]:
     from loopback_support import Server, join_party, mediator_with_negotiations
 
     with tempfile.TemporaryDirectory() as tmp:
-        server = Server(Path(tmp), url).start()
+        server = Server(Path(tmp), url, workers).start()
         try:
             m, (nid,) = mediator_with_negotiations(server, 1)
             peers = [
@@ -143,7 +145,7 @@ def bench_submissions(url: str | None, label: str, clients: int, rounds: int) ->
         finally:
             server.stop()
     row = {
-        "case": f"{clients} parties submitting at once",
+        "case": f"{clients} parties submitting at once, {workers} process(es)",
         "database": label,
         **_percentiles(times),
         "target": "p95 < 200 ms",
@@ -156,16 +158,17 @@ def run(quick: bool = False) -> list[dict[str, Any]]:
     """Rows of the web benchmark (see the module docstring)."""
     rows = [bench_analysis(5 if quick else 40)]
     clients, rounds = (10, 2) if quick else (50, 4)
-    rows.append(bench_submissions(None, "sqlite", clients, rounds))
+    for workers in (1, 2):
+        rows.append(bench_submissions(None, "sqlite", clients, rounds, workers))
     if not quick:
         from webtest_support import PostgresCluster, start_postgres
 
         cluster = start_postgres()
         if isinstance(cluster, PostgresCluster):
             try:
-                rows.append(
-                    bench_submissions(cluster.new_database(), "postgresql", clients, rounds)
-                )
+                for workers in (1, 2):
+                    url = cluster.new_database()
+                    rows.append(bench_submissions(url, "postgresql", clients, rounds, workers))
             finally:
                 cluster.stop()
     return rows

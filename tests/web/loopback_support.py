@@ -23,8 +23,9 @@ SRC = Path(__file__).resolve().parents[2] / "src"
 class Server:
     """``run_test_server.py`` in a subprocess; ``kill()`` sends SIGKILL."""
 
-    def __init__(self, data_dir: Path, url: str | None) -> None:
+    def __init__(self, data_dir: Path, url: str | None, workers: int = 1) -> None:
         self.data_dir, self.url, self.port = data_dir, url, _free_port()
+        self.workers = workers
         self.base = f"http://127.0.0.1:{self.port}"
         self.lines: list[str] = []
         self.proc: subprocess.Popen[str] | None = None
@@ -34,7 +35,14 @@ class Server:
             **os.environ,
             "PYTHONPATH": os.pathsep.join([str(SRC), os.environ.get("PYTHONPATH", "")]),
         }
-        cfg = json.dumps({"data_dir": str(self.data_dir), "url": self.url, "port": self.port})
+        cfg = json.dumps(
+            {
+                "data_dir": str(self.data_dir),
+                "url": self.url,
+                "port": self.port,
+                "workers": self.workers,
+            }
+        )
         self.proc = subprocess.Popen(
             [sys.executable, str(Path(__file__).with_name("run_test_server.py")), cfg],
             stdout=subprocess.PIPE,

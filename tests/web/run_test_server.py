@@ -21,4 +21,11 @@ if __name__ == "__main__":
             login="1000000/minute", login_per_account="1000000/minute", invite="1000000/minute"
         ),
     )
-    run(settings, "127.0.0.1", port, log_level="warning", announce=lambda s: print(s, flush=True))
+    run(
+        settings,
+        "127.0.0.1",
+        port,
+        workers=int(cfg.get("workers", 1)),
+        log_level="warning",
+        announce=lambda s: print(s, flush=True),
+    )

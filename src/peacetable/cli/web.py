@@ -61,6 +61,9 @@ def serve(
     new_setup_link: Annotated[
         bool, typer.Option(help="Print another one-time organiser set-up link.")
     ] = False,
+    workers: Annotated[
+        int, typer.Option(min=1, max=64, help="Server processes (rate limits count per process).")
+    ] = 1,
 ) -> None:
     """Run the mediation server; on first start it prints a one-time set-up link.
 
@@ -83,6 +86,7 @@ def serve(
         port,
         forwarded_allow_ips=forwarded_allow_ips,
         new_setup_link=new_setup_link,
+        workers=workers,
         announce=lambda line: console.print(line, highlight=False, soft_wrap=True),
     )
 

@@ -11,6 +11,7 @@ which the Content-Security-Policy forbids).
 from __future__ import annotations
 
 import logging
+import os
 from pathlib import Path
 from typing import Any
 
@@ -44,6 +45,15 @@ def _validation_problems(exc: RequestValidationError) -> list[dict[str, Any]]:
         loc = [str(x) for x in err.get("loc", ())]
         out.append({"field": ".".join(loc), "message": str(err.get("msg", "invalid"))})
     return out
+
+
+SETTINGS_ENV = "PEACETABLE_WEB_SETTINGS"
+
+
+def app_from_environment() -> FastAPI:
+    """The app of one uvicorn worker process (``serve --workers N``): settings from the environment."""
+    settings = WebSettings.from_json(os.environ[SETTINGS_ENV])
+    return create_app(ctx=ServerContext.open(settings, migrate=False))
 
 
 def create_app(settings: WebSettings | None = None, ctx: ServerContext | None = None) -> FastAPI:

@@ -9,7 +9,8 @@ forge the signatures on the record.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+import json
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 
 
@@ -99,3 +100,25 @@ class WebSettings:
     def with_(self, **changes: object) -> WebSettings:
         """A copy with some fields changed."""
         return replace(self, **changes)  # type: ignore[arg-type]
+
+    def to_json(self) -> str:
+        """The settings as JSON (handed to worker processes)."""
+        data = asdict(self)
+        data["data_dir"] = str(self.data_dir)
+        return json.dumps(data)
+
+    @classmethod
+    def from_json(cls, text: str) -> WebSettings:
+        """Settings from :meth:`to_json`.
+
+        Examples
+        --------
+        >>> s = WebSettings(data_dir=Path("/tmp/x"), database_url="sqlite:///y")
+        >>> WebSettings.from_json(s.to_json()) == s
+        True
+        """
+        data = json.loads(text)
+        data["data_dir"] = Path(data["data_dir"])
+        data["passwords"] = PasswordPolicy(**data["passwords"])
+        data["rate_limits"] = RateLimits(**data["rate_limits"])
+        return cls(**data)

@@ -38,7 +38,11 @@ class ServerContext:
 
     @classmethod
     def open(cls, settings: WebSettings, migrate: bool = True) -> ServerContext:
-        """Connect to the database (migrating it) and load or create the key files."""
+        """Connect to the database and load or create the key files.
+
+        With *migrate* (the main process), also bring the schema up to date and
+        register the signing key; worker processes started after that pass ``False``.
+        """
         db = Database.connect(settings.url)
         if migrate:
             db.migrate()
@@ -50,10 +54,11 @@ class ServerContext:
             passwords=Passwords(settings.passwords),
             limiter=RateLimiter(settings.rate_limits),
         )
-        from peacetable.web.record import register_key
+        if migrate:
+            from peacetable.web.record import register_key
 
-        with db.writing() as session:
-            register_key(session, ctx.key)
+            with db.writing() as session:
+                register_key(session, ctx.key)
         return ctx
 
     def link(self, path: str) -> str:

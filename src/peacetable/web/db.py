@@ -22,6 +22,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+try:
+    import fcntl
+except ImportError:  # pragma: no cover - not on Windows: one server process per SQLite file
+    fcntl = None  # type: ignore[assignment]
+
 from sqlalchemy import Connection, Engine, create_engine, event, select
 from sqlalchemy.orm import Session, defer, sessionmaker
 
@@ -78,9 +83,11 @@ class GroupCommit:
     Helland et al. 1987).
     """
 
-    def __init__(self, engine: Engine, max_batch: int = 64) -> None:
+    def __init__(self, engine: Engine, lock_path: Path | None = None, max_batch: int = 64) -> None:
         self.engine = engine
         self.max_batch = max_batch
+        self._lock_path = lock_path
+        self._lock_file: Any = None
         self._turn = threading.Lock()
         self._state = threading.Lock()
         self._queued = 0
@@ -98,8 +105,7 @@ class GroupCommit:
         waiter = _Waiter()
         try:
             if self._connection is None:
-                self._connection = self.engine.connect()
-                self._connection.begin()
+                self._open()
             session = Session(
                 bind=self._connection,
                 join_transaction_mode="create_savepoint",
@@ -125,6 +131,29 @@ class GroupCommit:
             self._turn.release()
         waiter.wait()
 
+    def _open(self) -> None:
+        """Begin the batch's transaction, first taking the database's write lock file.
+
+        The lock file makes writers in other server processes wait in the
+        kernel (no polling) while this process holds the write transaction.
+        """
+        if self._lock_path is not None and fcntl is not None:
+            self._lock_file = open(self._lock_path, "a+b")  # noqa: SIM115 (held across calls)
+            fcntl.flock(self._lock_file, fcntl.LOCK_EX)
+        try:
+            connection = self.engine.connect()
+            connection.begin()
+        except BaseException:
+            self._unlock()
+            raise
+        self._connection = connection
+
+    def _unlock(self) -> None:
+        if self._lock_file is not None:
+            fcntl.flock(self._lock_file, fcntl.LOCK_UN)
+            self._lock_file.close()
+            self._lock_file = None
+
     def _commit(self) -> None:
         connection, batch = self._connection, self._pending
         self._connection, self._pending = None, []
@@ -138,6 +167,7 @@ class GroupCommit:
                 connection.rollback()
         finally:
             connection.close()
+            self._unlock()
         for waiter in batch:
             waiter.done(error)
 
@@ -170,8 +200,9 @@ class Database:
             if path and path != ":memory:":
                 Path(path).parent.mkdir(parents=True, exist_ok=True)
             writer = _sqlite_engine(url, True)
-            return cls(url, _sqlite_engine(url, False), writer, GroupCommit(writer))
-        engine = create_engine(url, pool_size=20, max_overflow=30, pool_pre_ping=True)
+            lock = Path(path + ".writelock") if path and path != ":memory:" else None
+            return cls(url, _sqlite_engine(url, False), writer, GroupCommit(writer, lock))
+        engine = create_engine(url, pool_size=20, max_overflow=30, pool_recycle=3600)
         return cls(url, engine, engine)
 
     @property
