@@ -1,7 +1,9 @@
 """The FastAPI application of the mediation server.
 
->>> from peacetable.web.app import create_app  # doctest: +SKIP
->>> app = create_app(WebSettings(data_dir=Path("/tmp/pt")))  # doctest: +SKIP
+>>> import tempfile
+>>> app = create_app(WebSettings(data_dir=Path(tempfile.mkdtemp())))
+>>> app.openapi()["info"]["title"]
+'peacetable mediation server'
 
 The OpenAPI description of every JSON endpoint is at ``/api/openapi.json``
 (the interactive documentation pages are off: they load scripts from a CDN,
