@@ -47,6 +47,61 @@ def _rows(s: Any, model: Any, nid: str) -> list[Any]:
     return list(s.execute(select(model).where(model.negotiation_id == nid)).scalars())
 
 
+def _when(t: Any) -> str | None:
+    return t.isoformat() if t is not None else None
+
+
+def _invite(i: Invite) -> dict[str, Any]:
+    return {
+        "id": i.id,
+        "role": i.role,
+        "party": i.party_id,
+        "label": i.label,
+        "expires_at": _when(i.expires_at),
+        "used_at": _when(i.used_at),
+        "revoked_at": _when(i.revoked_at),
+    }
+
+
+def _submission(r: Submission) -> dict[str, Any]:
+    return {
+        "party": r.party_id,
+        "version": r.version,
+        "created_at": _when(r.created_at),
+        "content": json.loads(r.content_json),
+        "contradictions": json.loads(r.contradictions_json),
+        "salt": r.salt,
+        "commitment": r.commitment,
+        "record_seq": r.record_seq,
+    }
+
+
+def _draft(d: Draft) -> dict[str, Any]:
+    return {
+        "version": d.version,
+        "kind": d.kind,
+        "based_on": d.based_on,
+        "created_at": _when(d.created_at),
+        "published_at": _when(d.published_at),
+        "content": json.loads(d.content_json),
+        "salt": d.salt,
+        "commitment": d.commitment,
+    }
+
+
+def _response(r: Response) -> dict[str, Any]:
+    return {
+        "party": r.party_id,
+        "version": r.draft_version,
+        "verdict": r.verdict,
+        "created_at": _when(r.created_at),
+        "content": json.loads(r.content_json),
+        "salt": r.salt,
+        "commitment": r.commitment,
+        "record_seq": r.record_seq,
+    }
+
+
 def export(ctx: ServerContext, access: Access) -> dict[str, Any]:
     """Mediator: the whole negotiation as one JSON document."""
     nid = access.negotiation_id
@@ -57,82 +112,26 @@ def export(ctx: ServerContext, access: Access) -> dict[str, Any]:
             .join(User, User.id == Membership.user_id)
             .where(Membership.negotiation_id == nid)
         ).all()
-        subs = _rows(s, Submission, nid)
-        drafts = _rows(s, Draft, nid)
-        responses = _rows(s, Response, nid)
-        invites = _rows(s, Invite, nid)
-        rec = record.export_record(s, nid)
-        scenario = json.loads(neg.scenario_json)
-
-    def when(t: Any) -> str | None:
-        return t.isoformat() if t is not None else None
-
-    return {
-        "format": EXPORT_FORMAT,
-        "negotiation": {
-            "id": neg.id,
-            "title": neg.title,
-            "state": neg.state,
-            "agreed_version": neg.agreed_version,
-            "settlement_code": neg.settlement_code,
-            "created_at": when(neg.created_at),
-            "scenario": scenario,
-            "scenario_salt": neg.scenario_salt,
-        },
-        "members": [{"username": u, "role": m.role, "party": m.party_id} for m, u in members],
-        "invites": [
-            {
-                "id": i.id,
-                "role": i.role,
-                "party": i.party_id,
-                "label": i.label,
-                "expires_at": when(i.expires_at),
-                "used_at": when(i.used_at),
-                "revoked_at": when(i.revoked_at),
-            }
-            for i in invites
-        ],
-        "submissions": [
-            {
-                "party": r.party_id,
-                "version": r.version,
-                "created_at": when(r.created_at),
-                "content": json.loads(r.content_json),
-                "contradictions": json.loads(r.contradictions_json),
-                "salt": r.salt,
-                "commitment": r.commitment,
-                "record_seq": r.record_seq,
-            }
-            for r in subs
-        ],
-        "drafts": [
-            {
-                "version": d.version,
-                "kind": d.kind,
-                "based_on": d.based_on,
-                "created_at": when(d.created_at),
-                "published_at": when(d.published_at),
-                "content": json.loads(d.content_json),
-                "salt": d.salt,
-                "commitment": d.commitment,
-            }
-            for d in drafts
-        ],
-        "responses": [
-            {
-                "party": r.party_id,
-                "version": r.draft_version,
-                "verdict": r.verdict,
-                "created_at": when(r.created_at),
-                "content": json.loads(r.content_json),
-                "salt": r.salt,
-                "commitment": r.commitment,
-                "record_seq": r.record_seq,
-            }
-            for r in responses
-        ],
-        "record": rec,
-    }
+        out = {
+            "format": EXPORT_FORMAT,
+            "negotiation": {
+                "id": neg.id,
+                "title": neg.title,
+                "state": neg.state,
+                "agreed_version": neg.agreed_version,
+                "settlement_code": neg.settlement_code,
+                "created_at": _when(neg.created_at),
+                "scenario": json.loads(neg.scenario_json),
+                "scenario_salt": neg.scenario_salt,
+            },
+            "members": [{"username": u, "role": m.role, "party": m.party_id} for m, u in members],
+            "invites": [_invite(i) for i in _rows(s, Invite, nid)],
+            "submissions": [_submission(r) for r in _rows(s, Submission, nid)],
+            "drafts": [_draft(d) for d in _rows(s, Draft, nid)],
+            "responses": [_response(r) for r in _rows(s, Response, nid)],
+            "record": record.export_record(s, nid),
+        }
+    return out
 
 
 def _entry_data(data: dict[str, Any], seq: int) -> dict[str, Any]:
