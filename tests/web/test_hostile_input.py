@@ -160,3 +160,24 @@ def test_submissions_with_bad_ids_are_refused_whole(world: World) -> None:
         )
         assert r.status_code == 422, prefs
     assert _size(world) == before
+
+
+def test_hostile_addresses_never_cause_a_server_error(world: World) -> None:
+    """Every route, with huge numbers and junk in its address and query, as the mediator."""
+    import re
+
+    from fastapi.testclient import TestClient
+    from test_authorisation_matrix import _routes
+
+    m = world.clients["mediator"]
+    assert m is not None
+    http = TestClient(world.app, base_url="https://testserver", raise_server_exceptions=False)
+    http.cookies = m.http.cookies
+    junk = ["99999999999999999999", "-1", "%00%ff", "x" * 300, "<script>"]
+    query = {k: junk[0] for k in ("against", "seq", "first", "second", "tree_size", "start")}
+    for method, path in _routes(world.app):
+        for value in junk:
+            url = re.sub(r"\{negotiation_id\}", world.nid, path)
+            url = re.sub(r"\{[a-z_]+\}", value, url)
+            r = http.request(method, url, params=query, headers={"X-CSRF-Token": m.csrf}, json={})
+            assert r.status_code < 500, (method, url, r.status_code, r.text[:200])

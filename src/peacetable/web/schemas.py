@@ -8,6 +8,9 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from peacetable.web.elicitation import PreferenceInput
 
+MAX_INT = 2**31 - 1
+"""Largest integer accepted in an address or body (every database stores it)."""
+
 Username = Annotated[str, Field(min_length=3, max_length=64, pattern=r"^[A-Za-z0-9._@+-]+$")]
 Password = Annotated[str, Field(min_length=1, max_length=1024)]
 Id = Annotated[str, Field(min_length=1, max_length=64, pattern=r"^[A-Za-z][A-Za-z0-9_\-]*$")]
@@ -73,7 +76,7 @@ class DraftIn(_In):
     package: dict[Id, Id]
     wording: dict[Id, Annotated[str, Field(max_length=20_000)]] = Field(default_factory=dict)
     note: Annotated[str, Field(max_length=4000)] = ""
-    based_on: Annotated[int, Field(ge=1)] | None = None
+    based_on: Annotated[int, Field(ge=1, le=MAX_INT)] | None = None
 
 
 class ResponseIn(_In):

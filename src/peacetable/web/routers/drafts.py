@@ -8,14 +8,14 @@ from fastapi import APIRouter, Depends, Path, Query
 
 from peacetable.web.deps import Access, Ctx, allowed
 from peacetable.web.permissions import Action
-from peacetable.web.schemas import DraftIn
+from peacetable.web.schemas import MAX_INT, DraftIn
 from peacetable.web.services import drafts
 
 router = APIRouter(prefix="/api/negotiations/{negotiation_id}", tags=["negotiating text"])
 Write = Annotated[Access, Depends(allowed(Action.WRITE_DRAFTS))]
 Published = Annotated[Access, Depends(allowed(Action.VIEW_PUBLISHED))]
-Version = Annotated[int, Path(ge=1)]
-Against = Annotated[int, Query(ge=1, description="the version to compare with")]
+Version = Annotated[int, Path(ge=1, le=MAX_INT)]
+Against = Annotated[int, Query(ge=1, le=MAX_INT, description="the version to compare with")]
 
 
 @router.post("/drafts", status_code=201)

@@ -84,12 +84,9 @@ def logout(user: MaybeUser, ctx: Ctx) -> Response:
     return response
 
 
-def _account_form(
-    request: Request, ctx: ServerContext, username: str, password: str, confirm: str
-) -> str | None:
-    if password != confirm:
-        return "the two passwords differ"
-    return None
+def _account_form(password: str, confirm: str) -> str | None:
+    """What is wrong with the account form (the rest is checked where accounts are made)."""
+    return "the two passwords differ" if password != confirm else None
 
 
 @router.get("/setup/{token}", response_class=HTMLResponse)
@@ -123,7 +120,7 @@ def setup(
     """Create the organiser account from the form."""
     try:
         limit(ctx, "invite", client_address(request))
-        problem = _account_form(request, ctx, username, password, confirm)
+        problem = _account_form(password, confirm)
         if problem:
             raise HTTPException(422, problem)
         session = accounts.use_setup_link(ctx, token[:200], username, password)
@@ -198,7 +195,7 @@ def accept_invite(
         )
     try:
         if user is None:
-            problem = _account_form(request, ctx, username, password, confirm)
+            problem = _account_form(password, confirm)
             if problem:
                 raise HTTPException(422, problem)
         out = invites.accept(ctx, token[:200], user, username or None, password or None)

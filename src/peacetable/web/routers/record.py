@@ -8,6 +8,7 @@ from fastapi import APIRouter, Depends, Query
 
 from peacetable.web.deps import Access, Ctx, allowed
 from peacetable.web.permissions import Action
+from peacetable.web.schemas import MAX_INT
 from peacetable.web.services import records
 
 router = APIRouter(prefix="/api/negotiations/{negotiation_id}/record", tags=["record"])
@@ -18,7 +19,7 @@ View = Annotated[Access, Depends(allowed(Action.VIEW_RECORD))]
 def listing(
     access: View,
     ctx: Ctx,
-    start: Annotated[int, Query(ge=0)] = 0,
+    start: Annotated[int, Query(ge=0, le=MAX_INT)] = 0,
     limit: Annotated[int, Query(ge=1, le=10_000)] = 1000,
 ) -> dict[str, Any]:
     """Record entries (private items appear only as commitments)."""
@@ -35,8 +36,8 @@ def checkpoint(access: View, ctx: Ctx) -> dict[str, Any]:
 def inclusion(
     access: View,
     ctx: Ctx,
-    seq: Annotated[int, Query(ge=0)],
-    tree_size: Annotated[int | None, Query(ge=1)] = None,
+    seq: Annotated[int, Query(ge=0, le=MAX_INT)],
+    tree_size: Annotated[int | None, Query(ge=1, le=MAX_INT)] = None,
 ) -> dict[str, Any]:
     """Inclusion proof of one entry."""
     return records.inclusion(ctx, access, seq, tree_size)
@@ -46,8 +47,8 @@ def inclusion(
 def consistency(
     access: View,
     ctx: Ctx,
-    first: Annotated[int, Query(ge=0)],
-    second: Annotated[int | None, Query(ge=0)] = None,
+    first: Annotated[int, Query(ge=0, le=MAX_INT)],
+    second: Annotated[int | None, Query(ge=0, le=MAX_INT)] = None,
 ) -> dict[str, Any]:
     """Consistency proof from a checkpoint you kept (size *first*) to now (or *second*)."""
     return records.consistency(ctx, access, first, second)

@@ -8,7 +8,7 @@ from fastapi import APIRouter, Depends, Path
 
 from peacetable.web.deps import Access, Ctx, allowed
 from peacetable.web.permissions import Action
-from peacetable.web.schemas import ResponseIn
+from peacetable.web.schemas import MAX_INT, ResponseIn
 from peacetable.web.services import responses
 
 router = APIRouter(prefix="/api/negotiations/{negotiation_id}", tags=["responses"])
@@ -16,7 +16,7 @@ router = APIRouter(prefix="/api/negotiations/{negotiation_id}", tags=["responses
 
 @router.post("/published/{version}/responses", status_code=201)
 def respond(
-    version: Annotated[int, Path(ge=1)],
+    version: Annotated[int, Path(ge=1, le=MAX_INT)],
     body: ResponseIn,
     access: Annotated[Access, Depends(allowed(Action.RESPOND))],
     ctx: Ctx,

@@ -9,7 +9,7 @@ from fastapi import APIRouter, Depends, Path
 from peacetable.web.deps import Access, Ctx, allowed
 from peacetable.web.elicitation import PreferenceInput
 from peacetable.web.permissions import Action
-from peacetable.web.schemas import SubmissionIn
+from peacetable.web.schemas import MAX_INT, SubmissionIn
 from peacetable.web.services import submissions
 
 router = APIRouter(prefix="/api/negotiations/{negotiation_id}", tags=["preferences"])
@@ -59,7 +59,7 @@ def everyone(access: All, ctx: Ctx) -> dict[str, Any]:
 @router.get("/submissions/{party}/{version}")
 def one(
     party: Annotated[str, Path(max_length=64)],
-    version: Annotated[int, Path(ge=1)],
+    version: Annotated[int, Path(ge=1, le=MAX_INT)],
     access: All,
     ctx: Ctx,
 ) -> dict[str, Any]:
