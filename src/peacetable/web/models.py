@@ -106,6 +106,7 @@ class Negotiation(Base):
     agreed_version: Mapped[int | None] = mapped_column(Integer, nullable=True)
     settlement_code: Mapped[str | None] = mapped_column(String(64), nullable=True)
     record_size: Mapped[int] = mapped_column(Integer, default=0)
+    record_time: Mapped[str] = mapped_column(String(40), default="")
 
 
 class Membership(Base):

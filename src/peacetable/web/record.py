@@ -103,10 +103,11 @@ def append(
 ) -> RecordEntry:
     """Append one entry to the record of a (locked) negotiation, in the caller's transaction."""
     seq = negotiation.record_size
+    time = max(now_iso(), negotiation.record_time or "")  # never backwards, even if the clock is
     body = {
         "negotiation": negotiation.id,
         "seq": seq,
-        "time": now_iso(),
+        "time": time,
         "kind": kind,
         "data": data,
     }
@@ -123,6 +124,7 @@ def append(
     )
     session.add(row)
     negotiation.record_size = seq + 1
+    negotiation.record_time = time
     session.flush()
     return row
 

@@ -40,6 +40,7 @@ def create(
             scenario_json=record.canonical_json(data).decode("utf-8"),
             scenario_salt=salt,
             record_size=0,
+            record_time="",
         )
         s.add(neg)
         s.flush()

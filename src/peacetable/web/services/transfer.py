@@ -297,6 +297,7 @@ def import_(ctx: ServerContext, user: CurrentUser, data: dict[str, Any]) -> dict
                 agreed_version=n["agreed_version"],
                 settlement_code=n["settlement_code"],
                 record_size=len(data["record"]["entries"]),
+                record_time=_last_time(data),
             )
         )
         s.flush()
@@ -329,6 +330,11 @@ def import_(ctx: ServerContext, user: CurrentUser, data: dict[str, Any]) -> dict
         for role, party, name in unclaimed
     ]
     return {"id": n["id"], "title": n["title"], "invites": links}
+
+
+def _last_time(data: dict[str, Any]) -> str:
+    entries = data["record"]["entries"]
+    return str(json.loads(entries[-1]["entry"])["time"]) if entries else ""
 
 
 def _parties(data: dict[str, Any]) -> set[str]:

@@ -27,6 +27,7 @@ def upgrade() -> None:
         sa.Column("agreed_version", sa.Integer(), nullable=True),
         sa.Column("settlement_code", sa.String(length=64), nullable=True),
         sa.Column("record_size", sa.Integer(), nullable=False),
+        sa.Column("record_time", sa.String(length=40), nullable=False),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_negotiations")),
     )
     op.create_table(
