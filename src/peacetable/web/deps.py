@@ -22,8 +22,8 @@ SESSION_COOKIE = "__Host-peacetable_session"
 PRESESSION_COOKIE = "__Host-peacetable_csrf"
 
 
-def get_context(request: Request) -> ServerContext:
-    """The server context of this app."""
+async def get_context(request: Request) -> ServerContext:
+    """The server context of this app (async: trivial, so no thread hop)."""
     ctx: ServerContext = request.app.state.ctx
     return ctx
 
@@ -61,7 +61,7 @@ def optional_user(request: Request, ctx: Ctx) -> CurrentUser | None:
 MaybeUser = Annotated[CurrentUser | None, Depends(optional_user)]
 
 
-def current_user(user: MaybeUser) -> CurrentUser:
+async def current_user(user: MaybeUser) -> CurrentUser:
     """The signed-in user; 401 when nobody is signed in."""
     if user is None:
         raise HTTPException(401, "sign in first")
@@ -71,7 +71,7 @@ def current_user(user: MaybeUser) -> CurrentUser:
 User_ = Annotated[CurrentUser, Depends(current_user)]
 
 
-def organiser(user: User_) -> CurrentUser:
+async def organiser(user: User_) -> CurrentUser:
     """A signed-in organiser (may create and import negotiations); 403 otherwise."""
     if not user.is_organiser:
         raise HTTPException(403, "only an organiser account may do this")
