@@ -185,6 +185,8 @@ class Database:
     read_engine: Engine
     write_engine: Engine
     _group: GroupCommit | None = field(default=None, repr=False)
+    _groups: dict[str, GroupCommit] = field(default_factory=dict, repr=False)
+    _groups_lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
     _readers: sessionmaker[Session] = field(init=False, repr=False)
     _writers: sessionmaker[Session] = field(init=False, repr=False)
 
@@ -217,10 +219,24 @@ class Database:
             yield session
 
     @contextmanager
-    def writing(self) -> Iterator[Session]:
-        """A write transaction: committed when the block ends, rolled back on an exception."""
-        if self._group is not None:
-            with self._group.transaction() as session:
+    def writing(self, negotiation_id: str | None = None) -> Iterator[Session]:
+        """A write transaction: committed when the block ends, rolled back on an exception.
+
+        On SQLite every write joins the one group commit. On PostgreSQL, writes
+        to the same negotiation (*negotiation_id*) are group-committed together,
+        so writes to different negotiations proceed in parallel and no batch
+        ever locks two negotiations (no deadlocks between server processes).
+        """
+        group = self._group
+        if group is None and negotiation_id is not None:
+            with self._groups_lock:
+                group = self._groups.get(negotiation_id)
+                if group is None:
+                    if len(self._groups) > 1000:
+                        self._groups.clear()
+                    group = self._groups[negotiation_id] = GroupCommit(self.write_engine)
+        if group is not None:
+            with group.transaction() as session:
                 yield session
         else:
             with self._transaction() as session:

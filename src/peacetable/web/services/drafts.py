@@ -64,7 +64,7 @@ def create(
     based_on: int | None,
 ) -> dict[str, Any]:
     """Write a new draft version (unpublished; only its commitment enters the record)."""
-    with ctx.db.writing() as s:
+    with ctx.db.writing(access.negotiation_id) as s:
         neg = locked(s, access.negotiation_id)
         scenario = scenario_of(ctx, neg)
         try:
@@ -171,7 +171,7 @@ def diff(
 
 def publish(ctx: ServerContext, access: Access, version: int) -> dict[str, Any]:
     """Publish a version to the parties and observers; its text enters the record."""
-    with ctx.db.writing() as s:
+    with ctx.db.writing(access.negotiation_id) as s:
         neg = locked(s, access.negotiation_id)
         row = get_draft(s, neg.id, version)
         if row.published_at is not None:

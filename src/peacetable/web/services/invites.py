@@ -25,7 +25,7 @@ def create(
     """A new invitation; its link is shown once, here."""
     token = new_token()
     expires = utcnow() + timedelta(days=days if days is not None else ctx.settings.invite_days)
-    with ctx.db.writing() as s:
+    with ctx.db.writing(access.negotiation_id) as s:
         neg = locked(s, access.negotiation_id)
         scenario = scenario_of(ctx, neg)
         if role == "party":
@@ -68,7 +68,7 @@ def listing(ctx: ServerContext, access: Access) -> list[dict[str, Any]]:
 
 def revoke(ctx: ServerContext, access: Access, invite_id: str) -> dict[str, Any]:
     """Revoke an unused invitation."""
-    with ctx.db.writing() as s:
+    with ctx.db.writing(access.negotiation_id) as s:
         neg = locked(s, access.negotiation_id)
         inv = s.execute(
             select(Invite).where(Invite.negotiation_id == neg.id, Invite.id == invite_id)
@@ -116,7 +116,7 @@ def accept(
 ) -> dict[str, Any]:
     """Use an invitation: join as the signed-in user, or create an account (password set now)."""
     inv = _open_invite(ctx, token)
-    with ctx.db.writing() as s:
+    with ctx.db.writing(inv.negotiation_id) as s:
         neg = locked(s, inv.negotiation_id)
         claimed = s.execute(
             update(Invite)

@@ -33,7 +33,7 @@ def create(
     data = scenario_to_data(scenario)
     salt, commitment = record.commit(data)
     nid = str(uuid.uuid4())
-    with ctx.db.writing() as s:
+    with ctx.db.writing(nid) as s:
         neg = Negotiation(
             id=nid,
             title=(title or scenario.title)[:300],

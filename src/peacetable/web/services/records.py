@@ -32,7 +32,7 @@ def listing(ctx: ServerContext, access: Access, start: int, limit: int) -> dict[
 
 def checkpoint(ctx: ServerContext, access: Access) -> dict[str, Any]:
     """A signed checkpoint of the record now, to keep and check the record against later."""
-    with ctx.db.writing() as s:
+    with ctx.db.writing(access.negotiation_id) as s:
         return record.make_checkpoint(s, locked(s, access.negotiation_id), ctx.key)
 
 

@@ -63,7 +63,7 @@ def respond(
     cannot_live_with: list[str],
 ) -> dict[str, Any]:
     """Record a party's answer; when every party has accepted the version, it is agreed."""
-    with ctx.db.writing() as s:
+    with ctx.db.writing(access.negotiation_id) as s:
         neg = locked(s, access.negotiation_id)
         draft = get_draft(s, neg.id, version, published=True)
         if neg.state == "agreed" and (

@@ -103,7 +103,7 @@ def submit(
         )
     content = data.model_dump(mode="json")
     salt, commitment = record.commit(content)
-    with ctx.db.writing() as s:
+    with ctx.db.writing(access.negotiation_id) as s:
         neg = locked(s, access.negotiation_id)
         version = 1 + (
             s.execute(

@@ -284,7 +284,7 @@ def import_(ctx: ServerContext, user: CurrentUser, data: dict[str, Any]) -> dict
         raise HTTPException(
             422, {"message": "bad scenario", "problems": problems_of(exc)}
         ) from None
-    with ctx.db.writing() as s:
+    with ctx.db.writing(n["id"]) as s:
         if s.get(Negotiation, n["id"]) is not None:
             raise HTTPException(409, "this negotiation is already on this server")
         s.add(
