@@ -232,3 +232,14 @@ def test_import_refuses_a_tampered_export_whole(tmp_path: Path, tamper: str) -> 
     r = boss.post("/api/import", json=export)
     assert r.status_code == 422 and "does not verify" in r.text
     assert boss.get("/api/negotiations").json() == []
+
+
+def test_no_scores_before_a_first_submission(tmp_path: Path) -> None:
+    app = create_app(settings_for(tmp_path))
+    m, nid, parties, _ = _negotiation(app)
+    _publish(m, nid, dict(load_builtin().proposal("seven-points").package), "Plan")
+    ru = parties["RU"]
+    assert ru.get(f"/api/negotiations/{nid}/my/scores").json() == [{"version": 1, "score": None}]
+    assert ru.get(f"/api/negotiations/{nid}/my/preview").status_code == 409
+    ru.post(f"/api/negotiations/{nid}/my/submissions", json={"preferences": {"no_deal": 20}})
+    assert ru.get(f"/api/negotiations/{nid}/my/scores").json()[0]["score"] is not None

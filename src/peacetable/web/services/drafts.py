@@ -239,7 +239,8 @@ def scores(ctx: ServerContext, access: Access) -> list[dict[str, Any]]:
             .scalars()
             .all()
         )
-    if access.party not in own.scenario.preferences:
+    if own.provenance.get(access.party, {}).get("version") is None:
+        # no submission yet: nothing of its own to score with (the mediator's estimates stay private)
         return [{"version": d.version, "score": None} for d in rows]
     return [
         {

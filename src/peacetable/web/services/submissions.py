@@ -181,7 +181,7 @@ def preview(ctx: ServerContext, access: Access) -> dict[str, Any]:
             .scalars()
             .all()
         )
-    if access.party not in own_view.scenario.preferences:
+    if own_view.provenance.get(access.party, {}).get("version") is None:
         raise HTTPException(409, "submit your preferences first")
     sc = own_view.scenario
     return {
