@@ -42,6 +42,35 @@ def test_rfc_6962_hashes_of_a_known_entry() -> None:
     )
 
 
+# the reference test vectors of Certificate Transparency (RFC 6962): eight inputs, the tree
+# head of the first n of them
+CT_INPUTS = [
+    b"",
+    b"\x00",
+    b"\x10",
+    b"\x20\x21",
+    b"\x30\x31",
+    b"\x40\x41\x42\x43",
+    bytes(range(0x50, 0x58)),
+    bytes(range(0x60, 0x70)),
+]
+CT_ROOTS = [
+    "6e340b9cffb37a989ca544e6bb780a2c78901d3fb33738768511a30617afa01d",
+    "fac54203e7cc696cf0dfcb42c92a1d9dbaf70ad9e621f4bd8d98662f00e3c125",
+    "aeb6bcfe274b70a14fb067a5e5578264db0fa9b51af5e0ba159158f329e06e77",
+    "d37ee418976dd95753c1c73862b9398fa2a2cf9b4ff0fdfe8b30cd95209614b7",
+    "4e3bbb1f7b478dcfe71fb631631519a3bca12c9aefca1612bfce4c13a86264d4",
+    "76e67dadbcdf1e10e1b74ddc608abd2f98dfb16fbce75277b5232a127f2087ef",
+    "ddb89be403809e325750d3d263cd78929c2942b7942a34b77e122c9594a74c8c",
+    "5dc9da79a70659a9ad559cb701ded9a2ab9d823aad2f4960cfe370eff4604328",
+]
+
+
+def test_certificate_transparency_reference_roots() -> None:
+    leaves = [merkle.leaf_hash(d) for d in CT_INPUTS]
+    assert [merkle.tree_root(leaves[:n]).hex() for n in range(1, 9)] == CT_ROOTS
+
+
 def test_roots_and_proofs_for_every_size_up_to_40() -> None:
     for n in range(0, 41):
         leaves = _leaves(n)
