@@ -122,6 +122,10 @@ def test_flow_to_agreement_and_a_post_settlement_improvement(tmp_path: Path) -> 
     for c in parties.values():
         c.post(f"/api/negotiations/{nid}/published/{v3}/responses", json={"verdict": "accept"})
     assert observer.get(f"/api/negotiations/{nid}/agreement").json()["version"] == v3
+    again = parties["UA"].post(
+        f"/api/negotiations/{nid}/published/{v3}/responses", json={"verdict": "reject"}
+    )
+    assert again.status_code == 409  # the agreement is not reopened
 
     # the record tells the story and verifies, with every party's openings
     kinds = [e["kind"] for e in observer.get(f"/api/negotiations/{nid}/record").json()["entries"]]

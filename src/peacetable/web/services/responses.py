@@ -67,7 +67,7 @@ def respond(
         neg = locked(s, access.negotiation_id)
         draft = get_draft(s, neg.id, version, published=True)
         if neg.state == "agreed" and (
-            draft.kind != "improvement" or draft.version < (neg.agreed_version or 0)
+            draft.kind != "improvement" or draft.version <= (neg.agreed_version or 0)
         ):
             raise HTTPException(409, "the text is agreed; only a later improvement can be answered")
         scenario = scenario_of(ctx, neg)
