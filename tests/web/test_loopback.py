@@ -149,3 +149,28 @@ def test_sigkill_in_the_middle_of_writes(tmp_path: Path, database_url: str | Non
         check_acknowledged(m, nid, [*acked, last])
     finally:
         again.stop()
+
+
+@pytest.mark.slow
+def test_two_server_processes_share_one_sqlite_database(tmp_path: Path) -> None:
+    """``serve --workers 2``: writers in two processes, one record that still verifies."""
+    server = Server(tmp_path, None, workers=2).start()
+    try:
+        m, (nid,) = mediator_with_negotiations(server, 1)
+        peers = [join_party(server, m, nid, PRINCIPALS[i % 4], f"pair{i}") for i in range(20)]
+        acked: list[dict[str, Any]] = []
+        errors: list[str] = []
+        start = threading.Barrier(len(peers))
+        threads = [
+            threading.Thread(target=_work, args=(p, nid, i, 2, acked, errors, start, None))
+            for i, p in enumerate(peers)
+        ]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join(timeout=300)
+        assert not errors, errors[:5]
+        assert len(acked) == 20 * 2 * 2
+        check_acknowledged(m, nid, acked)
+    finally:
+        server.stop()
