@@ -142,6 +142,24 @@ def best_packages(scenario: Scenario, party: str, limit: int = 3) -> dict[str, A
     return {"utility": _r(best), "no_deal": _r(nd), "packages": packages[:limit]}
 
 
+def _scores(scenario: Scenario, utilities: Mapping[str, float]) -> dict[str, float | None]:
+    """Every party's score of a package at once (as :func:`party_score`).
+
+    A party's best utility over the feasible packages is attained on the
+    Pareto frontier of all parties (a package that maximises it and is
+    dominated is dominated by one at least as good for it), so one frontier
+    gives every party's best.
+    """
+    front = pareto_frontier(scenario)
+    cs = compile_scenario(scenario)
+    out: dict[str, float | None] = {}
+    for k, p in enumerate(cs.party_ids):
+        best, nd = float(front.points[:, k].max()), float(cs.no_deal[k])
+        u = utilities[p]
+        out[p] = None if best <= nd + 1e-12 else _r(min(1.0, max(0.0, (u - nd) / (best - nd))))
+    return out
+
+
 def _search(d: Any) -> dict[str, Any]:
     return {
         "statement": d.statement,
@@ -187,6 +205,7 @@ def analyse_draft(
     ['RU', 'UA', 'US', 'NATO']
     """
     d = diagnose_proposal(scenario, dict(package), max_changes=max_changes, limit=limit)
+    scores = _scores(scenario, d.utilities)
     parties = []
     for view in d.parties:
         parties.append(
@@ -196,7 +215,7 @@ def analyse_draft(
                 "no_deal": _r(view.no_deal),
                 "margin": _r(view.margin),
                 "accepts": view.accepts,
-                "score": party_score(scenario, view.party, d.package),
+                "score": scores[view.party],
                 "deal_breakers": list(view.deal_breakers),
                 "costliest": [
                     {"issue": e.issue, "current": e.current, "best": e.best, "loss": _r(e.loss)}
