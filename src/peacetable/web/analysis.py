@@ -33,6 +33,7 @@ from peacetable.analysis import diagnose_proposal, pareto_frontier, post_settlem
 from peacetable.analysis.frontier import FrontierTooLarge
 from peacetable.errors import AnalysisError, InputError, Location
 from peacetable.model import Scenario, compile_scenario
+from peacetable.model.scenario import FrozenDict
 from peacetable.model.validate import suggest
 
 
@@ -47,7 +48,9 @@ def _only(scenario: Scenario, party: str) -> Scenario:
         raise InputError(
             f"party {party!r} has no preferences{suggest(party, known)}", Location(field="party")
         )
-    return scenario.model_copy(update={"preferences": {party: scenario.preferences[party]}})
+    return scenario.model_copy(
+        update={"preferences": FrozenDict({party: scenario.preferences[party]})}
+    )
 
 
 def complete_package(scenario: Scenario, package: Mapping[str, str]) -> dict[str, str]:
