@@ -6,14 +6,25 @@ not by engine; the answers come from :func:`peacetable.analyze.analyze`.
 
 from __future__ import annotations
 
-from contextlib import nullcontext
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.table import Table
 
-from peacetable.analyze import Analysis, NotApplicable, analyze
-from peacetable.cli._common import console, emit_json, err_console, handle_errors, load_scenario_arg
+from peacetable.cli._common import (
+    console,
+    emit_json,
+    handle_errors,
+    load_scenario_arg,
+    progress_reporter,
+)
+from peacetable.defaults import DEFAULT_HORIZON, DEFAULT_SAMPLES, DEFAULT_SEED
+
+if TYPE_CHECKING:
+    from typing_extensions import TypeIs
+
+    from peacetable.analyze import Analysis
+    from peacetable.core import NotApplicable
 
 
 def _question(title: str, answer: str | None = None) -> None:
@@ -22,7 +33,9 @@ def _question(title: str, answer: str | None = None) -> None:
         console.print(answer)
 
 
-def _not_applicable(result: Any) -> bool:
+def _not_applicable(result: Any) -> TypeIs[NotApplicable]:
+    from peacetable.core import NotApplicable
+
     if isinstance(result, NotApplicable):
         console.print(f"[dim]not applicable: {result.reason}[/]")
         return True
@@ -96,7 +109,7 @@ def _space(a: Analysis) -> None:
     sols = a.solutions
     if _not_applicable(sols):
         return
-    cs = a.compiled
+    cs = a.prepared
     table = Table(title="Bargaining solutions (gains over no deal)", title_justify="left")
     table.add_column("solution")
     for pid in cs.party_ids:
@@ -106,7 +119,7 @@ def _space(a: Analysis) -> None:
         if sol.package is None:
             table.add_row(name, *("–" for _ in cs.party_ids), sol.note or "")
         else:
-            table.add_row(name, *(f"{g:+.3f}" for g in sol.gains), sol.note or "")
+            table.add_row(name, *(f"{g:+.3f}" for g in sol.gains or ()), sol.note or "")
     console.print(table)
 
 
@@ -116,8 +129,8 @@ def _robustness(a: Analysis) -> None:
     if not _not_applicable(r):
         for ev in a.proposals:
             console.print("  " + r.headline(ev.proposal))
-    rp = a.robust_package
-    if not isinstance(rp, NotApplicable) and rp.best is not None:
+    rp: Any = a.robust_package
+    if not _not_applicable(rp) and rp.best is not None:
         best = rp.best
         lo, hi = best.to_dict()["p_all_accept_interval"]
         console.print(
@@ -199,6 +212,59 @@ def _forecast(a: Analysis) -> None:
     console.print(table)
 
 
+def _simulate(a: Analysis) -> None:
+    _question("How would bargaining unfold?")
+    r = a.simulate
+    if _not_applicable(r):
+        return
+    for protocol, res in r.results.items():
+        console.print(f"  {r.describe(protocol)}", highlight=False)
+        for ag in res.agreements[:1]:
+            changes = _changes_from(a, r.first_draft, ag["package"])
+            console.print(
+                f"    most often ({ag['count']} of {res.repetitions}): {changes}", highlight=False
+            )
+
+
+def _changes_from(a: Analysis, draft: str | None, package: dict[str, str]) -> str:
+    """A package as changes to the first draft (all of it when there is none)."""
+    if draft is None:
+        return ", ".join(f"{i}={o}" for i, o in package.items())
+    base = a.scenario.proposal(draft).package
+    changes = [f"{i}: {base.get(i)}→{o}" for i, o in package.items() if base.get(i) != o]
+    return f"{draft} with " + ", ".join(changes) if changes else f"{draft} unchanged"
+
+
+def _sequence(a: Analysis) -> None:
+    _question("In what order can it be implemented?")
+    r = a.sequence
+    if _not_applicable(r):
+        return
+    s = r.schedule
+    head = f"{r.proposal}: "
+    if s.found:
+        proven = "proven optimal" if s.proven_optimal else f"optimality gap {s.gap}"
+        console.print(
+            f"  {head}a safe schedule in {len(r.phases) - 1} phases ({proven}; "
+            f"objective {s.objective})"
+        )
+        worst = {p: max(row.exposure[p] for row in r.phases) for p in r.party_ids}
+        console.print("  worst exposure: " + ", ".join(f"{p} {v:.3f}" for p, v in worst.items()))
+    else:
+        console.print(f"  {head}no schedule keeps every party within its exposure bound")
+        if r.conflict is not None:
+            console.print("  conflicting constraints: " + "; ".join(r.conflict.constraints))
+    for dispute, outcomes in r.comparisons.items():
+        for o in outcomes:
+            who = o.risk_carrier or "nobody"
+            found = o.n_phases is not None
+            console.print(
+                f"  {dispute} read as {o.reading}: "
+                + (f"safe in {o.n_phases} phases" if found else "no safe schedule")
+                + f"; the largest exposure falls on {who}"
+            )
+
+
 def analyze_command(
     scenario: Annotated[
         str | None, typer.Argument(help="Scenario file or embedded id (default: ukraine-2022).")
@@ -209,30 +275,51 @@ def analyze_command(
     ] = None,
     samples: Annotated[
         int, typer.Option("--samples", min=100, help="Sampled worlds for 'how sure are we'.")
-    ] = 20_000,
-    seed: Annotated[int, typer.Option("--seed", help="Seed of every sampled answer.")] = 0,
-    horizon: Annotated[int, typer.Option("--horizon", min=1, help="Months for ripeness.")] = 36,
+    ] = DEFAULT_SAMPLES,
+    seed: Annotated[
+        int, typer.Option("--seed", min=0, help="Seed of every sampled answer.")
+    ] = DEFAULT_SEED,
+    horizon: Annotated[
+        int, typer.Option("--horizon", min=1, help="Months for ripeness.")
+    ] = DEFAULT_HORIZON,
     as_json: Annotated[
         bool, typer.Option("--json", help="Print JSON (stable keys; see README).")
     ] = False,
 ) -> None:
     """Answer the mediator's questions for each proposal: accepted? efficient? what would it
-    take? how sure? when? would it hold? where will bargaining go?
+    take? how sure? when? would it hold? where will bargaining go? how would it unfold? in
+    what order?
 
     Example: peacetable analyze --proposal seven-points
     """
+    from peacetable.analyze import analyze_session
+    from peacetable.core import Session, Settings
+
     s = load_scenario_arg(scenario)
-    with err_console.status("analysing…", spinner="dots") if not as_json else nullcontext():
-        result = analyze(s, proposal, samples=samples, seed=seed, horizon=horizon)
+    settings = Settings(
+        seed=seed, samples=samples, horizon=horizon, proposals=tuple(proposal) if proposal else None
+    )
+    with progress_reporter(not as_json) as progress:
+        result = analyze_session(Session(s, settings, progress=progress))
     if as_json:
         emit_json(result.to_dict())
         return
-    cs = result.compiled
+    cs = result.prepared
     console.print(
         f"[bold]{s.title}[/] — {len(cs.party_ids)} negotiating parties, {len(cs.issue_ids)} "
         f"issues, {cs.n_packages:,} possible packages (seed {seed}, {samples:,} sampled worlds)"
     )
-    for section in (_acceptance, _diagnoses, _space, _robustness, _ripeness, _stability, _forecast):
+    for section in (
+        _acceptance,
+        _diagnoses,
+        _space,
+        _robustness,
+        _ripeness,
+        _stability,
+        _forecast,
+        _simulate,
+        _sequence,
+    ):
         section(result)
 
 

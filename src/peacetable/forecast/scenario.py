@@ -29,31 +29,19 @@ from typing import Any, Literal
 
 import numpy as np
 
+from peacetable.core import PreparedScenario, Provenance, Result
+from peacetable.core.compile import option_value
+from peacetable.core.serialize import to_plain
 from peacetable.errors import AnalysisError, Location
 from peacetable.forecast.data import ForecastProblem, IssueScale
 from peacetable.forecast.engine import DEFAULT_MODELS, ForecastResult, forecast
-from peacetable.forecast.results import _clean
 from peacetable.model import Scenario
 
 STAKEHOLDER_ROLES: tuple[str, ...] = ("principal", "guarantor")
 
 
-def _option_value(value: Any, beliefs: Any, event: str | None) -> float:
-    """Central value of an option, a contingent one weighted by the party's beliefs."""
-    if hasattr(value, "value"):
-        return float(value.value)
-    outcomes = dict(value)
-    probs = dict(beliefs.get(event, {})) if event is not None else {}
-    total = sum(float(p.value) for p in probs.values())
-    if total <= 0:
-        return float(np.mean([float(v.value) for v in outcomes.values()]))
-    return sum(
-        float(probs[o].value) * float(v.value) for o, v in outcomes.items() if o in probs
-    ) / (total)
-
-
 def from_scenario(
-    scenario: Scenario, include: Literal["stakeholders", "all"] = "stakeholders"
+    scenario: Scenario | PreparedScenario, include: Literal["stakeholders", "all"] = "stakeholders"
 ) -> ForecastProblem:
     """Build the forecasting data of a scenario (see the module docstring for the mapping).
 
@@ -76,6 +64,8 @@ def from_scenario(
     AnalysisError
         No ordered issue, or fewer than two parties take part.
     """
+    if isinstance(scenario, PreparedScenario):
+        scenario = scenario.scenario
     prefs = scenario.preferences
     parties = [
         p
@@ -123,11 +113,7 @@ def from_scenario(
             if weights.get(issue.id, 0.0) <= 0 or not values:
                 continue
             vals = [
-                _option_value(
-                    values[o.id], pr.beliefs, o.contingent.event if o.contingent else None
-                )
-                if o.id in values
-                else -np.inf
+                option_value(scenario, party.id, issue.id, o.id) if o.id in values else -np.inf
                 for o in issue.options
             ]
             pos[a, k] = points[int(np.argmax(vals))]
@@ -146,7 +132,7 @@ def from_scenario(
 
 
 @dataclass(frozen=True)
-class ScenarioForecast:
+class ScenarioForecast(Result):
     """Per-issue forecasts of a scenario, mapped back to its options.
 
     Attributes
@@ -197,7 +183,7 @@ class ScenarioForecast:
                     "proposals": {pid: pkg.get(issue.id) for pid, pkg in self.proposals.items()},
                 }
             )
-        return _clean(rows)  # type: ignore[no-any-return]
+        return to_plain(rows)  # type: ignore[no-any-return]
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-serialisable form (without trajectories; see ``result.to_dict()``)."""
@@ -206,18 +192,18 @@ class ScenarioForecast:
             "include": self.include,
             "parties": list(self.result.problem.actors),
             "rounds": self.result.rounds,
-            "seed": self.result.seed,
             "models": [
-                {"model": m.model, "method": m.method, "rounds": m.rounds}
+                {"model": m.model, "method": m.method, "exact": m.exact, "rounds": m.rounds}
                 for m in self.result.models
             ],
             "issues": self.issue_rows(),
             "skipped_issues": dict(self.skipped_issues),
+            "provenance": self.provenance.to_dict(),
         }
 
 
 def forecast_scenario(
-    scenario: Scenario,
+    scenario: Scenario | PreparedScenario,
     models: Sequence[str] = DEFAULT_MODELS,
     *,
     rounds: int = 10,
@@ -257,6 +243,8 @@ def forecast_scenario(
     >>> fc.issue_rows()[0]["forecast"]["compromise"]["option"] is not None
     True
     """
+    if isinstance(scenario, PreparedScenario):
+        scenario = scenario.scenario
     problem = from_scenario(scenario, include)
     result = forecast(problem, models, rounds=rounds, seed=seed)
     option_ids = {
@@ -278,4 +266,7 @@ def forecast_scenario(
         proposals=proposals,
         skipped_issues=skipped,
         include=include,
+        provenance=Provenance(
+            "forecast models: " + ", ".join(m.model for m in result.models), seed=seed
+        ),
     )

@@ -59,7 +59,11 @@ def _freeze(value: Any) -> Any:
 
 
 class _Frozen(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid", populate_by_name=True)
+    # allow_inf_nan=False: NaN and infinities are refused where they are written, with their
+    # location, instead of surfacing later as "utilities must be finite" or invalid JSON output
+    model_config = ConfigDict(
+        frozen=True, extra="forbid", populate_by_name=True, allow_inf_nan=False
+    )
 
 
 def _estimate_from_number(value: Any) -> Any:
@@ -167,7 +171,12 @@ class Party(_Frozen):
     role: Role = "principal"
     description: str | None = None
     power: Number = Field(default_factory=lambda: Estimate(value=0.5))
-    no_deal: NoDeal = Field(default_factory=lambda: NoDeal(utility=0.0))
+    no_deal: NoDeal | None = None
+
+    @property
+    def no_deal_value(self) -> NoDeal:
+        """The party's scalar no-deal utility (0 when the file gives none)."""
+        return self.no_deal if self.no_deal is not None else NoDeal(utility=0.0)
 
     @field_validator("power")
     @classmethod
@@ -302,12 +311,22 @@ OptionChoice = Annotated[
 ]
 
 
+ConstraintKind = Literal["cannot_be_agreed", "cannot_happen"]
+
+
 class Constraint(_Frozen):
     """An infeasible combination of options.
 
     Either ``if``/``then`` (when every ``if`` issue takes one of the listed
     options, every ``then`` issue must take one of its listed options) or
     ``excludes`` (these issue/option pairs cannot all hold together).
+
+    ``kind`` says what kind of impossibility it is: ``cannot_be_agreed`` (the
+    default: an agreement may not contain the combination, but the world can
+    still end up in it, e.g. when a party breaks an agreed term) or
+    ``cannot_happen`` (physically impossible: no state of the world has it).
+    Every agreement respects both kinds; the conflict lens removes only states
+    that cannot happen.
     """
 
     if_: Annotated[dict[str, OptionChoice], AfterValidator(_freeze)] | None = Field(
@@ -315,6 +334,7 @@ class Constraint(_Frozen):
     )
     then: Annotated[dict[str, OptionChoice], AfterValidator(_freeze)] | None = None
     excludes: Annotated[dict[str, str], AfterValidator(_freeze)] | None = None
+    kind: ConstraintKind = "cannot_be_agreed"
     reason: str | None = None
 
     @model_validator(mode="after")
@@ -331,6 +351,86 @@ class Constraint(_Frozen):
         return self
 
 
+class ConflictOutcome(_Frozen):
+    """One way the conflict can end if no agreement is reached (a package of the issue space).
+
+    ``package`` names the option of each issue in that outcome; issues it leaves
+    out stay at their status quo.
+    """
+
+    id: Id
+    name: str = Field(min_length=1)
+    description: str | None = None
+    package: Annotated[dict[str, str], AfterValidator(_freeze)] = Field(default_factory=FrozenDict)
+    source: str | None = None
+    assumption: str | None = None
+
+
+class ConflictCosts(_Frozen):
+    """What going on with the conflict costs a party, in its utility units.
+
+    ``cost`` is paid by choosing no deal now (the expected cost of fighting on,
+    Fearon 1995's ``c``); ``monthly`` is added for every month the conflict has
+    already gone on (the accumulated cost, which drives ripeness).
+    """
+
+    cost: Number = Field(default_factory=lambda: Estimate(value=0.0))
+    monthly: Number = Field(default_factory=lambda: Estimate(value=0.0))
+    source: str | None = None
+    assumption: str | None = None
+
+
+#: ``disagreement.package`` values with a special meaning.
+NO_DEAL_STATUS_QUO = "status_quo"
+NO_DEAL_NONE = "none"
+
+
+class Disagreement(_Frozen):
+    """What no agreement is, and what it is worth to each party over time.
+
+    ``package`` says which package *is* no deal: ``status_quo`` (the default:
+    the package that agrees nothing, every issue at its status quo), ``none``
+    (no package is: every package is an agreement, e.g. a GENIUS domain), a
+    proposal id, or a partial package ``{issue: option}``. Every lens values that
+    package at the disagreement point, exactly, and no lens counts it as an
+    agreement.
+
+    Without ``outcomes`` a party's disagreement point is its scalar
+    ``no_deal`` (``utility + monthly_change · t``). With ``outcomes``, no deal is
+    a lottery over how the conflict ends: party ``p``'s no-deal utility at
+    month ``t`` is ``Σ_o q_po(t) u_p(o) − cost_p − monthly_p · t``, where each
+    party holds its own probabilities ``beliefs[p]`` at month 0 (mutual
+    optimism: Fearon 1995; Blainey 1973), and those move toward the ``common``
+    estimate as fighting reveals information, closing the share
+    ``convergence`` of the gap every month:
+    ``q_p(t) = common + (q_p(0) − common)(1 − convergence)^t`` (Slantchev 2003;
+    Powell 2004).
+    """
+
+    package: str | Annotated[dict[str, str], AfterValidator(_freeze)] = NO_DEAL_STATUS_QUO
+    outcomes: tuple[ConflictOutcome, ...] = ()
+    beliefs: Annotated[dict[str, dict[str, Number]], AfterValidator(_freeze)] = Field(
+        default_factory=FrozenDict
+    )
+    common: Annotated[dict[str, Number], AfterValidator(_freeze)] = Field(
+        default_factory=FrozenDict
+    )
+    convergence: Number = Field(default_factory=lambda: Estimate(value=0.0))
+    costs: Annotated[dict[str, ConflictCosts], AfterValidator(_freeze)] = Field(
+        default_factory=FrozenDict
+    )
+    source: str | None = None
+    assumption: str | None = None
+
+    @field_validator("convergence")
+    @classmethod
+    def _rate_in_unit_interval(cls, value: Estimate) -> Estimate:
+        low, high = value.range or (value.value, value.value)
+        if not (low >= 0.0 and high <= 1.0):
+            raise ValueError(f"convergence must be within 0..1, got {value.value}")
+        return value
+
+
 class Proposal(_Frozen):
     """A named package on the table; issues it leaves out stay at their status quo."""
 
@@ -340,6 +440,155 @@ class Proposal(_Frozen):
     proposed_by: tuple[Id, ...] = ()
     package: Annotated[dict[str, str], AfterValidator(_freeze)]
     source: str | None = None
+
+
+# =====================================================================================
+# BEGIN implementation plans (sequencing lens, issue 17). Additive block: the optional
+# `implementation:` list of a scenario, read by peacetable.sequence. Cross-references
+# are checked in validate.py (block "implementation plans"). Reference: docs/format.md,
+# section "implementation".
+# =====================================================================================
+
+
+class Verification(_Frozen):
+    """How a step is verified: by whom, how long after it is done, and how likely a breach is seen.
+
+    ``delay`` is in months; ``detection`` is the probability (0..1) that the
+    verifiers detect a reversal (breach) of the step (Kilgour & Brams 1992).
+    """
+
+    by: tuple[Id, ...] = Field(min_length=1)
+    delay: Number = Field(default_factory=lambda: Estimate(value=0.0))
+    detection: Number
+    source: str | None = None
+    assumption: str | None = None
+
+
+class Step(_Frozen):
+    """One step of an implementation plan, performed by one party, possibly in tranches.
+
+    ``issue`` is the provision the step implements and ``reaches`` the option of that
+    issue holding once this step (and the earlier steps of the issue) are done; the
+    step's default value to each party is derived from the scenario's utilities (see
+    docs/format.md). ``value`` overrides the derivation per party. ``duration`` is in
+    months, per tranche; ``tranches`` is a count (equal tranches) or the list of
+    tranche sizes (fractions summing to 1).
+    """
+
+    id: Id
+    name: str = Field(min_length=1)
+    description: str | None = None
+    performer: Id
+    issue: Id | None = None
+    reaches: Id | None = None
+    size: Number = Field(default_factory=lambda: Estimate(value=1.0))
+    tranches: int | tuple[Number, ...] = 1
+    duration: Number
+    value: Annotated[dict[str, Number], AfterValidator(_freeze)] = Field(default_factory=FrozenDict)
+    reversible: bool = False
+    reversal_cost: Number = Field(default_factory=lambda: Estimate(value=0.0))
+    verification: Verification | None = None
+    source: str | None = None
+    assumption: str | None = None
+
+    @property
+    def tranche_sizes(self) -> tuple[float, ...]:
+        """Tranche sizes as fractions of the step (equal tranches for a count)."""
+        if isinstance(self.tranches, int):
+            return (1.0 / self.tranches,) * self.tranches
+        return tuple(t.value for t in self.tranches)
+
+
+class SequenceRule(_Frozen):
+    """One constraint on the order of steps; exactly one form.
+
+    ``before: [A, B]`` (A, all tranches, done and verified before B starts);
+    ``match: [A, B]`` with ``within: k`` (tranche j of B within k phases of
+    tranche j of A); ``same_phase: [A, B, ...]`` (tranche j of each in one
+    phase); ``limit: n`` with ``steps`` and/or ``performer`` (at most n tranches
+    of those steps per phase; neither given: of all steps).
+    """
+
+    id: Id | None = None
+    before: tuple[Id, Id] | None = None
+    match: tuple[Id, Id] | None = None
+    within: int = Field(default=0, ge=0)
+    same_phase: tuple[Id, ...] | None = None
+    limit: int | None = Field(default=None, ge=1)
+    steps: tuple[Id, ...] = ()
+    performer: Id | None = None
+    reason: str | None = None
+
+    @model_validator(mode="after")
+    def _one_form(self) -> SequenceRule:
+        forms = [
+            k
+            for k, v in (
+                ("before", self.before),
+                ("match", self.match),
+                ("same_phase", self.same_phase),
+                ("limit", self.limit),
+            )
+            if v is not None
+        ]
+        if len(forms) != 1:
+            raise ValueError(
+                "a sequencing constraint has exactly one of 'before', 'match', 'same_phase', "
+                f"'limit' (got {', '.join(forms) or 'none'})"
+            )
+        if self.within and self.match is None:
+            raise ValueError("'within' goes with 'match'")
+        if (self.steps or self.performer is not None) and self.limit is None:
+            raise ValueError("'steps' and 'performer' go with 'limit'")
+        if self.same_phase is not None and len(self.same_phase) < 2:
+            raise ValueError("'same_phase' needs two or more steps")
+        return self
+
+
+class Reading(_Frozen):
+    """One reading of a disputed order: the precedences it imposes."""
+
+    id: Id
+    name: str = Field(min_length=1)
+    before: tuple[tuple[Id, Id], ...] = Field(min_length=1)
+    source: str | None = None
+    assumption: str | None = None
+
+
+class Dispute(_Frozen):
+    """An order the parties read differently (e.g. the Minsk order); two or more readings."""
+
+    id: Id
+    name: str = Field(min_length=1)
+    description: str | None = None
+    readings: tuple[Reading, ...] = Field(min_length=2)
+    source: str | None = None
+
+
+class Implementation(_Frozen):
+    """How a proposal is implemented: steps, order constraints, exposure bounds, disputes.
+
+    ``exposure_bound`` is the default bound of every negotiating party (utility units,
+    the 0..1 scale); ``exposure_bounds`` sets it per party.
+    """
+
+    proposal: Id
+    description: str | None = None
+    max_phases: int = Field(default=12, ge=1, le=400)
+    exposure_bound: Number | None = None
+    exposure_bounds: Annotated[dict[str, Number], AfterValidator(_freeze)] = Field(
+        default_factory=FrozenDict
+    )
+    steps: tuple[Step, ...] = Field(min_length=1)
+    constraints: tuple[SequenceRule, ...] = ()
+    disputes: tuple[Dispute, ...] = ()
+    source: str | None = None
+    assumption: str | None = None
+
+
+# =====================================================================================
+# END implementation plans (sequencing lens, issue 17)
+# =====================================================================================
 
 
 class Scenario(_Frozen):
@@ -356,6 +605,8 @@ class Scenario(_Frozen):
     preferences: Annotated[dict[str, Preferences], AfterValidator(_freeze)]
     constraints: tuple[Constraint, ...] = ()
     proposals: tuple[Proposal, ...] = ()
+    disagreement: Disagreement = Field(default_factory=Disagreement)
+    implementation: tuple[Implementation, ...] = ()  # sequencing lens (issue 17)
 
     @property
     def party_ids(self) -> tuple[str, ...]:

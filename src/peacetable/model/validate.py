@@ -7,12 +7,18 @@ holding them all. The loaders attach file, line and column to each path.
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 
-from peacetable.errors import Location, ScenarioError
-from peacetable.model.scenario import Estimate, Issue, Scenario
+from peacetable.errors import Location, ScenarioError, suggest
+from peacetable.model.scenario import (
+    NO_DEAL_NONE,
+    NO_DEAL_STATUS_QUO,
+    Estimate,
+    Implementation,
+    Issue,
+    Scenario,
+)
 
 Path = tuple[str | int, ...]
 
@@ -42,12 +48,6 @@ def dotted(path: Iterable[str | int]) -> str:
         else:
             out += ("." if out else "") + part
     return out
-
-
-def suggest(word: str, choices: Iterable[str]) -> str:
-    """`` (did you mean 'x'?)`` for the closest choice, or the empty string."""
-    close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
-    return f" (did you mean {close[0]!r}?)" if close else ""
 
 
 def _unknown(kind: str, word: str, choices: Iterable[str]) -> str:
@@ -95,7 +95,8 @@ def find_problems(scenario: Scenario) -> list[Problem]:
 
     for n, party in enumerate(scenario.parties):
         check_estimate(party.power, ("parties", n, "power"), 0.0, 1.0)
-        check_source(party.no_deal.source, ("parties", n, "no_deal", "source"))
+        if party.no_deal is not None:
+            check_source(party.no_deal.source, ("parties", n, "no_deal", "source"))
 
     for n, issue in enumerate(scenario.issues):
         base: Path = ("issues", n)
@@ -248,10 +249,6 @@ def find_problems(scenario: Scenario) -> list[Problem]:
             if mapping is not None:
                 _check_choices(mapping, (*cpath, key), issues, add)
 
-    from peacetable.model.evaluate import (
-        violated_constraints,
-    )  # local: evaluate imports this module
-
     for n, proposal in enumerate(scenario.proposals):
         ppath: Path = ("proposals", n)
         check_source(proposal.source, (*ppath, "source"))
@@ -270,7 +267,120 @@ def find_problems(scenario: Scenario) -> list[Problem]:
                         + (f" ({reason})" if reason else ""),
                     )
                 )
+    _check_disagreement(scenario, add, check_estimate, check_source)
+    _check_implementation(scenario, add, check_source)  # sequencing lens (issue 17)
     return problems
+
+
+def _check_disagreement(
+    scenario: Scenario,
+    add: Callable[[Problem], None],
+    check_estimate: Callable[[Estimate, Path, float | None, float | None], None],
+    check_source: Callable[[str | None, Path], None],
+) -> None:
+    """Cross-references and probabilities of the ``disagreement`` block."""
+    d = scenario.disagreement
+    base: Path = ("disagreement",)
+    issues = {i.id: i for i in scenario.issues}
+    negotiating = scenario.negotiating_party_ids
+    check_source(d.source, (*base, "source"))
+    if isinstance(d.package, str):
+        special = (NO_DEAL_STATUS_QUO, NO_DEAL_NONE)
+        ids = [p.id for p in scenario.proposals]
+        if d.package not in special and d.package not in ids:
+            add(
+                Problem(
+                    (*base, "package"),
+                    _unknown("proposal", d.package, ids)
+                    + f"; or {NO_DEAL_STATUS_QUO!r}, {NO_DEAL_NONE!r} or a package",
+                )
+            )
+    else:
+        _check_choices(d.package, (*base, "package"), issues, add)
+    _check_duplicates(
+        ((o.id, (*base, "outcomes", k, "id")) for k, o in enumerate(d.outcomes)), "outcome", add
+    )
+    outcome_ids = [o.id for o in d.outcomes]
+    for k, outcome in enumerate(d.outcomes):
+        opath: Path = (*base, "outcomes", k)
+        check_source(outcome.source, (*opath, "source"))
+        _check_choices(outcome.package, (*opath, "package"), issues, add)
+        known = all(
+            iid in issues and oid in issues[iid].option_ids for iid, oid in outcome.package.items()
+        )
+        if known:
+            full = scenario.complete_package(outcome.package)
+            for c in violated_constraints(scenario, full, kinds=("cannot_happen",)):
+                add(
+                    Problem(
+                        (*opath, "package"),
+                        f"outcome {outcome.id!r} breaks constraints[{c}], which cannot happen",
+                    )
+                )
+    if not d.outcomes:
+        for key in ("beliefs", "common"):
+            if getattr(d, key):
+                add(Problem((*base, key), f"{key} given without outcomes to hold them about"))
+        return
+
+    def check_probs(probs: Mapping[str, Estimate], path: Path) -> None:
+        for oid, est in probs.items():
+            if oid not in outcome_ids:
+                add(Problem((*path, oid), _unknown("outcome", oid, outcome_ids)))
+            check_estimate(est, (*path, oid), 0.0, 1.0)
+        if sum(e.value for e in probs.values()) > 1.0 + 1e-9:
+            add(Problem(path, "probabilities sum to more than 1"))
+
+    for pid, probs in d.beliefs.items():
+        if pid not in negotiating:
+            add(Problem((*base, "beliefs", pid), _unknown("negotiating party", pid, negotiating)))
+        check_probs(probs, (*base, "beliefs", pid))
+    check_probs(d.common, (*base, "common"))
+    missing = [pid for pid in negotiating if pid not in d.beliefs]
+    if missing and not d.common:
+        add(
+            Problem(
+                (*base, "beliefs"),
+                f"no beliefs for {', '.join(missing)} and no common estimate to use instead",
+            )
+        )
+    check_estimate(d.convergence, (*base, "convergence"), 0.0, 1.0)
+    for pid, costs in d.costs.items():
+        cpath: Path = (*base, "costs", pid)
+        if pid not in negotiating:
+            add(Problem(cpath, _unknown("negotiating party", pid, negotiating)))
+        check_estimate(costs.cost, (*cpath, "cost"), None, None)
+        check_estimate(costs.monthly, (*cpath, "monthly"), None, None)
+        check_source(costs.source, (*cpath, "source"))
+    for n, party in enumerate(scenario.parties):
+        if party.id in negotiating and party.no_deal is not None:
+            add(
+                Problem(
+                    ("parties", n, "no_deal"),
+                    "the disagreement block values no deal for every negotiating party (its "
+                    "outcomes, beliefs and costs); remove this no_deal or the outcomes",
+                )
+            )
+
+
+def violated_constraints(
+    scenario: Scenario,
+    package: Mapping[str, str],
+    kinds: tuple[str, ...] = ("cannot_be_agreed", "cannot_happen"),
+) -> list[int]:
+    """Indices of the constraints (of these *kinds*) a complete package breaks (plain check)."""
+    broken = []
+    for k, c in enumerate(scenario.constraints):
+        if c.kind not in kinds:
+            continue
+        if c.excludes is not None:
+            if all(package.get(i) == o for i, o in c.excludes.items()):
+                broken.append(k)
+        elif c.if_ is not None and c.then is not None:
+            premise = all(package.get(i) in choice for i, choice in c.if_.items())
+            if premise and not all(package.get(i) in choice for i, choice in c.then.items()):
+                broken.append(k)
+    return broken
 
 
 def _check_duplicates(
@@ -335,3 +445,194 @@ def _locate(
         if probe in positions:
             line, column = positions[probe]
     return Location(file=file, line=line, column=column, field=field or None)
+
+
+# =====================================================================================
+# BEGIN implementation plans (sequencing lens, issue 17): cross-reference checks of the
+# optional `implementation:` block. Called once from find_problems.
+# =====================================================================================
+
+_SIZE_TOLERANCE = 1e-6
+
+
+def _check_implementation(
+    scenario: Scenario,
+    add: Callable[[Problem], None],
+    check_source: Callable[[str | None, Path], None],
+) -> None:
+    """Problems of every implementation plan: ids, references, numbers, tranche counts."""
+    party_ids = {p.id for p in scenario.parties}
+    negotiating = set(scenario.negotiating_party_ids)
+    issues = {i.id: i for i in scenario.issues}
+    proposals = {p.id for p in scenario.proposals}
+    for n, plan in enumerate(scenario.implementation):
+        base: Path = ("implementation", n)
+        if plan.proposal not in proposals:
+            add(Problem((*base, "proposal"), _unknown("proposal", plan.proposal, proposals)))
+        check_source(plan.source, (*base, "source"))
+        _check_duplicates(
+            ((s.id, (*base, "steps", k, "id")) for k, s in enumerate(plan.steps)), "step", add
+        )
+        steps = {s.id: s for s in plan.steps}
+        _check_plan_numbers(plan, base, negotiating, add)
+        for pid in plan.exposure_bounds:
+            if pid not in negotiating:
+                add(
+                    Problem(
+                        (*base, "exposure_bounds", pid),
+                        _unknown("negotiating party", pid, negotiating),
+                        field=dotted((*base, "exposure_bounds")),
+                    )
+                )
+        if plan.exposure_bound is None:
+            missing = [p for p in scenario.negotiating_party_ids if p not in plan.exposure_bounds]
+            if missing:
+                add(
+                    Problem(
+                        base,
+                        f"no exposure bound for {', '.join(missing)}: give 'exposure_bound' "
+                        "(every party) or 'exposure_bounds' per party",
+                    )
+                )
+        for k, step in enumerate(plan.steps):
+            spath: Path = (*base, "steps", k)
+            check_source(step.source, (*spath, "source"))
+            if step.performer not in party_ids:
+                add(Problem((*spath, "performer"), _unknown("party", step.performer, party_ids)))
+            if step.issue is not None and step.issue not in issues:
+                add(Problem((*spath, "issue"), _unknown("issue", step.issue, issues)))
+            elif step.reaches is not None:
+                if step.issue is None:
+                    add(Problem((*spath, "reaches"), "'reaches' needs the step's 'issue'"))
+                elif step.reaches not in issues[step.issue].option_ids:
+                    opts = issues[step.issue].option_ids
+                    add(
+                        Problem(
+                            (*spath, "reaches"),
+                            _unknown(f"option of issue {step.issue!r}", step.reaches, opts),
+                        )
+                    )
+            for pid in step.value:
+                if pid not in negotiating:
+                    add(
+                        Problem(
+                            (*spath, "value", pid),
+                            _unknown("negotiating party", pid, negotiating),
+                            field=dotted((*spath, "value")),
+                        )
+                    )
+            if step.verification is not None:
+                check_source(step.verification.source, (*spath, "verification", "source"))
+                for j, pid in enumerate(step.verification.by):
+                    if pid not in party_ids:
+                        add(
+                            Problem(
+                                (*spath, "verification", "by", j), _unknown("party", pid, party_ids)
+                            )
+                        )
+        _check_rules(plan, base, steps, party_ids, add)
+
+
+def _check_plan_numbers(
+    plan: Implementation, base: Path, negotiating: set[str], add: Callable[[Problem], None]
+) -> None:
+    """Bounds of the plan's numbers (durations, sizes, probabilities, costs, bounds)."""
+
+    def within(est: Estimate, path: Path, lower: float, upper: float | None) -> None:
+        for bound in (est.value, *(est.range or ())):
+            if bound < lower or (upper is not None and bound > upper):
+                limit = f"{lower}..{upper}" if upper is not None else f">= {lower}"
+                add(Problem(path, f"{bound} is outside {limit}"))
+                return
+
+    if plan.exposure_bound is not None:
+        within(plan.exposure_bound, (*base, "exposure_bound"), 0.0, None)
+    for pid, est in plan.exposure_bounds.items():
+        if pid in negotiating:
+            within(est, (*base, "exposure_bounds", pid), 0.0, None)
+    for k, step in enumerate(plan.steps):
+        spath: Path = (*base, "steps", k)
+        within(step.duration, (*spath, "duration"), 0.0, None)
+        within(step.size, (*spath, "size"), 0.0, None)
+        within(step.reversal_cost, (*spath, "reversal_cost"), 0.0, None)
+        if isinstance(step.tranches, int):
+            if step.tranches < 1:
+                add(Problem((*spath, "tranches"), f"at least 1 tranche, got {step.tranches}"))
+        else:
+            for j, est in enumerate(step.tranches):
+                within(est, (*spath, "tranches", j), 0.0, 1.0)
+            total = sum(t.value for t in step.tranches)
+            if not step.tranches or abs(total - 1.0) > _SIZE_TOLERANCE:
+                add(
+                    Problem(
+                        (*spath, "tranches"), f"tranche sizes sum to {total:g}; they must sum to 1"
+                    )
+                )
+        for pid, est in step.value.items():
+            within(est, (*spath, "value", pid), -1.0, 1.0)
+        if step.verification is not None:
+            within(step.verification.delay, (*spath, "verification", "delay"), 0.0, None)
+            within(step.verification.detection, (*spath, "verification", "detection"), 0.0, 1.0)
+
+
+def _check_rules(
+    plan: Implementation,
+    base: Path,
+    steps: Mapping[str, object],
+    party_ids: set[str],
+    add: Callable[[Problem], None],
+) -> None:
+    """Step references of the constraints and disputes; equal tranche counts where matched."""
+    counts = {s.id: len(s.tranche_sizes) for s in plan.steps}
+
+    def check_steps(ids: Iterable[str], path: Path) -> None:
+        for j, sid in enumerate(ids):
+            if sid not in steps:
+                add(Problem((*path, j), _unknown("step", sid, steps)))
+
+    rule_ids: set[str] = set()
+    for k, rule in enumerate(plan.constraints):
+        rpath: Path = (*base, "constraints", k)
+        if rule.id is not None:
+            if rule.id in rule_ids:
+                add(Problem((*rpath, "id"), f"duplicate constraint id {rule.id!r}"))
+            rule_ids.add(rule.id)
+        for key, ids in (
+            ("before", rule.before),
+            ("match", rule.match),
+            ("same_phase", rule.same_phase),
+            ("steps", rule.steps),
+        ):
+            if ids:
+                check_steps(ids, (*rpath, key))
+        if rule.performer is not None and rule.performer not in party_ids:
+            add(Problem((*rpath, "performer"), _unknown("party", rule.performer, party_ids)))
+        for key, ids in (("match", rule.match), ("same_phase", rule.same_phase)):
+            known = bool(ids) and all(sid in counts for sid in ids or ())
+            if known and len({counts[sid] for sid in ids or ()}) > 1:
+                shown = ", ".join(f"{sid}: {counts[sid]}" for sid in ids or ())
+                add(Problem((*rpath, key), f"the steps must have equal tranche counts ({shown})"))
+        if rule.before is not None and rule.before[0] == rule.before[1]:
+            add(
+                Problem(
+                    (*rpath, "before"), f"a step cannot come before itself ({rule.before[0]!r})"
+                )
+            )
+    _check_duplicates(
+        ((d.id, (*base, "disputes", k, "id")) for k, d in enumerate(plan.disputes)), "dispute", add
+    )
+    for k, dispute in enumerate(plan.disputes):
+        dpath: Path = (*base, "disputes", k)
+        _check_duplicates(
+            ((r.id, (*dpath, "readings", j, "id")) for j, r in enumerate(dispute.readings)),
+            f"reading of dispute {dispute.id!r}",
+            add,
+        )
+        for j, reading in enumerate(dispute.readings):
+            for m, pair in enumerate(reading.before):
+                check_steps(pair, (*dpath, "readings", j, "before", m))
+
+
+# =====================================================================================
+# END implementation plans (sequencing lens, issue 17)
+# =====================================================================================

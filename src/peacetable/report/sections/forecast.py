@@ -13,7 +13,7 @@ from typing import Any
 
 import numpy as np
 
-from peacetable.forecast import forecast_scenario
+from peacetable.forecast.scenario import ScenarioForecast
 from peacetable.report.charts import GREY, Chart, Trace, colour, symbol
 from peacetable.report.context import Block, ReportContext, Section
 from peacetable.report.markup import para, plural, series, table
@@ -21,7 +21,6 @@ from peacetable.report.markup import para, plural, series, table
 KEY = "forecast"
 TITLE = "Where bargaining probably ends: forecasts"
 #: Rounds of the dynamic models.
-ROUNDS = 10
 #: Display names of the forecasting models.
 MODEL_LABELS = {
     "compromise": "compromise (weighted mean)",
@@ -131,7 +130,8 @@ def _issue_chart(ctx: ReportContext, fc: Any, k: int) -> Chart:
 
 def build(ctx: ReportContext) -> Section:
     """Build the section (see the module docstring)."""
-    fc = forecast_scenario(ctx.scenario, rounds=ROUNDS, seed=ctx.settings.seed)
+    fc = ctx.result("forecast")
+    assert isinstance(fc, ScenarioForecast)
     rows = fc.issue_rows()
     models = [m.model for m in fc.result.models]
     table_rows = []
@@ -190,5 +190,5 @@ def build(ctx: ReportContext) -> Section:
         answer=answer,
         blocks=tuple(blocks),
         method=f"Models {', '.join(MODEL_LABELS.get(m, m) for m in models)}; {fc.result.rounds} rounds, "
-        f"seed {fc.result.seed} (peacetable.forecast).",
+        f"seed {fc.seed} (peacetable.forecast).",
     )
