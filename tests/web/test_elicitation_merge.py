@@ -156,3 +156,31 @@ def test_a_party_only_view_keeps_its_own_no_deal_lottery_and_nothing_of_the_othe
     assert err.value.location is not None and err.value.location.field == "no_deal"
     merged = merge(s, {"A": _sub(weights={"x": 1})}, only="A").scenario
     assert merged.party("A").no_deal is None and set(merged.disagreement.beliefs) == {"A"}
+
+
+def test_the_fast_path_checks_find_every_problem_of_the_one_party_view() -> None:
+    """The fast path's cross checks leave out the base's constraints and proposals (already
+    valid; their checks do not read preferences or no-deal values): on a one-party view with
+    broken preferences they find exactly the problems the full checks find."""
+    from peacetable.model import Preferences, find_problems
+    from peacetable.model.scenario import FrozenDict
+    from peacetable.web.merge import _what_changed
+
+    s = load_builtin()
+    own = merge(s, {"UA": Submitted(PreferenceInput.model_validate(b_preferences()), 1)}, only="UA")
+    prefs = own.scenario.preferences["UA"].model_dump(exclude_none=True)
+    issue = next(iter(prefs["values"]))
+    option = next(iter(prefs["values"][issue]))
+    prefs["values"][issue][option] = {"value": 1.5}
+    prefs["source"] = "nowhere#p9"
+    broken = own.scenario.model_copy(
+        update={"preferences": FrozenDict({"UA": Preferences.model_validate(prefs)})}
+    )
+    full = [str(p) for p in find_problems(broken)]
+    assert len(full) == 2 and [str(p) for p in find_problems(_what_changed(broken))] == full
+    assert s.proposals and not _what_changed(broken).proposals
+    assert find_problems(_what_changed(own.scenario)) == find_problems(own.scenario) == []
+    named = own.scenario.model_copy(
+        update={"disagreement": s.disagreement.model_copy(update={"package": "seven-points"})}
+    )
+    assert _what_changed(named).proposals == s.proposals and not find_problems(_what_changed(named))

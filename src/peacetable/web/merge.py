@@ -300,4 +300,20 @@ def _one_party(
             "implementation": (),
         }
     )
-    return None if find_problems(scenario) else scenario
+    return None if find_problems(_what_changed(scenario)) else scenario
+
+
+def _what_changed(scenario: Scenario) -> Scenario:
+    """The one-party scenario without its constraints and proposals, for the cross checks.
+
+    They are the base scenario's, already valid, and their checks read only
+    the parties' ids, the issues and the sources, which the one-party view
+    does not change; the disagreement block may name a proposal, so then the
+    proposals stay (without constraints to check them against).
+    """
+    keep = isinstance(scenario.disagreement.package, str) and any(
+        p.id == scenario.disagreement.package for p in scenario.proposals
+    )
+    return scenario.model_copy(
+        update={"constraints": (), "proposals": scenario.proposals if keep else ()}
+    )
