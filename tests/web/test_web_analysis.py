@@ -196,3 +196,17 @@ def test_the_server_analyses_through_one_session_per_merged_version(tmp_path: Pa
     m.get(f"/api/negotiations/{nid}/drafts/1/analysis")
     assert len(sessions()) == 2  # a new merged version, a new session; the old one stays cached
     assert session.cached("frontier") is not None
+
+
+def test_the_server_keeps_a_bounded_number_of_sessions() -> None:
+    from types import SimpleNamespace
+
+    from peacetable.web.services import common
+
+    ctx: Any = SimpleNamespace(cache={("scenario", "n"): "kept"})
+    sessions = [analysis.open_session(load_builtin()) for _ in range(common.MAX_SESSIONS + 3)]
+    for k, session in enumerate(sessions):
+        common._keep_session(ctx, ("session", "n", k), session)
+    held = [k for k in ctx.cache if k[0] == "session"]
+    assert held == [("session", "n", k) for k in range(3, common.MAX_SESSIONS + 3)]
+    assert ctx.cache[("scenario", "n")] == "kept"

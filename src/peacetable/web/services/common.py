@@ -60,14 +60,25 @@ def cached_scenario(ctx: ServerContext, negotiation_id: str) -> Scenario:
         return scenario_of(ctx, get_negotiation(s, negotiation_id))
 
 
+#: Lens sessions kept per process (each holds its prepared scenario and lens results).
+MAX_SESSIONS = 32
+
+
+def _keep_session(ctx: ServerContext, key: tuple[Any, ...], session: LensSession) -> None:
+    """Cache a lens session, dropping the oldest beyond :data:`MAX_SESSIONS`."""
+    held = [k for k in ctx.cache if isinstance(k, tuple) and k[:1] == ("session",)]
+    for old in held[: max(0, len(held) - MAX_SESSIONS + 1)]:
+        ctx.cache.pop(old, None)
+    ctx.cache[key] = session
+
+
 def scenario_session(ctx: ServerContext, neg: Negotiation) -> LensSession:
-    """A lens session on the negotiation's own scenario (the mediator's estimates; one per process)."""
+    """A lens session on the negotiation's own scenario (the mediator's estimates)."""
     key = ("session", neg.id, "scenario")
     found = ctx.cache.get(key)
-    if found is None:
+    if not isinstance(found, LensSession):
         found = analysis.open_session(scenario_of(ctx, neg))
-        ctx.cache[key] = found
-    assert isinstance(found, LensSession)
+        _keep_session(ctx, key, found)
     return found
 
 
@@ -148,7 +159,7 @@ def merged_session(
     found = ctx.cache.get(("session", *key))
     if not isinstance(found, LensSession) or found.scenario is not merged.scenario:
         found = analysis.open_session(merged.scenario)
-        ctx.cache[("session", *key)] = found
+        _keep_session(ctx, ("session", *key), found)
     return merged, found
 
 
