@@ -545,7 +545,8 @@ def acceptance_fixes(
     -------
     ChangeSearch
         ``min_changes = 0`` when the package is already acceptable (no
-        solutions listed); ``None`` with a proven statement when no change of
+        solutions listed; never for the no-deal package, which is not an
+        agreement); ``None`` with a proven statement when no change of
         at most ``max_changes`` provisions suffices.
 
     Raises
@@ -591,7 +592,9 @@ def acceptance_fixes(
             f"accepted-by:{party}",
             f"acceptable to {party} without losing anyone who accepts",
         )
-    if accepted[need].all():
+    if accepted[need].all() and not cs.is_no_deal(base)[0]:
+        # (the no-deal package is worth exactly no deal to all, yet it is not an agreement:
+        # what would make it acceptable is an agreement every party accepts)
         return ChangeSearch(
             question=question,
             min_changes=0,
