@@ -53,44 +53,11 @@ PARAPHRASES: dict[tuple[str, str], dict[str, str]] = {
 
 #: Words that carry no content of their own, and the attribution marker's words.
 STOPWORDS = frozenset(
-    [
-        "a",
-        "an",
-        "and",
-        "any",
-        "as",
-        "at",
-        "be",
-        "both",
-        "by",
-        "for",
-        "from",
-        "has",
-        "have",
-        "in",
-        "into",
-        "is",
-        "it",
-        "its",
-        "of",
-        "on",
-        "or",
-        "so",
-        "that",
-        "the",
-        "their",
-        "them",
-        "they",
-        "this",
-        "to",
-        "was",
-        "were",
-        "will",
-        "with",
-        "article",
-        "article's",
-        "provision",
-    ]
+    re.findall(
+        r"\S+",
+        "a an and any as at be both by for from has have in into is it its of on or so that the "
+        "their them they this to was were will with article article's provision",
+    )
 )
 
 #: How an option says whose it is.
