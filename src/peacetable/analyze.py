@@ -103,6 +103,20 @@ class Analysis:
         """The settings every lens ran with."""
         return self.session.settings
 
+    def robustness_headline(self, proposal: str) -> str:
+        """How sure the verdict on *proposal* is, in one sentence.
+
+        The no-deal package is no deal itself in every sampled world (its
+        utility is each party's no-deal value by definition), so it gets no
+        acceptance probability.
+        """
+        robust = self.robustness
+        if isinstance(robust, NotApplicable):
+            return f"{proposal}: {robust.reason}"
+        if any(ev.proposal == proposal and ev.no_deal for ev in self.proposals):
+            return f"{proposal}: no deal itself in every plausible world (nothing to accept)"
+        return robust.headline(proposal)
+
     def to_dict(self) -> dict[str, Any]:
         """JSON-serialisable form; the keys are documented in the README and stable."""
         p = self.prepared
@@ -115,7 +129,7 @@ class Analysis:
                 entry["robustness"] = robust.to_dict()
             else:
                 entry["robustness"] = {
-                    "headline": robust.headline(ev.proposal),
+                    "headline": self.robustness_headline(ev.proposal),
                     **robust.get(ev.proposal).to_dict(),
                     "sensitivity": to_plain(robust.sensitivity.get(ev.proposal)),
                 }

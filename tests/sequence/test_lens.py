@@ -13,6 +13,14 @@ from peacetable.sequence.lens import SequenceSettings, not_applicable, run
 from peacetable.sequence.scenario import plan_from_scenario
 
 
+def _above_the_plan(scenario):  # type: ignore[no-untyped-def]
+    """No-deal utilities 0.05 above every principal's utility of the whole plan."""
+    from peacetable.core import prepare
+
+    p = prepare(scenario)
+    return p.utilities(p.package("seven-points")[None, :])[0] + 0.05
+
+
 @pytest.fixture(scope="module")
 def ukraine():  # type: ignore[no-untyped-def]
     return load_builtin("ukraine-2022")
@@ -54,8 +62,13 @@ def test_imposed_reading_and_self_enforcement(ukraine) -> None:  # type: ignore[
     border = plan.units_of(plan.step_ids.index("border_control"))
     elections = plan.units_of(plan.step_ids.index("local_elections"))
     assert phases[border].max() < phases[elections].min()
-    # the scenario's no-deal utilities exceed every principal's utility of the whole plan
+    # every principal prefers the whole plan to fighting on: a self-enforcing schedule exists
     strict = run(ukraine, SequenceSettings(self_enforcing=True, compare=False))
+    assert strict.schedule.status == "optimal" and strict.self_enforcing is not None
+    assert all(strict.self_enforcing.values())
+    # no-deal utilities above every principal's utility of the whole plan: none exists
+    above = _above_the_plan(ukraine)
+    strict = run(ukraine, SequenceSettings(self_enforcing=True, compare=False), no_deal=above)
     assert strict.schedule.status == "infeasible"
     assert strict.conflict is not None and strict.conflict.verified_minimal
     assert len(strict.conflict.constraints) == 1
@@ -90,6 +103,10 @@ def test_chart(ukraine) -> None:  # type: ignore[no-untyped-def]
     fig = gantt_figure(result)
     bars = [t for t in fig.data if t.type == "bar"]
     assert len(bars) == result.plan.n_units
-    infeasible = run(ukraine, SequenceSettings(self_enforcing=True, compare=False, explain=False))
+    infeasible = run(
+        ukraine,
+        SequenceSettings(self_enforcing=True, compare=False, explain=False),
+        no_deal=_above_the_plan(ukraine),
+    )
     with pytest.raises(AnalysisError, match="no schedule"):
         gantt_figure(infeasible)

@@ -39,8 +39,18 @@ def test_reading_and_bad_input() -> None:
         assert "error:" in bad.output
 
 
-def test_infeasible_is_explained() -> None:
+def test_infeasible_is_explained(tmp_path: Path) -> None:
+    from seed_variants import hand_set_no_deal
+
+    from peacetable.io import save_scenario
+
     out = runner.invoke(app, ["sequence", "ukraine-2022", "--self-enforcing", "--json"])
+    assert out.exit_code == 0, out.output
+    assert json.loads(out.output)["status"] == "optimal"  # every principal prefers the plan
+    # with no-deal utilities above every principal's utility of the plan (test data): none
+    high = tmp_path / "high.yaml"
+    save_scenario(hand_set_no_deal(), high)
+    out = runner.invoke(app, ["sequence", str(high), "--self-enforcing", "--json"])
     assert out.exit_code == 0, out.output
     data = json.loads(out.output)
     assert data["status"] == "infeasible"

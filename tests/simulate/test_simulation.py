@@ -166,13 +166,23 @@ def test_space_from_the_cores_prepared_scenario() -> None:
 
 def test_lens_with_a_moving_disagreement_point() -> None:
     """Costs of conflict lower the no-deal utilities step by step (the ripeness model)."""
+    from seed_variants import hand_set_no_deal
+
     from peacetable.core import prepare
     from peacetable.scenarios import load_builtin
 
-    s = load_builtin("ukraine-2022")
+    # no deal worth more than any agreement at first (test data): no agreement with a fixed
+    # disagreement point, agreement once the costs of conflict have lowered it
+    s = hand_set_no_deal()
     fixed = run(s, SimulateSettings(repetitions=2, protocols=("sao",)))
     moving = run(s, SimulateSettings(repetitions=2, protocols=("sao",), horizon=36))
     assert fixed.results["sao"].summary["agreement"]["count"] == 0  # no ZOPA at month 0
     end = moving.results["sao"].no_deal_end
     assert end is not None and end["RU"] < prepare(s).no_deal[prepare(s).party_ids.index("RU")]
     assert moving.results["sao"].summary["agreement"]["count"] == 2
+    # the embedded scenario's lottery no deal falls too, month by month
+    seed = load_builtin("ukraine-2022")
+    moving = run(seed, SimulateSettings(repetitions=2, protocols=("sao",), horizon=36))
+    end = moving.results["sao"].no_deal_end
+    ru = prepare(seed).party_ids.index("RU")
+    assert end is not None and end["RU"] < prepare(seed).no_deal[ru]

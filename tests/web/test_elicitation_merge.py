@@ -40,7 +40,12 @@ def test_ratings_ranking_beliefs_and_no_deal_replace_the_mediators() -> None:
     )
     ua = m.scenario.preferences["UA"]
     assert ua.values["venue"]["neutral"].value == 1.0 and ua.values["venue"]["none"].value == 0.0
-    assert m.scenario.party("UA").no_deal.utility == 0.35
+    # no deal is the seed's lottery: the stated value is UA's no deal today, through its cost
+    from peacetable.core import prepare
+
+    ua_k = prepare(m.scenario).party_ids.index("UA")
+    assert prepare(m.scenario).no_deal[ua_k] == pytest.approx(0.35, abs=1e-12)
+    assert "submitted" in (m.scenario.disagreement.costs["UA"].cost.assumption or "")
     assert ua.beliefs["crimea_vote"]["joins_russia"].value == 0.2
     prov = m.provenance["UA"]
     assert prov["values"]["venue"] == "party" and prov["values"]["crimea"] == "mediator"
@@ -60,7 +65,7 @@ def test_a_party_only_view_holds_nothing_about_the_others() -> None:
     assert full.preferences["RU"] == own.preferences["RU"]
     slow = merge(s, {"RU": subs["RU"]}).scenario
     a, b = prepare(own), prepare(slow)
-    x = b.all_packages(limit=10**6)[::997]
+    x = b.all_packages(limit=2 * 10**6)[::997]
     assert (a.utilities(x)[:, 0] == b.utilities(x)[:, b.party_ids.index("RU")]).all()
 
 
@@ -73,6 +78,8 @@ def test_the_fast_one_party_path_equals_full_validation() -> None:
     data = scenario_to_data(merge(s, {"UA": sub}).scenario)
     data["preferences"] = {"UA": data["preferences"]["UA"]}
     data["implementation"] = []  # every step's value to every party: the mediator's estimates
+    for key in ("beliefs", "costs"):  # the others' expectations of the conflict: theirs
+        data["disagreement"][key] = {"UA": data["disagreement"][key]["UA"]}
     assert fast == scenario_from_data(data)
     assert not fast.implementation and s.implementation  # the embedded scenario has a plan
 
@@ -151,11 +158,34 @@ def test_a_party_only_view_keeps_its_own_no_deal_lottery_and_nothing_of_the_othe
         assert set(own.disagreement.beliefs) == set(own.disagreement.costs) == {party}
         k = prepare(s).party_ids.index(party)
         assert prepare(own).no_deal.tolist() == [prepare(s).no_deal[k]]
-    with pytest.raises(ScenarioError, match="leave no_deal out") as err:
-        check_input(s, PreferenceInput(no_deal=50))
-    assert err.value.location is not None and err.value.location.field == "no_deal"
     merged = merge(s, {"A": _sub(weights={"x": 1})}, only="A").scenario
     assert merged.party("A").no_deal is None and set(merged.disagreement.beliefs) == {"A"}
+
+
+def test_a_stated_no_deal_under_a_lottery_is_the_partys_value_today() -> None:
+    """A party's stated no-deal rating replaces its value of the lottery at month 0 (its cost
+    of fighting on is solved for it), in its own view and in the mediator's merged view; the
+    others' no-deal values and the monthly costs stay the model's."""
+    from peacetable.core import prepare
+    from peacetable.scenarios import load_builtin
+
+    s = load_builtin()
+    check_input(s, PreferenceInput(no_deal=50))  # accepted: a lottery no deal can be stated
+    subs = {"RU": _sub(no_deal=50, sureness={"no_deal": [40, 65]})}
+    merged = merge(s, subs).scenario
+    p, p0 = prepare(merged), prepare(s)
+    ru = p.party_ids.index("RU")
+    assert p.no_deal[ru] == pytest.approx(0.5, abs=1e-12)
+    others = [k for k in range(len(p.party_ids)) if k != ru]
+    assert p.no_deal[others].tolist() == p0.no_deal[others].tolist()
+    cost = merged.disagreement.costs["RU"]
+    assert cost.monthly == s.disagreement.costs["RU"].monthly
+    lo, hi = cost.cost.range  # a higher stated value is a lower cost
+    assert lo == pytest.approx(cost.cost.value - 0.15) and hi == pytest.approx(
+        cost.cost.value + 0.10
+    )
+    own = merge(s, subs, only="RU").scenario
+    assert prepare(own).no_deal.tolist() == pytest.approx([0.5], abs=1e-12)
 
 
 def test_the_fast_path_checks_find_every_problem_of_the_one_party_view() -> None:
@@ -181,6 +211,8 @@ def test_the_fast_path_checks_find_every_problem_of_the_one_party_view() -> None
     assert s.proposals and not _what_changed(broken).proposals
     assert find_problems(_what_changed(own.scenario)) == find_problems(own.scenario) == []
     named = own.scenario.model_copy(
-        update={"disagreement": s.disagreement.model_copy(update={"package": "seven-points"})}
+        update={
+            "disagreement": own.scenario.disagreement.model_copy(update={"package": "seven-points"})
+        }
     )
     assert _what_changed(named).proposals == s.proposals and not find_problems(_what_changed(named))

@@ -152,7 +152,7 @@ def _robustness(a: Analysis) -> None:
     _question("How sure are we?", "Every estimate is sampled within its stated range (SMAA).")
     if not _not_applicable(r):
         for ev in a.proposals:
-            console.print("  " + r.headline(ev.proposal))
+            console.print("  " + a.robustness_headline(ev.proposal))
     rp: Any = a.robust_package
     if not _not_applicable(rp) and rp.best is not None:
         best = rp.best

@@ -33,6 +33,7 @@ if TYPE_CHECKING:
     from peacetable.core.session import Session
     from peacetable.core.settings import Settings
     from peacetable.core.space import AgreementSpace, IssueGroup
+    from peacetable.core.stated import StatedNoDeal, with_stated_no_deal
 
 #: Where each exported name lives; modules are imported on first use, so that
 #: ``peacetable.core.registry`` (read by the command line at start-up) stays light.
@@ -50,12 +51,14 @@ _EXPORTS: dict[str, str] = {
     "Result": "results",
     "Session": "session",
     "Settings": "settings",
+    "StatedNoDeal": "stated",
     "accepts": "evaluator",
     "as_space": "prepared",
     "dumps": "serialize",
     "get_lens": "registry",
     "prepare": "prepared",
     "to_plain": "serialize",
+    "with_stated_no_deal": "stated",
 }
 
 
@@ -80,10 +83,12 @@ __all__ = [
     "Result",
     "Session",
     "Settings",
+    "StatedNoDeal",
     "accepts",
     "as_space",
     "dumps",
     "get_lens",
     "prepare",
     "to_plain",
+    "with_stated_no_deal",
 ]

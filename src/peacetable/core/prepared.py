@@ -263,7 +263,7 @@ def prepare(scenario: Scenario | PreparedScenario) -> PreparedScenario:
     >>> from peacetable.scenarios import load_builtin
     >>> p = prepare(load_builtin())
     >>> prepare(p) is p, p.n_packages
-    (True, 933120)
+    (True, 1166400)
     """
     if isinstance(scenario, PreparedScenario):
         return scenario

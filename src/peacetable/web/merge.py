@@ -10,7 +10,12 @@ estimate and is marked so in the provenance:
   weights every issue thus fully replaces the mediator's weights;
 * **values** per issue (from its ratings, or evenly spaced down its ranking),
   **beliefs** per event, its **no-deal** utility (rating / 100) and its
-  **sureness** (default ranges) replace the mediator's;
+  **sureness** (default ranges) replace the mediator's. When no deal is the
+  scenario's disagreement lottery (``disagreement.outcomes``), the party's
+  stated no-deal value is its value of no deal *today*: its cost of fighting
+  on is set so that the lottery, valued with its own merged preferences and
+  beliefs, is worth exactly what it stated (Fearon 1995's ``c`` solved for the
+  stated value); how that value moves over the months stays the model's;
 * the mediator's interaction terms for the party are kept only where the
   party rated none of the issues they involve.
 
@@ -27,6 +32,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from peacetable.core.stated import StatedNoDeal, with_stated_no_deal
 from peacetable.io import scenario_from_data, scenario_to_data
 from peacetable.model import NoDeal, Preferences, Scenario, find_problems
 from peacetable.model.scenario import FrozenDict
@@ -150,10 +156,12 @@ def _party_preferences(
     return merged, origin
 
 
-def _merge_no_deal(party: dict[str, Any], sub: Submitted, pid: str) -> str:
+def _merge_no_deal(party: dict[str, Any], sub: Submitted, pid: str, lottery: bool) -> str:
     data = sub.data
     if data.no_deal is None:
         return "mediator"
+    if lottery:  # set on the merged scenario by _stated_no_deal
+        return "party"
     old = dict(party.get("no_deal", {}))
     nd: dict[str, Any] = {
         "utility": data.no_deal / 100,
@@ -214,8 +222,9 @@ def merge(
     --------
     >>> from peacetable.scenarios import load_builtin
     >>> from peacetable.web.elicitation import PreferenceInput
+    >>> from peacetable.core import prepare
     >>> m = merge(load_builtin(), {"RU": Submitted(PreferenceInput(no_deal=50), 1)})
-    >>> m.scenario.party("RU").no_deal.utility, m.provenance["RU"]["no_deal"]
+    >>> round(float(prepare(m.scenario).no_deal[0]), 9), m.provenance["RU"]["no_deal"]
     (0.5, 'party')
     """
     cached = _plain(base)
@@ -224,6 +233,7 @@ def merge(
     prefs_all: dict[str, Any] = dict(data.get("preferences", {}))
     provenance: dict[str, dict[str, Any]] = {}
     parties = {p["id"]: p for p in data["parties"]}
+    lottery = bool(base.disagreement.outcomes)
     for pid in base.negotiating_party_ids:
         prefs = prefs_all[pid]
         provenance[pid] = {
@@ -237,19 +247,48 @@ def merge(
     for pid, sub in submissions.items():
         merged, origin = _party_preferences(base, prefs_all.get(pid), sub, pid)
         prefs_all[pid] = merged
-        origin["no_deal"] = _merge_no_deal(parties[pid], sub, pid)
+        origin["no_deal"] = _merge_no_deal(parties[pid], sub, pid, lottery)
         provenance[pid] = origin
     if only is not None:
         prefs_all = {only: prefs_all[only]} if only in prefs_all else {}
         provenance = {only: provenance[only]} if only in provenance else {}
         fast = _one_party(base, only, prefs_all.get(only), parties[only])
         if fast is not None:
-            return Merged(fast, provenance)
+            return Merged(_stated_no_deal(fast, submissions, only), provenance)
         data["implementation"] = []
         if "disagreement" in data:
             data["disagreement"] = _own_disagreement(data["disagreement"], only)
     data["preferences"] = prefs_all
-    return Merged(scenario_from_data(data, file=label), provenance)
+    return Merged(
+        _stated_no_deal(scenario_from_data(data, file=label), submissions, only), provenance
+    )
+
+
+def _stated_no_deal(
+    scenario: Scenario, submissions: Mapping[str, Submitted], only: str | None
+) -> Scenario:
+    """The merged scenario whose lottery no deal is worth what each party stated today.
+
+    The core's :func:`~peacetable.core.stated.with_stated_no_deal` solves each
+    stating party's cost of fighting on (Fearon 1995); a scenario without a
+    lottery is returned unchanged (its ``no_deal`` was replaced directly).
+    """
+    if not scenario.disagreement.outcomes:
+        return scenario
+    stated = {}
+    for pid, sub in submissions.items():
+        value = sub.data.no_deal
+        if value is None or pid not in scenario.negotiating_party_ids:
+            continue
+        if only is not None and pid != only:
+            continue
+        sure = sub.data.sureness.no_deal if sub.data.sureness is not None else None
+        stated[pid] = StatedNoDeal(
+            value / 100,
+            None if sure is None else (sure[0] / 100, sure[1] / 100),
+            f"{value:g}/100, submitted by {pid}, version {sub.version}",
+        )
+    return with_stated_no_deal(scenario, stated)
 
 
 def _own_disagreement(block: Mapping[str, Any], party: str) -> dict[str, Any]:

@@ -25,12 +25,17 @@ TITLE = "Robustness to uncertain estimates"
 PROBABILITY_AXIS = "probability (0–1)"
 
 
-def _packages(result: AcceptabilityResult) -> list[PackageAcceptability]:
-    """The analysed packages, each distinct package once (proposals before solutions)."""
+def _packages(ctx: ReportContext, result: AcceptabilityResult) -> list[PackageAcceptability]:
+    """The analysed packages, each distinct package once (proposals before solutions).
+
+    A proposal that is the no-deal package is left out: it is no deal itself in
+    every sampled world, so it has no probability of acceptance to show.
+    """
+    no_deal = {ev.proposal for ev in ctx.evaluations() if ev.no_deal}
     seen: list[dict[str, str]] = []
     out = []
     for p in sorted(result.packages, key=lambda p: p.kind != "proposal"):
-        if p.package in seen:
+        if p.package in seen or (p.kind == "proposal" and p.name in no_deal):
             continue
         seen.append(p.package)
         out.append(p)
@@ -61,7 +66,7 @@ def _tags(ctx: ReportContext, result: Any) -> dict[str, str]:
 
 
 def _all_chart(ctx: ReportContext, result: Any, labels: dict[str, str]) -> Chart:
-    entries = _packages(result)
+    entries = _packages(ctx, result)
     tags = _tags(ctx, result)
     names = [tags[p.name] for p in entries]
     lows = [p.p_all - p.p_all_interval[0] for p in entries]
@@ -101,7 +106,7 @@ def _all_chart(ctx: ReportContext, result: Any, labels: dict[str, str]) -> Chart
 
 
 def _party_chart(ctx: ReportContext, result: Any, labels: dict[str, str]) -> Chart:
-    entries = [p for p in result.packages if p.kind == "proposal"]
+    entries = [p for p in _packages(ctx, result) if p.kind == "proposal"]
     tags = _tags(ctx, result)
     names = [tags[p.name] for p in entries]
     traces = []
@@ -184,7 +189,7 @@ def build(ctx: ReportContext) -> Section:
     if any(p.kind == "proposal" for p in result.packages):
         blocks.append(_party_chart(ctx, result, labels))
     rows = []
-    for p in _packages(result):
+    for p in _packages(ctx, result):
         sens = result.sensitivity.get(p.name)
         top = sens.to_dict(top=1)["influences"] if sens is not None else []
         driver = "—"
