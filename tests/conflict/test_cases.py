@@ -101,17 +101,15 @@ def test_sim_nk2017_nyny_is_sim_stable_for_nk_unlike_gmcr_py(case: str) -> None:
     defections = explain(result, s, "NK")
     assert defections
     for d in defections:
-        [joint] = d.sanctions[
-            "sim"
-        ]  # the US's simultaneous move, from NK's target to the joint state
-        assert joint.dm == us and joint.source == d.target
-        us_alone = model.indices_of(
-            model.states[[joint.target]] ^ model.states[d.target] ^ model.states[s]
-        )[0]
+        [move] = d.sanctions["sim"]  # the US's simultaneous improvement from NYNY
+        assert move.dm == us and move.source == s
+        assert model.payoffs[us, move.target] > model.payoffs[us, s]
+        joint = d.ends["sim"]  # NK's and the US's moves made at once
         assert (
-            model.payoffs[us, us_alone] > model.payoffs[us, s]
-        )  # an improvement for the US from NYNY
-        assert model.payoffs[nk, joint.target] <= model.payoffs[nk, s]
+            model.states[joint]
+            == model.states[d.target] ^ model.states[move.target] ^ model.states[s]
+        )
+        assert model.payoffs[nk, joint] <= model.payoffs[nk, s]
 
 
 def test_sim_nk2017_pacifist_two_states_gmcr_py_misses() -> None:
