@@ -57,9 +57,11 @@ def test_scenario_file_and_proposal(tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     deal = json.loads(result.stdout)["deal"]
     assert deal["proposal"] == "deal" and deal["equilibrium"]["nash"] is False
-    assert {d["party"] for d in deal["defections"]} == {"B", "C"}
+    assert {d["mover"] for d in deal["defections"]} == {"C"}  # A+B: no summed gain
+    assert all(set(d["gains"]) == {"A", "B", "C"} for d in deal["defections"])
     text = runner.invoke(cli.app, ["conflict", str(path), "-p", "deal"])
     assert text.exit_code == 0 and "Would deal hold?" in text.stdout
+    assert "acting together" in text.stdout  # the bloc A+B and how it decides
 
 
 def test_bad_input_exits_2(tmp_path: Path) -> None:

@@ -1,55 +1,142 @@
-"""From a negotiation scenario to a graph-model conflict, and whether a deal would hold.
+"""From a negotiation scenario to a graph-model conflict in which a party can walk away.
 
-Encoding (:func:`from_scenario`):
+Encoding (:func:`from_scenario`), around the package under analysis (a
+proposal, or the status quo):
 
-* **Decision makers** are the negotiating parties (those with preferences) that
-  alone control at least one issue (``controlled_by: [party]``).
-* **Options.** An issue controlled by exactly one such party becomes that DM's
-  options: one binary option per issue option (named ``issue=option``), with
-  an *exactly one* rule, so a feasible state always picks one option per issue;
-  the DM switching the issue from one option to another is a single unilateral
-  move. Binary issues get two options as well, which keeps one encoding for all.
-* **Fixed issues.** Issues controlled by several parties (they need a joint
-  decision), by none, or by a party without preferences cannot be changed by a
-  unilateral move. They are held at the value of the package under analysis
-  (the proposal, or the status quo for missing issues). Scenario constraints are
-  evaluated with those values fixed; those that concern controlled issues become
-  infeasible states.
-* **States** are therefore the packages that agree with the analysed package
-  on the fixed issues, and **preferences** are each DM's utility
-  (the prepared scenario's utilities) of those packages, as an ordinal ranking
-  (ties by the core's tie rule, :meth:`peacetable.core.PackageEvaluator.margin_of`).
+* **Decision makers from control.** An issue's ``controlled_by`` parties move it.
+  Parties that control an issue *together* act as one decision maker, a
+  *bloc*: the blocs are the connected components of joint control (union-find
+  over the ``controlled_by`` lists), so every issue has exactly one mover and no
+  party belongs to two. A bloc ranks states by the **sum of its members'
+  utilities** (:data:`BLOC_RULE`); each member's own gain is reported with every
+  move (:mod:`peacetable.conflict.scenario`). An issue that nobody controls, or
+  that a party without preferences helps control, is *held*: no move changes it.
+* **Options.** A moved issue gives one binary option per issue option
+  (``issue=option``) with an *exactly one* rule, so changing the issue is one
+  move. A held issue with a requirement (below) that differs from its status
+  quo gets two options, its agreed value and its status quo, so that it can
+  lapse (held issues with the same requirements lapse together); other held
+  issues stay at the analysed package's value.
+* **Every move can be reversed.** All options may be changed in both
+  directions: whatever a party has implemented it can undo, including the
+  terms it agreed to.
+* **Constraints.** Only constraints of kind ``cannot_happen`` remove states.
+  A ``cannot_be_agreed`` combination may not be *agreed*, but the world can
+  still reach it: breaking an agreed term is a move.
+* **Requirements void dependent terms.** ``Issue.requires: {issue: [options]}``
+  says that the issue's options other than its status quo hold only while each
+  named issue takes one of the listed options. No state breaks a requirement,
+  and a move that breaks one (e.g. resuming the war) reverts the dependent
+  issues to their status quo in the same move
+  (:mod:`peacetable.conflict.dependencies`), so the walk-away state is reachable
+  and, when everything depended on what was broken, it is the no-deal package.
+* **Preferences** are the prepared scenario's utilities, the same in every
+  lens: the no-deal package is worth the disagreement point exactly, every
+  other package its additive value. They are ranked with the core's tie rule
+  (utilities within ``p.tie`` per member are equal).
 
-:func:`deal_stability` then tells whether a proposal is *self-enforcing* — an
-equilibrium under each stability concept — and, for every party that gains by
-defecting alone, the package it would move to, its utility gain, and whether
-and how the others could sanction the defection.
+:func:`peacetable.conflict.scenario.deal_stability` then says whether a proposal is
+an equilibrium and, for every defection, who is hurt and who deters it.
 
 References
 ----------
 Fang, L., Hipel, K. W., & Kilgour, D. M. (1993). *Interactive Decision Making:
 The Graph Model for Conflict Resolution*. Wiley.
+Kilgour, D. M., Hipel, K. W., Fang, L., & Peng, X. (2001). Coalition analysis in
+group decision support. *Group Decision and Negotiation*, 10(2), 159–175.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from itertools import pairwise
 from typing import Any
 
 import numpy as np
 
-from peacetable.conflict.explain import Defection, explain
+from peacetable.conflict.dependencies import Dependency, broken
 from peacetable.conflict.model import Condition, ConflictModel, build_model, enumerate_states
-from peacetable.conflict.stability import CONCEPTS, StabilityResult, analyze
-from peacetable.conflict.status_quo import StatusQuoResult, Step, status_quo_analysis
-from peacetable.core import PreparedScenario, Provenance, Result, prepare
+from peacetable.core import PreparedScenario, prepare
 from peacetable.errors import AnalysisError, InputError
 from peacetable.model import Scenario
 
 #: Refuse conflicts with more feasible states than this (the engine handles far
 #: more, but a scenario that big is usually an encoding mistake).
 MAX_SCENARIO_STATES = 2_000_000
+
+#: How a bloc (parties controlling an issue together) ranks states.
+BLOC_RULE = (
+    "parties that control an issue together act as one decision maker (a bloc) that ranks "
+    "states by the sum of its members' utilities; each member's own gain is reported"
+)
+
+
+def blocs(
+    scenario: Scenario, parties: Sequence[str]
+) -> tuple[list[tuple[str, ...]], dict[int, int], dict[int, str]]:
+    """Decision makers from control: union-find over the ``controlled_by`` lists.
+
+    Parameters
+    ----------
+    scenario:
+        The scenario.
+    parties:
+        The negotiating parties (those with preferences), in file order.
+
+    Returns
+    -------
+    (members per decision maker, issue index -> decision maker, issue index -> why it is held)
+
+    Examples
+    --------
+    >>> from peacetable.scenarios import load_builtin
+    >>> s = load_builtin()
+    >>> members, mover, held = blocs(s, s.negotiating_party_ids)
+    >>> members
+    [('RU',), ('UA',), ('US', 'NATO')]
+    """
+    parent = {p: p for p in parties}
+
+    def find(p: str) -> str:
+        while parent[p] != p:
+            parent[p] = parent[parent[p]]
+            p = parent[p]
+        return p
+
+    held: dict[int, str] = {}
+    moved: dict[int, tuple[str, ...]] = {}
+    for k, issue in enumerate(scenario.issues):
+        outsiders = [q for q in issue.controlled_by if q not in parent]
+        if not issue.controlled_by:
+            held[k] = "nobody controls it (it holds only as part of the agreement)"
+        elif outsiders:
+            held[k] = f"it is controlled by {', '.join(outsiders)}, which has no preferences"
+        else:
+            moved[k] = tuple(issue.controlled_by)
+            for q in issue.controlled_by[1:]:
+                parent[find(q)] = find(issue.controlled_by[0])
+    roots = [find(p) for p in parties]
+    active = {find(c[0]) for c in moved.values()}
+    order = [r for r in dict.fromkeys(roots) if r in active]
+    members = [tuple(p for p, r in zip(parties, roots, strict=True) if r == root) for root in order]
+    mover = {k: order.index(find(c[0])) for k, c in moved.items()}
+    return members, mover, held
+
+
+def _pattern_kinds(scenario: Scenario, n_patterns: int) -> list[str]:
+    """The constraint kind of each forbidden pattern of the prepared scenario.
+
+    The core compiles constraints in file order: an ``excludes`` gives one
+    pattern, an ``if``/``then`` one per ``then`` issue.
+    """
+    kinds: list[str] = [
+        c.kind
+        for c in scenario.constraints
+        for _ in range(1 if c.excludes is not None else len(c.then or ()))
+    ]
+    if len(kinds) != n_patterns:
+        raise AnalysisError("the prepared constraints do not match the scenario's constraints")
+    return kinds
 
 
 def from_scenario(
@@ -63,7 +150,7 @@ def from_scenario(
     Parameters
     ----------
     scenario:
-        A validated scenario.
+        A validated or prepared scenario.
     package:
         The package under analysis (issue -> option), a proposal id, or
         ``None`` for the status quo. Missing issues take their status quo.
@@ -71,94 +158,218 @@ def from_scenario(
     Returns
     -------
     ConflictModel
-        With ``meta["scenario"]`` describing the encoding (issue per option,
-        fixed issues, utilities per state).
+        With ``meta["scenario"]`` describing the encoding: decision makers and
+        their members, moved, held and voidable issues, the package and every
+        party's utility per state.
 
     Raises
     ------
     InputError
         Unknown proposal, issue or option.
     AnalysisError
-        If no party alone controls an issue, or the fixed issues leave no
-        feasible package.
+        No issue is controlled by negotiating parties, or the held issues
+        leave no feasible package.
+
+    Examples
+    --------
+    >>> from peacetable.scenarios import load_builtin
+    >>> m = from_scenario(load_builtin(), "seven-points")
+    >>> m.dm_names
+    ['RU', 'UA', 'US+NATO']
     """
-    compiled = prepare(scenario)
-    scenario = compiled.scenario
-    base, _ = compiled.resolve(package)
-    parties = compiled.party_ids
-    owners: dict[int, str] = {}
-    for k, issue in enumerate(scenario.issues):
-        if len(issue.controlled_by) == 1 and issue.controlled_by[0] in parties:
-            owners[k] = issue.controlled_by[0]
-    if not owners:
+    p = prepare(scenario)
+    sc = p.scenario
+    base, _ = p.resolve(package)
+    members, mover, held = blocs(sc, p.party_ids)
+    if not members:
         raise AnalysisError(
-            "no issue is controlled by a single negotiating party (set issues[].controlled_by); "
-            "conflict analysis needs unilateral moves"
+            "no issue is controlled by negotiating parties (set issues[].controlled_by); "
+            "conflict analysis needs parties that can move"
         )
-    dm_names = [p for p in parties if p in owners.values()]
-    options: list[tuple[str, str]] = []
-    bit_of: dict[tuple[int, int], int] = {}
-    issue_bits: dict[int, list[int]] = {}
-    for k in sorted(owners):
-        for o, oid in enumerate(compiled.option_ids[k]):
-            bit_of[(k, o)] = len(options)
-            issue_bits.setdefault(k, []).append(len(options))
-            options.append((f"{compiled.issue_ids[k]}={oid}", owners[k]))
-    infeasible = _infeasible_conditions(compiled.forbidden, owners, base, bit_of)
-    codes = enumerate_states(len(options), infeasible, exactly_one=list(issue_bits.values()))
+    dm_names = ["+".join(m) for m in members]
+    options, bit_of, groups = _options(sc, p, base, mover, dm_names)
+    kinds = _pattern_kinds(sc, len(p.forbidden))
+    happen = [fp for fp, kind in zip(p.forbidden, kinds, strict=True) if kind == "cannot_happen"]
+    infeasible = _infeasible_conditions(happen, groups, base, bit_of)
+    deps, never = _dependencies(sc, p, groups, base, bit_of)
+    never += _lapse_together(sc, mover, groups, bit_of, base)
+    codes = enumerate_states(len(options), [*infeasible, *never], exactly_one=list(groups.values()))
+    codes = codes[~broken(deps, codes)]
     if len(codes) == 0:
-        raise AnalysisError("the analysed package's fixed issues leave no feasible package")
+        raise AnalysisError("the analysed package's held issues leave no feasible package")
     if len(codes) > MAX_SCENARIO_STATES:
-        raise AnalysisError(f"{len(codes):,} states; fix more issues or add constraints")
+        raise AnalysisError(f"{len(codes):,} states; hold more issues or add constraints")
     packages = np.repeat(base[None, :], len(codes), axis=0)
-    for k, bits in issue_bits.items():
+    for k, bits in groups.items():
         taken = (codes[:, None] >> np.array(bits, dtype=np.int64)[None, :]) & 1
-        packages[:, k] = np.argmax(taken, axis=1)
-    util = compiled.utilities(packages)
-    payoffs = {p: _ordinal(util[:, parties.index(p)], compiled.tie) for p in dm_names}
-    meta = {
-        "scenario": {
-            "id": scenario.id,
-            "issues": list(compiled.issue_ids),
-            "option_ids": [list(o) for o in compiled.option_ids],
-            "controlled": {compiled.issue_ids[k]: owners[k] for k in sorted(owners)},
-            "fixed": {
-                compiled.issue_ids[k]: compiled.option_ids[k][int(base[k])]
-                for k in range(len(compiled.issue_ids))
-                if k not in owners
-            },
-            "packages": packages,
-            "utilities": util[:, [parties.index(p) for p in dm_names]],
-            "base": base,
-        }
+        chosen = np.array([o for (kk, o) in bit_of if kk == k], dtype=np.int64)
+        packages[:, k] = chosen[np.argmax(taken, axis=1)]
+    util = p.utilities(packages)
+    payoffs = {
+        dm_names[b]: _ordinal(
+            util[:, [p.party_ids.index(q) for q in m]].sum(axis=1), p.tie * len(m)
+        )
+        for b, m in enumerate(members)
     }
+    meta = {"scenario": _encoding(p, base, members, mover, held, groups, packages, util)}
+    meta["scenario"]["cannot_happen"] = [fp.source for fp in happen]
     return build_model(
-        name or f"{scenario.id} (conflict)",
+        name or f"{sc.id} (conflict)",
         options,
         payoffs,
         decision_makers=dm_names,
         states=codes,
         meta=meta,
+        dependencies=deps,
     )
+
+
+def _options(
+    sc: Scenario,
+    p: PreparedScenario,
+    base: np.ndarray,
+    mover: Mapping[int, int],
+    dm_names: Sequence[str],
+) -> tuple[list[tuple[str, str | None]], dict[tuple[int, int], int], dict[int, list[int]]]:
+    """Binary options (name, decision maker or ``None`` when held), bit per (issue, option),
+    and the bits of each issue in the state."""
+    options: list[tuple[str, str | None]] = []
+    bit_of: dict[tuple[int, int], int] = {}
+    groups: dict[int, list[int]] = {}
+    for k, issue in enumerate(sc.issues):
+        sq = int(p.status_quo[k])
+        if k in mover:
+            values = list(range(len(issue.options)))
+        elif issue.requires and int(base[k]) != sq:
+            values = [int(base[k]), sq]
+        else:
+            continue
+        owner = dm_names[mover[k]] if k in mover else None
+        for o in values:
+            bit_of[(k, o)] = len(options)
+            groups.setdefault(k, []).append(len(options))
+            options.append((f"{issue.id}={issue.options[o].id}", owner))
+    return options, bit_of, groups
+
+
+def _encoding(
+    p: PreparedScenario,
+    base: np.ndarray,
+    members: Sequence[tuple[str, ...]],
+    mover: Mapping[int, int],
+    held: Mapping[int, str],
+    groups: Mapping[int, list[int]],
+    packages: np.ndarray,
+    util: np.ndarray,
+) -> dict[str, Any]:
+    """``meta["scenario"]`` of a model built by :func:`from_scenario`."""
+    names = ["+".join(m) for m in members]
+    return {
+        "id": p.scenario.id,
+        "issues": list(p.issue_ids),
+        "option_ids": [list(o) for o in p.option_ids],
+        "party_ids": list(p.party_ids),
+        "members": {names[b]: list(m) for b, m in enumerate(members)},
+        "controlled": {p.issue_ids[k]: names[b] for k, b in sorted(mover.items())},
+        "held": {
+            p.issue_ids[k]: p.option_ids[k][int(base[k])]
+            for k in range(p.n_issues)
+            if k not in mover
+        },
+        "held_because": {p.issue_ids[k]: why for k, why in held.items()},
+        "voidable": [p.issue_ids[k] for k in groups if k not in mover],
+        "requires": {
+            i.id: {q: list(o) for q, o in i.requires.items()}
+            for i in p.scenario.issues
+            if i.requires
+        },
+        "aggregation": BLOC_RULE,
+        "packages": packages,
+        "utilities": util,
+        "no_deal": p.no_deal.copy(),
+        "tie": p.tie,
+        "status_quo": p.status_quo.copy(),
+        "no_deal_package": None if p.no_deal_package is None else p.no_deal_package.copy(),
+        "base": base,
+    }
 
 
 def _infeasible_conditions(
     forbidden: Sequence[Any],
-    owners: Mapping[int, str],
+    groups: Mapping[int, list[int]],
     base: np.ndarray,
     bit_of: Mapping[tuple[int, int], int],
 ) -> list[Condition]:
+    """The forbidden patterns as conditions on the options (held issues at their value)."""
     out = []
     for pattern in forbidden:
         not_taken: set[int] = set()
         possible = True
         for issue, mask in pattern.clauses:
-            if issue not in owners:
+            if issue not in groups:
                 possible &= bool(mask[int(base[issue])])
-            else:  # "issue's option in mask" == "no option outside the mask is taken"
-                not_taken |= {bit_of[(issue, o)] for o in range(len(mask)) if not mask[o]}
+            else:  # "issue's option in mask" == "no option of the issue outside the mask is taken"
+                not_taken |= {b for (k, o), b in bit_of.items() if k == issue and not mask[o]}
         if possible:
             out.append(Condition(frozenset(), frozenset(not_taken)))
+    return out
+
+
+def _dependencies(
+    sc: Scenario,
+    p: PreparedScenario,
+    groups: Mapping[int, list[int]],
+    base: np.ndarray,
+    bit_of: Mapping[tuple[int, int], int],
+) -> tuple[list[Dependency], list[Condition]]:
+    """``Issue.requires`` as dependencies between options, and the options that can never hold."""
+    deps: list[Dependency] = []
+    never: list[Condition] = []
+    for k, issue in enumerate(sc.issues):
+        sq = int(p.status_quo[k])
+        dependent = frozenset(b for (kk, o), b in bit_of.items() if kk == k and o != sq)
+        if k not in groups or not dependent or not issue.requires:
+            continue
+        for qid, allowed in issue.requires.items():
+            q = p.issue_ids.index(qid)
+            ok = {p.option_ids[q].index(o) for o in allowed}
+            label = f"{issue.id} holds only while {qid} is {' or '.join(allowed)}"
+            if q not in groups:
+                if int(base[q]) not in ok:
+                    never.extend(Condition(frozenset({b}), frozenset()) for b in dependent)
+                continue
+            required = frozenset(b for (kk, o), b in bit_of.items() if kk == q and o in ok)
+            if not required:
+                never.extend(Condition(frozenset({b}), frozenset()) for b in dependent)
+                continue
+            deps.append(Dependency(dependent, required, bit_of[(k, sq)], label))
+    return deps, never
+
+
+def _lapse_together(
+    sc: Scenario,
+    mover: Mapping[int, int],
+    groups: Mapping[int, list[int]],
+    bit_of: Mapping[tuple[int, int], int],
+    base: np.ndarray,
+) -> list[Condition]:
+    """Held issues with the same requirements lapse together: no state has only some lapsed.
+
+    A held issue changes only by lapsing, and every issue with the same
+    requirements lapses in the same move, so the mixed states are unreachable
+    from every other state; leaving them out keeps the state space small.
+    """
+    classes: dict[str, list[int]] = {}
+    for k in groups:
+        if k not in mover:
+            key = repr(sorted((q, sorted(o)) for q, o in sc.issues[k].requires.items()))
+            classes.setdefault(key, []).append(k)
+    out = []
+    for members in classes.values():
+        for a, b in pairwise(members):
+            agreed_a, agreed_b = bit_of[(a, int(base[a]))], bit_of[(b, int(base[b]))]
+            out.append(Condition(frozenset({agreed_a}), frozenset({agreed_b})))
+            out.append(Condition(frozenset({agreed_b}), frozenset({agreed_a})))
     return out
 
 
@@ -170,145 +381,29 @@ def _ordinal(values: np.ndarray, tie: float) -> np.ndarray:
     return ranks + 1
 
 
-def package_of(model: ConflictModel, state: int) -> dict[str, str]:
-    """The full scenario package of a state of a model built by :func:`from_scenario`."""
-    info = _info(model)
-    row = info["packages"][state]
-    return {iid: info["option_ids"][k][int(row[k])] for k, iid in enumerate(info["issues"])}
-
-
-def state_of(model: ConflictModel, package: Mapping[str, str]) -> int:
-    """The state index of a package (issues not given keep the analysed package's values)."""
-    info = _info(model)
-    row = np.array(info["base"], copy=True)
-    for iid, oid in package.items():
-        k = info["issues"].index(iid)
-        row[k] = info["option_ids"][k].index(oid)
-    hit = np.flatnonzero(np.all(info["packages"] == row[None, :], axis=1))
-    if len(hit) == 0:
-        raise InputError("that package is not a feasible state of this conflict")
-    return int(hit[0])
-
-
-def _info(model: ConflictModel) -> dict[str, Any]:
+def info(model: ConflictModel) -> dict[str, Any]:
+    """The encoding of a model built by :func:`from_scenario` (its ``meta["scenario"]``)."""
     try:
         return model.meta["scenario"]  # type: ignore[no-any-return]
     except KeyError:
         raise InputError("this conflict was not built from a scenario") from None
 
 
-@dataclass(frozen=True, eq=False)
-class DealStability(Result):
-    """Would a proposal hold? Its stability per concept and the defections from it.
-
-    Attributes
-    ----------
-    proposal:
-        Proposal id (``None``: the status quo).
-    state:
-        The proposal's state index in :attr:`result`'s model.
-    result:
-        Stability of every state of the derived conflict.
-    defections:
-        Every party's unilateral improvements from the proposal, with sanctions.
-    paths:
-        Which states and equilibria unilateral improvements can reach from the
-        proposal, and how (Li, Hipel, Kilgour & Fang 2004).
-    """
-
-    proposal: str | None
-    state: int
-    result: StabilityResult
-    defections: tuple[Defection, ...]
-    paths: StatusQuoResult
-
-    @property
-    def model(self) -> ConflictModel:
-        return self.result.model
-
-    def equilibrium(self, concept: str) -> bool:
-        """Is the proposal stable for every party under *concept* (self-enforcing)?"""
-        return bool(self.result.equilibria_mask(concept)[self.state])
-
-    def _changes(self, source: int, target: int) -> dict[str, dict[str, str]]:
-        a, b = package_of(self.model, source), package_of(self.model, target)
-        return {k: {"from": a[k], "to": b[k]} for k in a if a[k] != b[k]}
-
-    def _steps(self, path: list[Step] | None) -> list[dict[str, Any]] | None:
-        if path is None:
-            return None
-        names = self.model.dm_names
-        return [{"party": names[s.dm], "changes": self._changes(s.source, s.target)} for s in path]
-
-    def to_dict(self) -> dict[str, Any]:
-        m = self.model
-        util = _info(m)["utilities"]
-        names = m.dm_names
-        return {
-            "proposal": self.proposal,
-            "package": package_of(m, self.state),
-            "parties": names,
-            "fixed_issues": _info(m)["fixed"],
-            "n_states": m.n_states,
-            "equilibrium": {c: self.equilibrium(c) for c in self.result.equilibrium_concepts()},
-            "stable_for": {
-                c: {d: self.result.is_stable(c, i, self.state) for i, d in enumerate(names)}
-                for c in self.result.stable
-            },
-            "defections": [
-                {
-                    "party": names[d.dm],
-                    "changes": self._changes(d.source, d.target),
-                    "package": package_of(m, d.target),
-                    "utility_gain": float(util[d.target, d.dm] - util[d.source, d.dm]),
-                    "sanctions": {c: self._steps(p) for c, p in d.sanctions.items()},
-                }
-                for d in self.defections
-            ],
-            "provenance": self.provenance.to_dict(),
-        }
+def package_of(model: ConflictModel, state: int) -> dict[str, str]:
+    """The full scenario package of a state of a model built by :func:`from_scenario`."""
+    data = info(model)
+    row = data["packages"][state]
+    return {iid: data["option_ids"][k][int(row[k])] for k, iid in enumerate(data["issues"])}
 
 
-def deal_stability(
-    scenario: Scenario | PreparedScenario,
-    proposal_id: str | None = None,
-    concepts: Sequence[str] = CONCEPTS,
-) -> DealStability:
-    """Is a proposal an equilibrium, and who gains by defecting alone?
-
-    Parameters
-    ----------
-    scenario:
-        A validated scenario with ``controlled_by`` on the issues parties implement alone.
-    proposal_id:
-        A proposal's id, or ``None`` for the status quo.
-    concepts:
-        Stability concepts to evaluate.
-
-    Returns
-    -------
-    DealStability
-        ``equilibrium(concept)`` says whether the package is self-enforcing;
-        ``defections`` lists each party's profitable unilateral deviations (the
-        utility gain is in the party's own utility units) and, per concept, the
-        other parties' moves that would punish them (``None``: unsanctioned).
-    """
-    model = from_scenario(scenario, proposal_id)
-    try:
-        state = state_of(model, {})
-    except InputError:
-        what = f"proposal {proposal_id!r}" if proposal_id else "the status quo"
-        raise AnalysisError(f"{what} breaks a constraint") from None
-    result = analyze(model, concepts)
-    defections = tuple(d for i in range(model.n_dms) for d in explain(result, state, i))
-    return DealStability(
-        proposal_id,
-        state,
-        result,
-        defections,
-        status_quo_analysis(model, state, stability=result),
-        provenance=Provenance(
-            "graph model for conflict resolution (Fang, Hipel & Kilgour 1993): "
-            + ", ".join(concepts)
-        ),
-    )
+def state_of(model: ConflictModel, package: Mapping[str, str]) -> int:
+    """The state index of a package (issues not given keep the analysed package's values)."""
+    data = info(model)
+    row = np.array(data["base"], copy=True)
+    for iid, oid in package.items():
+        k = data["issues"].index(iid)
+        row[k] = data["option_ids"][k].index(oid)
+    hit = np.flatnonzero(np.all(data["packages"] == row[None, :], axis=1))
+    if len(hit) == 0:
+        raise InputError("that package is not a feasible state of this conflict")
+    return int(hit[0])
