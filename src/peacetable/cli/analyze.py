@@ -158,10 +158,12 @@ def _ripeness(a: Analysis) -> None:
 
 
 def _stability(a: Analysis) -> None:
+    from rich.markup import escape
+
     _question(
         "Would the deal hold?",
-        "Graph Model for Conflict Resolution: can a party gain by defecting alone, and can the "
-        "others sanction it?",
+        "Graph Model for Conflict Resolution: can a party (or parties that control an issue "
+        "together) gain by walking away from it, and can the others deter that?",
     )
     for ev in a.proposals:
         d = a.stability[ev.proposal]
@@ -169,22 +171,25 @@ def _stability(a: Analysis) -> None:
         if _not_applicable(d):
             continue
         data = d.to_dict()
-        console.print(
-            f"  decision makers: {', '.join(data['parties'])} (parties that control an issue alone); "
-            f"{data['n_states']:,} states"
+        movers = "; ".join(
+            " + ".join(m["members"]) + f" ({', '.join(m['controls'])})"
+            for m in data["decision_makers"]
         )
+        console.print(f"  decision makers (from control): {movers}; {data['n_states']:,} states")
+        if any(len(m["members"]) > 1 for m in data["decision_makers"]):
+            console.print(f"  [dim]{escape(data['joint_control'])}[/]")
         stable = [c for c, ok in data["equilibrium"].items() if ok and c != "seq_or_sim_per_dm"]
         console.print(
             "  equilibrium under: " + (", ".join(stable) if stable else "[yellow]no concept[/]")
         )
-        for defection in data["defections"][:3]:
-            changes = ", ".join(
-                f"{k}: {v['from']}→{v['to']}" for k, v in defection["changes"].items()
-            )
-            sanctioned = [c for c, s in defection["sanctions"].items() if s]
+        single = [x for x in data["defections"] if len(x["changes"]) == 1]
+        for x in single[:4]:
+            console.print(f"  • {escape(x['text'])}")
+        more = len(data["defections"]) - len(single[:4])
+        if more:
             console.print(
-                f"  {defection['party']} gains {defection['utility_gain']:+.3f} by {changes}; "
-                + (f"sanctioned under {', '.join(sanctioned)}" if sanctioned else "no sanction")
+                f"  [dim]… {more} more defection(s): peacetable conflict <scenario> "
+                f"--proposal {ev.proposal} --all-defections[/]"
             )
 
 

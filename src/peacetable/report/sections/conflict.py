@@ -1,11 +1,11 @@
 """Section "would a deal hold?": conflict stability of the proposals and of the status quo.
 
-Uses :mod:`peacetable.conflict`: :func:`~peacetable.conflict.deal_stability`
-for each proposal (is it an equilibrium; who gains by defecting alone, and can
-the others sanction it), and, around the status quo,
-:func:`~peacetable.conflict.from_scenario`, :func:`~peacetable.conflict.analyze`
-and :func:`~peacetable.conflict.status_quo_analysis` for the equilibria table
-and the state/move graph.
+Reads the ``stability`` lens (:func:`~peacetable.conflict.deal_stability`) for
+each proposal (is it an equilibrium; every way a decision maker can walk away
+from it, every party's gain, and per concept whether and by whom it is
+deterred) and for the status quo (the equilibria table and the state/move
+graph). Decision makers come from control: parties that control an issue
+together act as one bloc.
 """
 
 from __future__ import annotations
@@ -36,6 +36,17 @@ MAX_EQUILIBRIA = 8
 FULL_GRAPH_STATES = 12
 
 
+#: Most defections described per proposal (those changing one issue come first).
+MAX_DEFECTIONS = 6
+
+
+def _mover(ctx: ReportContext, model: Any, dm: int) -> str:
+    """A decision maker in words: a party, or the parties of a bloc acting together."""
+    members = model.meta["scenario"]["members"][model.dm_names[dm]]
+    names = series([ctx.party_name(q) for q in members])
+    return names + (" (together)" if len(members) > 1 else "")
+
+
 def _proposal_rows(
     ctx: ReportContext,
 ) -> tuple[list[tuple[Any, ...]], list[Markup | str], dict[str, int]]:
@@ -60,16 +71,14 @@ def _proposal_rows(
                 *(yes_no(bool(eq.get(c))) for c in CONCEPTS),
             )
         )
-        for d in data["defections"]:
-            sanctioned = [CONCEPT_LABELS.get(c, c) for c, path in d["sanctions"].items() if path]
+        defections = sorted(data["defections"], key=lambda d: len(d["changes"]))
+        for d in defections[:MAX_DEFECTIONS]:
+            notes.append(f"{proposal.name}: {d['text']}")
+        if len(defections) > MAX_DEFECTIONS:
             notes.append(
-                f"{proposal.name}: {ctx.party_name(d['party'])} gains {fmt(d['utility_gain'])} by changing "
-                f"{ctx.describe_changes(d['changes'])} alone; "
-                + (
-                    f"the others can sanction this under {series(sanctioned)}."
-                    if sanctioned
-                    else "no sanction deters it."
-                )
+                f"{proposal.name}: {len(defections) - MAX_DEFECTIONS} more defection(s), most "
+                "changing several issues at once (peacetable conflict --proposal "
+                f"{proposal.id} --all-defections)."
             )
     return rows, notes, held
 
@@ -115,13 +124,12 @@ def _graph(
     for x, members in layers.items():
         for k, s in enumerate(members):
             pos[s] = (float(x), (len(members) - 1) / 2.0 - k)
-    dms = model.dm_names
     traces: list[Trace] = []
     seen: set[int] = set()
     for a, b, dm in sorted(edges):
         traces.append(
             Trace(
-                name=f"move by {ctx.party_name(dms[dm])}",
+                name=f"move by {_mover(ctx, model, dm)}",
                 x=[pos[a][0], pos[b][0]],
                 y=[pos[a][1], pos[b][1]],
                 kind="lines",
@@ -210,11 +218,12 @@ def build(ctx: ReportContext) -> Section:
     base = package_of(model, sq)
     dms = model.dm_names
     util = model.meta["scenario"]["utilities"]
+    parties = model.meta["scenario"]["party_ids"]
     eq_rows = [
         (
             names[s],
             _state_label(ctx, model, s, base),
-            *(fmt(float(util[s, i]), 2) for i in range(len(dms))),
+            *(fmt(float(util[s, k]), 2) for k in range(len(parties))),
             series([CONCEPT_LABELS[c] for c in CONCEPTS if masks[c][s]]),
             str(int(sqa.steps[s])) if sqa.steps[s] >= 0 else "not reachable",
         )
@@ -222,12 +231,17 @@ def build(ctx: ReportContext) -> Section:
     ]
     chart, _ = _graph(ctx, model, sq, eq_states, names, sqa, result)
     controlled = model.meta["scenario"]["controlled"]
+    movers = {dm: _mover(ctx, model, k) for k, dm in enumerate(dms)}
     blocks: list[Block] = [
         para(
-            "A package holds when no party can gain by changing, on its own, an issue it controls "
-            f"({series([f'{ctx.issue_name(i)} by {ctx.party_name(p)}' for i, p in controlled.items()])}); "
-            "the five stability concepts differ in how far ahead a party looks at the others' reactions "
-            "(Nash: none; GMR, SMR: any sanction; SEQ: only sanctions the sanctioners gain from; SIM: simultaneous moves)."
+            "A package holds when no decision maker can gain by changing what it controls "
+            f"({series([f'{ctx.issue_name(i)} by {movers[p]}' for i, p in controlled.items()])}); "
+            "walking away counts: a term that holds only while another does (e.g. while a ceasefire "
+            "lasts) lapses in the move that breaks it. Parties that control an issue together act "
+            "as one decision maker ranking states by the sum of their utilities; each party's own "
+            "gain is shown. The five stability concepts differ in how far ahead a party looks at "
+            "the others' reactions (Nash: none; GMR, SMR: any sanction; SEQ: only sanctions the "
+            "sanctioners gain from; SIM: sanctions made at the same time)."
         ),
     ]
     if rows:
@@ -239,7 +253,9 @@ def build(ctx: ReportContext) -> Section:
             )
         )
     if notes:
-        blocks.append(tag("h3", "Who gains by defecting alone"))
+        blocks.append(
+            tag("h3", "Who gains by defecting alone (walking away included), and who deters it")
+        )
         blocks.append(bullets(notes))
     blocks.append(tag("h3", "Equilibria around the status quo"))
     blocks.append(
@@ -247,12 +263,12 @@ def build(ctx: ReportContext) -> Section:
             (
                 "state",
                 "package (changes from the status quo)",
-                *(f"{ctx.party_name(d)} utility" for d in dms),
+                *(f"{ctx.party_name(q)} utility" for q in parties),
                 "equilibrium under",
                 "moves from status quo",
             ),
             eq_rows,
-            numeric=(*range(2, 2 + len(dms)), 3 + len(dms)),
+            numeric=(*range(2, 2 + len(parties)), 3 + len(parties)),
             caption=f"{plural(len(eq_all), 'equilibrium', 'equilibria')} among {plural(model.n_states, 'state')}"
             + (f"; the {len(eq_states)} strongest shown" if len(eq_all) > len(eq_states) else ""),
         )
