@@ -167,3 +167,32 @@ def test_si_misp_needs_misperceptions() -> None:
             assert with_misp.equilibria("nash") == ["NNN", "YNN", "NYY"]
             return
     pytest.skip("SI_misp not available")
+
+
+def test_sim_with_several_opponents_changes_no_verification_case() -> None:
+    """GMCR+'s SIM lets any set of opponents sanction at once. On the cases with three or
+    four DMs (Elmira, Garrison, MilkRiver) no unilateral improvement is sanctioned only by
+    several opponents together, so every SIM verdict equals the one-opponent answer of the
+    reference (and of GMCR+): no pinned expectation changes."""
+    import numpy as np
+
+    from peacetable.conflict.moves import Reachability
+    from peacetable.conflict.simultaneous import combination_sanctioned, single_opponent
+
+    seen = 0
+    for path in case_files():
+        data = load_case(path)
+        model = read_transcribed(data, MISPERCEPTIONS.get(data["case"]))
+        if model.n_dms < 3:
+            continue
+        seen += 1
+        reach = Reachability(model)
+        for i in range(model.n_dms):
+            movers = [j for j in range(model.n_dms) if j != i and len(reach.improvements(j))]
+            ui = reach.improvements(i)
+            src, dst = ui.src.astype(np.int64), ui.dst.astype(np.int64)
+            one = single_opponent(model, reach, i, movers)
+            several = combination_sanctioned(model, reach, i, movers, src, dst)
+            assert np.array_equal(one | several, one), (data["case"], i)
+    if not seen:
+        pytest.skip("no case with three or more DMs available")

@@ -73,3 +73,35 @@ def test_bad_input_exits_2(tmp_path: Path) -> None:
     if path.exists():
         result = runner.invoke(cli.app, ["conflict", str(path), "--status-quo", "NNNNN"])
         assert result.exit_code == 2
+
+
+def test_embedded_scenario_would_the_plan_hold() -> None:
+    """The seven-point plan: Russia's option to resume the war and the allies' option to
+    re-extend the membership offer are listed, each with whether and by whom it is deterred."""
+    result = runner.invoke(
+        cli.app, ["conflict", "ukraine-2022", "--proposal", "seven-points"], env={"COLUMNS": "400"}
+    )
+    assert result.exit_code == 0, result.output
+    lines = [ln for ln in result.stdout.splitlines() if ln.lstrip().startswith("•")]
+    war = next(
+        ln for ln in lines if "Ceasefire from “Ceasefire with withdrawal” to “No ceasefire”" in ln
+    )
+    assert "back to no deal" in war and ("Deterred under" in war or "Not deterred under" in war)
+    offer = next(ln for ln in lines if "“Formally withdrawn” to “Offer stands”" in ln)
+    assert "United States and NATO allies (other than the US) (acting together)" in offer
+    assert "Deterred under" in offer or "Not deterred under" in offer
+    if "Deterred under" in offer:  # and by whom (with the seed's numbers: Russia, under GMR)
+        assert " by " in offer.split("Deterred under", 1)[1]
+    assert "ranks states by the sum of its members' utilities" in result.stdout
+    data = json.loads(
+        runner.invoke(cli.app, ["conflict", "ukraine-2022", "-p", "seven-points", "--json"]).stdout
+    )
+    movers = {d["mover"] for d in data["deal"]["defections"]}
+    assert movers == {"RU", "US+NATO"}
+    everything = runner.invoke(
+        cli.app,
+        ["conflict", "ukraine-2022", "-p", "seven-points", "--all-defections"],
+        env={"COLUMNS": "400"},
+    )
+    bullets = [ln for ln in everything.stdout.splitlines() if ln.lstrip().startswith("•")]
+    assert len(bullets) == len(data["deal"]["defections"]) > len(lines)
