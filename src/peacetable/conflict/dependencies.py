@@ -78,7 +78,14 @@ def _mask(options: Iterable[int]) -> np.int64:
 
 
 def broken(dependencies: Sequence[Dependency], codes: NDArray[np.int64]) -> NDArray[np.bool_]:
-    """Which state codes break some dependency (a dependent option without its requirement)."""
+    """Which state codes break some dependency (a dependent option without its requirement).
+
+    Examples
+    --------
+    >>> dep = Dependency(frozenset({2}), frozenset({0}), fallback=1)
+    >>> broken([dep], np.array([0b101, 0b100, 0b010])).tolist()
+    [False, True, False]
+    """
     out = np.zeros(np.shape(codes), dtype=bool)
     for dep in dependencies:
         opts, req, _ = dep.masks()

@@ -150,6 +150,20 @@ def moves_with_consequences(model: ConflictModel, dm: int) -> MoveGraph:
     products until no edge is added (the number of products is the longest
     chain of elementary moves needed, a few for scenario models).
     Cost: ``O(states × combinations of dm's options)`` for the elementary moves.
+
+    Examples
+    --------
+    A truce (A's option 0) carries a term (held option 1): breaking the truce voids it,
+    and A can then restore a bare truce — two elementary moves, one move of ``R_A``.
+
+    >>> from peacetable.conflict.dependencies import Dependency
+    >>> from peacetable.conflict.model import build_model
+    >>> m = build_model("truce", [("truce", "A"), ("term", None), ("x", "B")],
+    ...     {"A": [1] * 6, "B": [1] * 6}, decision_makers=["A", "B"],
+    ...     dependencies=[Dependency(frozenset({1}), frozenset({0}))])
+    >>> yy = m.parse_state("YYN")
+    >>> sorted(m.yn(int(t)) for t in moves_with_consequences(m, 0).targets(yy))
+    ['NNN', 'YNN']
     """
     codes = model.states
     n = len(codes)

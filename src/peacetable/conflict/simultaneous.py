@@ -112,6 +112,20 @@ def single_opponent(
     (b) for each ``j``-group, the ids of its members with ``u_i`` at most a
     threshold (prefix ORs over the group sorted by ``u_i``). A UI is sanctioned by
     ``j`` iff (a) and (b, threshold ``u_i(s)``) intersect: one AND per (UI, opponent).
+
+    Examples
+    --------
+    Chicken: A going straight from NN is met by B going straight at the same time; A
+    swerving from YY is not punished by B swerving too.
+
+    >>> from peacetable.conflict.model import build_model
+    >>> m = build_model("chicken", [("straight", "A"), ("straight", "B")],
+    ...                 {"A": [3, 4, 2, 1], "B": [3, 2, 4, 1]})
+    >>> r = Reachability(m)
+    >>> [(m.yn(int(a)), m.yn(int(b))) for a, b in zip(r.improvements(0).src, r.improvements(0).dst)]
+    [('NN', 'YN'), ('YY', 'NY')]
+    >>> single_opponent(m, r, 0, [1]).tolist()
+    [True, False]
     """
     n = model.n_states
     u = np.unique(model.payoffs[i], return_inverse=True)[1].astype(np.int64)  # ranks 0..n-1
@@ -193,6 +207,19 @@ def combination_sanctioned(
     AnalysisError
         A model with dependencies needs more than :data:`MAX_COMBINATIONS`
         combinations.
+
+    Examples
+    --------
+    A's move from NNN is punished only when B and C move together (to YYY).
+
+    >>> from peacetable.conflict.model import build_model
+    >>> m = build_model("three", [("a", "A"), ("b", "B"), ("c", "C")],
+    ...     {"A": [2, 3, 3, 3, 3, 3, 3, 1], "B": [1, 1, 2, 2, 1, 1, 2, 2],
+    ...      "C": [1, 1, 1, 1, 2, 2, 2, 2]})
+    >>> r = Reachability(m)
+    >>> s, s1 = np.array([m.parse_state("NNN")]), np.array([m.parse_state("YNN")])
+    >>> bool(single_opponent(m, r, 0, [1, 2])[0]), bool(combination_sanctioned(m, r, 0, [1, 2], s, s1)[0])
+    (False, True)
     """
     out = np.zeros(len(src), dtype=bool)
     if len(src) == 0 or not movers:
@@ -298,6 +325,16 @@ def sim_witness(
     ------
     AnalysisError
         More than :data:`MAX_COMBINATIONS` combinations to try.
+
+    Examples
+    --------
+    >>> from peacetable.conflict.model import build_model
+    >>> m = build_model("three", [("a", "A"), ("b", "B"), ("c", "C")],
+    ...     {"A": [2, 3, 3, 3, 3, 3, 3, 1], "B": [1, 1, 2, 2, 1, 1, 2, 2],
+    ...      "C": [1, 1, 1, 1, 2, 2, 2, 2]})
+    >>> moves, joint = sim_witness(m, Reachability(m), 0, 0, m.parse_state("YNN"), [1, 2])
+    >>> [(m.dm_names[j], m.yn(t)) for j, t in moves], m.yn(joint)
+    ([('B', 'NYN'), ('C', 'NNY')], 'YYY')
     """
     codes, u = model.states, model.payoffs[i]
     ui = {j: reach.improvements(j).targets(s).astype(np.int64) for j in others}
