@@ -343,10 +343,12 @@ def deal_stability(
         state = state_of(model, {})
     except InputError:
         what = f"proposal {proposal_id!r}" if proposal_id else "the status quo"
-        raise AnalysisError(f"{what} breaks a constraint that cannot happen") from None
+        raise AnalysisError(
+            f"{what} breaks a constraint that cannot happen or an issue's requirement"
+        ) from None
     result = analyze(model, concepts)
     defections = [d for i in range(model.n_dms) for d in explain(result, state, i)]
-    defections.sort(key=lambda d: (d.dm, _n_changes(model, d), -d.gain))
+    defections.sort(key=lambda d: (d.dm, _n_changes(model, d), -_mover_gain(model, d)))
     used = ", ".join(CONCEPT_NAMES[c] for c in concepts)
     return DealStability(
         proposal_id,
@@ -361,6 +363,14 @@ def deal_stability(
             + BLOC_RULE
         ),
     )
+
+
+def _mover_gain(model: ConflictModel, d: Defection) -> float:
+    """The summed utility gain of the defection's mover (its members)."""
+    data = info(model)
+    cols = [data["party_ids"].index(q) for q in data["members"][model.dm_names[d.dm]]]
+    u = data["utilities"]
+    return float(u[d.target, cols].sum() - u[d.source, cols].sum())
 
 
 def _n_changes(model: ConflictModel, d: Defection) -> int:
