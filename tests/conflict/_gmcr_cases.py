@@ -134,13 +134,17 @@ def models_with_dependencies(
     options = [
         (f"o{k}", None if owners[k] is None else f"D{owners[k]}", dirs[k]) for k in range(n_opts)
     ]
-    deps = []
+    raw = []
     for _ in range(draw(st.integers(1, 3))):
         dep = draw(st.lists(st.integers(0, n_opts - 1), min_size=1, max_size=2, unique=True))
         rest = [k for k in range(n_opts) if k not in dep]
         req = draw(st.lists(st.sampled_from(rest), min_size=1, max_size=2, unique=True))
-        spare = [k for k in rest if k not in req]
-        fallback = draw(st.sampled_from([None, *spare])) if spare else None
+        raw.append((dep, req, [k for k in rest if k not in req]))
+    dependent = {k for dep, _, _ in raw for k in dep}
+    deps = []
+    for dep, req, spare in raw:  # a fallback never depends on anything (build_model's rule)
+        free = [k for k in spare if k not in dependent]
+        fallback = draw(st.sampled_from([None, *free])) if free else None
         deps.append(Dependency(frozenset(dep), frozenset(req), fallback))
     ks = draw(st.lists(st.integers(0, n_opts - 1), min_size=2, max_size=2, unique=True))
     infeasible = [Condition.from_pairs((k, draw(st.booleans())) for k in ks)]

@@ -122,3 +122,24 @@ def test_too_many_combinations_with_dependencies_is_refused(
     with pytest.raises(AnalysisError, match="combinations"):
         analyze(m, ["sim"])
     assert np.all(analyze(m, ["nash"]).stable["nash"][2])
+
+
+def test_a_fallback_that_depends_on_something_is_refused() -> None:
+    from peacetable.conflict import Dependency
+    from peacetable.errors import InputError
+
+    cycle = [
+        Dependency(frozenset({2}), frozenset({0}), fallback=3),
+        Dependency(frozenset({3}), frozenset({1}), fallback=2),
+    ]
+    with pytest.raises(InputError, match="fallback") as info:
+        build_model(
+            "cycle",
+            [("a", "A"), ("b", "B"), ("c", None), ("d", None)],
+            {"A": [1] * 16, "B": [1] * 16},
+            decision_makers=["A", "B"],
+            dependencies=cycle,
+        )
+    assert (
+        info.value.location is not None and info.value.location.field == "dependencies[0].fallback"
+    )

@@ -96,8 +96,10 @@ def broken(dependencies: Sequence[Dependency], codes: NDArray[np.int64]) -> NDAr
 def repair(dependencies: Sequence[Dependency], codes: NDArray[np.int64]) -> NDArray[np.int64]:
     """The codes after voiding every dependent option whose requirement is not met.
 
-    Voiding only ever clears dependent options and takes fallbacks, so the loop
-    ends after at most one pass per dependency.
+    Voiding only ever clears dependent options and takes fallbacks, and no
+    fallback is itself a dependent option (:func:`~peacetable.conflict.build_model`
+    checks it), so each dependency fires at most once and the loop ends after at
+    most one pass per dependency.
 
     Examples
     --------

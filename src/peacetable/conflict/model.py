@@ -564,11 +564,18 @@ def build_model(
                 "a state code uses an option the model does not have", Location(field="states")
             )
     if dependencies:
+        dependent = frozenset().union(*(d.options for d in dependencies))
         for k, dep in enumerate(dependencies):
             if max(dep.options | dep.requires | {dep.fallback or 0}) >= len(opts):
                 raise InputError(
                     "a dependency names an option the model does not have",
                     Location(field=f"dependencies[{k}]"),
+                )
+            if dep.fallback is not None and dep.fallback in dependent:
+                raise InputError(
+                    "a dependency's fallback may not itself depend on anything "
+                    "(voiding would never settle)",
+                    Location(field=f"dependencies[{k}].fallback"),
                 )
         if states is None:
             codes = codes[~broken(dependencies, codes)]
