@@ -170,6 +170,12 @@ def from_scenario(
         No issue is controlled by negotiating parties, or the held issues
         leave no feasible package.
 
+    References
+    ----------
+    Fang, Hipel & Kilgour (1993), ch. 2 (the option form of the graph model);
+    Kilgour, Hipel, Fang & Peng (2001) (coalitions, the alternative to blocs;
+    see ``docs/conflict.md``).
+
     Examples
     --------
     >>> from peacetable.scenarios import load_builtin

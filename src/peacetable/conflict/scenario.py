@@ -330,6 +330,11 @@ def deal_stability(
     AnalysisError
         The proposal breaks a constraint that cannot happen or a requirement.
 
+    References
+    ----------
+    Fang, Hipel & Kilgour (1993), ch. 3–4 (stability concepts and sanctions);
+    Li, Hipel, Kilgour & Fang (2004) (status quo analysis, for ``paths``).
+
     Examples
     --------
     >>> from peacetable.scenarios import load_builtin

@@ -67,6 +67,11 @@ def sim_stable(
 ) -> BoolArray:
     """Per state: is it SIM-stable for DM *i* (every UI sanctioned by simultaneous UIs)?
 
+    References
+    ----------
+    Fraser & Hipel (1984); Fang, Hipel & Kilgour (1993), §3.3; GMCR+
+    (gmcr-py 0.4.1, ``LogicalSolver.sim``) for three or more DMs.
+
     Examples
     --------
     Three DMs: A's move is punished only if B and C both move at once.
