@@ -93,6 +93,10 @@ def test_embedded_scenario_would_the_plan_hold() -> None:
     if "Deterred under" in offer:  # and by whom (with the seed's numbers: Russia, under GMR)
         assert " by " in offer.split("Deterred under", 1)[1]
     assert "ranks states by the sum of its members' utilities" in result.stdout
+    flat = " ".join(result.stdout.split())
+    verdict = flat[flat.index("Verdict:") :].split(" • ", 1)[0]
+    assert "The move most likely to break it: Russia can change Ceasefire" in verdict
+    assert "How sure: it breaks the deal under every concept evaluated" in verdict
     data = json.loads(
         runner.invoke(cli.app, ["conflict", "ukraine-2022", "-p", "seven-points", "--json"]).stdout
     )

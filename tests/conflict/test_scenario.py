@@ -12,6 +12,7 @@ from _gmcr_cases import SCENARIO
 
 from peacetable.conflict import analyze, deal_stability, from_scenario
 from peacetable.conflict.scenario import blocs, package_of, state_of
+from peacetable.conflict.stability import CONCEPTS
 from peacetable.core import prepare
 from peacetable.errors import AnalysisError, InputError
 from peacetable.io import loads_scenario
@@ -330,3 +331,89 @@ def test_embedded_scenario_every_proposal() -> None:
         for c in full.concepts:
             assert d.equilibrium(c) == bool(full.equilibria_mask(c)[d.state])
         assert d.equilibrium("nash") == (not d.defections)
+
+
+def _breaks(x: dict, concepts: tuple[str, ...]) -> set[str]:  # type: ignore[type-arg]
+    return {"nash"} | {c for c, v in x["deterred"].items() if not v["deterred"] and c in concepts}
+
+
+@pytest.mark.parametrize(
+    ("no_deal_a", "pid", "certainty", "mover", "change"),
+    [
+        (0.6, "truce-only", "certain", "A", ("fire", "war")),  # back to war, nothing deters it
+        (0.6, "deal", "replies_deter", "A", ("fire", "war")),  # B's heavy sanctions deter it
+        (0.3, "deal", "partial", "B", ("sanctions", "some")),  # no credible sanction (SEQ)
+        (0.3, "truce-only", "partial", "B", ("sanctions", "heavy")),  # no simultaneous one (SIM)
+    ],
+)
+def test_verdict_names_the_move_most_likely_to_break_the_deal(
+    no_deal_a: float, pid: str, certainty: str, mover: str, change: tuple[str, str]
+) -> None:
+    """The chosen defection breaks the deal under the most concepts (checked against every
+    defection); the verdict names its mover and move and says how sure, in words."""
+    d = deal_stability(_walkaway(no_deal_a), pid).to_dict()
+    v = d["verdict"]
+    concepts = ("nash", "gmr", "smr", "seq", "sim")
+    best = d["defections"][v["breaking"]["index"]]
+    assert v["certainty"] == certainty and not v["self_enforcing"]
+    assert best["mover"] == mover
+    (issue, to) = change
+    assert best["changes"][issue]["to"] == to
+    most = max(len(_breaks(x, concepts)) for x in d["defections"])
+    assert set(v["breaking"]["breaks_under"]) == _breaks(best, concepts)
+    assert len(_breaks(best, concepts)) == most
+    assert set(v["breaking"]["deterred_under"]) == set(concepts) - _breaks(best, concepts)
+    assert v["equilibrium_under"] == [c for c in concepts if d["equilibrium"][c]]
+    name = {"A": "Alpha", "B": "Beta"}[mover]
+    assert f"The move most likely to break it: {name} can change" in v["text"]
+    assert f"{name} is {best['mover_gain']:.3f} better off" in v["text"]
+    assert "How sure: " in v["text"]
+    assert {w["members"][0]: w["ways"] for w in v["walk_away"]} == {
+        m: sum(x["mover"] == m for x in d["defections"])
+        for m in {x["mover"] for x in d["defections"]}
+    }
+
+
+def test_verdict_words_per_certainty() -> None:
+    from peacetable.conflict.scenario import verdict
+
+    def one(deterred: dict[str, bool], members: list[str]) -> dict:  # type: ignore[type-arg]
+        x = {
+            "members": members,
+            "changes": {"x": {"from": "a", "to": "b"}},
+            "voided": {},
+            "no_deal": False,
+            "mover_gain": 0.25,
+            "deterred": {c: {"deterred": v} for c, v in deterred.items()},
+        }
+        eq = {"nash": False, **{c: v for c, v in deterred.items()}}
+        return verdict({"equilibrium": eq, "defections": [x]}, {"A": "Alpha"}, {}, CONCEPTS)
+
+    threat = one({"gmr": True, "smr": True, "seq": False, "sim": False}, ["A", "B"])
+    assert threat["certainty"] == "threat_only"
+    assert "Alpha and B (acting together) can change x" in threat["text"]
+    assert "together they are 0.250 better off" in threat["text"]
+    assert "no credible (SEQ) and simultaneous (SIM) sanction does" in threat["text"]
+    partial = one({"gmr": True, "smr": True, "seq": True, "sim": False}, ["A"])
+    assert partial["certainty"] == "partial"
+    assert "deterred under GMR, SMR and SEQ" in partial["text"]
+    calm = verdict(
+        {"equilibrium": dict.fromkeys(CONCEPTS, True), "defections": []}, {}, {}, CONCEPTS
+    )
+    assert calm["self_enforcing"] and calm["breaking"] is None
+    assert "no decision maker gains" in calm["text"]
+
+
+def test_embedded_scenario_seven_points_verdict() -> None:
+    """Russia's return to war breaks the seven-point plan under every concept."""
+    from peacetable.scenarios import load_builtin
+
+    data = deal_stability(load_builtin("ukraine-2022"), "seven-points").to_dict()
+    v = data["verdict"]
+    best = data["defections"][v["breaking"]["index"]]
+    assert best["mover"] == "RU" and best["no_deal"]
+    assert best["changes"] == {"ceasefire": {"from": "withdrawal", "to": "none"}}
+    assert v["certainty"] == "certain" and v["equilibrium_under"] == []
+    assert [w["members"] for w in v["walk_away"]] == [["RU"], ["US", "NATO"]]
+    assert v["text"].startswith("Not self-enforcing: an equilibrium under no concept.")
+    assert "Russia can change Ceasefire" in v["text"]

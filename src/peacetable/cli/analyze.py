@@ -182,6 +182,7 @@ def _stability(a: Analysis) -> None:
         console.print(
             "  equilibrium under: " + (", ".join(stable) if stable else "[yellow]no concept[/]")
         )
+        console.print(f"  {escape(data['verdict']['text'])}")
         single = [x for x in data["defections"] if len(x["changes"]) == 1]
         for x in single[:4]:
             console.print(f"  • {escape(x['text'])}")

@@ -278,6 +278,7 @@ def _print_deal(deal: DealStability, all_defections: bool = False) -> None:
             "  [dim]A term with a requirement (issues[].requires) lapses, back to its status "
             "quo, in the move that breaks the requirement.[/]"
         )
+    console.print(f"  [bold]Verdict:[/] {escape(data['verdict']['text'])}")
     defections = data["defections"]
     shown = defections if all_defections else [d for d in defections if len(d["changes"]) == 1]
     if not defections:

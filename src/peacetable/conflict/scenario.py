@@ -183,7 +183,7 @@ class DealStability(Result):
         m = self.model
         data = info(m)
         names = m.dm_names
-        return {
+        out: dict[str, Any] = {
             "proposal": self.proposal,
             "package": package_of(m, self.state),
             "decision_makers": [
@@ -207,6 +207,8 @@ class DealStability(Result):
             "defections": [self.defection_dict(d) for d in self.defections],
             "provenance": self.provenance.to_dict(),
         }
+        out["verdict"] = verdict(out, self.names, self.labels, tuple(self.result.stable))
+        return out
 
 
 def _is_no_deal(model: ConflictModel, state: int) -> bool:
@@ -246,6 +248,28 @@ def _move_words(mv: dict[str, Any], names: dict[str, str], labels: Labels) -> st
     return text
 
 
+def _who(members: Sequence[str], names: dict[str, str]) -> str:
+    who = _list([_party(names, q) for q in members])
+    return who + (" (acting together)" if len(members) > 1 else "")
+
+
+def _change_words(d: dict[str, Any], labels: Labels) -> str:
+    """A defection's change in words: what it sets, what it voids, whether it is no deal."""
+    text = "; ".join(
+        f"{_issue(labels, i)} from “{_option(labels, i, c['from'])}” "
+        f"to “{_option(labels, i, c['to'])}”"
+        for i, c in d["changes"].items()
+    )
+    if d.get("voids_every_other_term"):
+        text += ", which voids every other agreed term"
+    elif d["voided"]:
+        voided = _list([_issue(labels, i) for i in d["voided"]])
+        text += f", which voids {voided} (back to their status quo)"
+    if d["no_deal"]:
+        text += ": back to no deal"
+    return text
+
+
 def describe(d: dict[str, Any], names: dict[str, str], labels: Labels) -> str:
     """One defection in words a mediator can act on (see :meth:`DealStability.defection_dict`).
 
@@ -257,22 +281,8 @@ def describe(d: dict[str, Any], names: dict[str, str], labels: Labels) -> str:
     >>> describe(d, {"A": "Alpha", "B": "Beta"}, {})
     'Alpha can change x from “a” to “b”. Gains: Alpha +0.100, Beta -0.200. Not deterred under GMR: no sanction leaves Alpha no better off than under the deal.'
     """
-    who = _list([_party(names, q) for q in d["members"]])
-    if len(d["members"]) > 1:
-        who += " (acting together)"
-    change = "; ".join(
-        f"{_issue(labels, i)} from “{_option(labels, i, c['from'])}” "
-        f"to “{_option(labels, i, c['to'])}”"
-        for i, c in d["changes"].items()
-    )
-    text = f"{who} can change {change}"
-    if d.get("voids_every_other_term"):
-        text += ", which voids every other agreed term"
-    elif d["voided"]:
-        voided = _list([_issue(labels, i) for i in d["voided"]])
-        text += f", which voids {voided} (back to their status quo)"
-    if d["no_deal"]:
-        text += ": back to no deal"
+    who = _who(d["members"], names)
+    text = f"{who} can change {_change_words(d, labels)}"
     gains = ", ".join(f"{_party(names, q)} {g:+.3f}" for q, g in d["gains"].items() if g)
     text += f". Gains: {gains or 'none'}."
     if len(d["members"]) > 1 and not d["every_member_gains"]:
@@ -300,6 +310,165 @@ def describe(d: dict[str, Any], names: dict[str, str], labels: Labels) -> str:
             "under the deal."
         )
     return text
+
+
+#: Concepts whose sanctions may cost the sanctioner (a threat it may not carry out).
+THREAT_ONLY = ("gmr", "smr")
+#: Concepts whose sanctions are credible (SEQ) or simultaneous (SIM).
+CREDIBLE = ("seq", "sim")
+#: What a sanction under a concept of :data:`CREDIBLE` is, in words.
+SANCTION_KIND = {"seq": "credible (SEQ)", "sim": "simultaneous (SIM)"}
+
+
+def _breaks_under(d: dict[str, Any], evaluated: Sequence[str]) -> list[str]:
+    """Concepts under which a defection breaks the deal (Nash always: it has no sanctions)."""
+    return [c for c in evaluated if c == "nash" or not d["deterred"].get(c, {}).get("deterred")]
+
+
+def verdict(
+    data: dict[str, Any], names: dict[str, str], labels: Labels, concepts: Sequence[str]
+) -> dict[str, Any]:
+    """Would the deal hold, in words a mediator can act on: who can walk away, and how sure.
+
+    *data* is :meth:`DealStability.to_dict` without its verdict. The move that
+    breaks the deal is the defection that breaks it under the most concepts
+    (then the one changing fewest issues, then the mover's largest gain). How
+    sure: ``"certain"`` when no sanction deters it under any concept evaluated;
+    ``"replies_deter"`` when it breaks the deal only under Nash (every sanction
+    concept evaluated finds a deterring reply); ``"threat_only"`` when only GMR
+    or SMR sanctions deter it (replies the sanctioner may not gain from) and no
+    SEQ or SIM one does; else ``"partial"``.
+
+    References
+    ----------
+    Fang, Hipel & Kilgour (1993), ch. 3–4 (what each concept's sanctions require).
+
+    Examples
+    --------
+    >>> d = {"members": ["A"], "changes": {"x": {"from": "a", "to": "b"}}, "voided": {},
+    ...      "no_deal": True, "mover_gain": 0.1, "deterred": {"gmr": {"deterred": False}}}
+    >>> v = verdict({"equilibrium": {"nash": False, "gmr": False}, "defections": [d]},
+    ...             {"A": "Alpha"}, {}, ("nash", "gmr"))
+    >>> v["certainty"], v["text"].split("; ")[0].split(". ")[-1]
+    ('certain', 'The move most likely to break it: Alpha can change x from “a” to “b”: back to no deal')
+    """
+    evaluated = [c for c in CONCEPTS if c in concepts]
+    holds = [c for c in evaluated if data["equilibrium"].get(c)]
+    defs = data["defections"]
+    if len(holds) == len(evaluated):
+        why = (
+            "every defection is deterred"
+            if defs
+            else "no decision maker gains by moving away from it"
+        )
+        text = f"Self-enforcing under every concept evaluated ({_list([SHORT[c] for c in holds])}): {why}."
+        return {
+            "self_enforcing": True,
+            "equilibrium_under": holds,
+            "walk_away": [],
+            "breaking": None,
+            "certainty": None,
+            "text": text,
+        }
+    ways: dict[str, dict[str, Any]] = {}
+    for d in defs:
+        w = ways.setdefault(
+            "+".join(d["members"]), {"members": d["members"], "ways": 0, "to_no_deal": False}
+        )
+        w["ways"] += 1
+        w["to_no_deal"] = w["to_no_deal"] or bool(d["no_deal"])
+    rank = sorted(
+        range(len(defs)),
+        key=lambda k: (
+            -len(_breaks_under(defs[k], evaluated)),
+            len(defs[k]["changes"]),
+            -defs[k]["mover_gain"],
+            k,
+        ),
+    )
+    best = defs[rank[0]]
+    breaks = _breaks_under(best, evaluated)
+    deterred = [c for c in evaluated if c not in breaks]
+    certainty = _certainty(breaks, deterred)
+    who = _who(best["members"], names)
+    held = _list([SHORT[c] for c in holds])
+    if certainty == "replies_deter":
+        text = f"Holds once replies count: an equilibrium under {held}, not under Nash."
+    else:
+        text = "Not self-enforcing: " + (
+            f"an equilibrium only under {held}." if holds else "an equilibrium under no concept."
+        )
+    text += " Who gains by defecting: " + _walk_words(list(ways.values()), names) + "."
+    bloc = len(best["members"]) > 1
+    text += f" The move most likely to break it: {who} can change {_change_words(best, labels)}; "
+    text += (
+        f"together they are {best['mover_gain']:.3f} better off than under the deal "
+        "(summed over their utilities)."
+        if bloc
+        else f"{who} is {best['mover_gain']:.3f} better off than under the deal."
+    )
+    text += " How sure: " + _sure_words(certainty, breaks, deterred, "them" if bloc else who)
+    return {
+        "self_enforcing": False,
+        "equilibrium_under": holds,
+        "walk_away": list(ways.values()),
+        "breaking": {"index": rank[0], "breaks_under": breaks, "deterred_under": deterred},
+        "certainty": certainty,
+        "text": text,
+    }
+
+
+def _certainty(breaks: Sequence[str], deterred: Sequence[str]) -> str:
+    """How sure a defection breaks the deal (see :func:`verdict`)."""
+    if not deterred:
+        return "certain"
+    if list(breaks) == ["nash"]:
+        return "replies_deter"
+    if set(deterred) <= set(THREAT_ONLY) and not set(breaks).isdisjoint(CREDIBLE):
+        return "threat_only"
+    return "partial"
+
+
+def _walk_words(ways: Sequence[dict[str, Any]], names: dict[str, str]) -> str:
+    out = []
+    for w in ways:
+        text = f"{_group(w['members'], names)}, {_ways(w['ways'])}"
+        if w["to_no_deal"]:
+            text += " (back to no deal)" if w["ways"] == 1 else " (one back to no deal)"
+        out.append(text)
+    return "; ".join(out)
+
+
+def _sure_words(certainty: str, breaks: Sequence[str], deterred: Sequence[str], them: str) -> str:
+    listed = _list([SHORT[c] for c in breaks])
+    held = _list([SHORT[c] for c in deterred])
+    missing = _list([SANCTION_KIND[c] for c in CREDIBLE if c in breaks])
+    if certainty == "certain":
+        return (
+            f"it breaks the deal under every concept evaluated ({listed}): no sanction by the "
+            f"others leaves {them} no better off."
+        )
+    if certainty == "replies_deter":
+        return (
+            f"it breaks the deal only under Nash, which ignores replies; under {held} the "
+            "others have a reply that deters it."
+        )
+    if certainty == "threat_only":
+        return (
+            "only a sanction the sanctioning party would not gain from making deters it "
+            f"({held}); no {missing} sanction does, so it breaks the deal under {listed}."
+        )
+    hint = f": no {missing} sanction deters it" if missing else ""
+    return f"it breaks the deal under {listed}{hint}; it is deterred under {held}."
+
+
+def _group(members: Sequence[str], names: dict[str, str]) -> str:
+    who = _list([_party(names, q) for q in members])
+    return who + (" acting together" if len(members) > 1 else "")
+
+
+def _ways(n: int) -> str:
+    return f"{n} way" if n == 1 else f"{n} ways"
 
 
 def deal_stability(
@@ -394,4 +563,5 @@ __all__ = [
     "info",
     "package_of",
     "state_of",
+    "verdict",
 ]
