@@ -9,6 +9,7 @@ import re
 import numpy as np
 import pytest
 from _gmcr_cases import SCENARIO
+from _walkaway_case import WALKAWAY, walkaway
 
 from peacetable.conflict import analyze, deal_stability, from_scenario
 from peacetable.conflict.scenario import blocs, package_of, state_of
@@ -17,70 +18,10 @@ from peacetable.core import prepare
 from peacetable.errors import AnalysisError, InputError
 from peacetable.io import loads_scenario
 
-# A walks away by resuming the war (fire: truce -> war): the land term (B's) and the
-# monitors (held, nobody controls them) hold only during the truce; the sanctions (B's)
-# do not depend on it.
-WALKAWAY = """
-format: peacetable/1
-id: walkaway
-title: Walk away
-parties:
-  - {id: A, name: Alpha, no_deal: {utility: UA_ND}}
-  - {id: B, name: Beta, no_deal: {utility: 0.3}}
-issues:
-  - id: fire
-    name: Fire
-    controlled_by: [A]
-    status_quo: war
-    options: [{id: war, label: War}, {id: truce, label: Truce}]
-  - id: land
-    name: Land
-    controlled_by: [B]
-    status_quo: held
-    requires: {fire: truce}
-    options: [{id: held, label: Held}, {id: given, label: Given}]
-  - id: monitors
-    name: Monitors
-    status_quo: none
-    requires: {fire: [truce]}
-    options: [{id: none, label: None}, {id: present, label: Present}]
-  - id: sanctions
-    name: Sanctions
-    controlled_by: [B]
-    status_quo: some
-    options: [{id: none, label: None}, {id: some, label: Some}, {id: heavy, label: Heavy}]
-preferences:
-  A:
-    weights: {fire: 3, land: 1, monitors: 1, sanctions: 3}
-    values:
-      fire: {war: 1, truce: 0}
-      land: {held: 0, given: 1}
-      monitors: {none: 1, present: 0}
-      sanctions: {none: 1, some: 0.5, heavy: 0}
-  B:
-    weights: {fire: 2, land: 2, monitors: 1, sanctions: 1}
-    values:
-      fire: {war: 0, truce: 1}
-      land: {held: 1, given: 0}
-      monitors: {none: 0, present: 1}
-      sanctions: {none: 0.2, some: 0.6, heavy: 1}
-proposals:
-  - id: deal
-    name: The deal
-    package: {fire: truce, land: given, monitors: present, sanctions: none}
-  - id: truce-only
-    name: A bare truce
-    package: {fire: truce, sanctions: some}
-"""
-
 
 @pytest.fixture(scope="module")
 def scenario():  # type: ignore[no-untyped-def]
     return loads_scenario(SCENARIO, file="<test>")
-
-
-def _walkaway(no_deal_a: float = 0.6, extra: str = ""):  # type: ignore[no-untyped-def]
-    return loads_scenario(WALKAWAY.replace("UA_ND", str(no_deal_a)) + extra, file="<walkaway>")
 
 
 def test_decision_makers_from_joint_control(scenario) -> None:  # type: ignore[no-untyped-def]
@@ -171,7 +112,7 @@ def test_walking_away_lands_on_no_deal_worth_the_disagreement_point() -> None:
     """A resumes the war: the land term and the monitors lapse in the same move; with the
     sanctions at their status quo too, that state is the no-deal package, worth exactly
     each party's no-deal utility (the same number every lens uses)."""
-    s = _walkaway(0.6)
+    s = walkaway(0.6)
     p = prepare(s)
     d = deal_stability(s, "truce-only")  # sanctions already at their status quo
     data = d.to_dict()
@@ -191,7 +132,7 @@ def test_the_walk_away_voids_dependent_terms_and_can_be_deterred() -> None:
     """From the full deal, A's return to war voids the land and the monitors; B's answer,
     heavy sanctions (not a term of the truce, and an improvement for B), leaves A no better
     off than the deal: deterred under GMR and SEQ."""
-    s = _walkaway(0.6)
+    s = walkaway(0.6)
     d = deal_stability(s, "deal")
     data = d.to_dict()
     [walk] = [x for x in data["defections"] if x["changes"].get("fire", {}).get("to") == "war"]
@@ -215,7 +156,7 @@ def test_the_walk_away_voids_dependent_terms_and_can_be_deterred() -> None:
 
 
 def test_every_party_can_reverse_what_it_controls() -> None:
-    s = _walkaway(0.6)
+    s = walkaway(0.6)
     m = from_scenario(s, "deal")
     start = state_of(m, {})
     from peacetable.conflict.moves import Reachability
@@ -351,7 +292,7 @@ def test_verdict_names_the_move_most_likely_to_break_the_deal(
 ) -> None:
     """The chosen defection breaks the deal under the most concepts (checked against every
     defection); the verdict names its mover and move and says how sure, in words."""
-    d = deal_stability(_walkaway(no_deal_a), pid).to_dict()
+    d = deal_stability(walkaway(no_deal_a), pid).to_dict()
     v = d["verdict"]
     concepts = ("nash", "gmr", "smr", "seq", "sim")
     best = d["defections"][v["breaking"]["index"]]
