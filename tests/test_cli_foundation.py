@@ -44,6 +44,7 @@ def test_analyze_json_shape() -> None:
         "scenario",
         "settings",
         "proposals",
+        "hindsight",
         "zopa",
         "solutions",
         "robustness",
@@ -51,6 +52,7 @@ def test_analyze_json_shape() -> None:
         "contingent_terms",
         "ripeness",
         "forecast",
+        "simulate",
         "sequence",
     }
     assert {"diagnosis", "robustness", "stability"} <= set(first)

@@ -13,7 +13,9 @@
 5. *When does a deal become possible?* — ``ripeness``;
 6. *Would the deal hold?* — ``stability`` per proposal (GMCR);
 7. *Where will bargaining go?* — ``forecast``;
-8. *In what order can it be implemented?* — ``sequence`` (when the scenario
+8. *How would bargaining unfold?* — ``simulate`` (direct and mediated
+   negotiations, the no-deal values moving over the horizon);
+9. *In what order can it be implemented?* — ``sequence`` (when the scenario
    has an implementation plan).
 
 The report, the command line and the web app read the same session, so they
@@ -55,6 +57,7 @@ from peacetable.core.settings import (
 from peacetable.forecast.scenario import ScenarioForecast
 from peacetable.model import Scenario
 from peacetable.sequence.result import SequenceResult
+from peacetable.simulate.lens import SimulateLensResult
 
 __all__ = ["Analysis", "NotApplicable", "analyze", "analyze_session"]
 
@@ -65,11 +68,14 @@ class Analysis:
 
     Attributes hold the lenses' result objects (each with ``to_dict()``) or
     :class:`~peacetable.core.NotApplicable`; ``session`` is the session they
-    came from.
+    came from. ``hindsight`` holds the acceptance of the scenario's
+    ``hindsight`` proposals (later proposals, for comparison only): they are
+    never the focus of another answer.
     """
 
     session: Session
     proposals: tuple[ProposalEvaluation, ...]
+    hindsight: tuple[ProposalEvaluation, ...]
     diagnoses: dict[str, ProposalDiagnosis | NotApplicable]
     zopa: ZopaResult | NotApplicable
     solutions: BargainingSolutions | NotApplicable
@@ -79,6 +85,7 @@ class Analysis:
     ripeness: RipenessResult | NotApplicable
     stability: dict[str, DealStability | NotApplicable]
     forecast: ScenarioForecast | NotApplicable
+    simulate: SimulateLensResult | NotApplicable
     sequence: SequenceResult | NotApplicable
 
     @property
@@ -133,6 +140,7 @@ class Analysis:
                 "max_changes": self.settings.max_changes,
             },
             "proposals": per_proposal,
+            "hindsight": [ev.to_dict() for ev in self.hindsight],
             "zopa": to_plain(self.zopa),
             "solutions": to_plain(self.solutions),
             "robustness": robust_dict,
@@ -140,6 +148,7 @@ class Analysis:
             "contingent_terms": to_plain(self.contingent),
             "ripeness": to_plain(self.ripeness),
             "forecast": to_plain(self.forecast),
+            "simulate": to_plain(self.simulate),
             "sequence": to_plain(self.sequence),
         }
 
@@ -159,9 +168,14 @@ def analyze_session(session: Session) -> Analysis:
     assert isinstance(evaluations, ProposalEvaluations)
     ids = [ev.proposal for ev in evaluations.evaluations]
     focus = ids[0] if len(ids) == 1 else None
+    later = session.prepared.hindsight_ids
+    hindsight = _typed(session.result("acceptance", proposals=later), ProposalEvaluations)
     return Analysis(
         session=session,
         proposals=evaluations.evaluations,
+        hindsight=hindsight.evaluations
+        if later and isinstance(hindsight, ProposalEvaluations)
+        else (),
         diagnoses={
             pid: _typed(session.result("diagnosis", proposal=pid), ProposalDiagnosis) for pid in ids
         },
@@ -175,6 +189,7 @@ def analyze_session(session: Session) -> Analysis:
             pid: _typed(session.result("stability", proposal=pid), DealStability) for pid in ids
         },
         forecast=_typed(session.result("forecast"), ScenarioForecast),
+        simulate=_typed(session.result("simulate"), SimulateLensResult),
         sequence=_typed(session.result("sequence", proposal=focus), SequenceResult),
     )
 

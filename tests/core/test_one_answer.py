@@ -172,3 +172,26 @@ def test_session_runs_each_lens_once_per_settings() -> None:
     assert session.cached("zopa") is None
     zopa_result = session.result("zopa")
     assert session.cached("zopa") is zopa_result
+
+
+def test_simulated_agreements_respect_the_ripeness_timeline() -> None:
+    """Simulation and ripeness read one disagreement model: no simulated negotiation agrees
+    before the month the ripeness lens first finds a ZOPA at the nominal estimates (within the
+    step's month rounding), and every agreed package meets each party's no-deal value of its
+    month (the core's acceptance rule)."""
+    from peacetable.core import Session, Settings
+    from peacetable.scenarios import load_builtin
+
+    session = Session(load_builtin(), Settings(ripeness_samples=50))
+    ripe = session.result("ripeness")
+    sim = session.result("simulate", repetitions=5)
+    zopa_month = ripe.to_dict()["first_zopa_month"]
+    assert zopa_month is not None and zopa_month > 0
+    p = session.prepared
+    for r in sim.results.values():
+        first = r.first
+        assert first["package"] is not None  # agreement within the horizon
+        month = sim.month(first["step"])
+        assert month is not None and month >= zopa_month - 1
+        x = p.encode(first["package"])
+        assert p.accepts_utilities(p.utilities(x), p.no_deal_at(month)).all()

@@ -134,13 +134,21 @@ def _frontier_dp(
                 "(acceptable_only=True, --acceptable-only) or use the MILP-based functions"
             )
         biggest = max(biggest, k * m)
-        cand = (pts[:, None, :] + util[None, :, :]).reshape(-1, p)
-        parent = np.repeat(np.arange(k, dtype=np.int64), m)
-        row = np.tile(opt_keep.astype(np.int64), k)
-        if x0 is not None and not flagged[-1]:
-            # children of the prefix: agreements unless they stay on the no-deal package
-            stays = np.tile(opt_keep == x0[g], k) & (parent == k - 1)
-            cand, parent, row = cand[~stays], parent[~stays], row[~stays]
+        from_prefix = x0 is not None and not flagged[-1]
+        n_normal = k - 1 if from_prefix else k
+        cand = (pts[:n_normal, None, :] + util[None, :, :]).reshape(-1, p)
+        parent = np.repeat(np.arange(n_normal, dtype=np.int64), m)
+        row = np.tile(opt_keep.astype(np.int64), n_normal)
+        if from_prefix:
+            # children of the prefix leave the no-deal package here: any other option,
+            # pruned only against the other options (one the no-deal option dominates
+            # still makes an agreement)
+            assert x0 is not None
+            others = np.flatnonzero(np.arange(grp.utilities.shape[0]) != x0[g])
+            others = others[nondominated_mask(grp.utilities[others])]
+            cand = np.vstack([cand, pts[-1] + grp.utilities[others]])
+            parent = np.append(parent, np.full(others.size, k - 1, dtype=np.int64))
+            row = np.append(row, others.astype(np.int64))
         if lower is not None:
             ok = (cand + rest[g + 1] >= lower).all(axis=1)
             cand, parent, row = cand[ok], parent[ok], row[ok]

@@ -15,13 +15,13 @@ import sys
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from typing import TYPE_CHECKING, Any, ParamSpec, TypeVar
+from typing import TYPE_CHECKING, Annotated, Any, ParamSpec, TypeVar
 
 import typer
 from rich.console import Console
 from rich.text import Text
 
-from peacetable.errors import AnalysisError, PeacetableError, ScenarioError
+from peacetable.errors import AnalysisError, InputError, PeacetableError, ScenarioError
 
 if TYPE_CHECKING:
     from peacetable.core import Result, Session, Settings
@@ -38,6 +38,16 @@ EXIT_BAD_INPUT = 2
 
 #: Progress bars appear only for work that has run longer than this (seconds).
 PROGRESS_AFTER = 1.0
+
+
+TradeProcessOpt = Annotated[
+    bool,
+    typer.Option(
+        "--trade-process",
+        help="Let fair packages, improvements and trades vary the talks-about-talks issues "
+        "(by default they stay at the agreed process when the scenario says it comes first).",
+    ),
+]
 
 
 def emit_json(data: Any) -> None:
@@ -185,3 +195,40 @@ def progress_reporter(enabled: bool = True) -> Iterator[Callable[[str, int, int]
     finally:
         if bar.live.is_started:
             bar.stop()
+
+
+WORKER_ENVIRONMENT = {
+    "distributed.nanny.pre-spawn-environ": {
+        "MALLOC_TRIM_THRESHOLD_": str(2**28),
+        "MALLOC_MMAP_THRESHOLD_": str(2**26),
+    }
+}
+"""Dask's default ``MALLOC_TRIM_THRESHOLD_=65536`` makes glibc map and unmap every
+large array of a chunk; letting workers keep their heap is faster for the sweep."""
+
+
+@contextmanager
+def dask_client(use_dask: bool, scheduler: str | None) -> Iterator[Any]:
+    """A Dask client for ``--dask`` (a local 2-worker cluster) or ``--scheduler ADDRESS``;
+    ``None`` when neither is given. Results never depend on it."""
+    if not use_dask and scheduler is None:
+        yield None
+        return
+    try:
+        from distributed import Client, LocalCluster
+    except ImportError:
+        raise InputError("--dask needs dask.distributed: pip install 'peacetable[dask]'") from None
+    if scheduler is not None:
+        with Client(scheduler) as client:  # type: ignore[no-untyped-call]
+            yield client
+        return
+    import dask
+
+    with (
+        dask.config.set(WORKER_ENVIRONMENT),
+        LocalCluster(  # type: ignore[no-untyped-call]
+            n_workers=2, threads_per_worker=1, dashboard_address=None
+        ) as cluster,
+        Client(cluster) as client,  # type: ignore[no-untyped-call]
+    ):
+        yield client

@@ -7,7 +7,14 @@ from typing import Annotated, Any
 import typer
 from rich.table import Table
 
-from peacetable.cli._common import answer, console, emit_json, handle_errors, open_session
+from peacetable.cli._common import (
+    TradeProcessOpt,
+    answer,
+    console,
+    emit_json,
+    handle_errors,
+    open_session,
+)
 from peacetable.errors import InputError
 
 ScenarioArg = Annotated[
@@ -84,13 +91,16 @@ def solve_command(
     method: Annotated[
         str, typer.Option("--method", help="auto (frontier, MILP if too large), frontier or milp.")
     ] = "auto",
+    trade_process: TradeProcessOpt = False,
     as_json: JsonOpt = False,
 ) -> None:
     """Bargaining solutions: Nash, Kalai–Smorodinsky, utilitarian, maximin gain, leximin.
 
     Example: [bold]peacetable solve ukraine-2022 --json[/]
     """
-    session = open_session(scenario)
+    from peacetable.core import Settings
+
+    session = open_session(scenario, Settings(trade_process=trade_process))
     sc, space = session.scenario, session.prepared
     sols: Any = answer(session, "solutions", method=method)
     if as_json:

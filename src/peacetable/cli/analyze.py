@@ -10,8 +10,10 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.table import Table
+from rich.text import Text
 
 from peacetable.cli._common import (
+    TradeProcessOpt,
     console,
     emit_json,
     handle_errors,
@@ -67,8 +69,20 @@ def _acceptance(a: Analysis) -> None:
                     f"{c.issue}={c.option} (−{c.loss:.3f} vs {c.best_option})" for c in v.costliest
                 )
                 console.print(f"  {v.party} loses most on: {costs}")
-        colour = "green" if ev.accepted_by_all else "red"
+        colour = "yellow" if ev.no_deal else "green" if ev.accepted_by_all else "red"
         console.print(f"  verdict: [{colour}]{ev.verdict}[/]\n")
+    if not a.proposals:
+        console.print(
+            "No proposal is on the table: the per-proposal answers (acceptance, what it would "
+            "take, stability, sequencing) need one; the other answers follow."
+        )
+    for ev in a.hindsight:
+        margins = ", ".join(f"{v.party} {v.margin:+.3f}" for v in ev.parties)
+        console.print(
+            Text(f"  hindsight, for comparison only — {ev.name} ({ev.proposal}): ")
+            + Text(ev.verdict)
+            + Text(f"; margins {margins}", style="dim")
+        )
 
 
 def _diagnoses(a: Analysis) -> None:
@@ -114,13 +128,23 @@ def _space(a: Analysis) -> None:
     table.add_column("solution")
     for pid in cs.party_ids:
         table.add_column(pid, justify="right")
-    table.add_column("note")
+    for name, sol in sols.items():
+        gains = (
+            ("–" for _ in cs.party_ids) if sol.gains is None else (f"{g:+.3f}" for g in sol.gains)
+        )
+        table.add_row(name, *gains)
+    console.print(table)
     for name, sol in sols.items():
         if sol.package is None:
-            table.add_row(name, *("–" for _ in cs.party_ids), sol.note or "")
-        else:
-            table.add_row(name, *(f"{g:+.3f}" for g in sol.gains or ()), sol.note or "")
-    console.print(table)
+            console.print(Text(f"  {name}: none — {sol.note}"))
+            continue
+        head = f"  {name}" + (f" ({sol.label})" if sol.rejected_by else "")
+        console.print(Text(f"{head}: {_changes_from(a, _first_tabled(a), sol.package)}"))
+
+
+def _first_tabled(a: Analysis) -> str | None:
+    ids = a.prepared.proposal_ids
+    return ids[0] if ids else None
 
 
 def _robustness(a: Analysis) -> None:
@@ -165,6 +189,7 @@ def _stability(a: Analysis) -> None:
         "Graph Model for Conflict Resolution: can a party (or parties that control an issue "
         "together) gain by walking away from it, and can the others deter that?",
     )
+    shown_movers = ""
     for ev in a.proposals:
         d = a.stability[ev.proposal]
         console.print(f"[bold]{ev.proposal}[/]")
@@ -175,22 +200,16 @@ def _stability(a: Analysis) -> None:
             " + ".join(m["members"]) + f" ({', '.join(m['controls'])})"
             for m in data["decision_makers"]
         )
-        console.print(f"  decision makers (from control): {movers}; {data['n_states']:,} states")
-        if any(len(m["members"]) > 1 for m in data["decision_makers"]):
-            console.print(f"  [dim]{escape(data['joint_control'])}[/]")
-        stable = [c for c, ok in data["equilibrium"].items() if ok and c != "seq_or_sim_per_dm"]
-        console.print(
-            "  equilibrium under: " + (", ".join(stable) if stable else "[yellow]no concept[/]")
-        )
+        if movers != shown_movers:  # the same for every proposal unless held issues differ
+            console.print(f"  decision makers (from control): {movers}")
+            if any(len(m["members"]) > 1 for m in data["decision_makers"]):
+                console.print(f"  [dim]{escape(data['joint_control'])}[/]")
+            shown_movers = movers
         console.print(f"  {escape(data['verdict']['text'])}")
-        single = [x for x in data["defections"] if len(x["changes"]) == 1]
-        for x in single[:4]:
-            console.print(f"  • {escape(x['text'])}")
-        more = len(data["defections"]) - len(single[:4])
-        if more:
+        if data["defections"]:
             console.print(
-                f"  [dim]… {more} more defection(s): peacetable conflict <scenario> "
-                f"--proposal {ev.proposal} --all-defections[/]"
+                f"  [dim]{len(data['defections'])} defection(s), each with who deters it: "
+                f"peacetable conflict {a.scenario.id} --proposal {ev.proposal}[/]"
             )
 
 
@@ -199,23 +218,46 @@ def _forecast(a: Analysis) -> None:
     f = a.forecast
     if _not_applicable(f):
         return
-    rows = f.issue_rows()
-    if not rows:
-        return
-    models = list(rows[0]["forecast"])
-    table = Table(title="Forecast per ordered issue (nearest option)", title_justify="left")
-    table.add_column("issue")
-    for m in models:
-        table.add_column(m)
-    for pid in (ev.proposal for ev in a.proposals):
-        table.add_column(f"[dim]{pid}[/]")
-    for row in rows:
-        table.add_row(
-            row["issue"],
-            *(row["forecast"][m]["option"] for m in models),
-            *(f"[dim]{row['proposals'].get(ev.proposal, '')}[/]" for ev in a.proposals),
+    for issue, d in f.decided.items():
+        console.print(
+            Text(f"  {issue}: decided by {d['by']}, which controls it alone → {d['option']}")
         )
-    console.print(table)
+    rows = f.issue_rows()
+    for row in rows:
+        by_option: dict[str, list[str]] = {}
+        for model, fc in row["forecast"].items():
+            if fc["option"] is not None:
+                by_option.setdefault(fc["option"], []).append(model)
+        forecasts = "; ".join(f"{o} ({', '.join(ms)})" for o, ms in by_option.items())
+        console.print(Text(f"  {row['issue']}: {forecasts}"))
+    for actor, members in f.blocs.items():
+        console.print(Text(f"  {actor} counts once: {', '.join(members)} act as one bloc"))
+    unordered = [i for i, why in f.skipped_issues.items() if why.startswith("options are not")]
+    if unordered:
+        console.print(Text(f"  not forecast (options form no scale): {', '.join(unordered)}"))
+
+
+def _simulate(a: Analysis) -> None:
+    _question("How would bargaining unfold?")
+    r = a.simulate
+    if _not_applicable(r):
+        return
+    for protocol, res in r.results.items():
+        console.print(f"  {r.describe(protocol)}", highlight=False)
+        for ag in res.agreements[:1]:
+            changes = _changes_from(a, r.first_draft, ag["package"])
+            console.print(
+                f"    most often ({ag['count']} of {res.repetitions}): {changes}", highlight=False
+            )
+
+
+def _changes_from(a: Analysis, draft: str | None, package: dict[str, str]) -> str:
+    """A package as changes to the first draft (all of it when there is none)."""
+    if draft is None:
+        return ", ".join(f"{i}={o}" for i, o in package.items())
+    base = a.scenario.proposal(draft).package
+    changes = [f"{i}: {base.get(i)}→{o}" for i, o in package.items() if base.get(i) != o]
+    return f"{draft} with " + ", ".join(changes) if changes else f"{draft} unchanged"
 
 
 def _sequence(a: Analysis) -> None:
@@ -265,12 +307,14 @@ def analyze_command(
     horizon: Annotated[
         int, typer.Option("--horizon", min=1, help="Months for ripeness.")
     ] = DEFAULT_HORIZON,
+    trade_process: TradeProcessOpt = False,
     as_json: Annotated[
         bool, typer.Option("--json", help="Print JSON (stable keys; see README).")
     ] = False,
 ) -> None:
     """Answer the mediator's questions for each proposal: accepted? efficient? what would it
-    take? how sure? when? would it hold? where will bargaining go?
+    take? how sure? when? would it hold? where will bargaining go? how would it unfold? in
+    what order?
 
     Example: peacetable analyze --proposal seven-points
     """
@@ -279,7 +323,11 @@ def analyze_command(
 
     s = load_scenario_arg(scenario)
     settings = Settings(
-        seed=seed, samples=samples, horizon=horizon, proposals=tuple(proposal) if proposal else None
+        seed=seed,
+        samples=samples,
+        horizon=horizon,
+        proposals=tuple(proposal) if proposal else None,
+        trade_process=trade_process,
     )
     with progress_reporter(not as_json) as progress:
         result = analyze_session(Session(s, settings, progress=progress))
@@ -299,6 +347,7 @@ def analyze_command(
         _ripeness,
         _stability,
         _forecast,
+        _simulate,
         _sequence,
     ):
         section(result)

@@ -16,6 +16,7 @@ import typer
 from rich.table import Table
 
 from peacetable.cli._common import (
+    TradeProcessOpt,
     answer,
     console,
     emit_json,
@@ -145,6 +146,7 @@ def improve_command(
     limit: Annotated[
         int, typer.Option("--limit", min=1, help="Solutions listed per question.")
     ] = 5,
+    trade_process: TradeProcessOpt = False,
     as_json: JsonOpt = False,
 ) -> None:
     """Is PROPOSAL efficient, who rejects it and what would it take; single text; post-settlement.
@@ -153,7 +155,7 @@ def improve_command(
     """
     from peacetable.core import Settings
 
-    session = open_session(scenario, Settings(max_changes=max_changes))
+    session = open_session(scenario, Settings(max_changes=max_changes, trade_process=trade_process))
     s = session.scenario
     diagnosis: Any = answer(session, "diagnosis", proposal=proposal, limit=limit)
     texts = (
@@ -196,13 +198,16 @@ def linkage_command(
         list[str] | None, typer.Option("--party", "-p", help="Only these parties (repeatable).")
     ] = None,
     limit: Annotated[int, typer.Option("--limit", min=1, help="Trades listed per pair.")] = 5,
+    trade_process: TradeProcessOpt = False,
     as_json: JsonOpt = False,
 ) -> None:
     """Trades 'I give way on issue A, you on B' that both parties gain from, per pair.
 
     Example: peacetable linkage --reference seven-points --party RU --party UA
     """
-    session = open_session(scenario)
+    from peacetable.core import Settings
+
+    session = open_session(scenario, Settings(trade_process=trade_process))
     s = session.scenario
     result: Any = answer(
         session,

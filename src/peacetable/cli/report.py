@@ -8,7 +8,14 @@ from typing import Annotated
 import typer
 from rich.markup import escape
 
-from peacetable.cli._common import console, emit_json, err_console, handle_errors, load_scenario_arg
+from peacetable.cli._common import (
+    TradeProcessOpt,
+    console,
+    emit_json,
+    err_console,
+    handle_errors,
+    load_scenario_arg,
+)
 from peacetable.defaults import (
     DEFAULT_HORIZON,
     DEFAULT_RIPENESS_SAMPLES,
@@ -61,6 +68,7 @@ def report_command(
         bool,
         typer.Option("--strict", help="Fail on a section error instead of omitting the section."),
     ] = False,
+    trade_process: TradeProcessOpt = False,
     as_json: Annotated[
         bool, typer.Option("--json", help="Print a JSON summary of what was written.")
     ] = False,
@@ -79,7 +87,11 @@ def report_command(
 
     s = load_scenario_arg(scenario)
     settings = Settings(
-        seed=seed, samples=samples, ripeness_samples=ripeness_samples, horizon=horizon
+        seed=seed,
+        samples=samples,
+        ripeness_samples=ripeness_samples,
+        horizon=horizon,
+        trade_process=trade_process,
     )
     quiet = as_json
     with console.status("building the briefing…", spinner="dots") as status:

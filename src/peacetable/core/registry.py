@@ -100,6 +100,7 @@ LENSES: tuple[LensEntry, ...] = (
     LensEntry("ripeness", "peacetable.analysis.lenses:RIPENESS", "uncertainty", "ripeness"),
     LensEntry("stability", "peacetable.conflict.lens:STABILITY", "conflict", "conflict"),
     LensEntry("forecast", "peacetable.forecast.lens:FORECAST", "forecast", "forecast"),
+    LensEntry("simulate", "peacetable.simulate.lens:LENS", "simulate", "simulate"),
     LensEntry("sequence", "peacetable.sequence.lens:LENS", "sequence", "sequence"),
 )
 

@@ -3,8 +3,8 @@
 :func:`to_plain` turns results (frozen dataclasses), mappings, sequences,
 NumPy scalars and arrays into ``dict``/``list``/``str``/``int``/``float``/
 ``bool``/``None``. Floats are rounded once, here, to :data:`SIGNIFICANT`
-significant digits (so that sums that differ only in their last bits print
-alike), and non-finite floats become ``None`` (JSON has no NaN or infinity).
+significant digits (so that sums that differ only in their last bits, or
+within the exact grid's tie of about 1e-11, print alike), and non-finite floats become ``None`` (JSON has no NaN or infinity).
 
 A dataclass serialises its fields in declaration order, skipping those whose
 name starts with ``_`` or whose field metadata says ``{"plain": False}``,
@@ -27,7 +27,7 @@ from typing import Any
 import numpy as np
 
 #: Significant digits kept for every float of a serialised result.
-SIGNIFICANT = 12
+SIGNIFICANT = 10
 
 
 def plain_float(x: float) -> float | None:
@@ -118,7 +118,7 @@ def dumps(data: Any, *, indent: int | None = 2) -> str:
     Examples
     --------
     >>> dumps({"a": 1.0 / 3.0}, indent=None)
-    '{"a": 0.333333333333}'
+    '{"a": 0.3333333333}'
     """
     return json.dumps(to_plain(data), indent=indent, ensure_ascii=False, allow_nan=False)
 

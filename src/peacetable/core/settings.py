@@ -55,7 +55,12 @@ class Settings:
     max_changes:
         Largest number of changed provisions the "what would it take" searches try.
     proposals:
-        Proposal ids in focus (``None``: every proposal).
+        Proposal ids in focus (``None``: every proposal on the table).
+    trade_process:
+        Let the agreement-space searches vary the process issues of a scenario
+        whose ``process`` block says the talks are agreed first (default: they
+        are held at the agreed process; see
+        :meth:`peacetable.core.PreparedScenario.settled`).
     lens_options:
         Per lens key, options of that lens's settings block.
 
@@ -71,6 +76,7 @@ class Settings:
     horizon: int = DEFAULT_HORIZON
     max_changes: int = DEFAULT_MAX_CHANGES
     proposals: tuple[str, ...] | None = None
+    trade_process: bool = False
     lens_options: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:

@@ -1,10 +1,9 @@
-"""Section "in what order?": the phased implementation schedule (DRAFT for the lead to wire).
+"""Section "in what order?": the phased implementation schedule.
 
-Uses :func:`peacetable.sequence.lens.run` with default settings: the phase
-table, a Gantt-style chart of the steps and a chart of each party's exposure
-over the phases, self-enforcement per party, the explanation when no schedule
-exists, and each disputed order's readings side by side. Not yet listed in
-:data:`peacetable.report.builder.SECTIONS`.
+Reads the session's ``sequence`` result (:mod:`peacetable.sequence.lens`): the
+phase table, a Gantt-style chart of the steps and a chart of each party's
+exposure over the phases, self-enforcement per party, the explanation when no
+schedule exists, and each disputed order's readings side by side.
 """
 
 from __future__ import annotations
