@@ -4,6 +4,8 @@ Each case runs in a fresh Python process (so peak memory is that case's alone):
 the model is built (state enumeration and random ordinal preferences, seeded),
 then :func:`peacetable.conflict.analyze` is timed, including the construction
 of every move graph. Peak memory is the child's maximum resident set size.
+The "SIM only" case measures the search for sanctions by several opponents
+at once (GMCR+'s SIM with three or more decision makers).
 
 Run ``python benchmarks/run.py conflict`` (``--quick`` for a smoke run), or this
 file directly: ``python benchmarks/bench_conflict.py [--quick]``.
@@ -26,6 +28,7 @@ CASES: list[tuple[str, int, int, int, tuple[str, ...], int]] = [
     ("3 DMs x 12 options", 3, 12, 0, ("nash", "gmr", "smr", "seq", "sim"), 5),
     ("4 DMs x 12 options", 4, 12, 0, ("nash", "gmr", "smr", "seq", "sim"), 5),
     ("4 DMs x 16 options, pairwise exclusion", 4, 16, 8, ("nash", "gmr", "smr", "seq", "sim"), 5),
+    ("5 DMs x 15 options", 5, 15, 0, ("sim",), 3),
     ("6 DMs x 20 options, 7 exclusive pairs", 6, 20, 7, ("nash", "gmr", "seq"), 3),
     ("6 DMs x 20 options, 7 exclusive pairs", 6, 20, 7, ("nash", "gmr", "smr", "seq", "sim"), 3),
 ]

@@ -90,7 +90,8 @@ def load_case(path: Path) -> dict[str, Any]:
 
 @st.composite
 def small_models(draw: st.DrawFn, max_options: int = 6, max_dms: int = 4) -> ConflictModel:
-    """Random conflicts: 2-4 DMs, up to 6 options, irreversible options, infeasible states, ties."""
+    """Random conflicts: 2 to *max_dms* DMs, up to *max_options* options, irreversible
+    options, infeasible states, ties."""
     n_dms = draw(st.integers(2, max_dms))
     n_opts = draw(st.integers(n_dms, max_options))
     owners = list(range(n_dms)) + [draw(st.integers(0, n_dms - 1)) for _ in range(n_opts - n_dms)]
@@ -113,4 +114,54 @@ def small_models(draw: st.DrawFn, max_options: int = 6, max_dms: int = 4) -> Con
     }
     return build_model(
         "random", options, payoffs, decision_makers=[f"D{i}" for i in range(n_dms)], states=codes
+    )
+
+
+@st.composite
+def models_with_dependencies(
+    draw: st.DrawFn, max_options: int = 6, max_dms: int = 3
+) -> ConflictModel:
+    """Random conflicts with held options and dependencies (options voided when a requirement breaks)."""
+    from peacetable.conflict import Dependency, enumerate_states
+    from peacetable.conflict.dependencies import broken
+
+    n_dms = draw(st.integers(2, max_dms))
+    n_opts = draw(st.integers(n_dms + 1, max_options))
+    owners: list[int | None] = list(range(n_dms))
+    owners += [draw(st.sampled_from([*range(n_dms), None])) for _ in range(n_opts - n_dms)]
+    owners = draw(st.permutations(owners))
+    dirs = [draw(st.sampled_from(["both", "both", "both", "fwd"])) for _ in range(n_opts)]
+    options = [
+        (f"o{k}", None if owners[k] is None else f"D{owners[k]}", dirs[k]) for k in range(n_opts)
+    ]
+    raw = []
+    for _ in range(draw(st.integers(1, 3))):
+        dep = draw(st.lists(st.integers(0, n_opts - 1), min_size=1, max_size=2, unique=True))
+        rest = [k for k in range(n_opts) if k not in dep]
+        req = draw(st.lists(st.sampled_from(rest), min_size=1, max_size=2, unique=True))
+        raw.append((dep, req, [k for k in rest if k not in req]))
+    dependent = {k for dep, _, _ in raw for k in dep}
+    deps = []
+    for dep, req, spare in raw:  # a fallback never depends on anything (build_model's rule)
+        free = [k for k in spare if k not in dependent]
+        fallback = draw(st.sampled_from([None, *free])) if free else None
+        deps.append(Dependency(frozenset(dep), frozenset(req), fallback))
+    ks = draw(st.lists(st.integers(0, n_opts - 1), min_size=2, max_size=2, unique=True))
+    infeasible = [Condition.from_pairs((k, draw(st.booleans())) for k in ks)]
+    codes = enumerate_states(n_opts, infeasible)
+    codes = codes[~broken(deps, codes)]
+    if len(codes) < 2:  # the constraint left too little: drop it
+        codes = np.arange(1 << n_opts, dtype=np.int64)
+        codes = codes[~broken(deps, codes)]
+    payoffs = {
+        f"D{i}": draw(st.lists(st.integers(1, 5), min_size=len(codes), max_size=len(codes)))
+        for i in range(n_dms)
+    }
+    return build_model(
+        "deps",
+        options,
+        payoffs,
+        decision_makers=[f"D{i}" for i in range(n_dms)],
+        states=codes,
+        dependencies=deps,
     )

@@ -6,13 +6,33 @@ Every set is built explicitly (legal move sequences are enumerated over
 
 from __future__ import annotations
 
-from itertools import combinations
+from functools import lru_cache
+from itertools import combinations, product
 
 from peacetable.conflict import ConflictModel, Direction
 
 
+def naive_repair(m: ConflictModel, code: int) -> int:
+    """Void dependent options whose requirement is broken, until nothing changes."""
+    changed = True
+    while changed:
+        changed = False
+        for dep in m.dependencies:
+            holds = any(code >> k & 1 for k in dep.options)
+            needed = any(code >> k & 1 for k in dep.requires)
+            if holds and not needed:
+                for k in dep.options:
+                    code &= ~(1 << k)
+                if dep.fallback is not None:
+                    code |= 1 << dep.fallback
+                changed = True
+    return code
+
+
 def moves(m: ConflictModel, i: int, s: int) -> set[int]:
     """R_i(s)."""
+    if m.dependencies:
+        return set(_moves_with_dependencies(m, i, s))
     codes = [int(c) for c in m.states]
     mine = set(m.decision_makers[i].options)
     out = set()
@@ -34,6 +54,48 @@ def moves(m: ConflictModel, i: int, s: int) -> set[int]:
         if ok:
             out.add(t)
     return out
+
+
+def _elementary(m: ConflictModel, i: int, s: int) -> set[int]:
+    """i sets its options to a combination some feasible state has; what breaks is voided."""
+    codes = [int(c) for c in m.states]
+    mine = 0
+    for k in m.decision_makers[i].options:
+        mine |= 1 << k
+    out = set()
+    for part in {c & mine for c in codes}:
+        was = codes[s] & mine
+        if part == was:
+            continue
+        legal = True
+        for k in m.decision_makers[i].options:
+            before, after = was >> k & 1, part >> k & 1
+            d = m.options[k].direction
+            if before != after and (
+                (d is Direction.FORWARD and before) or (d is Direction.BACKWARD and not before)
+            ):
+                legal = False
+        target = naive_repair(m, (codes[s] & ~mine) | part)
+        if legal and target in codes and target != codes[s]:
+            out.add(codes.index(target))
+    return out
+
+
+@lru_cache(maxsize=1 << 16)
+def _moves_with_dependencies(m: ConflictModel, i: int, s: int) -> frozenset[int]:
+    """Everything i reaches by a chain of its own elementary moves (cached: models hash by id)."""
+    seen: set[int] = set()
+    frontier = [s]
+    while frontier:
+        nxt = []
+        for state in frontier:
+            for t in _elementary(m, i, state):
+                if t not in seen:
+                    seen.add(t)
+                    nxt.append(t)
+        frontier = nxt
+    seen.discard(s)
+    return frozenset(seen)
 
 
 def improvements(m: ConflictModel, i: int, s: int) -> set[int]:
@@ -64,7 +126,6 @@ def coalition(m: ConflictModel, members: list[int], s: int, improving: bool) -> 
 def stable(m: ConflictModel, concept: str, i: int, s: int) -> bool:
     u = m.payoffs[i]
     others = [j for j in range(m.n_dms) if j != i]
-    codes = [int(c) for c in m.states]
     for s1 in improvements(m, i, s):
         if concept == "nash":
             return False
@@ -78,12 +139,7 @@ def stable(m: ConflictModel, concept: str, i: int, s: int) -> bool:
         elif concept == "seq":
             ok = any(u[s2] <= u[s] for s2 in coalition(m, others, s1, True))
         elif concept == "sim":
-            ok = False
-            for j in others:
-                for s2 in improvements(m, j, s):
-                    joint = codes[s1] ^ codes[s] ^ codes[s2]
-                    if joint in codes and u[codes.index(joint)] <= u[s]:
-                        ok = True
+            ok = sim_sanctioned(m, i, s, s1)
         else:
             raise ValueError(concept)
         if not ok:
@@ -101,3 +157,24 @@ def coalition_stable(m: ConflictModel, i: int, s: int) -> bool:
                 if all(m.payoffs[j, t] > m.payoffs[j, s] for j in h):
                     return False
     return True
+
+
+def sim_sanctioned(m: ConflictModel, i: int, s: int, s1: int, most: int | None = None) -> bool:
+    """GMCR+'s SIM, by brute force: some non-empty set of opponents, each making one
+    unilateral improvement from s at the same time as i moves to s1, reaches a
+    feasible state i does not prefer to s (the joint state: i's options from s1,
+    each mover's from its target, the rest from s; with dependencies, every option
+    some move changes is changed, then what breaks is voided). *most*: at most this
+    many opponents move."""
+    codes = [int(c) for c in m.states]
+    others = [j for j in range(m.n_dms) if j != i]
+    for k in range(1, min(len(others), len(others) if most is None else most) + 1):
+        for group in combinations(others, k):
+            for targets in product(*(sorted(improvements(m, j, s)) for j in group)):
+                changed = codes[s1] ^ codes[s]  # the options the moves change (union)
+                for t in targets:
+                    changed |= codes[t] ^ codes[s]
+                joint = naive_repair(m, codes[s] ^ changed)
+                if joint in codes and m.payoffs[i, codes.index(joint)] <= m.payoffs[i, s]:
+                    return True
+    return False

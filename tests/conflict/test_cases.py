@@ -101,17 +101,15 @@ def test_sim_nk2017_nyny_is_sim_stable_for_nk_unlike_gmcr_py(case: str) -> None:
     defections = explain(result, s, "NK")
     assert defections
     for d in defections:
-        [joint] = d.sanctions[
-            "sim"
-        ]  # the US's simultaneous move, from NK's target to the joint state
-        assert joint.dm == us and joint.source == d.target
-        us_alone = model.indices_of(
-            model.states[[joint.target]] ^ model.states[d.target] ^ model.states[s]
-        )[0]
+        [move] = d.sanctions["sim"]  # the US's simultaneous improvement from NYNY
+        assert move.dm == us and move.source == s
+        assert model.payoffs[us, move.target] > model.payoffs[us, s]
+        joint = d.ends["sim"]  # NK's and the US's moves made at once
         assert (
-            model.payoffs[us, us_alone] > model.payoffs[us, s]
-        )  # an improvement for the US from NYNY
-        assert model.payoffs[nk, joint.target] <= model.payoffs[nk, s]
+            model.states[joint]
+            == model.states[d.target] ^ model.states[move.target] ^ model.states[s]
+        )
+        assert model.payoffs[nk, joint] <= model.payoffs[nk, s]
 
 
 def test_sim_nk2017_pacifist_two_states_gmcr_py_misses() -> None:
@@ -169,3 +167,32 @@ def test_si_misp_needs_misperceptions() -> None:
             assert with_misp.equilibria("nash") == ["NNN", "YNN", "NYY"]
             return
     pytest.skip("SI_misp not available")
+
+
+def test_sim_with_several_opponents_changes_no_verification_case() -> None:
+    """GMCR+'s SIM lets any set of opponents sanction at once. On the cases with three or
+    four DMs (Elmira, Garrison, MilkRiver) no unilateral improvement is sanctioned only by
+    several opponents together, so every SIM verdict equals the one-opponent answer of the
+    reference (and of GMCR+): no pinned expectation changes."""
+    import numpy as np
+
+    from peacetable.conflict.moves import Reachability
+    from peacetable.conflict.simultaneous import combination_sanctioned, single_opponent
+
+    seen = 0
+    for path in case_files():
+        data = load_case(path)
+        model = read_transcribed(data, MISPERCEPTIONS.get(data["case"]))
+        if model.n_dms < 3:
+            continue
+        seen += 1
+        reach = Reachability(model)
+        for i in range(model.n_dms):
+            movers = [j for j in range(model.n_dms) if j != i and len(reach.improvements(j))]
+            ui = reach.improvements(i)
+            src, dst = ui.src.astype(np.int64), ui.dst.astype(np.int64)
+            one = single_opponent(model, reach, i, movers)
+            several = combination_sanctioned(model, reach, i, movers, src, dst)
+            assert np.array_equal(one | several, one), (data["case"], i)
+    if not seen:
+        pytest.skip("no case with three or more DMs available")

@@ -13,7 +13,13 @@ from peacetable.scenarios import load_builtin
 
 
 def test_mapping_on_the_seed_scenario() -> None:
-    sc = load_builtin("ukraine-2022")
+    seed = load_builtin("ukraine-2022")
+    # the US and the other NATO allies are one bloc (allies count once)
+    assert list(from_scenario(seed).actors) == ["RU", "UA", "nato"]
+    # each party's own mapping, without the blocs
+    sc = seed.model_copy(
+        update={"parties": tuple(x.model_copy(update={"bloc": None}) for x in seed.parties)}
+    )
     p = from_scenario(sc)
     stakeholders = [x.id for x in sc.parties if x.role in ("principal", "guarantor")]
     assert list(p.actors) == [a for a in stakeholders if a in sc.preferences]

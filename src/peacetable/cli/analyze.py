@@ -182,33 +182,34 @@ def _ripeness(a: Analysis) -> None:
 
 
 def _stability(a: Analysis) -> None:
+    from rich.markup import escape
+
     _question(
         "Would the deal hold?",
-        "Graph Model for Conflict Resolution: can a party gain by defecting alone, and can the "
-        "others sanction it?",
+        "Graph Model for Conflict Resolution: can a party (or parties that control an issue "
+        "together) gain by walking away from it, and can the others deter that?",
     )
+    shown_movers = ""
     for ev in a.proposals:
         d = a.stability[ev.proposal]
         console.print(f"[bold]{ev.proposal}[/]")
         if _not_applicable(d):
             continue
         data = d.to_dict()
-        console.print(
-            f"  decision makers: {', '.join(data['parties'])} (parties that control an issue alone); "
-            f"{data['n_states']:,} states"
+        movers = "; ".join(
+            " + ".join(m["members"]) + f" ({', '.join(m['controls'])})"
+            for m in data["decision_makers"]
         )
-        stable = [c for c, ok in data["equilibrium"].items() if ok and c != "seq_or_sim_per_dm"]
-        console.print(
-            "  equilibrium under: " + (", ".join(stable) if stable else "[yellow]no concept[/]")
-        )
-        for defection in data["defections"][:3]:
-            changes = ", ".join(
-                f"{k}: {v['from']}→{v['to']}" for k, v in defection["changes"].items()
-            )
-            sanctioned = [c for c, s in defection["sanctions"].items() if s]
+        if movers != shown_movers:  # the same for every proposal unless held issues differ
+            console.print(f"  decision makers (from control): {movers}")
+            if any(len(m["members"]) > 1 for m in data["decision_makers"]):
+                console.print(f"  [dim]{escape(data['joint_control'])}[/]")
+            shown_movers = movers
+        console.print(f"  {escape(data['verdict']['text'])}")
+        if data["defections"]:
             console.print(
-                f"  {defection['party']} gains {defection['utility_gain']:+.3f} by {changes}; "
-                + (f"sanctioned under {', '.join(sanctioned)}" if sanctioned else "no sanction")
+                f"  [dim]{len(data['defections'])} defection(s), each with who deters it: "
+                f"peacetable conflict {a.scenario.id} --proposal {ev.proposal}[/]"
             )
 
 

@@ -11,7 +11,12 @@ from rich.table import Table
 from peacetable.cli._common import answer, console, emit_json, handle_errors, open_session
 
 if TYPE_CHECKING:
-    from peacetable.conflict import ConflictModel, StabilityResult
+    from peacetable.conflict import (
+        CoalitionResult,
+        ConflictModel,
+        StabilityResult,
+        StatusQuoResult,
+    )
     from peacetable.conflict.scenario import DealStability
 
 MAX_TABLE_ROWS = 64
@@ -47,12 +52,15 @@ def load_conflict(
 
 
 def _describe(model: ConflictModel, state: int) -> str:
+    """A state: the moved issues' options, and which held terms have lapsed."""
     from peacetable.conflict.scenario import package_of
 
     if "scenario" in model.meta:
         info = model.meta["scenario"]
         pkg = package_of(model, state)
-        return ", ".join(f"{i}={pkg[i]}" for i in info["controlled"])
+        text = ", ".join(f"{i}={pkg[i]}" for i in info["controlled"])
+        lapsed = [i for i in info["voidable"] if pkg[i] != info["held"][i]]
+        return text + (f"; lapsed: {', '.join(lapsed)}" if lapsed else "")
     return model.yn(state)
 
 
@@ -114,13 +122,22 @@ def conflict_command(
     coalitions: Annotated[
         bool, typer.Option("--coalitions", help="Also run coalition analysis (every coalition).")
     ] = False,
+    all_defections: Annotated[
+        bool,
+        typer.Option(
+            "--all-defections",
+            help="With --proposal: list every defection, also those changing several issues.",
+        ),
+    ] = False,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
 ) -> None:
     """Stability (Nash, GMR, SMR, SEQ, SIM) of every state, the equilibria and paths from a status quo.
 
-    Example: peacetable conflict NK2017_original.gmcr --status-quo NNNN
+    With a scenario and --proposal: would the deal hold? Every way a party (or parties that
+    control an issue together) can walk away from it, who gains, and who could deter it.
+
+    Example: peacetable conflict ukraine-2022 --proposal seven-points
     """
-    import numpy as np
 
     from peacetable.conflict import analyze, coalition_analysis, status_quo_analysis
 
@@ -156,6 +173,19 @@ def conflict_command(
         f"[bold]{model.name}[/] — {model.n_dms} decision makers ({', '.join(model.dm_names)}), "
         f"{model.n_options} options, {model.n_states:,} feasible states"
     )
+    _print_states(result, start, all_states)
+    _print_equilibria(result, groups)
+    if deal is not None:
+        _print_deal(deal, all_defections)
+    if sq is not None:
+        _print_paths(sq, deal, all_moves)
+
+
+def _print_states(result: StabilityResult, start: int | None, all_states: bool) -> None:
+    """The stability table: equilibria (or every state), and the starting state."""
+    import numpy as np
+
+    model = result.model
     eq_any = np.zeros(model.n_states, dtype=bool)
     for c in result.concepts:
         eq_any |= result.equilibria_mask(c)
@@ -168,65 +198,103 @@ def conflict_command(
     if start is not None and start not in rows:
         rows = [start, *rows]
     console.print(_stability_table(result, rows))
+
+
+def _print_equilibria(result: StabilityResult, groups: CoalitionResult | None) -> None:
+    import numpy as np
+
+    model = result.model
     console.rule("[bold]Equilibria")
-    for c in result.equilibrium_concepts():
-        eq = np.flatnonzero(result.equilibria_mask(c)).tolist()
-        shown = ", ".join(_describe(model, s) for s in eq[:12]) + (" …" if len(eq) > 12 else "")
-        console.print(f"  {c:>18}: {len(eq)} {'— ' + shown if eq else ''}")
+    masks = {c: result.equilibria_mask(c) for c in result.equilibrium_concepts()}
     if groups is not None:
-        eq = np.flatnonzero(groups.stable.all(axis=0)).tolist()
-        shown = ", ".join(_describe(model, s) for s in eq[:12]) + (" …" if len(eq) > 12 else "")
-        console.print(f"  {'coalition Nash':>18}: {len(eq)} {'— ' + shown if eq else ''}")
-    if deal is not None:
-        _print_deal(deal)
-    if sq is not None:
-        kind = "any unilateral moves" if all_moves else "unilateral improvements"
-        console.rule(f"[bold]From the status quo {_describe(model, sq.status_quo)} by {kind}")
-        console.print(f"  {int(np.count_nonzero(sq.steps >= 0)):,} states reachable")
-        table = Table("equilibrium", "under", "moves", "path from the status quo")
-        states = sorted(
-            {s for eq in sq.equilibria.values() for s in eq}, key=lambda s: (sq.steps[s] < 0, s)
+        masks["coalition Nash"] = np.asarray(groups.stable.all(axis=0), dtype=bool)
+    for c, mask in masks.items():
+        eq = np.flatnonzero(mask).tolist()
+        shown = " | ".join(_describe(model, s) for s in eq[:12]) + (" …" if len(eq) > 12 else "")
+        console.print(f"  {c:>18}: {len(eq)} {'— ' + shown if eq else ''}")
+
+
+def _print_paths(sq: StatusQuoResult, deal: DealStability | None, all_moves: bool) -> None:
+    """Which equilibria unilateral moves reach from the starting state, and how."""
+    model = sq.model
+    kind = "any unilateral moves" if all_moves else "unilateral improvements"
+    start_name = (
+        deal.proposal
+        if deal is not None and deal.proposal and sq.status_quo == deal.state
+        else f"the status quo {_describe(model, sq.status_quo)}"
+    )
+    console.rule(f"[bold]From {start_name} by {kind}")
+    console.print(f"  {int((sq.steps >= 0).sum()):,} states reachable")
+    table = Table("equilibrium", "under", "moves", "path from the starting state")
+    states = sorted(
+        {s for eq in sq.equilibria.values() for s in eq}, key=lambda s: (sq.steps[s] < 0, s)
+    )
+    for s in states[:MAX_TABLE_ROWS]:
+        under = ", ".join(
+            c for c, eq in sq.equilibria.items() if s in eq and c != "seq_or_sim_per_dm"
         )
-        for s in states[:MAX_TABLE_ROWS]:
-            under = ", ".join(
-                c for c, eq in sq.equilibria.items() if s in eq and c != "seq_or_sim_per_dm"
-            )
-            path = " → ".join(
-                f"{model.dm_names[st.dm]}: {_describe(model, st.target)}" for st in sq.path(s)
-            )
-            moves = str(int(sq.steps[s])) if sq.reachable(s) else "[dim]unreachable[/]"
-            table.add_row(
-                _describe(model, s),
-                under,
-                moves,
-                path or ("(status quo)" if sq.reachable(s) else ""),
-            )
-        console.print(table)
+        path = " → ".join(
+            f"{model.dm_names[st.dm]}: {_describe(model, st.target)}" for st in sq.path(s)
+        )
+        moves = str(int(sq.steps[s])) if sq.reachable(s) else "[dim]unreachable[/]"
+        table.add_row(
+            _describe(model, s),
+            under,
+            moves,
+            path or ("(start)" if sq.reachable(s) else ""),
+        )
+    console.print(table)
 
 
-def _print_deal(deal: DealStability) -> None:
+def _print_deal(deal: DealStability, all_defections: bool = False) -> None:
+    """Would the deal hold: decision makers, verdicts and every defection in words."""
+    from rich.markup import escape
+
+    from peacetable.conflict.scenario import SHORT
+
     data = deal.to_dict()
     name = deal.proposal or "the status quo"
     console.rule(f"[bold]Would {name} hold?")
-    verdicts = ", ".join(f"{c}: {'yes' if v else 'no'}" for c, v in data["equilibrium"].items())
-    console.print(f"  equilibrium (self-enforcing) — {verdicts}")
-    if data["fixed_issues"]:
+    verdicts = ", ".join(
+        f"{SHORT.get(c, c)} {'yes' if v else 'no'}"
+        for c, v in data["equilibrium"].items()
+        if c in SHORT
+    )
+    console.print(f"  Self-enforcing (an equilibrium): {verdicts}")
+    console.print("  Decision makers (from control):")
+    for dm in data["decision_makers"]:
+        who = " and ".join(deal.names.get(q, q) for q in dm["members"])
+        together = " acting together" if len(dm["members"]) > 1 else ""
         console.print(
-            f"  [dim]held fixed (no party controls them alone): {data['fixed_issues']}[/]"
+            f"    [bold]{escape(dm['name'])}[/] = {escape(who)}{together}: {', '.join(dm['controls'])}"
         )
-    for d in data["defections"]:
-        changes = ", ".join(f"{i}: {c['from']} → {c['to']}" for i, c in d["changes"].items())
-        console.print(f"  [bold]{d['party']}[/] gains {d['utility_gain']:+.3f} by {changes}")
-        for c, steps in d["sanctions"].items():
-            if steps is None:
-                console.print(f"      {c}: [red]no sanction[/]")
-            else:
-                how = "; ".join(
-                    f"{st['party']} "
-                    + ", ".join(f"{i}→{x['to']}" for i, x in st["changes"].items())
-                    for st in steps
-                )
-                console.print(f"      {c}: sanctioned by {how}")
+    if any(len(dm["members"]) > 1 for dm in data["decision_makers"]):
+        console.print(f"  [dim]Joint control: {escape(data['joint_control'])}.[/]")
+    if data["held_issues"]:
+        held = ", ".join(f"{i}={o}" for i, o in data["held_issues"].items())
+        console.print(f"  [dim]Held (no decision maker moves them): {escape(held)}[/]")
+    if data["voidable_issues"] or data["requires"]:
+        console.print(
+            "  [dim]A term with a requirement (issues[].requires) lapses, back to its status "
+            "quo, in the move that breaks the requirement.[/]"
+        )
+    console.print(f"  [bold]Verdict:[/] {escape(data['verdict']['text'])}")
+    defections = data["defections"]
+    shown = defections if all_defections else [d for d in defections if len(d["changes"]) == 1]
+    if not defections:
+        console.print("  Nobody gains by moving away from it: it holds under every concept.")
+    else:
+        console.print(
+            f"  {len(defections)} profitable defection(s); under Nash (R) each breaks the deal:"
+        )
+    for d in shown:
+        console.print(f"  • {escape(d['text'])}")
+    hidden = len(defections) - len(shown)
+    if hidden:
+        console.print(
+            f"  [dim]… and {hidden} defection(s) that change several issues at once "
+            "(--all-defections or --json)[/]"
+        )
 
 
 def register(app: typer.Typer) -> None:

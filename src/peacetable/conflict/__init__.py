@@ -9,7 +9,7 @@ Build a :class:`ConflictModel` (``build_model``, ``read_gmcr`` for GMCR+ files,
   and by which legal move sequences;
 * :func:`coalition_analysis` — coalitional improvements and coalition stability;
 * :func:`explain` / :func:`deal_stability` — who gains by defecting from a state
-  or proposal, and how the others could sanction it.
+  or proposal (walking away included), who it hurts, and who could deter it.
 
 Every result has ``to_dict()`` for JSON.
 
@@ -27,6 +27,7 @@ from peacetable.conflict.coalitions import (
     coalition_analysis,
     coalition_improvements,
 )
+from peacetable.conflict.dependencies import Dependency
 from peacetable.conflict.explain import Defection, explain
 from peacetable.conflict.gmcr_file import read_gmcr, read_transcribed, write_json
 from peacetable.conflict.model import (
@@ -51,6 +52,7 @@ __all__ = [
     "DealStability",
     "DecisionMaker",
     "Defection",
+    "Dependency",
     "Direction",
     "Option",
     "Prioritization",

@@ -14,7 +14,8 @@ Definitions (Kilgour, Hipel, Fang & Peng 2001):
   DMs can fail this test when a group gains by moving together.
 
 Method: states with the same options of the DMs outside ``H`` form a block that
-``H``'s moves never leave. Inside each block, strongly connected components of
+``H``'s moves never leave (with dependencies, which let a move void others'
+options, the weakly connected components of ``H``'s move graph). Inside each block, strongly connected components of
 ``H``'s union move graph and the transitive closure of their (small) DAG give
 ``R_H``; a chunked pairwise comparison of payoff vectors then finds the
 coalitional improvements. The work grows with the sum of squared block sizes,
@@ -180,13 +181,28 @@ def coalition_analysis(
     )
 
 
-def _improvable(model: ConflictModel, reach: Reachability, members: list[int]) -> BoolArray:
+def _blocks(model: ConflictModel, reach: Reachability, members: list[int]) -> np.ndarray:
+    """Block id per state: groups of states that the coalition's moves never leave.
+
+    Without dependencies these are the states sharing the non-members' options;
+    with them (a move may void others' options) the weakly connected components
+    of the coalition's move graph.
+    """
     n = model.n_states
+    if model.dependencies:
+        src, dst = reach.coalition_edges(members)
+        graph = csr_matrix((np.ones(len(src), dtype=bool), (src, dst)), shape=(n, n))
+        labels = connected_components(graph, directed=True, connection="weak")[1]
+        return np.asarray(labels, dtype=np.int64)
     mask = np.int64(0)
     for j in members:
         mask |= model.dm_mask(j)
-    key = model.states & ~mask
-    _, block = np.unique(key, return_inverse=True)
+    return np.asarray(np.unique(model.states & ~mask, return_inverse=True)[1], dtype=np.int64)
+
+
+def _improvable(model: ConflictModel, reach: Reachability, members: list[int]) -> BoolArray:
+    n = model.n_states
+    block = _blocks(model, reach, members)
     sizes = np.bincount(block)
     if int(np.sum(sizes.astype(np.int64) ** 2)) > MAX_PAIRS:
         raise AnalysisError(

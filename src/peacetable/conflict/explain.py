@@ -4,9 +4,10 @@ For a state ``s`` and DM ``i``, every unilateral improvement ``s -> s1`` is a
 *defection*. Under each concept we look for a witness sanction (definitions in
 :mod:`peacetable.conflict.stability`): a shortest legal sequence of the other
 DMs' moves (GMR), of moves after which ``i`` cannot escape (SMR), of the other
-DMs' own improvements (SEQ), or one opponent's improvement made at the same
-time (SIM, given as one step of that opponent from ``s1`` to the joint state),
-ending in a state ``i`` does not prefer to ``s``.
+DMs' own improvements (SEQ), or the fewest opponents' improvements made at the
+same time as ``i``'s move (SIM: one step per mover, each from ``s`` to its own
+target), ending in a state ``i`` does not prefer to ``s``;
+:attr:`Defection.ends` holds that state per concept.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from typing import Any
 import numpy as np
 
 from peacetable.conflict.moves import Reachability
+from peacetable.conflict.simultaneous import sim_witness
 from peacetable.conflict.stability import StabilityResult, best_within_one_move
 from peacetable.conflict.status_quo import Step, breadth_first, union_graph
 
@@ -26,7 +28,10 @@ class Defection:
     """DM *dm* can move from *source* to the preferred *target*.
 
     ``sanctions`` maps each concept to the opponents' moves that punish the
-    defection (``None``: no sanction under that concept, so the defection pays).
+    defection (``None``: no sanction under that concept, so the defection pays):
+    a legal move sequence from *target* (GMR, SMR, SEQ) or the simultaneous
+    moves from *source* (SIM). ``ends`` maps each sanctioned concept to the
+    state the sanction leaves the conflict in.
     """
 
     dm: int
@@ -34,6 +39,7 @@ class Defection:
     target: int
     gain: int
     sanctions: dict[str, list[Step] | None] = field(default_factory=dict)
+    ends: dict[str, int] = field(default_factory=dict)
 
 
 def explain(result: StabilityResult, state: int, dm: int | str) -> list[Defection]:
@@ -67,15 +73,24 @@ def explain(result: StabilityResult, state: int, dm: int | str) -> list[Defectio
     out = []
     for s1 in targets.tolist():
         sanctions: dict[str, list[Step] | None] = {}
+        ends: dict[str, int] = {}
         for concept in result.stable:
             if concept == "nash":
                 continue
             if concept == "sim":
-                sanctions[concept] = _simultaneous(result, reach, i, others, state, s1)
+                found = sim_witness(model, reach, i, state, s1, others)
+                sanctions[concept] = (
+                    None if found is None else [Step(j, state, t) for j, t in found[0]]
+                )
+                if found is not None:
+                    ends[concept] = found[1]
                 continue
             values = best_within_one_move(reach.moves(i), u) if concept == "smr" else u
-            sanctions[concept] = _sequence(reach, others, s1, values <= u[state], concept == "seq")
-        out.append(Defection(i, state, s1, int(u[s1] - u[state]), sanctions))
+            path = _sequence(reach, others, s1, values <= u[state], concept == "seq")
+            sanctions[concept] = path
+            if path:
+                ends[concept] = path[-1].target
+        out.append(Defection(i, state, s1, int(u[s1] - u[state]), sanctions, ends))
     return out
 
 
@@ -98,20 +113,6 @@ def _sequence(
     return path[::-1]
 
 
-def _simultaneous(
-    result: StabilityResult, reach: Reachability, i: int, others: list[int], s: int, s1: int
-) -> list[Step] | None:
-    model = result.model
-    u = model.payoffs[i]
-    codes = model.states
-    for j in others:
-        for s2 in reach.improvements(j).targets(s).tolist():
-            joint = int(model.indices_of(np.array([codes[s1] ^ codes[s] ^ codes[s2]]))[0])
-            if joint >= 0 and u[joint] <= u[s]:
-                return [Step(j, s1, joint)]
-    return None
-
-
 def defection_to_dict(result: StabilityResult, d: Defection) -> dict[str, Any]:
     """JSON form of a defection, states as Y/N patterns and DMs by name."""
     m = result.model
@@ -121,6 +122,7 @@ def defection_to_dict(result: StabilityResult, d: Defection) -> dict[str, Any]:
         "from": m.yn(d.source),
         "to": m.yn(d.target),
         "payoff_gain": d.gain,
+        "ends": {c: m.yn(e) for c, e in d.ends.items()},
         "sanctions": {
             c: None
             if path is None

@@ -36,6 +36,7 @@ from typing import Any, ParamSpec, TypeVar
 
 import numpy as np
 
+from peacetable.conflict.dependencies import Dependency
 from peacetable.conflict.model import (
     MAX_OPTIONS,
     Condition,
@@ -369,7 +370,12 @@ def read_transcribed(
         raise doc.error(f"{len(raw_opts)} options: at most {MAX_OPTIONS}", "options")
     opts = sorted(raw_opts, key=lambda o: int(o.get("index", 0)))
     options = [
-        (str(o["name"]), str(o["dm"]), str(o.get("permittedDirection", "both"))) for o in opts
+        (
+            str(o["name"]),
+            None if o.get("dm") is None else str(o["dm"]),  # None: a held option
+            str(o.get("permittedDirection", "both")),
+        )
+        for o in opts
     ]
     codes = np.zeros(len(raw_states), dtype=np.int64)
     for s, state in enumerate(raw_states):
@@ -399,7 +405,7 @@ def read_transcribed(
     else:
         raise doc.error("no preferenceRanking_gmcrpy_ordered or payoffs")
     for o in options:
-        if o[1] not in dm_names:
+        if o[1] is not None and o[1] not in dm_names:
             dm_names.append(o[1])
     misp = {
         dm: [Condition.from_pattern(p) for p in pats] for dm, pats in (misperceptions or {}).items()
@@ -413,9 +419,34 @@ def read_transcribed(
             states=codes,
             misperceptions=misp,
             meta={"source": doc.label, "format": "transcribed"},
+            dependencies=_dependencies(doc, data, len(options)),
         )
     except InputError as exc:
         raise _relocated(doc, exc) from None
+
+
+def _dependencies(doc: _Doc, data: Mapping[str, Any], n_options: int) -> list[Dependency]:
+    """The ``dependencies`` of a model exported by :meth:`ConflictModel.to_dict`."""
+    out = []
+    for k, item in enumerate(doc.items(data, "dependencies")):
+        if not isinstance(item, Mapping):
+            raise doc.error(
+                "a dependency is an object with options and requires", "dependencies", k
+            )
+        sets = [
+            frozenset(
+                doc.index(o, n_options, "dependencies", k, key, j)
+                for j, o in enumerate(doc.items(item, "dependencies", k, key, required=True))
+            )
+            for key in ("options", "requires")
+        ]
+        fb = item.get("fallback")
+        fallback = None if fb is None else doc.index(fb, n_options, "dependencies", k, "fallback")
+        try:
+            out.append(Dependency(sets[0], sets[1], fallback, str(item.get("label", ""))))
+        except InputError as exc:
+            raise doc.error(exc.message, "dependencies", k) from None
+    return out
 
 
 def write_json(data: Any, path: str | Path) -> None:

@@ -28,6 +28,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
+from peacetable.conflict.dependencies import Dependency, broken
 from peacetable.errors import InputError, Location
 from peacetable.io.limits import current_limits
 
@@ -70,7 +71,11 @@ class Direction(StrEnum):
 
 @dataclass(frozen=True)
 class Option:
-    """A binary option (``Y`` taken / ``N`` not taken) controlled by one DM."""
+    """A binary option (``Y`` taken / ``N`` not taken) controlled by one DM.
+
+    ``dm`` is ``-1`` for a *held* option that no DM moves; only a dependency's
+    consequences change it (:mod:`peacetable.conflict.dependencies`).
+    """
 
     name: str
     dm: int
@@ -152,6 +157,10 @@ class ConflictModel:
     misperceived:
         ``(n_dms, n_states)`` states each DM does not perceive (GMCR+'s
         misperceptions, see :mod:`peacetable.conflict.moves`), or ``None``.
+    dependencies:
+        Options that hold only while other options are taken; a move that breaks
+        one voids them (:mod:`peacetable.conflict.dependencies`). No feasible
+        state breaks a dependency.
     """
 
     name: str
@@ -161,6 +170,7 @@ class ConflictModel:
     payoffs: IntArray
     misperceived: BoolArray | None = None
     meta: Mapping[str, Any] = field(default_factory=dict)
+    dependencies: tuple[Dependency, ...] = ()
 
     def __post_init__(self) -> None:
         n, s = len(self.decision_makers), len(self.states)
@@ -170,6 +180,8 @@ class ConflictModel:
             raise InputError("feasible state codes must be strictly ascending")
         if self.misperceived is not None and self.misperceived.shape != (n, s):
             raise InputError("misperceived must have the shape of payoffs")
+        if self.dependencies and np.any(broken(self.dependencies, self.states)):
+            raise InputError("a feasible state breaks a dependency", Location(field="states"))
 
     # -- sizes -------------------------------------------------------------------------------
     @property
@@ -268,7 +280,7 @@ class ConflictModel:
                 {
                     "index": k,
                     "name": o.name,
-                    "dm": self.decision_makers[o.dm].name,
+                    "dm": self.decision_makers[o.dm].name if o.dm >= 0 else None,
                     "permittedDirection": o.direction.value,
                 }
                 for k, o in enumerate(self.options)
@@ -277,6 +289,21 @@ class ConflictModel:
                 {"name": d.name, "options": list(d.options)} for d in self.decision_makers
             ],
             "states": self.yn_all(),
+            **(
+                {
+                    "dependencies": [
+                        {
+                            "options": sorted(d.options),
+                            "requires": sorted(d.requires),
+                            "fallback": d.fallback,
+                            "label": d.label,
+                        }
+                        for d in self.dependencies
+                    ]
+                }
+                if self.dependencies
+                else {}
+            ),
             "payoffs": {
                 d.name: self.payoffs[i].tolist() for i, d in enumerate(self.decision_makers)
             },
@@ -399,10 +426,13 @@ def _popcount(x: IntArray) -> IntArray:
 
 
 def _options_and_dms(
-    options: Sequence[tuple[str, str] | tuple[str, str, str | Direction]],
+    options: Sequence[tuple[str, str | None] | tuple[str, str | None, str | Direction]],
     decision_makers: Sequence[str] | None,
 ) -> tuple[tuple[Option, ...], tuple[DecisionMaker, ...]]:
-    """Options and DMs of :func:`build_model`; errors name the option (``options[k]``)."""
+    """Options and DMs of :func:`build_model`; errors name the option (``options[k]``).
+
+    An option whose DM is ``None`` is held (no DM moves it).
+    """
     dm_names: list[str] = list(decision_makers or [])
     if len(dm_names) > MAX_OPTIONS:
         raise InputError(
@@ -414,7 +444,7 @@ def _options_and_dms(
         raise InputError("a decision maker is named twice", Location(field="decision_makers"))
     opts: list[Option] = []
     for k, spec in enumerate(options):
-        if spec[1] not in dm_names:
+        if spec[1] is not None and spec[1] not in dm_names:
             if decision_makers is not None:
                 raise InputError(
                     f"option {spec[0]!r} names unknown decision maker {spec[1]!r}",
@@ -425,7 +455,8 @@ def _options_and_dms(
             direction = Direction.parse(spec[2]) if len(spec) > 2 else Direction.BOTH
         except InputError as exc:
             raise InputError(exc.message, Location(field=f"options[{k}].direction")) from None
-        opts.append(Option(str(spec[0]), dm_names.index(spec[1]), direction))
+        owner = -1 if spec[1] is None else dm_names.index(spec[1])
+        opts.append(Option(str(spec[0]), owner, direction))
     dms = tuple(
         DecisionMaker(n, tuple(k for k, o in enumerate(opts) if o.dm == i))
         for i, n in enumerate(dm_names)
@@ -470,7 +501,7 @@ def _payoff_table(
 
 def build_model(
     name: str,
-    options: Sequence[tuple[str, str] | tuple[str, str, str | Direction]],
+    options: Sequence[tuple[str, str | None] | tuple[str, str | None, str | Direction]],
     payoffs: Mapping[str, IntArray | Sequence[int]] | None = None,
     *,
     decision_makers: Sequence[str] | None = None,
@@ -481,6 +512,7 @@ def build_model(
     preferences: Mapping[str, Any] | None = None,
     misperceptions: Mapping[str, Sequence[Condition]] | None = None,
     meta: Mapping[str, Any] | None = None,
+    dependencies: Sequence[Dependency] = (),
 ) -> ConflictModel:
     """Assemble a :class:`ConflictModel`.
 
@@ -504,6 +536,10 @@ def build_model(
         ``payoffs(model_states) -> array``).
     misperceptions:
         DM name -> conditions describing the states that DM does not perceive.
+    dependencies:
+        Options that hold only while others are taken
+        (:class:`~peacetable.conflict.dependencies.Dependency`). Enumerated
+        states that break one are removed; explicit *states* may not break any.
 
     Examples
     --------
@@ -527,6 +563,22 @@ def build_model(
             raise InputError(
                 "a state code uses an option the model does not have", Location(field="states")
             )
+    if dependencies:
+        dependent = frozenset().union(*(d.options for d in dependencies))
+        for k, dep in enumerate(dependencies):
+            if max(dep.options | dep.requires | {dep.fallback or 0}) >= len(opts):
+                raise InputError(
+                    "a dependency names an option the model does not have",
+                    Location(field=f"dependencies[{k}]"),
+                )
+            if dep.fallback is not None and dep.fallback in dependent:
+                raise InputError(
+                    "a dependency's fallback may not itself depend on anything "
+                    "(voiding would never settle)",
+                    Location(field=f"dependencies[{k}].fallback"),
+                )
+        if states is None:
+            codes = codes[~broken(dependencies, codes)]
     if len(codes) == 0:
         raise InputError(f"conflict {name!r} has no feasible state", Location(field="infeasible"))
     table = _payoff_table(dm_names, codes, payoffs, preferences)
@@ -544,4 +596,5 @@ def build_model(
                 misp[i] |= cond.holds(codes)
         if not misp.any():
             misp = None
-    return ConflictModel(name, opts, dms, codes, table, misp, dict(meta or {}))
+    deps = tuple(dependencies)
+    return ConflictModel(name, opts, dms, codes, table, misp, dict(meta or {}), deps)

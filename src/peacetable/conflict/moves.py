@@ -22,6 +22,13 @@ reach" with strongly connected components and a relaxation over their DAG, in
 time linear in the edges times the DAG depth (at most the number of
 irreversible options plus one for these graphs).
 
+Dependencies (:mod:`peacetable.conflict.dependencies`): a move may also void
+other options, so a DM's moves are no longer a clique per group. DM ``i``'s
+*elementary* moves from ``s`` set its options to any combination found in a
+feasible state and void what that breaks; ``R_i`` is their transitive closure
+(everything ``i`` can bring about by its own actions in a row), which keeps
+``R_i`` transitive and so every result above valid.
+
 Misperceptions (GMCR+ ``.gmcr`` files): a DM does not perceive some states.
 We remove those states from that DM's own move graph, both as origins and as
 destinations: the DM sees no move from a state it does not perceive and plans
@@ -41,6 +48,7 @@ from numpy.typing import NDArray
 from scipy.sparse import csr_matrix
 from scipy.sparse.csgraph import connected_components
 
+from peacetable.conflict.dependencies import repair
 from peacetable.conflict.model import ConflictModel, IntArray
 from peacetable.errors import AnalysisError
 
@@ -86,7 +94,10 @@ def unilateral_moves(model: ConflictModel, dm: int) -> MoveGraph:
     generated at once with ``numpy.repeat`` and filtered by the direction rules
     (a forward-only option may not go from Y to N, a backward-only one not from
     N to Y) and by misperceptions. Cost: ``O(sum of squared group sizes)``.
+    With dependencies, see :func:`moves_with_consequences`.
     """
+    if model.dependencies:
+        return moves_with_consequences(model, dm)
     codes = model.states
     n = len(codes)
     mask = model.dm_mask(dm)
@@ -127,6 +138,69 @@ def unilateral_moves(model: ConflictModel, dm: int) -> MoveGraph:
         blind = model.misperceived[dm]
         keep &= ~blind[src] & ~blind[dst]
     return MoveGraph.from_sorted_edges(n, src[keep], dst[keep])
+
+
+def moves_with_consequences(model: ConflictModel, dm: int) -> MoveGraph:
+    """``R_dm`` of a model with dependencies: the closure of its elementary moves.
+
+    An elementary move sets *dm*'s options to a combination that some feasible
+    state has (respecting permitted directions) and voids the options that
+    this breaks (:func:`~peacetable.conflict.dependencies.repair`); the result
+    must be feasible. ``R_dm`` is the transitive closure, by sparse boolean
+    products until no edge is added (the number of products is the longest
+    chain of elementary moves needed, a few for scenario models).
+    Cost: ``O(states × combinations of dm's options)`` for the elementary moves.
+
+    Examples
+    --------
+    A truce (A's option 0) carries a term (held option 1): breaking the truce voids it,
+    and A can then restore a bare truce — two elementary moves, one move of ``R_A``.
+
+    >>> from peacetable.conflict.dependencies import Dependency
+    >>> from peacetable.conflict.model import build_model
+    >>> m = build_model("truce", [("truce", "A"), ("term", None), ("x", "B")],
+    ...     {"A": [1] * 6, "B": [1] * 6}, decision_makers=["A", "B"],
+    ...     dependencies=[Dependency(frozenset({1}), frozenset({0}))])
+    >>> yy = m.parse_state("YYN")
+    >>> sorted(m.yn(int(t)) for t in moves_with_consequences(m, 0).targets(yy))
+    ['NNN', 'YNN']
+    """
+    codes = model.states
+    n = len(codes)
+    mask = model.dm_mask(dm)
+    parts = np.unique(codes & mask)
+    if n * len(parts) > MAX_EDGES_PER_DM:
+        raise AnalysisError(
+            f"decision maker {model.decision_makers[dm].name!r} has "
+            f"{n * len(parts):,} possible moves; fix more issues or add constraints"
+        )
+    own = (codes & mask)[:, None]
+    ok = own != parts[None, :]
+    fwd, back = model.direction_masks()
+    if fwd & mask:
+        ok &= (own & ~parts[None, :] & (fwd & mask)) == 0
+    if back & mask:
+        ok &= (parts[None, :] & ~own & (back & mask)) == 0
+    src, col = np.nonzero(ok)
+    target = repair(model.dependencies, (codes[src] & ~mask) | parts[col])
+    dst = model.indices_of(target)
+    keep = (dst >= 0) & (dst != src)
+    if model.misperceived is not None:
+        blind = model.misperceived[dm]
+        keep &= ~blind[src] & ~blind[np.maximum(dst, 0)]
+    step = csr_matrix((np.ones(int(keep.sum()), dtype=bool), (src[keep], dst[keep])), shape=(n, n))
+    closure = step
+    while True:
+        grown = (closure + closure @ step).astype(bool)
+        if grown.nnz == closure.nnz:
+            break
+        closure = grown
+    closure.setdiag(False)
+    closure.eliminate_zeros()
+    closure = closure.tocsr()
+    closure.sort_indices()
+    rows = np.repeat(np.arange(n, dtype=np.int64), np.diff(closure.indptr))
+    return MoveGraph.from_sorted_edges(n, rows, closure.indices.astype(np.int64))
 
 
 class Reachability:

@@ -21,12 +21,13 @@ sequential stability (SEQ)
     if for every ``s1 ∈ R_i^+(s)`` some ``s2 ∈ R_{N−i}^+(s1)`` has ``s2 ⪯_i s``
     (sanctions only by credible moves: each a UI for the DM making it).
 simultaneous sanctioning (SIM)
-    if for every ``s1 ∈ R_i^+(s)`` some opponent ``j ≠ i`` has a UI
-    ``s2 ∈ R_j^+(s)`` from the *same* state such that the state reached when
-    both moves are made at once (``i``'s options as in ``s1``, ``j``'s as in
-    ``s2``, the rest as in ``s``) is feasible and ``⪯_i s`` (Fraser & Hipel
-    1984; Fang et al. 1993 §3.3 for two DMs, with one opponent moving at a
-    time for more).
+    if for every ``s1 ∈ R_i^+(s)`` some non-empty set of opponents, each making
+    at most one UI ``s_j ∈ R_j^+(s)`` from the *same* state at the same time,
+    reaches a feasible state ``⪯_i s`` (``i``'s options as in ``s1``, each
+    mover's as in its ``s_j``, the rest as in ``s``) (Fraser & Hipel 1984; Fang
+    et al. 1993 §3.3; the definition GMCR+ implements, see
+    :mod:`peacetable.conflict.simultaneous`). With two DMs the set is the one
+    opponent.
 
 A state is an *equilibrium* under a concept when it is stable for every DM.
 ``seq_or_sim_per_dm`` marks states where every DM is SEQ- or SIM-stable (the
@@ -40,8 +41,11 @@ The sanction tests are reduced to one number per state: with
 ``m(s1) ≤ u_i(s)`` for each UI ``s1``; SMR uses ``w_i(y) = max(u_i(y),
 max u_i(R_i(y)))`` in place of ``u_i(y)``, SEQ the opponents' improvement graph.
 Adding ``x`` itself never creates a sanction because ``u_i(s1) > u_i(s)``.
-So every concept costs one pass over the move edges plus, for 3+ DMs, a
-strongly-connected-components pass per DM: no ``S × S`` matrix is built.
+So GMR, SMR and SEQ cost one pass over the move edges plus, for 3+ DMs, a
+strongly-connected-components pass per DM: no ``S × S`` matrix is built. SIM
+is decided per UI by bit sets (one opponent) and, for the UIs one opponent
+cannot sanction, by growing the opponents' combinations
+(:mod:`peacetable.conflict.simultaneous`).
 
 References
 ----------
@@ -56,7 +60,7 @@ Computation*, 83, 117–152.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -64,6 +68,7 @@ import numpy as np
 
 from peacetable.conflict.model import BoolArray, ConflictModel, IntArray
 from peacetable.conflict.moves import MoveGraph, Reachability
+from peacetable.conflict.simultaneous import sim_stable
 from peacetable.core.results import Provenance, Result
 from peacetable.errors import InputError
 
@@ -236,7 +241,7 @@ def analyze(
             worst = reach.coalition_reach_min(others, u, improving=True)
             stable["seq"][i] = _all_sanctioned(ui, worst, u, s)
         if "sim" in stable:
-            stable["sim"][i] = _sim_stable(model, reach, i, others)
+            stable["sim"][i] = sim_stable(model, reach, i, others)
     return StabilityResult(
         model,
         stable,
@@ -265,72 +270,4 @@ def best_within_one_move(moves: MoveGraph, u: IntArray) -> IntArray:
     out = u.copy()
     if len(moves):
         np.maximum.at(out, moves.src, u[moves.dst])
-    return out
-
-
-def _sim_stable(
-    model: ConflictModel, reach: Reachability, i: int, others: Iterable[int]
-) -> BoolArray:
-    """SIM: every UI of *i* from ``s`` is met by some opponent's simultaneous UI from ``s``.
-
-    For an opponent ``j``, the joint state of ``i``'s UI ``s -> s1`` and ``j``'s UI
-    ``s -> s2`` is ``s1`` with ``j``'s options set as in ``s2``: a member of ``s1``'s
-    ``j``-group (states equal to ``s1`` outside ``j``'s options). Each state's
-    ``j``-options get a compact id, and bit sets over those ids (``uint64`` words)
-    hold (a) the ids ``j`` can improve to from ``s`` and (b) for each ``j``-group,
-    the ids of its members with ``u_i`` at most a threshold (prefix ORs over the
-    group sorted by ``u_i``). A UI is sanctioned by ``j`` iff (a) and (b, with
-    threshold ``u_i(s)``) intersect: one bit-set AND per (UI, opponent), instead of
-    one look-up per (UI, opponent UI) pair.
-    """
-    n = model.n_states
-    u = np.unique(model.payoffs[i], return_inverse=True)[1].astype(np.int64)  # ranks 0..n-1
-    mine = reach.improvements(i)
-    sanctioned = np.zeros(len(mine), dtype=bool)
-    if len(mine) == 0:
-        return _no_edges_from(mine.src, n)
-    src, dst = mine.src.astype(np.int64), mine.dst.astype(np.int64)
-    for j in others:
-        theirs = reach.improvements(j)
-        if len(theirs) == 0:
-            continue
-        mask = model.dm_mask(j)
-        _, part = np.unique(model.states & mask, return_inverse=True)
-        words = int(part.max()) // 64 + 1
-        word, bit = part // 64, (part % 64).astype(np.uint64)
-        one = np.uint64(1)
-        # (a) the j-option ids j improves to from each state
-        can = np.zeros((n, words), dtype=np.uint64)
-        t = theirs.dst.astype(np.int64)
-        np.bitwise_or.at(can, (theirs.src.astype(np.int64), word[t]), one << bit[t])
-        # (b) per j-group, members sorted by u_i, prefix ORs of their id bits
-        _, group = np.unique(model.states & ~mask, return_inverse=True)
-        order = np.lexsort((u, group))
-        span = int(u.max()) + 1
-        key = group[order] * span + u[order]
-        members = np.zeros((n, words), dtype=np.uint64)
-        members[np.arange(n), word[order]] = one << bit[order]
-        prefix = _segmented_or(members, group[order])
-        pos = np.searchsorted(key, group[dst] * span + u[src], side="right") - 1
-        inside = (pos >= 0) & (group[order][np.maximum(pos, 0)] == group[dst])
-        hit = np.zeros(len(src), dtype=bool)
-        hit[inside] = np.any(prefix[pos[inside]] & can[src[inside]] != 0, axis=1)
-        sanctioned |= hit
-    return _no_edges_from(mine.src[~sanctioned], n)
-
-
-def _segmented_or(values: np.ndarray, segment: np.ndarray) -> np.ndarray:
-    """Inclusive prefix OR of the rows of *values* within runs of equal *segment* ids.
-
-    Hillis–Steele doubling: ``log2(longest run)`` vectorised passes.
-    """
-    out = values.copy()
-    d = 1
-    while d < len(out):
-        same = segment[d:] == segment[:-d]
-        if not same.any():
-            break
-        prev = out.copy()
-        out[d:][same] |= prev[:-d][same]
-        d *= 2
     return out

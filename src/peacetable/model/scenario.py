@@ -184,6 +184,15 @@ class Option(_Frozen):
     contingent: Contingent | None = None
 
 
+# --- BEGIN issue requirements (conflict lens, issue 11): helper of Issue.requires -------
+def _one_or_many(value: Any) -> Any:
+    """A single option id stands for a one-element list (issue requirements)."""
+    return (value,) if isinstance(value, str) else value
+
+
+# --- END issue requirements helper -----------------------------------------------------
+
+
 class Issue(_Frozen):
     """A contested issue (a provision of the agreement) and its options.
 
@@ -191,6 +200,8 @@ class Issue(_Frozen):
     (default: the first option); partial proposals fill unspecified issues with it.
     ``controlled_by`` lists the parties that can implement the issue alone.
     ``ordered`` says the options form a scale in the order given.
+    ``requires`` (conflict lens, see below) makes the issue's agreed options
+    depend on other issues.
     """
 
     id: Id
@@ -201,6 +212,16 @@ class Issue(_Frozen):
     ordered: bool = False
     status_quo: Id | None = None
     options: tuple[Option, ...] = Field(min_length=1)
+    # --- BEGIN issue requirements (conflict lens, issue 11) -----------------------------
+    # ``requires: {issue: [options]}``: this issue's options other than its status quo
+    # hold only while each named issue takes one of the listed options; a move that
+    # breaks the requirement reverts this issue to its status quo in the same move
+    # (peacetable.conflict.scenario). Checked in validate.py ("issue requirements").
+    requires: Annotated[
+        dict[str, Annotated[tuple[Id, ...], BeforeValidator(_one_or_many)]],
+        AfterValidator(_freeze),
+    ] = Field(default_factory=FrozenDict)
+    # --- END issue requirements -----------------------------------------------------------
 
     @property
     def option_ids(self) -> tuple[str, ...]:

@@ -248,7 +248,68 @@ def find_problems(scenario: Scenario) -> list[Problem]:
     _check_disagreement(scenario, add, check_estimate, check_source)
     check_implementation(scenario, add, check_source)  # sequencing lens (issue 17)
     check_basis(scenario, add)  # what numbers rest on; hindsight; the process block
+    _check_requirements(scenario, add)  # issue requirements (conflict lens, issue 11)
     return problems
+
+
+# ===================================================================================
+# BEGIN issue requirements (conflict lens, issue 11): ``Issue.requires``
+# ===================================================================================
+
+
+def _check_requirements(scenario: Scenario, add: Callable[[Problem], None]) -> None:
+    """Each ``requires`` names other issues and their options; no proposal breaks one."""
+    issues = {i.id: i for i in scenario.issues}
+    sound = True
+    for n, issue in enumerate(scenario.issues):
+        base: Path = ("issues", n, "requires")
+        for qid, options in issue.requires.items():
+            path: Path = (*base, qid)
+            if qid == issue.id:
+                add(Problem(path, f"issue {issue.id!r} cannot require itself"))
+                sound = False
+            elif qid not in issues:
+                add(Problem(path, unknown("issue", qid, issues), field=dotted(base)))
+                sound = False
+            elif not options:
+                add(Problem(path, "list at least one option the requirement allows"))
+                sound = False
+            else:
+                for oid in options:
+                    if oid not in issues[qid].option_ids:
+                        choices = issues[qid].option_ids
+                        add(Problem(path, unknown(f"option of issue {qid!r}", oid, choices)))
+                        sound = False
+    if not sound:
+        return
+    for n, proposal in enumerate(scenario.proposals):
+        if any(
+            i not in issues or o not in issues[i].option_ids for i, o in proposal.package.items()
+        ):
+            continue  # reported by the package check
+        for text in broken_requirements(scenario, scenario.complete_package(proposal.package)):
+            add(Problem(("proposals", n, "package"), f"proposal {proposal.id!r} sets {text}"))
+
+
+def broken_requirements(scenario: Scenario, package: Mapping[str, str]) -> list[str]:
+    """Each requirement a complete package breaks, as ``issue=option, which requires …``."""
+    out = []
+    for issue in scenario.issues:
+        held = package.get(issue.id)
+        if held is None or held == issue.status_quo_option:
+            continue
+        for qid, options in issue.requires.items():
+            if package.get(qid) not in options:
+                out.append(
+                    f"{issue.id}={held}, which holds only while {qid} is "
+                    f"{' or '.join(options)} (it is {package.get(qid)})"
+                )
+    return out
+
+
+# ===================================================================================
+# END issue requirements
+# ===================================================================================
 
 
 def _check_disagreement(

@@ -1,16 +1,17 @@
 """Section "would a deal hold?": conflict stability of the proposals and of the status quo.
 
-Uses :mod:`peacetable.conflict`: :func:`~peacetable.conflict.deal_stability`
-for each proposal (is it an equilibrium; who gains by defecting alone, and can
-the others sanction it), and, around the status quo,
-:func:`~peacetable.conflict.from_scenario`, :func:`~peacetable.conflict.analyze`
-and :func:`~peacetable.conflict.status_quo_analysis` for the equilibria table
-and the state/move graph.
+Reads the ``stability`` lens (:func:`~peacetable.conflict.deal_stability`) for
+each proposal (is it an equilibrium; every way a decision maker can walk away
+from it, every party's gain, and per concept whether and by whom it is
+deterred) and for the status quo (the equilibria table and the state/move
+graph). Decision makers come from control: parties that control an issue
+together act as one bloc.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
+from dataclasses import dataclass, field
 from typing import Any
 
 from peacetable.conflict.scenario import DealStability, package_of
@@ -36,42 +37,97 @@ MAX_EQUILIBRIA = 8
 FULL_GRAPH_STATES = 12
 
 
-def _proposal_rows(
-    ctx: ReportContext,
-) -> tuple[list[tuple[Any, ...]], list[Markup | str], dict[str, int]]:
-    rows: list[tuple[Any, ...]] = []
-    notes: list[Markup | str] = []
-    held: dict[str, int] = {}
+#: Most defections described per proposal (those changing one issue come first).
+MAX_DEFECTIONS = 6
+#: Most proposals named in the section's answer.
+MAX_IN_ANSWER = 3
+#: How sure the move breaks the deal, by the lens verdict's ``certainty`` (else: the concepts).
+SURE = {
+    "certain": "under every concept",
+    "replies_deter": "only if the others' replies are ignored (Nash)",
+    "threat_only": "unless a sanction the sanctioner would not gain from is believed",
+}
+
+
+def _members(ctx: ReportContext, members: list[str]) -> str:
+    """A decision maker in words: a party, or the parties of a bloc acting together."""
+    names = series([ctx.party_name(q) for q in members])
+    return names + (" (together)" if len(members) > 1 else "")
+
+
+def _mover(ctx: ReportContext, model: Any, dm: int) -> str:
+    return _members(ctx, model.meta["scenario"]["members"][model.dm_names[dm]])
+
+
+def _breaking(ctx: ReportContext, data: dict[str, Any]) -> tuple[str, str, str] | None:
+    """The lens verdict's move most likely to break the deal, short: (who, what, how sure)."""
+    v = data["verdict"]
+    if v["breaking"] is None:
+        return None
+    d = data["defections"][v["breaking"]["index"]]
+    move = "; ".join(
+        f"{ctx.issue_name(i)} to “{ctx.option_label(i, c['to'])}”" for i, c in d["changes"].items()
+    )
+    if d["no_deal"]:
+        move += " (back to no deal)"
+    elif d["voids_every_other_term"]:
+        move += " (voiding every other term)"
+    breaks = [CONCEPT_LABELS[c] for c in v["breaking"]["breaks_under"]]
+    sure = SURE.get(v["certainty"]) or f"under {series(breaks)}"
+    return _members(ctx, d["members"]), move, sure
+
+
+@dataclass
+class _Proposals:
+    """Per proposal, from the ``stability`` lens: table rows, verdicts, defections, answers."""
+
+    rows: list[tuple[Any, ...]] = field(default_factory=list)
+    verdicts: list[Markup | str] = field(default_factory=list)
+    notes: list[Markup | str] = field(default_factory=list)
+    held: dict[str, int] = field(default_factory=dict)
+    #: (mover, move, how sure) -> tags of the proposals that move breaks most surely.
+    breaks: dict[tuple[str, str, str], list[str]] = field(default_factory=dict)
+
+
+def _proposals(ctx: ReportContext) -> _Proposals:
+    out = _Proposals()
+    rows, notes, held = out.rows, out.notes, out.held
     for proposal in ctx.scenario.proposals:
         ds = ctx.session.result("stability", proposal=proposal.id)
+        label = f"{ctx.proposal_tag(proposal.id)} · {proposal.name}"
         if not isinstance(ds, DealStability):
-            rows.append(
-                (f"{ctx.proposal_tag(proposal.id)} · {proposal.name}", *(["—"] * len(CONCEPTS)))
-            )
+            rows.append((label, *(["—"] * (len(CONCEPTS) + 2))))
             reason = ds.to_dict().get("not_applicable", "")
-            notes.append(f"{proposal.name}: not analysed ({reason}).")
+            out.verdicts.append(f"{proposal.name}: not analysed ({reason}).")
             continue
         data = ds.to_dict()
         eq = data["equilibrium"]
         held[proposal.name] = sum(bool(eq.get(c)) for c in CONCEPTS)
+        out.verdicts.append(f"{proposal.name}: {data['verdict']['text']}")
+        breaking = _breaking(ctx, data)
+        if breaking is not None:
+            out.breaks.setdefault(breaking, []).append(ctx.proposal_tag(proposal.id))
         rows.append(
             (
-                f"{ctx.proposal_tag(proposal.id)} · {proposal.name}",
+                label,
                 *(yes_no(bool(eq.get(c))) for c in CONCEPTS),
+                *(
+                    (f"{breaking[0]}: {breaking[1]}", breaking[2])
+                    if breaking
+                    else ("nobody gains by defecting", "—")
+                ),
             )
         )
-        for d in data["defections"]:
-            sanctioned = [CONCEPT_LABELS.get(c, c) for c, path in d["sanctions"].items() if path]
+        defections = sorted(data["defections"], key=lambda d: len(d["changes"]))
+        for d in defections[:MAX_DEFECTIONS]:
+            notes.append(f"{proposal.name}: {d['text']}")
+        if len(defections) > MAX_DEFECTIONS:
             notes.append(
-                f"{proposal.name}: {ctx.party_name(d['party'])} gains {fmt(d['utility_gain'])} by changing "
-                f"{ctx.describe_changes(d['changes'])} alone; "
-                + (
-                    f"the others can sanction this under {series(sanctioned)}."
-                    if sanctioned
-                    else "no sanction deters it."
-                )
+                f"{proposal.name}: {len(defections) - MAX_DEFECTIONS} more defection(s), most "
+                "changing several issues at once (peacetable conflict --proposal "
+                f"{proposal.id} --all-defections)."
             )
-    return rows, notes, held
+    return out
 
 
 def _state_label(ctx: ReportContext, model: Any, state: int, base: dict[str, str]) -> str:
@@ -115,13 +171,12 @@ def _graph(
     for x, members in layers.items():
         for k, s in enumerate(members):
             pos[s] = (float(x), (len(members) - 1) / 2.0 - k)
-    dms = model.dm_names
     traces: list[Trace] = []
     seen: set[int] = set()
     for a, b, dm in sorted(edges):
         traces.append(
             Trace(
-                name=f"move by {ctx.party_name(dms[dm])}",
+                name=f"move by {_mover(ctx, model, dm)}",
                 x=[pos[a][0], pos[b][0]],
                 y=[pos[a][1], pos[b][1]],
                 kind="lines",
@@ -191,9 +246,41 @@ def _graph(
     return chart, sorted(nodes)
 
 
+def _answer(props: _Proposals, reach: list[str]) -> str:
+    """Which proposals hold; the moves that break the others (grouped), how sure; where
+    unilateral play leads from the status quo."""
+    held = props.held
+    stable = [n for n, k in held.items() if k == len(CONCEPTS)]
+    if stable:
+        head = (
+            f"{len(stable)} of {plural(len(held), 'proposal')} would hold under every stability "
+            f"concept ({series(stable)})"
+        )
+    elif held:
+        head = "No proposal would hold under every stability concept"
+    elif props.rows:
+        head = "No proposal could be analysed"
+    else:
+        head = "There is no proposal to test"
+    sentences = [head + "."]
+    groups = list(props.breaks.items())
+    for (who, move, sure), tags in groups[:MAX_IN_ANSWER]:
+        sentences.append(f"{who} setting {move} breaks {series(tags)} {sure}.")
+    if len(groups) > MAX_IN_ANSWER:
+        rest = sum(len(t) for _, t in groups[MAX_IN_ANSWER:])
+        sentences.append(f"Other moves break {plural(rest, 'more proposal')} (below).")
+    sentences.append(
+        f"From the status quo, unilateral improvements lead to {series(reach)}."
+        if reach
+        else "From the status quo, no unilateral improvement leads to another equilibrium."
+    )
+    return " ".join(sentences)
+
+
 def build(ctx: ReportContext) -> Section:
     """Build the section (see the module docstring)."""
-    rows, notes, held = _proposal_rows(ctx)
+    props = _proposals(ctx)
+    rows, notes = props.rows, props.notes
     status_quo = ctx.result("stability", proposal=None)
     assert isinstance(status_quo, DealStability)
     model, result = status_quo.model, status_quo.result
@@ -210,11 +297,12 @@ def build(ctx: ReportContext) -> Section:
     base = package_of(model, sq)
     dms = model.dm_names
     util = model.meta["scenario"]["utilities"]
+    parties = model.meta["scenario"]["party_ids"]
     eq_rows = [
         (
             names[s],
             _state_label(ctx, model, s, base),
-            *(fmt(float(util[s, i]), 2) for i in range(len(dms))),
+            *(fmt(float(util[s, k]), 2) for k in range(len(parties))),
             series([CONCEPT_LABELS[c] for c in CONCEPTS if masks[c][s]]),
             str(int(sqa.steps[s])) if sqa.steps[s] >= 0 else "not reachable",
         )
@@ -222,24 +310,48 @@ def build(ctx: ReportContext) -> Section:
     ]
     chart, _ = _graph(ctx, model, sq, eq_states, names, sqa, result)
     controlled = model.meta["scenario"]["controlled"]
+    movers = {dm: _mover(ctx, model, k) for k, dm in enumerate(dms)}
     blocks: list[Block] = [
         para(
-            "A package holds when no party can gain by changing, on its own, an issue it controls "
-            f"({series([f'{ctx.issue_name(i)} by {ctx.party_name(p)}' for i, p in controlled.items()])}); "
-            "the five stability concepts differ in how far ahead a party looks at the others' reactions "
-            "(Nash: none; GMR, SMR: any sanction; SEQ: only sanctions the sanctioners gain from; SIM: simultaneous moves)."
+            "A package holds when no decision maker can gain by changing what it controls "
+            f"({series([f'{ctx.issue_name(i)} by {movers[p]}' for i, p in controlled.items()])}); "
+            "walking away counts: a term that holds only while another does (e.g. while a ceasefire "
+            "lasts) lapses in the move that breaks it. Parties that control an issue together act "
+            "as one decision maker ranking states by the sum of their utilities; each party's own "
+            "gain is shown. The five stability concepts differ in how far ahead a party looks at "
+            "the others' reactions (Nash: none; GMR, SMR: any sanction; SEQ: only sanctions the "
+            "sanctioners gain from; SIM: sanctions made at the same time)."
         ),
     ]
     if rows:
         blocks.append(
             table(
-                ("proposal", *(CONCEPT_LABELS[c] for c in CONCEPTS)),
+                (
+                    "proposal",
+                    *(CONCEPT_LABELS[c] for c in CONCEPTS),
+                    "move most likely to break it",
+                    "breaks it",
+                ),
                 rows,
-                caption="Is each proposal an equilibrium (self-enforcing)?",
+                caption="Is each proposal an equilibrium (self-enforcing), and if not, which "
+                "defection breaks it under the most stability concepts?",
+            )
+        )
+        blocks.append(tag("h3", "Would each proposal hold? Who can break it, and how sure"))
+        blocks.append(bullets(props.verdicts))
+        blocks.append(
+            para(
+                "How sure counts the stability concepts under which the move breaks the deal: "
+                "under every concept, no reply by the others (credible or not, in turn or at "
+                "once) leaves the mover no better off; a move deterred only under GMR and SMR "
+                "is held back by a threat the others would not gain from carrying out. These "
+                "verdicts use the scenario's point estimates of utilities."
             )
         )
     if notes:
-        blocks.append(tag("h3", "Who gains by defecting alone"))
+        blocks.append(
+            tag("h3", "Who gains by defecting alone (walking away included), and who deters it")
+        )
         blocks.append(bullets(notes))
     blocks.append(tag("h3", "Equilibria around the status quo"))
     blocks.append(
@@ -247,43 +359,24 @@ def build(ctx: ReportContext) -> Section:
             (
                 "state",
                 "package (changes from the status quo)",
-                *(f"{ctx.party_name(d)} utility" for d in dms),
+                *(f"{ctx.party_name(q)} utility" for q in parties),
                 "equilibrium under",
                 "moves from status quo",
             ),
             eq_rows,
-            numeric=(*range(2, 2 + len(dms)), 3 + len(dms)),
+            numeric=(*range(2, 2 + len(parties)), 3 + len(parties)),
             caption=f"{plural(len(eq_all), 'equilibrium', 'equilibria')} among {plural(model.n_states, 'state')}"
             + (f"; the {len(eq_states)} strongest shown" if len(eq_all) > len(eq_states) else ""),
         )
     )
     blocks.append(chart)
-    stable = [n for n, k in held.items() if k == len(CONCEPTS)]
-    if stable:
-        head = (
-            f"{len(stable)} of {plural(len(held), 'proposal')} would hold under every stability "
-            f"concept ({series(stable)})"
-        )
-    elif held:
-        head = "no proposal would hold under every stability concept"
-    elif ctx.scenario.proposals:
-        head = "no proposal could be analysed"
-    else:
-        head = "there is no proposal to test"
-    parts = [head]
-    reach = [names[s] for s in eq_states if sqa.steps[s] > 0]
-    tail = (
-        f"from the status quo, unilateral improvements lead to {series(reach)}"
-        if reach
-        else "from the status quo, no unilateral improvement leads to another equilibrium"
-    )
-    answer = "; ".join([*parts, tail]) + "."
+    answer = _answer(props, [names[s] for s in eq_states if sqa.steps[s] > 0])
     return Section(
         key=KEY,
         title=TITLE,
         question="Once agreed, would a package hold, or could a party gain by defecting on its own? "
         "And where does unilateral play lead from today's status quo?",
-        answer=answer[:1].upper() + answer[1:],
+        answer=answer,
         blocks=tuple(blocks),
         method=f"Graph model for conflict resolution derived from the scenario ({model.n_states:,} states, "
         f"{len(dms)} decision makers); stability {', '.join(CONCEPT_LABELS[c] for c in CONCEPTS)} "
