@@ -143,6 +143,7 @@ def _elicitation_rows(issues: dict[str, Any], prefs: dict[str, Any]) -> list[dic
                 **issue,
                 "ordered": rated,
                 "answered": issue["id"] in ranking or issue["id"] in ratings,
+                "rated": issue["id"] in ratings,
                 "weight": prefs.get("weights", {}).get(issue["id"], 0),
             }
         )

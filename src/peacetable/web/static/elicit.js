@@ -58,7 +58,32 @@
     else list.insertBefore(other, item);
     button.focus();
     answered(list.dataset.rank).checked = true;
+    respace(list.dataset.rank);
     scheduleCheck();
+  }
+
+  // Until the party moves a slider of an issue, its ratings follow its order (evenly spaced,
+  // 100 for the first, 0 for the last); after that they are the party's own, and an order that
+  // disagrees with them is flagged.
+  function respace(issue) {
+    const box = form.querySelector(`[data-rates="${issue}"]`);
+    if (box.dataset.rated) return;
+    const order = [...form.querySelector(`[data-rank="${issue}"]`).children].map((li) => li.dataset.option);
+    const step = order.length > 1 ? 100 / (order.length - 1) : 0;
+    order.forEach((option, k) => {
+      for (const input of box.querySelectorAll(`input[data-option="${option}"]`)) {
+        input.value = Math.round(100 - k * step);
+        input.nextElementSibling.textContent = input.value;
+      }
+    });
+  }
+
+  function updateIncluded() {
+    for (const note of form.querySelectorAll("[data-included]")) {
+      note.textContent = answered(note.dataset.included).checked
+        ? "Included in what you send."
+        : "Not included: the mediator keeps its estimate (moving a slider includes it).";
+    }
   }
 
   function payload() {
@@ -159,6 +184,7 @@
   }
 
   function scheduleCheck() {
+    updateIncluded();
     clearTimeout(timer);
     timer = setTimeout(check, 300);
   }
@@ -240,6 +266,7 @@
     if (t.dataset.rate) {
       t.nextElementSibling.textContent = t.value;
       answered(t.dataset.rate).checked = true;
+      form.querySelector(`[data-rates="${t.dataset.rate}"]`).dataset.rated = "yes";
       scheduleCheck();
     } else if (t.dataset.weight !== undefined) {
       updateTotal();
@@ -253,5 +280,6 @@
   form.addEventListener("submit", (event) => event.preventDefault());
   updateTotal();
   updateNoDeal(null);
+  updateIncluded();
   show(0, false);
 })();
