@@ -40,6 +40,8 @@ class Flow:
     actors: dict[str, Actor] = field(default_factory=dict)
     codes: dict[str, str] = field(default_factory=dict)
     contradiction_seen: str = ""
+    upload_error: str = ""
+    times: list[tuple[str, float]] = field(default_factory=list)
     live_update_seen: bool = False
     suggestion_used: str = ""
     export_path: Path | None = None
@@ -123,9 +125,9 @@ class Flow:
         p.fill("#password", PASSWORD)
         p.fill("#confirm", PASSWORD)
         p.click("button:has-text('Join')")
-        p.wait_for_url(re.compile(r"/party$"))
-        a.check_page("party-empty")
-        a.shot("party-page-first-visit")
+        p.wait_for_url(re.compile(r"/(party|texts)$"))
+        a.check_page("party-empty" if party in PARTIES else "observer-empty")
+        a.shot("first-visit")
         return a
 
     def open_elicitation(self, a: Actor) -> None:
@@ -134,8 +136,17 @@ class Flow:
         a.check_page("elicitation")
 
     def step(self, a: Actor, name: str) -> None:
-        a.page.click("button[data-step-go='1']")
-        a.page.locator(f"section[data-step='{name}']").wait_for(state="visible")
+        """Next step. A click whose mouse-down and mouse-up land on different elements (the
+        page scrolled in between: seen once in a few runs) reaches only the form; then again."""
+        target = a.page.locator(f"section[data-step='{name}']")
+        for _ in range(3):
+            a.page.click("button[data-step-go='1']")
+            try:
+                target.wait_for(state="visible", timeout=3_000)
+                return
+            except Exception:  # playwright's TimeoutError
+                continue
+        target.wait_for(state="visible")
 
     def rank(self, a: Actor, issue: str, option: str, moves: int) -> None:
         """Move *option* of *issue* up *moves* places with its arrow button."""
@@ -224,3 +235,100 @@ class Flow:
         p = a.page
         p.fill("#no-deal", "45")
         self.save(a, "elicitation-nato")
+
+    # ------------------------------------------------------------------ the text
+
+    def desk(self, m: Actor) -> None:
+        m.goto(f"/n/{self.nid}/desk")
+
+    def wait_for_live_update(self, m: Actor, party: str) -> None:
+        """The desk, open all along, shows the party's submission without a reload."""
+        m.page.locator(f"tr[data-party='{party}'] .badge.ok").wait_for(timeout=15_000)
+        self.live_update_seen = True
+
+    def mediator_publishes_plan(self, m: Actor) -> None:
+        p = m.page
+        self.desk(m)
+        p.click("a:has-text('Write a new draft')")
+        p.click("a:has-text('seven-point plan')")
+        p.wait_for_url(re.compile(r"proposal=seven-points"))
+        p.fill(
+            "#word-crimea",
+            "A vote in Crimea under international supervision; every party accepts its result.",
+        )
+        m.check_page("editor")
+        m.shot("draft-editor-seven-point-plan")
+        p.click("button:has-text('Save as a new version')")
+        p.wait_for_url(re.compile(r"/desk/drafts/1$"))
+        m.check_page("draft-unpublished")
+        m.shot("draft-1-analysis-before-publishing")
+        p.click("button:has-text('Publish version 1')")
+        p.locator("text=Published").first.wait_for()
+
+    def timed(self, label: str) -> None:
+        """Note how long the run took to get here (printed with -s; kept in ``times``)."""
+        import time
+
+        self.times.append((label, time.monotonic()))
+
+    def party_answers(
+        self,
+        a: Actor,
+        version: int,
+        verdict: str,
+        comment: str = "",
+        cannot: tuple[str, ...] = (),
+        shot: bool = False,
+    ) -> None:
+        p = a.page
+        a.goto(f"/n/{self.nid}/party")
+        form = p.locator(f"#v{version} form.respond")
+        form.locator(f"input[name=verdict][value={verdict}]").check()
+        for issue in cannot:
+            form.locator(f"input[name=cannot_live_with][value={issue}]").check()
+        if comment:
+            form.locator("textarea").fill(comment)
+        a.check_page(f"party-published-v{version}")
+        if shot:
+            a.shot(f"answering-version-{version}")
+        form.locator("button:has-text('Send your answer')").click()
+        p.wait_for_url(re.compile(rf"answered={version}"))
+        p.locator(f"#v{version} .your-answer").wait_for()
+
+    def download_checkpoint(self, a: Actor, folder: Path) -> Path:
+        a.goto(f"/n/{self.nid}/party")
+        with a.page.expect_download() as info:
+            a.page.click("a:has-text('Download a checkpoint')")
+        path = folder / f"checkpoint-{a.name}.json"
+        info.value.save_as(str(path))
+        self.checkpoint_path = path
+        return path
+
+    def mediator_reads_answers_and_revises(self, m: Actor) -> None:
+        p = m.page
+        m.goto(f"/n/{self.nid}/desk/drafts/1")
+        p.locator("table.answers tbody tr .verdict").nth(3).wait_for()
+        m.check_page("draft-published-answers")
+        m.shot("draft-1-answers-and-predicted-verdicts")
+        link = p.locator("a[data-suggestion]").first
+        self.suggestion_used = str(link.get_attribute("data-suggestion"))
+        link.click()
+        p.wait_for_url(re.compile(r"suggestion="))
+        p.fill("#draft-title", "Seven points, revised")
+        m.check_page("editor-suggestion")
+        m.shot("draft-editor-from-suggestion")
+        p.click("button:has-text('Save as a new version')")
+        p.wait_for_url(re.compile(r"/desk/drafts/2$"))
+        p.click("button:has-text('Publish version 2')")
+        p.locator("text=Published").first.wait_for()
+        m.shot("draft-2-published")
+        self.desk(m)
+        p.locator("details summary:has-text('What changed from v1')").click()
+        m.check_page("desk-history")
+        m.shot("desk-version-history-diff")
+
+    def settlement_code(self, a: Actor, page: str = "party") -> str:
+        a.goto(f"/n/{self.nid}/{page}")
+        code = a.page.locator("#settlement-code")
+        code.wait_for()
+        return str(code.get_attribute("data-code"))

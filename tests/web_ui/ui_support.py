@@ -118,11 +118,13 @@ class Actor:
         self.bodies: list[tuple[str, str]] = []
         self.doms: list[tuple[str, str]] = []
         self.axe_seen: set[str] = set()
+        self.keep_doms = keep_bodies
+        self.axe_times: list[tuple[str, float]] = []
         self.violations: list[str] = []
         self.page.on("console", self._console)
         self.page.on("pageerror", lambda exc: self.errors.append(f"{self.page.url}: {exc}"))
         if keep_bodies:
-            self.page.on("response", self._keep)
+            self.context.route(re.compile(r"^(?!.*/static/).*$"), self._keep)
 
     def _console(self, message: Any) -> None:
         if message.type != "error":
@@ -132,20 +134,32 @@ class Actor:
             return
         self.errors.append(f"{self.page.url}: {text}")
 
-    def _keep(self, response: Any) -> None:
-        url = response.url
-        if "/static/" in url or response.status in (301, 302, 303, 307, 308):
-            return
+    def _keep(self, route: Any) -> None:
+        """Pass every request on unchanged, keeping the body of what comes back."""
         try:
-            body = response.body().decode("utf-8", "replace")
-        except Exception:  # a body that is gone (navigated away) cannot be read
+            response = route.fetch(max_redirects=0)
+            body = response.body()
+        except Exception:  # the page or context is closing: let the request go its way
+            try:
+                route.continue_()
+            except Exception:  # already handled or the context is gone
+                pass
             return
-        self.bodies.append((url, body))
+        self.bodies.append((route.request.url, body.decode("utf-8", "replace")))
+        route.fulfill(response=response, body=body)
 
     def goto(self, path: str) -> Any:
         response = self.page.goto(path)
-        self.page.wait_for_load_state("load")
+        self.settle()
         return response
+
+    def settle(self) -> None:
+        """Wait until the page has loaded and drawn its charts (plotly draws after loading)."""
+        self.page.wait_for_load_state("load")
+        self.page.wait_for_function(
+            "!document.querySelector('[data-chart]') || !window.Plotly"
+            " || document.querySelector('[data-chart] .main-svg')"
+        )
 
     def shot(self, step: str, full_page: bool = True) -> Path:
         return self.shots.take(self.page, f"{self.name}-{step}", full_page)
@@ -156,14 +170,20 @@ class Actor:
 
     def check_page(self, label: str) -> None:
         """axe-core on the current page (once per *label*); serious and critical violations kept."""
+        if self.keep_doms:
+            self.keep_dom()
         if label in self.axe_seen:
             return
         self.axe_seen.add(label)
+        import time
+
+        started = time.monotonic()
         result = self.page.evaluate(
             "async () => { const r = await axe.run(document, {resultTypes: ['violations']});"
             " return r.violations.map(v => ({id: v.id, impact: v.impact, help: v.help,"
             " nodes: v.nodes.map(n => n.target.join(' ')).slice(0, 5)})); }"
         )
+        self.axe_times.append((label, round(time.monotonic() - started, 2)))
         for v in result:
             if v["impact"] in ("serious", "critical"):
                 self.violations.append(f"{label}: {v['id']} ({v['impact']}) {v['help']} {v['nodes']}")
