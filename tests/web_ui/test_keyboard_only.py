@@ -24,7 +24,9 @@ def tab_to(page: Any, selector: str, limit: int = 250) -> None:
     """Press Tab until the focused element matches *selector* (fails if it is never reached)."""
     for _ in range(limit):
         page.keyboard.press("Tab")
-        if page.evaluate("s => document.activeElement && document.activeElement.matches(s)", selector):
+        if page.evaluate(
+            "s => document.activeElement && document.activeElement.matches(s)", selector
+        ):
             return
     raise AssertionError(f"{selector} cannot be reached with the Tab key")
 
@@ -58,10 +60,14 @@ def _mediator(browser: Any, server: Server, shots: Shots) -> tuple[Actor, str, s
     status, neg = m.api("POST", "/api/negotiations", {"scenario_id": "ukraine-2022"})
     assert status == 201, neg
     nid = neg["id"]
-    status, inv = m.api("POST", f"/api/negotiations/{nid}/invites", {"role": "party", "party": "UA"})
+    status, inv = m.api(
+        "POST", f"/api/negotiations/{nid}/invites", {"role": "party", "party": "UA"}
+    )
     assert status == 201, inv
     plan = dict(load_builtin().proposal("seven-points").package)
-    status, draft = m.api("POST", f"/api/negotiations/{nid}/drafts", {"title": "Seven points", "package": plan})
+    status, draft = m.api(
+        "POST", f"/api/negotiations/{nid}/drafts", {"title": "Seven points", "package": plan}
+    )
     assert status == 201, draft
     status, out = m.api("POST", f"/api/negotiations/{nid}/drafts/1/publish")
     assert status == 200, out
@@ -96,7 +102,9 @@ def test_a_party_elicits_and_answers_with_the_keyboard_alone(
     assert focus_is_visible(p)
     p.keyboard.press("Enter")
     p.keyboard.press("Enter")  # the focus stays on the button that moved
-    order = p.eval_on_selector_all("ol[data-rank='crimea'] li", "items => items.map(i => i.dataset.option)")
+    order = p.eval_on_selector_all(
+        "ol[data-rank='crimea'] li", "items => items.map(i => i.dataset.option)"
+    )
     assert order[0] == "recognised", order
     a.shot("keyboard-step-1-order", full_page=False)
     tab_to(p, "button[data-step-go='1']")
@@ -123,7 +131,9 @@ def test_a_party_elicits_and_answers_with_the_keyboard_alone(
     tab_to(p, "button[data-step-go='1']")
     p.keyboard.press("Enter")
     # step 6: check and save
-    p.wait_for_function("!document.querySelector('[data-preview]').textContent.includes('Checking')")
+    p.wait_for_function(
+        "!document.querySelector('[data-preview]').textContent.includes('Checking')"
+    )
     assert "version 1" in p.inner_text("[data-preview]")
     a.shot("keyboard-step-6-check-and-save", full_page=False)
     tab_to(p, "button[data-save]")

@@ -19,14 +19,26 @@ from typing import Any
 import pytest
 from loopback_support import SRC, Server
 from ui_flow import PARTIES, Flow
-from ui_support import B_COMMENT, B_MARKERS, B_NOTE, B_WEIGHTS, PHONE, Shots, dump, no_horizontal_scroll
+from ui_support import (
+    B_COMMENT,
+    B_MARKERS,
+    B_NOTE,
+    B_WEIGHTS,
+    PHONE,
+    Shots,
+    dump,
+    no_horizontal_scroll,
+)
 
 pytestmark = pytest.mark.browser
 CLI = "import sys; from peacetable.cli import main; sys.argv[0] = 'peacetable'; main()"
 
 
 def _verify(*args: Path) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(SRC), os.environ.get("PYTHONPATH", "")])}
+    env = {
+        **os.environ,
+        "PYTHONPATH": os.pathsep.join([str(SRC), os.environ.get("PYTHONPATH", "")]),
+    }
     return subprocess.run(
         [sys.executable, "-c", CLI, "record", "verify", *map(str, args)],
         capture_output=True,
@@ -65,7 +77,9 @@ def flow(
     f.mediator_publishes_plan(m)
     f.timed("published 1")
     f.download_checkpoint(actors["RU"], folder)
-    f.party_answers(actors["RU"], 1, "reject", "Donbas must be settled first.", ("donbas",), shot=True)
+    f.party_answers(
+        actors["RU"], 1, "reject", "Donbas must be settled first.", ("donbas",), shot=True
+    )
     f.party_answers(actors["UA"], 1, "comment", B_COMMENT, ("crimea",))
     f.party_answers(actors["US"], 1, "reject", cannot=("nato_offer",))
     f.party_answers(actors["NATO"], 1, "accept")
@@ -94,7 +108,10 @@ def flow(
     assert status == 200, export
     f.export_path = dump(export, folder / "export.json")
     f.timed("exported")
-    print("step times (s):", [(b[0], round(b[1] - a[1], 1)) for a, b in zip(f.times, f.times[1:])])
+    print(
+        "step times (s):",
+        [(b[0], round(b[1] - a[1], 1)) for a, b in zip(f.times, f.times[1:], strict=False)],
+    )
     print("axe times (s):", {n: a.axe_times for n, a in f.actors.items()})
     yield f
     for a in f.actors.values():
@@ -155,7 +172,13 @@ def test_no_console_errors_and_no_serious_accessibility_violations(flow: Flow) -
     violations = {name: a.violations for name, a in flow.actors.items() if a.violations}
     assert not violations, violations
     checked = set().union(*(a.axe_seen for a in flow.actors.values()))
-    assert {"desk-invited", "elicitation", "draft-published-answers", "party-agreed", "record"} <= checked
+    assert {
+        "desk-invited",
+        "elicitation",
+        "draft-published-answers",
+        "party-agreed",
+        "record",
+    } <= checked
 
 
 def test_main_pages_work_at_phone_width(flow: Flow) -> None:

@@ -15,7 +15,6 @@ from pathlib import Path
 from typing import Any
 
 from ui_support import (
-    B_COMMENT,
     B_NO_DEAL,
     B_NOTE,
     B_WEIGHTS,
@@ -71,9 +70,12 @@ class Flow:
     def upload_with_errors(self, m: Actor) -> str:
         """An uploaded scenario with a mistake: the error names the file, line and field."""
         p = m.page
-        broken = "format: peacetable/1\nid: broken\ntitle: Broken\nparties:\n  - id: A\n    nam: Alpha\n"
+        broken = (
+            "format: peacetable/1\nid: broken\ntitle: Broken\nparties:\n  - id: A\n    nam: Alpha\n"
+        )
         p.set_input_files(
-            "#file", files=[{"name": "broken.yaml", "mimeType": "text/yaml", "buffer": broken.encode()}]
+            "#file",
+            files=[{"name": "broken.yaml", "mimeType": "text/yaml", "buffer": broken.encode()}],
         )
         m.expected_errors.append(re.compile(r"status of 422"))
         p.click("button:has-text('Upload and start')")
@@ -108,7 +110,9 @@ class Flow:
         self.links["observer"] = str(p.locator("input[data-invite-link='observer']").input_value())
         copy = p.locator("button[data-copy]").first
         copy.click()
-        p.wait_for_function("document.querySelector('button[data-copy]').textContent !== 'Copy link'")
+        p.wait_for_function(
+            "document.querySelector('button[data-copy]').textContent !== 'Copy link'"
+        )
         p.locator("tr[data-party='NATO'] .badge").wait_for()
         m.check_page("desk-invited")
         m.shot("desk-invitation-links")
@@ -151,7 +155,9 @@ class Flow:
     def rank(self, a: Actor, issue: str, option: str, moves: int) -> None:
         """Move *option* of *issue* up *moves* places with its arrow button."""
         for _ in range(moves):
-            a.page.click(f"ol[data-rank='{issue}'] li[data-option='{option}'] button[data-move='up']")
+            a.page.click(
+                f"ol[data-rank='{issue}'] li[data-option='{option}'] button[data-move='up']"
+            )
 
     def rate(self, a: Actor, issue: str, option: str, value: int) -> None:
         a.page.fill(f"input[data-rate='{issue}'][data-option='{option}']", str(value))
@@ -160,7 +166,9 @@ class Flow:
         p = a.page
         p.click("a[data-step-link='review']")
         p.locator("[data-preview] p").first.wait_for()
-        p.wait_for_function("!document.querySelector('[data-preview]').textContent.includes('Checking')")
+        p.wait_for_function(
+            "!document.querySelector('[data-preview]').textContent.includes('Checking')"
+        )
         a.check_page("elicitation-review")
         a.shot(f"{label}-check-and-save")
         p.click("button[data-save]")
@@ -214,6 +222,8 @@ class Flow:
         flag = p.locator("[data-contradiction='nato_offer']")
         flag.wait_for(state="visible")
         self.contradiction_seen = str(flag.inner_text())
+        flag.evaluate("el => el.closest('.issue-block').scrollIntoView()")
+        a.shot("elicitation-contradiction-in-view", full_page=False)
         a.check_page("elicitation-contradiction")
         a.shot("elicitation-contradiction-flagged")
         self.rate(a, "nato_offer", "stands", 100)
@@ -263,7 +273,8 @@ class Flow:
         m.check_page("draft-unpublished")
         m.shot("draft-1-analysis-before-publishing")
         p.click("button:has-text('Publish version 1')")
-        p.locator("text=Published").first.wait_for()
+        p.locator("button[data-publish]").wait_for(state="detached")
+        m.settle()
 
     def timed(self, label: str) -> None:
         """Note how long the run took to get here (printed with -s; kept in ``times``)."""
@@ -306,6 +317,9 @@ class Flow:
 
     def mediator_reads_answers_and_revises(self, m: Actor) -> None:
         p = m.page
+        self.desk(m)
+        m.check_page("desk-answers")
+        m.shot("desk-with-answers", full_page=False)
         m.goto(f"/n/{self.nid}/desk/drafts/1")
         p.locator("table.answers tbody tr .verdict").nth(3).wait_for()
         m.check_page("draft-published-answers")
@@ -320,7 +334,8 @@ class Flow:
         p.click("button:has-text('Save as a new version')")
         p.wait_for_url(re.compile(r"/desk/drafts/2$"))
         p.click("button:has-text('Publish version 2')")
-        p.locator("text=Published").first.wait_for()
+        p.locator("button[data-publish]").wait_for(state="detached")
+        m.settle()
         m.shot("draft-2-published")
         self.desk(m)
         p.locator("details summary:has-text('What changed from v1')").click()

@@ -7,6 +7,7 @@ script, which the page's Content-Security-Policy does not govern) on the pages i
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
@@ -140,10 +141,8 @@ class Actor:
             response = route.fetch(max_redirects=0)
             body = response.body()
         except Exception:  # the page or context is closing: let the request go its way
-            try:
+            with contextlib.suppress(Exception):  # already handled, or the context is gone
                 route.continue_()
-            except Exception:  # already handled or the context is gone
-                pass
             return
         self.bodies.append((route.request.url, body.decode("utf-8", "replace")))
         route.fulfill(response=response, body=body)
@@ -186,7 +185,9 @@ class Actor:
         self.axe_times.append((label, round(time.monotonic() - started, 2)))
         for v in result:
             if v["impact"] in ("serious", "critical"):
-                self.violations.append(f"{label}: {v['id']} ({v['impact']}) {v['help']} {v['nodes']}")
+                self.violations.append(
+                    f"{label}: {v['id']} ({v['impact']}) {v['help']} {v['nodes']}"
+                )
 
     def api(self, method: str, url: str, body: Any = None) -> tuple[int, Any]:
         """A JSON API call from the current page (its cookies and CSRF token), like its scripts."""

@@ -22,13 +22,12 @@ from fastapi.exception_handlers import http_exception_handler
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
+from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from peacetable.errors import PeacetableError
 from peacetable.web.config import WebSettings
 from peacetable.web.context import ServerContext
 from peacetable.web.middleware import Guard
-from starlette.exceptions import HTTPException as StarletteHTTPException
-
 from peacetable.web.routers import (
     auth,
     desk,

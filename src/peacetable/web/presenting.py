@@ -80,9 +80,7 @@ def provisions(
     ]
 
 
-def describe_changes(
-    changes: Mapping[str, Any], issues: Mapping[str, Any]
-) -> list[dict[str, str]]:
+def describe_changes(changes: Mapping[str, Any], issues: Mapping[str, Any]) -> list[dict[str, str]]:
     """``{issue: [from, to]}`` as ``[{"name", "from", "to"}]`` with labels.
 
     Examples

@@ -88,7 +88,12 @@ def desk_live(request: Request, access: Members, ctx: Ctx) -> HTMLResponse:
     require(access, Action.VIEW_ALL_RESPONSES)
     base = frame(ctx, access, "desk")
     return render_member(
-        request, ctx, access, "_desk_live.html", **base, **_status_values(ctx, access, base["issues"])
+        request,
+        ctx,
+        access,
+        "_desk_live.html",
+        **base,
+        **_status_values(ctx, access, base["issues"]),
     )
 
 
