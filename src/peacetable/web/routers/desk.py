@@ -34,6 +34,7 @@ def _status_values(ctx: Ctx, access: Access, issues: dict[str, Any]) -> dict[str
         "progress": status,
         "latest_answers": answers[-1] if answers else None,
         "names": presenting.party_names(issues),
+        "issue_names": presenting.issue_names(issues),
     }
 
 
