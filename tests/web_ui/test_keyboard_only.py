@@ -131,9 +131,7 @@ def test_a_party_elicits_and_answers_with_the_keyboard_alone(
     tab_to(p, "button[data-step-go='1']")
     p.keyboard.press("Enter")
     # step 6: check and save
-    p.wait_for_function(
-        "!document.querySelector('[data-preview]').textContent.includes('Checking')"
-    )
+    p.locator("[data-preview] p:not(.meta)").first.wait_for()
     assert "version 1" in p.inner_text("[data-preview]")
     a.shot("keyboard-step-6-check-and-save", full_page=False)
     tab_to(p, "button[data-save]")

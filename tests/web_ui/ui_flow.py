@@ -110,9 +110,7 @@ class Flow:
         self.links["observer"] = str(p.locator("input[data-invite-link='observer']").input_value())
         copy = p.locator("button[data-copy]").first
         copy.click()
-        p.wait_for_function(
-            "document.querySelector('button[data-copy]').textContent !== 'Copy link'"
-        )
+        p.locator("button[data-copy]", has_text=re.compile("Copied|Selected")).first.wait_for()
         p.locator("tr[data-party='NATO'] .badge").wait_for()
         m.check_page("desk-invited")
         m.shot("desk-invitation-links")
@@ -166,9 +164,7 @@ class Flow:
         p = a.page
         p.click("a[data-step-link='review']")
         p.locator("[data-preview] p").first.wait_for()
-        p.wait_for_function(
-            "!document.querySelector('[data-preview]').textContent.includes('Checking')"
-        )
+        p.locator("[data-preview] p:not(.meta)").first.wait_for()
         a.check_page("elicitation-review")
         a.shot(f"{label}-check-and-save")
         p.click("button[data-save]")

@@ -38,8 +38,8 @@ LAPTOP = {"width": 1280, "height": 900}
 B_WEIGHTS = {"crimea": "73.1337", "donbas": "26.8663"}
 B_NO_DEAL = "58.5858"
 B_NOTE = "ZQXJ-MARKER-quokka note"
-B_COMMENT = "ZQXJ-MARKER-quokka comment"
-B_MARKERS = ("73.1337", "26.8663", "58.5858", "0.585858", "0.731337", "ZQXJ-MARKER")
+B_COMMENT = "We cannot accept a vote held under occupation (ref. kv-4471)."
+B_MARKERS = ("73.1337", "26.8663", "58.5858", "0.585858", "0.731337", "ZQXJ-MARKER", "kv-4471")
 
 
 def chromium_path() -> str | None:
@@ -155,10 +155,9 @@ class Actor:
     def settle(self) -> None:
         """Wait until the page has loaded and drawn its charts (plotly draws after loading)."""
         self.page.wait_for_load_state("load")
-        self.page.wait_for_function(
-            "!document.querySelector('[data-chart]') || !window.Plotly"
-            " || document.querySelector('[data-chart] .main-svg')"
-        )
+        charts = self.page.locator("[data-chart]")
+        if charts.count():
+            charts.first.locator(".main-svg").first.wait_for()
 
     def shot(self, step: str, full_page: bool = True) -> Path:
         return self.shots.take(self.page, f"{self.name}-{step}", full_page)
