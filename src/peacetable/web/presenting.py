@@ -46,12 +46,24 @@ def option_labels(issues: Mapping[str, Any]) -> Labels:
 
 
 def issue_names(issues: Mapping[str, Any]) -> dict[str, str]:
-    """``{issue: name}`` from the ``issues`` service answer."""
+    """``{issue: name}`` from the ``issues`` service answer.
+
+    Examples
+    --------
+    >>> issue_names({"issues": [{"id": "v", "name": "Venue", "options": []}]})
+    {'v': 'Venue'}
+    """
     return {i["id"]: i["name"] for i in issues["issues"]}
 
 
 def party_names(issues: Mapping[str, Any]) -> dict[str, str]:
-    """``{party: name}`` from the ``issues`` service answer."""
+    """``{party: name}`` from the ``issues`` service answer.
+
+    Examples
+    --------
+    >>> party_names({"parties": [{"id": "UA", "name": "Ukraine"}]})
+    {'UA': 'Ukraine'}
+    """
     return {p["id"]: p["name"] for p in issues["parties"]}
 
 
@@ -247,7 +259,12 @@ def plotly_style_ids() -> tuple[str, ...]:
     Under a strict Content-Security-Policy (no inline style) those insertions
     are refused and logged as errors; a page that charts puts an empty
     placeholder element with each id (and the class ``no-inline-styles``)
-    in its head, and carries plotly's rules in its own style sheet instead.
+    in its head, and draws static charts that need none of those rules.
+
+    Examples
+    --------
+    >>> plotly_style_ids()[0] if plotly_js_path() else "plotly.js-style-global"
+    'plotly.js-style-global'
     """
     path = plotly_js_path()
     if path is None:
