@@ -20,7 +20,7 @@ from typing import Any
 from peacetable.analysis.ripeness import ripeness
 from peacetable.analysis.robust_search import robust_package
 from peacetable.analysis.robustness import acceptability
-from peacetable.model import compile_scenario
+from peacetable.core import prepare
 from peacetable.scenarios import load_builtin
 
 
@@ -57,7 +57,7 @@ def _row(
 def run(quick: bool = False) -> list[dict[str, Any]]:
     """Benchmark rows (see the module docstring)."""
     scenario = load_builtin("ukraine-2022")
-    n_packages = compile_scenario(scenario).n_packages
+    n_packages = prepare(scenario).n_packages
     proposal = scenario.proposals[0]
     one = {proposal.id: proposal.package}
     runs = 2 if quick else 5

@@ -13,8 +13,9 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
+from peacetable.core import prepare
 from peacetable.io import scenario_from_data
-from peacetable.model import Scenario, compile_scenario
+from peacetable.model import Scenario
 
 
 def random_scenario(
@@ -96,7 +97,7 @@ def random_scenario(
         "constraints": constraints,
     }
     bare = scenario_from_data(data)
-    cs = compile_scenario(bare)
+    cs = prepare(bare)
     x = cs.all_packages()
     x = x[cs.feasible(x)]
     if x.shape[0] == 0:  # constraints exclude everything: drop them
@@ -104,7 +105,7 @@ def random_scenario(
         x = cs.all_packages()
     picks = rng.integers(0, x.shape[0], size=2)
     data["proposals"] = [
-        {"id": f"d{j}", "name": f"Draft {j}", "package": cs.decode(x[k])}
+        {"id": f"d{j}", "name": f"Draft {j}", "package": cs.package_dict(x[k])}
         for j, k in enumerate(picks)
     ]
     return scenario_from_data(data)
@@ -113,11 +114,18 @@ def random_scenario(
 def brute(
     scenario: Scenario,
 ) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.float64], npt.NDArray[np.bool_]]:
-    """Every package, its utilities and feasibility, by plain Python loops over the model."""
-    from peacetable.model.evaluate import option_value, violated_constraints
+    """Every package, its utilities and whether it is an agreement, by plain loops over the model.
+
+    The package that is no deal (every issue at its status quo, unless the scenario
+    says otherwise) is worth each party's no-deal utility and is not an agreement.
+    """
+    from peacetable.core.compile import no_deal_package, option_value
+    from peacetable.model import violated_constraints
 
     parties = scenario.negotiating_party_ids
     issues = scenario.issues
+    nd_pkg = no_deal_package(scenario)
+    no_deal = None if nd_pkg is None else scenario.complete_package(nd_pkg)
     rows, utils, feas = [], [], []
     for combo in itertools.product(*(range(len(i.options)) for i in issues)):
         pkg = {iss.id: iss.options[k].id for iss, k in zip(issues, combo, strict=True)}
@@ -132,9 +140,11 @@ def brute(
                 if all(pkg[i] == o for i, o in inter.when.items()):
                     total += inter.bonus.value
             u.append(total)
+        if pkg == no_deal:
+            u = [scenario.party(pid).no_deal_value.utility for pid in parties]
         rows.append(combo)
         utils.append(u)
-        feas.append(not violated_constraints(scenario, pkg))
+        feas.append(not violated_constraints(scenario, pkg) and pkg != no_deal)
     return (
         np.array(rows, dtype=np.int64),
         np.array(utils, dtype=np.float64),

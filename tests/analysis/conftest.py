@@ -9,7 +9,7 @@ import numpy as np
 import numpy.typing as npt
 import pytest
 
-from peacetable.analysis.space import AgreementSpace
+from peacetable.core.space import AgreementSpace
 
 
 @dataclass(frozen=True)

@@ -38,8 +38,12 @@ def test_mini_by_hand() -> None:
     assert cmp.total_gain == pytest.approx(0.25)
     assert cmp.preferred_by == ["B"] and not cmp.pareto_improving
     th = {(t.party, t.outcome): t for t in cmp.thresholds}
-    assert th["A", "yes"].direction == "at_most" and th["A", "yes"].threshold == pytest.approx(0)
-    assert th["A", "no"].direction == "at_least" and th["A", "no"].threshold == pytest.approx(1)
+    # utilities come from the core's exact grid (each term rounded to 2**-40): ~1e-12 off
+    grid = pytest.approx(0, abs=1e-9)
+    assert th["A", "yes"].direction == "at_most" and th["A", "yes"].threshold == grid
+    assert th["A", "no"].direction == "at_least" and th["A", "no"].threshold == pytest.approx(
+        1, abs=1e-9
+    )
     assert not th["A", "yes"].prefers_now
     assert th["B", "yes"].direction == "always" and th["B", "yes"].prefers_now
     # if A were sure of "no" on the vote, its utility of the package is its "no" value

@@ -19,11 +19,10 @@ from peacetable.analysis.diagnostics import (
     deal_breakers,
     diagnose_proposal,
     dominating_package,
-    resolve_package,
 )
-from peacetable.errors import AnalysisError, InputError, ScenarioError
+from peacetable.core import prepare
+from peacetable.errors import AnalysisError, InputError
 from peacetable.io import load_scenario
-from peacetable.model import compile_scenario
 
 MINI = Path(__file__).resolve().parents[1] / "model" / "mini.yaml"
 
@@ -33,8 +32,8 @@ def _pkgs(solutions: tuple) -> set[tuple[str, ...]]:  # type: ignore[type-arg]
 
 
 def _decode_set(scenario, rows: np.ndarray) -> set[tuple[str, ...]]:  # type: ignore[no-untyped-def]
-    cs = compile_scenario(scenario)
-    return {tuple(cs.decode(r).values()) for r in rows}
+    cs = prepare(scenario)
+    return {tuple(cs.package_dict(r).values()) for r in rows}
 
 
 @settings(max_examples=60, deadline=None, derandomize=True)
@@ -42,15 +41,15 @@ def _decode_set(scenario, rows: np.ndarray) -> set[tuple[str, ...]]:  # type: ig
 def test_fewest_change_improvements_equal_brute_force(seed: int, which: int, kmax: int) -> None:
     s = random_scenario(seed)
     x, u, ok = brute(s)
-    base, _ = resolve_package(s, f"d{which}")
-    u0 = compile_scenario(s).utilities(base)[0]
+    base, _ = prepare(s).resolve(f"d{which}")
+    u0 = prepare(s).utilities(base)[0]
     dist = (x != base).sum(axis=1)
     dom = ok & (u >= u0).all(axis=1) & (u > u0).any(axis=1)
     res = fewest_change_improvements(s, f"d{which}", max_changes=kmax, limit=10**6)
     within = dom & (dist <= kmax)
     if not within.any():
         assert res.min_changes is None and not res.solutions
-        assert "proven" in res.statement
+        assert res.statement.startswith(("no package within", "no feasible package at all"))
         assert res.exists == bool(dom.any())
         if dom.any():
             assert res.upper_bound is not None
@@ -59,9 +58,9 @@ def test_fewest_change_improvements_equal_brute_force(seed: int, which: int, kma
             # the mixed-integer program finds the exact fewest changes beyond the bound
             assert res.fewest_beyond == int(dist[dom].min())
             assert res.nearest is not None and len(res.nearest.changes) == res.fewest_beyond
-            assert f"are {res.fewest_beyond}" in res.statement
+            assert f"changes {res.fewest_beyond} provisions: " in res.statement
         assert res.n_checked == sum(
-            count_neighbours(compile_scenario(s).n_options, k) for k in range(1, kmax + 1)
+            count_neighbours(prepare(s).n_options, k) for k in range(1, kmax + 1)
         )
     else:
         k = int(dist[within].min())
@@ -83,9 +82,9 @@ def test_fewest_change_improvements_equal_brute_force(seed: int, which: int, kma
 @given(seed=st.integers(0, 10**6), kmax=st.integers(1, 3), pick=st.integers(0, 10**6))
 def test_acceptance_fixes_equal_brute_force(seed: int, kmax: int, pick: int) -> None:
     s = random_scenario(seed)
-    cs = compile_scenario(s)
+    cs = prepare(s)
     x, u, ok = brute(s)
-    base, _ = resolve_package(s, "d0")
+    base, _ = prepare(s).resolve("d0")
     u0 = cs.utilities(base)[0]
     nd = cs.no_deal
     accepted = u0 >= nd
@@ -95,14 +94,15 @@ def test_acceptance_fixes_equal_brute_force(seed: int, kmax: int, pick: int) -> 
         need = accepted.copy()
         need[cs.party_ids.index(party)] = True
     res = acceptance_fixes(s, "d0", party=party, max_changes=kmax, limit=10**6)
-    if accepted[need].all():
+    if accepted[need].all() and not cs.is_no_deal(base)[0]:
         assert res.min_changes == 0
         return
+    # the no-deal package is worth exactly no deal but is no agreement: a real one is searched
     dist = (x != base).sum(axis=1)
     good = ok & (u[:, need] >= nd[need]).all(axis=1) & (dist <= kmax)
     if not good.any():
         assert res.min_changes is None
-        assert "proven" in res.statement
+        assert res.statement.startswith(("no package within", "no feasible package at all"))
         anywhere = ok & (u[:, need] >= nd[need]).all(axis=1)
         assert res.exists == bool(anywhere.any())
         if anywhere.any():
@@ -112,7 +112,7 @@ def test_acceptance_fixes_equal_brute_force(seed: int, kmax: int, pick: int) -> 
             # the mixed-integer program finds the exact fewest changes beyond the bound
             assert res.fewest_beyond == int(dist[anywhere].min())
             assert res.nearest is not None and len(res.nearest.changes) == res.fewest_beyond
-            assert f"are {res.fewest_beyond}" in res.statement
+            assert f"changes {res.fewest_beyond} provisions: " in res.statement
         return
     k = int(dist[good].min())
     assert res.min_changes == k
@@ -128,9 +128,9 @@ def test_acceptance_fixes_equal_brute_force(seed: int, kmax: int, pick: int) -> 
 @given(seed=st.integers(0, 10**6))
 def test_deal_breakers_equal_brute_force(seed: int) -> None:
     s = random_scenario(seed)
-    cs = compile_scenario(s)
+    cs = prepare(s)
     x, u, ok = brute(s)
-    base, _ = resolve_package(s, "d1")
+    base, _ = prepare(s).resolve("d1")
     u0 = cs.utilities(base)[0]
     result = deal_breakers(s, "d1")
     for p, view in enumerate(result):
@@ -159,7 +159,7 @@ def test_diagnose_mini_scenario() -> None:
     assert d.feasible
     data = d.to_dict()
     assert set(data) >= {"efficient", "rejecting", "improvements", "acceptance", "parties", "fixes"}
-    assert data["exact"] is True
+    assert data["provenance"]["exact"] is True
     for p in d.rejecting:
         assert p in d.fixes
     summary = d.summary()
@@ -173,16 +173,16 @@ def test_diagnose_mini_scenario() -> None:
 
 def test_status_quo_and_mapping_and_errors() -> None:
     s = load_scenario(MINI)
-    sq, pid = resolve_package(s, None)
-    assert pid is None and s.status_quo_package() == compile_scenario(s).decode(sq)
+    sq, pid = prepare(s).resolve(None)
+    assert pid is None and s.status_quo_package() == prepare(s).package_dict(sq)
     with pytest.raises(InputError, match="did you mean 'p1'"):
-        resolve_package(s, "p11")
-    with pytest.raises(ScenarioError, match="did you mean 'mid'"):
-        resolve_package(s, {"x": "midd"})
+        prepare(s).resolve("p11")
+    with pytest.raises(InputError, match="did you mean 'mid'"):
+        prepare(s).resolve({"x": "midd"})
     with pytest.raises(InputError, match="unknown party"):
         acceptance_fixes(s, "p1", party="Q")
     with pytest.raises(InputError):
-        resolve_package(s, [0, 7])
+        prepare(s).resolve([0, 7])
     with pytest.raises(AnalysisError, match="budget"):
         fewest_change_improvements(s, "sq", max_changes=2, budget=1)
 
@@ -200,6 +200,8 @@ def test_two_change_trade_is_found_when_no_single_change_improves() -> None:
     data = {
         "id": "t",
         "title": "t",
+        # the status quo here is an ordinary package: no package is no deal
+        "disagreement": {"package": "none"},
         "parties": [{"id": "A", "name": "A"}, {"id": "B", "name": "B"}],
         "issues": [
             {
@@ -236,19 +238,12 @@ def test_two_change_trade_is_found_when_no_single_change_improves() -> None:
 @settings(max_examples=30, deadline=None, derandomize=True)
 @given(seed=st.integers(0, 10**6), which=st.integers(0, 1))
 def test_efficiency_by_frontier_dp_equals_enumeration(seed: int, which: int) -> None:
-    from peacetable.analysis import diagnostics
-
     s = random_scenario(seed)
     x, u, ok = brute(s)
-    base, _ = resolve_package(s, f"d{which}")
+    base, _ = prepare(s).resolve(f"d{which}")
     u0 = u[(x == base).all(axis=1)][0]
     dominated = (ok & (u >= u0).all(axis=1) & (u > u0).any(axis=1)).any()
-    saved = diagnostics.ENUMERATION_LIMIT
-    diagnostics.ENUMERATION_LIMIT = 0
-    try:
-        efficient, better, method = dominating_package(s, f"d{which}")
-    finally:
-        diagnostics.ENUMERATION_LIMIT = saved
+    efficient, better, method = dominating_package(s, f"d{which}")
     assert method == "dp-dominance"
     assert efficient == (not dominated)
     if better is not None:

@@ -10,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from peacetable.analysis import is_pareto_efficient, nondominated_mask, pareto_frontier
-from peacetable.analysis.space import AgreementSpace
+from peacetable.core.space import AgreementSpace
 
 
 def _rows(a: np.ndarray) -> set[tuple[float, ...]]:

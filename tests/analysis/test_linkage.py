@@ -10,19 +10,18 @@ from _random_scenarios import random_scenario
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from peacetable.analysis.diagnostics import resolve_package
 from peacetable.analysis.linkage import issue_linkage
+from peacetable.core import prepare
 from peacetable.errors import InputError
 from peacetable.io import load_scenario
-from peacetable.model import compile_scenario
 
 MINI = Path(__file__).resolve().parents[1] / "model" / "mini.yaml"
 
 
 def _brute_trades(s, which):  # type: ignore[no-untyped-def]
     """All trades by the definition, with plain loops."""
-    cs = compile_scenario(s)
-    base, _ = resolve_package(s, which)
+    cs = prepare(s)
+    base, _ = prepare(s).resolve(which)
     u0 = cs.utilities(base)[0]
 
     def util(changes: dict[int, int]) -> np.ndarray:
@@ -49,7 +48,7 @@ def _brute_trades(s, which):  # type: ignore[no-untyped-def]
                                 continue
                             x = base.copy()
                             x[a], x[b] = oa, ob
-                            if not cs.feasible(x)[0]:
+                            if not cs.is_agreement(x)[0]:
                                 continue
                             d = util({a: oa, b: ob})
                             if d[p] > 0 and d[q] > 0:
@@ -62,7 +61,7 @@ def _brute_trades(s, which):  # type: ignore[no-untyped-def]
 @given(seed=st.integers(0, 10**6), which=st.sampled_from([None, "d0", "d1"]))
 def test_linkage_equals_brute_force(seed: int, which: str | None) -> None:
     s = random_scenario(seed)
-    cs = compile_scenario(s)
+    cs = prepare(s)
     expected = _brute_trades(s, which)
     res = issue_linkage(s, which, limit=10**6)
     assert [pair.parties for pair in res.pairs] == list(expected)
@@ -87,7 +86,7 @@ def test_linkage_classic_logroll_and_errors() -> None:
     res = issue_linkage(s, "d0", limit=2)
     assert all(len(p.trades) <= 2 for p in res.pairs)
     data = res.to_dict()
-    assert data["exact"] is True and len(data["pairs"]) == len(res.pairs)
+    assert data["provenance"]["exact"] is True and len(data["pairs"]) == len(res.pairs)
     mini = load_scenario(MINI)
     with pytest.raises(InputError, match="unknown party"):
         issue_linkage(mini, parties=("A", "Z"))
@@ -103,6 +102,7 @@ def test_third_party_losers_reported() -> None:
         {
             "id": "t",
             "title": "t",
+            "disagreement": {"package": "none"},  # trade from the status quo as a package
             "parties": [{"id": k, "name": k} for k in "ABC"],
             "issues": [
                 {"id": "x", "name": "x", "options": two},

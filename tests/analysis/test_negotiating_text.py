@@ -10,11 +10,10 @@ from _random_scenarios import brute, random_scenario
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from peacetable.analysis.diagnostics import resolve_package
 from peacetable.analysis.negotiating_text import post_settlement, single_negotiating_text
+from peacetable.core import prepare
 from peacetable.errors import InputError
 from peacetable.io import load_scenario
-from peacetable.model import compile_scenario
 
 MINI = Path(__file__).resolve().parents[1] / "model" / "mini.yaml"
 
@@ -58,15 +57,15 @@ def _replay(
 )
 def test_single_text_equals_definition(seed: int, rule: str, which: int) -> None:
     s = random_scenario(seed)
-    cs = compile_scenario(s)
+    cs = prepare(s)
     x, u, ok = brute(s)
-    base, _ = resolve_package(s, f"d{which}")
+    base, _ = prepare(s).resolve(f"d{which}")
     start = int(np.flatnonzero((x == base).all(axis=1))[0])
     expected = _replay(x, u, ok, cs.no_deal, start, rule)
     res = single_negotiating_text(s, f"d{which}", rule=rule)  # type: ignore[arg-type]
     assert res.stopped == "local optimum"
     assert [tuple(d.package.values()) for d in res.drafts] == [
-        tuple(cs.decode(x[j]).values()) for j in expected
+        tuple(cs.package_dict(x[j]).values()) for j in expected
     ]
     for d, j in zip(res.drafts, expected, strict=True):
         assert list(d.utilities.values()) == pytest.approx(u[j].tolist(), abs=1e-12)
@@ -83,7 +82,7 @@ def test_single_text_equals_definition(seed: int, rule: str, which: int) -> None
 def test_post_settlement_equals_brute_force(seed: int, which: int) -> None:
     s = random_scenario(seed)
     x, u, ok = brute(s)
-    base, _ = resolve_package(s, f"d{which}")
+    base, _ = prepare(s).resolve(f"d{which}")
     u0 = u[(x == base).all(axis=1)][0]
     box = ok & (u >= u0).all(axis=1)
     v = u[box]
@@ -129,7 +128,7 @@ def test_max_steps_stops_early() -> None:
 @settings(max_examples=30, deadline=None, derandomize=True)
 @given(seed=st.integers(0, 10**6))
 def test_post_settlement_by_frontier_dp_equals_enumeration(seed: int) -> None:
-    from peacetable.analysis import diagnostics
+    from peacetable.analysis import negotiating_text as diagnostics
 
     s = random_scenario(seed)
     by_enumeration = post_settlement(s, "d0")

@@ -8,8 +8,7 @@ from test_robustness import random_scenario
 
 from peacetable.analysis.robust_search import robust_package
 from peacetable.analysis.robustness import acceptability
-from peacetable.analysis.sampling import ParameterModel
-from peacetable.model import compile_scenario
+from peacetable.core import prepare
 
 
 @pytest.mark.parametrize(
@@ -31,10 +30,10 @@ def test_robust_package_is_exact_over_the_samples(
     s = random_scenario(seed, n_parties=n_parties, n_issues=5, no_deal=no_deal)
     n = 3000
     res = robust_package(s, n_samples=n, seed=seed, top=3)
-    model = ParameterModel.from_scenario(s)
-    compiled = compile_scenario(s)
+    model = prepare(s).sampling
+    compiled = prepare(s)
     x = compiled.all_packages()
-    x = x[compiled.feasible(x)]
+    x = x[compiled.is_agreement(x)]  # the no-deal package is not a candidate
     st = model.tables(model.draw(0, n, seed))
     counts = model.accepts(st, x).all(axis=1).sum(axis=1)
     ranked = sorted(counts.tolist(), reverse=True)

@@ -9,15 +9,15 @@ import numpy as np
 import pytest
 
 from peacetable.analysis.robustness import acceptability
-from peacetable.analysis.sampling import (
+from peacetable.core import prepare
+from peacetable.core.sampling import (
     BLOCK,
-    ParameterModel,
     sample_chunks,
     wilson_interval,
 )
 from peacetable.errors import InputError
 from peacetable.io import load_scenario, scenario_from_data
-from peacetable.model import Scenario, compile_scenario
+from peacetable.model import Scenario
 
 MINI = Path(__file__).resolve().parents[1] / "model" / "mini.yaml"
 
@@ -85,8 +85,8 @@ def mini() -> Scenario:
 @pytest.mark.parametrize("seed", range(4))
 def test_nominal_tables_equal_the_compiled_model(seed: int) -> None:
     s = random_scenario(seed)
-    model = ParameterModel.from_scenario(s)
-    compiled = compile_scenario(s)
+    model = prepare(s).sampling
+    compiled = prepare(s)
     x = compiled.all_packages()
     u = model.utilities(model.tables(model.base), x)[:, :, 0]
     np.testing.assert_allclose(u, compiled.utilities(x), atol=1e-12)
@@ -94,7 +94,7 @@ def test_nominal_tables_equal_the_compiled_model(seed: int) -> None:
 
 
 def test_samples_do_not_depend_on_the_requested_range(mini: Scenario) -> None:
-    model = ParameterModel.from_scenario(mini)
+    model = prepare(mini).sampling
     whole = model.uniforms(0, 3 * BLOCK, seed=7)
     part = model.uniforms(BLOCK - 5, 2 * BLOCK + 9, seed=7)
     np.testing.assert_array_equal(whole[:, BLOCK - 5 : 2 * BLOCK + 9], part)
@@ -104,20 +104,20 @@ def test_samples_do_not_depend_on_the_requested_range(mini: Scenario) -> None:
 
 
 def test_samples_stay_in_their_ranges_and_normalise(mini: Scenario) -> None:
-    model = ParameterModel.from_scenario(mini)
+    model = prepare(mini).sampling
     theta = model.draw(0, 5000, seed=1)
     low = np.array([p.low for p in model.parameters])[:, None]
     high = np.array([p.high for p in model.parameters])[:, None]
     assert np.all(theta >= low) and np.all(theta <= high)
     st = model.tables(theta)
     # a party's utility of its best package never exceeds 1 (weights renormalised)
-    best = model.utilities(st, compile_scenario(mini).all_packages()).max(axis=0)
+    best = model.utilities(st, prepare(mini).all_packages()).max(axis=0)
     assert best.max() <= 1.0 + 0.15 + 1e-12  # plus at most the sampled bonus
 
 
 def test_plain_loop_agrees_with_the_vectorised_sweep(mini: Scenario) -> None:
     """Acceptance counted sample by sample from the named parameters, by hand."""
-    model = ParameterModel.from_scenario(mini)
+    model = prepare(mini).sampling
     n = 600
     theta = model.draw(0, n, seed=3)
     names = [p.name for p in model.parameters]
@@ -142,11 +142,11 @@ def test_plain_loop_agrees_with_the_vectorised_sweep(mini: Scenario) -> None:
             u += par(sample, "B.bonus[0]")
         return u
 
-    expected = {"p1": 0, "sq": 0}
+    # "sq" agrees nothing: it is no deal itself, worth each party's no-deal utility
+    expected = {"p1": 0, "sq": n}
     for s in range(n):
-        for name, (x, y) in {"p1": ("mid", "vote"), "sq": ("low", "no")}.items():
-            if all(utility(s, p, x, y) >= par(s, f"{p}.no_deal") for p in ("A", "B")):
-                expected[name] += 1
+        if all(utility(s, p, "mid", "vote") >= par(s, f"{p}.no_deal") for p in ("A", "B")):
+            expected["p1"] += 1
     result = acceptability(mini, n_samples=n, seed=3)
     assert {p.name: p.all_count for p in result.packages} == expected
 
@@ -198,13 +198,13 @@ def test_wilson_interval() -> None:
 
 # ----------------------------------------------------------------- compound issues
 def test_compound_issues_follow_links() -> None:
-    from peacetable.analysis.ripeness import compound_issues
+    from peacetable.analysis._zopa_search import compound_issues
 
     s = random_scenario(0, n_issues=5)
-    groups = compound_issues(ParameterModel.from_scenario(s))
+    groups = compound_issues(prepare(s).sampling)
     assert sorted(g.issues for g in groups) == [(0,), (1, 2, 3), (4,)]
     linked = next(g for g in groups if g.issues == (1, 2, 3))
-    compiled = compile_scenario(s)
+    compiled = prepare(s)
     assert linked.size < np.prod([compiled.n_options[i] for i in (1, 2, 3)])
 
 
@@ -240,11 +240,14 @@ def test_robustness_command_json_and_bad_input() -> None:
     )
     assert out.exit_code == 0, out.output
     data = json.loads(out.stdout)
-    assert data["acceptability"]["n_samples"] == 3000 and data["acceptability"]["seed"] == 4
+    assert (
+        data["acceptability"]["n_samples"] == 3000
+        and data["acceptability"]["provenance"]["seed"] == 4
+    )
     counts = {p["name"]: p["all_accept_count"] for p in data["acceptability"]["packages"]}
     again = acceptability(load_scenario(MINI), n_samples=3000, seed=4)
     assert counts["p1"] == again.get("p1").all_count
-    assert data["robust_package"]["exact"] is True
+    assert "exact over the samples" in data["robust_package"]["provenance"]["bound"]
     assert data["contingent"]["terms"][0]["option"] == "vote"
     assert data["headlines"][0].startswith("p1: accepted by all in")
     bad = runner.invoke(app, ["robustness", str(MINI), "--proposal", "nope"])

@@ -8,9 +8,9 @@ import numpy as np
 import pytest
 from test_robustness import random_scenario
 
-from peacetable.analysis.robustness import acceptability
-from peacetable.analysis.sampling import ParameterModel
-from peacetable.analysis.sensitivity import N_BINS, sensitivity
+from peacetable.analysis.robustness import acceptability, sensitivity
+from peacetable.analysis.sensitivity import N_BINS
+from peacetable.core import prepare
 from peacetable.io import load_scenario, scenario_from_data, scenario_to_data
 
 MINI = Path(__file__).resolve().parents[1] / "model" / "mini.yaml"
@@ -38,12 +38,11 @@ def test_indices_match_a_direct_computation() -> None:
     n = 6000
     res = acceptability(s, n_samples=n, seed=9)
     sens = res.sensitivity["prop"]
-    model = ParameterModel.from_scenario(s)
+    model = prepare(s).sampling
     theta = model.draw(0, n, 9)
     st = model.tables(theta)
-    from peacetable.model import compile_scenario
 
-    x = compile_scenario(s).encode(s.proposals[0].package)
+    x = prepare(s).encode(s.proposals[0].package)
     y = model.accepts(st, x)[0].all(axis=0).astype(float)
     assert y.sum() == res.packages[0].all_count
     p = y.mean()
@@ -57,4 +56,4 @@ def test_indices_match_a_direct_computation() -> None:
         assert inf.index == pytest.approx(s_k, abs=0.02)
     assert sens.noise_floor == pytest.approx((N_BINS - 1) / n)
     d = sens.to_dict(top=3)
-    assert len(d["influences"]) == 3 and d["exact"] is False
+    assert len(d["influences"]) == 3 and d["provenance"]["exact"] is False

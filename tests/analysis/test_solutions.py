@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 from peacetable.analysis.frontier import pareto_frontier
 from peacetable.analysis.solutions import SOLUTION_NAMES, bargaining_solution, solve_all
-from peacetable.analysis.space import AgreementSpace
+from peacetable.core.space import AgreementSpace
 from peacetable.errors import InputError
 
 

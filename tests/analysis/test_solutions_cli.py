@@ -29,7 +29,9 @@ def test_frontier_and_zopa_json() -> None:
     res = runner.invoke(app, ["frontier", "ukraine-2022", "--json"])
     assert res.exit_code == 0, res.output
     front = json.loads(res.stdout)["frontier"]
-    assert front["exact"] and front["size"] == len(front["points"]) == len(front["packages"])
+    assert front["provenance"]["exact"] and front["size"] == len(front["points"]) == len(
+        front["packages"]
+    )
     res = runner.invoke(app, ["zopa", "--json"])
     assert res.exit_code == 0, res.output
     z = json.loads(res.stdout)["zopa"]

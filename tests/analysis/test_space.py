@@ -9,7 +9,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from peacetable.analysis.space import AgreementSpace, as_space
+from peacetable.core import prepare
+from peacetable.core.prepared import as_space
+from peacetable.core.space import AgreementSpace
 from peacetable.errors import AnalysisError, InputError
 
 
@@ -52,10 +54,10 @@ def test_grid_makes_sums_order_independent() -> None:
 
 
 def test_compiled_scenario_matches_the_reference_evaluation() -> None:
-    from peacetable.model.evaluate import compile_scenario
+
     from peacetable.scenarios import load_builtin
 
-    cs = compile_scenario(load_builtin("ukraine-2022"))
+    cs = prepare(load_builtin("ukraine-2022"))
     space = as_space(cs)
     assert space.party_ids == cs.party_ids and space.n_packages == cs.n_packages
     rng = np.random.default_rng(1)

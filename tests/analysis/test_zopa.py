@@ -9,8 +9,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from peacetable.analysis.space import AgreementSpace
 from peacetable.analysis.zopa import _count_enumeration, count_acceptable, zopa
+from peacetable.core.space import AgreementSpace
 from peacetable.errors import InputError
 
 

@@ -10,9 +10,9 @@ from _gmcr_cases import SCENARIO
 
 from peacetable.conflict import analyze, deal_stability, from_scenario
 from peacetable.conflict.scenario import package_of, state_of
-from peacetable.errors import ScenarioError
+from peacetable.core import prepare
+from peacetable.errors import AnalysisError, InputError
 from peacetable.io import loads_scenario
-from peacetable.model import compile_scenario
 
 
 @pytest.fixture(scope="module")
@@ -34,7 +34,7 @@ def test_encoding(scenario) -> None:  # type: ignore[no-untyped-def]
     ]
     assert m.meta["scenario"]["fixed"] == {"border": "open", "monitors": "yes"}
     # states = every feasible package that keeps the fixed issues at the deal's values
-    cs = compile_scenario(scenario)
+    cs = prepare(scenario)
     packages = cs.all_packages()
     keep = cs.feasible(packages) & (packages[:, 3] == 1) & (packages[:, 4] == 1)
     assert m.n_states == int(keep.sum()) == 2 * 3 * 2 - 2  # (stay, lift) is ruled out
@@ -46,7 +46,7 @@ def test_encoding(scenario) -> None:  # type: ignore[no-untyped-def]
 def test_deal_stability_against_direct_evaluation(scenario) -> None:  # type: ignore[no-untyped-def]
     d = deal_stability(scenario, "deal")
     m = d.model
-    cs = compile_scenario(scenario)
+    cs = prepare(scenario)
     base = cs.encode(scenario.proposal("deal").package)
     u0 = cs.utilities(base)[0]
     expected = []
@@ -101,12 +101,12 @@ def test_who_defects_from_the_deal(scenario) -> None:  # type: ignore[no-untyped
 
 def test_errors(scenario) -> None:  # type: ignore[no-untyped-def]
     breaking = from_scenario(scenario, {"troops": "stay", "sanctions": "lift"})
-    with pytest.raises(ScenarioError, match="not a feasible state"):
+    with pytest.raises(InputError, match="not a feasible state"):
         state_of(breaking, {})
-    with pytest.raises(ScenarioError, match="no proposal"):
+    with pytest.raises(InputError, match="unknown proposal"):
         from_scenario(scenario, "nope")
     plain = loads_scenario(re.sub(r"\n +controlled_by: \[[ABC]\]", "", SCENARIO))
-    with pytest.raises(ScenarioError, match="controlled by a single"):
+    with pytest.raises(AnalysisError, match="controlled by a single"):
         from_scenario(plain)
 
 

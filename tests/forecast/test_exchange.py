@@ -73,7 +73,7 @@ def test_seeded_ties_are_deterministic() -> None:
     assert sum(one.diagnostics["ties_per_round"]) > 0
     assert one.trajectory is not None and two.trajectory is not None
     np.testing.assert_array_equal(one.trajectory, two.trajectory)
-    assert one.seed == 7 and one.to_dict()["seed"] == 7
+    assert one.seed == 7 and one.to_dict()["provenance"]["seed"] == 7
 
 
 def test_errors() -> None:

@@ -16,11 +16,12 @@ import numpy as np
 import pytest
 
 from peacetable.analysis import bargaining_solution, pareto_frontier
+from peacetable.core import prepare
 from peacetable.errors import InputError
 from peacetable.io import load_scenario, scenario_from_data
 from peacetable.io.genius import find_genius_domain, load_genius, save_genius, slug
 from peacetable.io.geniusweb import load_geniusweb, save_geniusweb
-from peacetable.model import Scenario, compile_scenario
+from peacetable.model import Scenario
 
 REPO = Path(__file__).resolve().parents[2]
 DOMAINS = REPO / ".." / "shared" / "data" / "genius-domains"
@@ -28,6 +29,10 @@ MINI = REPO / "tests" / "model" / "mini.yaml"
 FOLDERS = sorted(DOMAINS.glob("y20*/*")) if DOMAINS.is_dir() else []
 
 FRONTIER_CASES = [pytest.param(f, id=f.name) for f in FOLDERS]
+
+#: Utilities of the core's exact grid differ from plain float sums by at most its tie
+#: tolerance, (terms + 1) * 2**-40 (about 1e-11; see peacetable.core.evaluator).
+GRID = 2e-11
 
 
 def _genius_reference(domain: Path, profiles: list[Path]) -> tuple[list[list[str]], np.ndarray]:
@@ -79,7 +84,7 @@ def test_anac_domain_utilities_frontier_and_nash(folder: Path) -> None:
     files = sorted(folder.glob("*.xml"))
     domain, profiles = find_genius_domain(files)
     s = load_genius(domain, profiles)
-    cs = compile_scenario(s)
+    cs = prepare(s)
     values, ref = _genius_reference(domain, profiles)
     assert cs.n_options == tuple(len(v) for v in values)
     x = cs.all_packages()
@@ -91,8 +96,9 @@ def test_anac_domain_utilities_frontier_and_nash(folder: Path) -> None:
             sum(float(w.get("value", "nan")) for w in ET.parse(prof).getroot().iter("weight"))
         )
     scale = np.array([w if w > 1 else 1.0 for w in sums])
-    np.testing.assert_allclose(u * scale, ref, rtol=0, atol=1e-12)
-    np.testing.assert_allclose(cs.no_deal * scale, _reservations(profiles), atol=1e-12)
+    # utilities are on the core's exact grid: each term rounded to 2**-40 (see core.evaluator)
+    np.testing.assert_allclose(u * scale, ref, rtol=0, atol=cs.tie * scale.max())
+    np.testing.assert_allclose(cs.no_deal * scale, _reservations(profiles), atol=cs.tie)
     # Nash point equals brute force over every outcome
     gains = u - cs.no_deal
     ok = (gains > 0).all(axis=1)
@@ -107,7 +113,7 @@ def test_anac_domain_utilities_frontier_and_nash(folder: Path) -> None:
 def test_anac_domain_frontier_equals_brute_force(folder: Path) -> None:
     domain, profiles = find_genius_domain(sorted(folder.glob("*.xml")))
     s = load_genius(domain, profiles)
-    cs = compile_scenario(s)
+    cs = prepare(s)
     u = cs.utilities(cs.all_packages())
     front = pareto_frontier(s)
     assert {tuple(r) for r in np.round(front.points, 9).tolist()} == _brute_frontier(u)
@@ -120,18 +126,18 @@ def test_anac_domain_round_trips(folder: Path, tmp_path: Path) -> None:
     s = load_genius(domain, profiles)
     paths = save_genius(s, tmp_path / "genius")
     again = load_genius(paths[0], paths[1:])
-    a, b = compile_scenario(s), compile_scenario(again)
+    a, b = prepare(s), prepare(again)
     x = a.all_packages()
-    np.testing.assert_allclose(a.utilities(x), b.utilities(x), atol=1e-12)
-    np.testing.assert_allclose(a.no_deal, b.no_deal, atol=1e-12)
+    np.testing.assert_allclose(a.utilities(x), b.utilities(x), atol=GRID)
+    np.testing.assert_allclose(a.no_deal, b.no_deal, atol=GRID)
     assert [i.name for i in s.issues] == [i.name for i in again.issues]
     for p in s.negotiating_party_ids:
         if "discount factor" in (s.preferences[p].assumption or ""):
             assert "discount factor" in (again.preferences[p].assumption or "")
     web, warnings = save_geniusweb(s, tmp_path / "web")
     assert len(web) == len(s.negotiating_party_ids)
-    w = compile_scenario(load_geniusweb(web))
-    np.testing.assert_allclose(w.utilities(x), a.utilities(x), atol=1e-12)
+    w = prepare(load_geniusweb(web))
+    np.testing.assert_allclose(w.utilities(x), a.utilities(x), atol=GRID)
     assert warnings == [] or all("reservationBid is null" in m for m in warnings)
 
 
@@ -164,13 +170,13 @@ def test_integer_issue_becomes_options(tmp_path: Path) -> None:
     (tmp_path / "d.xml").write_text(DOMAIN_XML, "utf-8")
     (tmp_path / "p.xml").write_text(PROFILE_XML, "utf-8")
     s = load_genius(tmp_path / "d.xml", [tmp_path / "p.xml"])
-    cs = compile_scenario(s)
+    cs = prepare(s)
     assert s.issue("Price").option_ids == ("v10", "v11", "v12", "v13", "v14")
     x = cs.all_packages()
     price = np.array([10, 11, 12, 13, 14])[x[:, 0]]
     expected = 0.6 * np.clip(1.0 - 0.3 * (price - 10), 0, 1) + 0.4 * np.array([0.25, 1.0])[x[:, 1]]
-    np.testing.assert_allclose(cs.utilities(x)[:, 0], expected, atol=1e-12)
-    assert cs.no_deal.tolist() == [0.3]
+    np.testing.assert_allclose(cs.utilities(x)[:, 0], expected, atol=GRID)
+    assert cs.no_deal.tolist() == [pytest.approx(0.3, abs=GRID)]
 
 
 def test_real_issue_and_bad_files_are_refused_with_location(tmp_path: Path) -> None:
@@ -181,7 +187,7 @@ def test_real_issue_and_bad_files_are_refused_with_location(tmp_path: Path) -> N
     (tmp_path / "p.xml").write_text(PROFILE_XML, "utf-8")
     with pytest.raises(
         InputError,
-        match=r"real\.xml: issue 'Price' \(index 1\): real-valued issue cannot be represented",
+        match=r"real\.xml:\d+:\d+: issue 'Price' \(index 1\): real-valued issue cannot be represented",
     ):
         load_genius(tmp_path / "real.xml", [tmp_path / "p.xml"])
     (tmp_path / "bad.xml").write_text("<utility_space><objective>\n<issue></objective>", "utf-8")
@@ -191,13 +197,15 @@ def test_real_issue_and_bad_files_are_refused_with_location(tmp_path: Path) -> N
     missing = PROFILE_XML.replace('<item index="2" value="blue" evaluation="8"/>', "")
     (tmp_path / "m.xml").write_text(missing, "utf-8")
     with pytest.raises(
-        InputError, match=r"m\.xml: issue 'Colour' \(index 2\): no evaluation of value 'blue'"
+        InputError,
+        match=r"m\.xml:\d+:\d+: issue 'Colour' \(index 2\): no evaluation of value 'blue'",
     ):
         load_genius(tmp_path / "d.xml", [tmp_path / "m.xml"])
     no_eval = PROFILE_XML.replace('<evaluator ftype="linear" slope="-0.3" offset="1.0"/>', "")
     (tmp_path / "e.xml").write_text(no_eval, "utf-8")
     with pytest.raises(
-        InputError, match=r"e\.xml: issue 'Price' \(index 1\): integer issue needs an <evaluator"
+        InputError,
+        match=r"e\.xml:\d+:\d+: issue 'Price' \(index 1\): integer issue needs an <evaluator",
     ):
         load_genius(tmp_path / "d.xml", [tmp_path / "e.xml"])
     with pytest.raises(InputError, match="no such file"):
@@ -224,11 +232,12 @@ def test_export_of_native_scenario_keeps_utilities(tmp_path: Path) -> None:
     s: Scenario = scenario_from_data(data)
     paths = save_genius(s, tmp_path)
     back = load_genius(paths[0], paths[1:])
-    a, b = compile_scenario(s), compile_scenario(back)
+    a, b = prepare(s), prepare(back)
     x = a.all_packages()
-    # contingent options are exported at their belief-weighted value
-    np.testing.assert_allclose(b.utilities(x), a.utilities(x), atol=1e-12)
-    np.testing.assert_allclose(b.no_deal, a.no_deal, atol=1e-12)
+    # contingent options are exported at their belief-weighted value; GENIUS has no
+    # package that is no deal, so the status quo package is compared as a state
+    np.testing.assert_allclose(b.utilities(x), a.state_utilities(x), atol=GRID)
+    np.testing.assert_allclose(b.no_deal, a.no_deal, atol=GRID)
     assert [o.label for o in back.issues[0].options] == ["Low", "Middle", "High"]
 
 
@@ -265,11 +274,11 @@ def test_convert_cli_round_trip(tmp_path: Path) -> None:
     web = sorted((tmp_path / "w").glob("*.json"))
     back = runner.invoke(app, ["convert", *map(str, web), "-o", str(tmp_path / "back.json")])
     assert back.exit_code == 0, back.output
-    x = compile_scenario(s).all_packages()
+    x = prepare(s).all_packages()
     np.testing.assert_allclose(
-        compile_scenario(load_scenario(tmp_path / "back.json")).utilities(x),
-        compile_scenario(s).utilities(x),
-        atol=1e-12,
+        prepare(load_scenario(tmp_path / "back.json")).utilities(x),
+        prepare(s).utilities(x),
+        atol=GRID,
     )
     again = runner.invoke(app, ["convert", str(tmp_path / "g"), "-o", str(tmp_path / "again.yaml")])
     assert again.exit_code == 0, again.output

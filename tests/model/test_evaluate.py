@@ -10,9 +10,11 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from scenario_factory import random_scenario_data
 
+from peacetable.core import prepare
+from peacetable.core.compile import beliefs_of
+from peacetable.errors import InputError
 from peacetable.io import load_scenario, scenario_from_data
-from peacetable.model import Estimate, Scenario, compile_scenario, feasible, utilities
-from peacetable.model.evaluate import beliefs_of, violated_constraints
+from peacetable.model import Estimate, Scenario, violated_constraints
 
 
 def reference_utility(s: Scenario, party: str, package: dict[str, str]) -> float:
@@ -47,14 +49,15 @@ def reference_utility(s: Scenario, party: str, package: dict[str, str]) -> float
 )
 def test_vectorised_utilities_equal_reference(seed: int, n_parties: int, n_issues: int) -> None:
     s = scenario_from_data(random_scenario_data(seed, n_parties, n_issues))
-    cs = compile_scenario(s)
+    cs = prepare(s)
     packages = cs.all_packages()
-    u = utilities(s, packages)
-    ok = feasible(s, packages)
+    u = cs.state_utilities(packages)  # the additive value (no-deal package not overridden)
+    ok = cs.feasible(packages)
     for row, x in enumerate(packages):
-        package = cs.decode(x)
+        package = cs.package_dict(x)
         for p, pid in enumerate(cs.party_ids):
-            assert u[row, p] == pytest.approx(reference_utility(s, pid, package), abs=1e-12)
+            # the exact grid moves a utility by at most (terms + 1) * quantum (see core.evaluator)
+            assert u[row, p] == pytest.approx(reference_utility(s, pid, package), abs=cs.tie)
         assert ok[row] == (not violated_constraints(s, package))
 
 
@@ -62,7 +65,7 @@ def test_contingent_option_valued_by_own_beliefs() -> None:
     from pathlib import Path
 
     s = load_scenario(Path(__file__).with_name("mini.yaml"))
-    cs = compile_scenario(s)
+    cs = prepare(s)
     x = cs.encode({"x": "low", "y": "vote"})
     u = cs.utilities(x)[0]
     # A: weights x 2/3, y 1/3; vote worth 0*P(yes)+1*P(no) with P(yes)=0.3 -> 0.7
@@ -75,7 +78,7 @@ def test_interaction_bonus_applies_only_when_all_conditions_hold() -> None:
     from pathlib import Path
 
     s = load_scenario(Path(__file__).with_name("mini.yaml"))
-    cs = compile_scenario(s)
+    cs = prepare(s)
     with_bonus = cs.utilities(cs.encode({"x": "mid", "y": "vote"}))[0, 1]
     assert with_bonus == pytest.approx(0.5 * 0.7 + 0.5 * 0.6 + 0.05)
     without = cs.utilities(cs.encode({"x": "mid", "y": "no"}))[0, 1]
@@ -86,14 +89,26 @@ def test_constraint_marks_packages_infeasible() -> None:
     from pathlib import Path
 
     s = load_scenario(Path(__file__).with_name("mini.yaml"))
-    cs = compile_scenario(s)
+    cs = prepare(s)
     grid = np.array(list(itertools.product(range(3), range(2))))
     ok = cs.feasible(grid)
     bad = {tuple(x) for x, f in zip(grid, ok, strict=True) if not f}
     assert bad == {(2, 1)}  # x=high with y=vote
 
 
+def test_the_package_that_agrees_nothing_is_worth_no_deal() -> None:
+    from pathlib import Path
+
+    s = load_scenario(Path(__file__).with_name("mini.yaml"))
+    cs = prepare(s)
+    sq = cs.package("sq")  # agrees nothing: every issue at its status quo
+    assert cs.utilities(sq)[0].tolist() == cs.no_deal.tolist()
+    assert cs.accepts(sq).all() and cs.margin(sq)[0].tolist() == [0.0, 0.0]
+    assert cs.is_agreement(sq).tolist() == [False]
+    assert cs.state_utilities(sq)[0].tolist() != cs.no_deal.tolist()
+
+
 def test_packages_shape_is_checked() -> None:
     s = scenario_from_data(random_scenario_data(1, 2, 3))
-    with pytest.raises(ValueError, match="shape"):
-        compile_scenario(s).utilities(np.zeros((2, 5), dtype=int))
+    with pytest.raises(InputError, match="shape"):
+        prepare(s).utilities(np.zeros((2, 5), dtype=int))

@@ -6,13 +6,14 @@ from pathlib import Path
 
 import pytest
 
+from peacetable.core import Settings
 from peacetable.io import load_scenario
 from peacetable.model import Scenario
-from peacetable.report import Report, ReportSettings, build_report
+from peacetable.report import Report, build_report
 
 HERE = Path(__file__).parent
 #: Small settings for tests that do not need the defaults' precision.
-FAST = ReportSettings(seed=7, samples=300, months=24)
+FAST = Settings(seed=7, samples=300, horizon=24)
 
 
 @pytest.fixture(scope="session")

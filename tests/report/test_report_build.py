@@ -7,18 +7,20 @@ from pathlib import Path
 
 import pytest
 
+from peacetable.core import Settings
 from peacetable.errors import InputError
 from peacetable.model import Scenario
-from peacetable.report import Report, ReportSettings, build_report, write_report
-from peacetable.report.builder import SECTIONS
+from peacetable.report import Report, build_report, write_report
+from peacetable.report.builder import section_modules
+from peacetable.report.page import render_page
 
-FAST = ReportSettings(seed=7, samples=300, months=24)
+FAST = Settings(seed=7, samples=300, horizon=24)
 
 
 def test_seed_report_builds_with_core_sections(seed_report: Report) -> None:
     keys = [s.key for s in seed_report.sections]
     assert keys[:3] == ["glance", "proposals", "frontier"]
-    assert keys == [k for k, _, _ in SECTIONS if k in keys]  # report order
+    assert keys == [k for k in section_modules() if k in keys]  # report order
     for section in seed_report.sections:
         assert section.question.endswith("?")
         assert section.answer.endswith(".") and len(section.answer) > 20
@@ -63,7 +65,7 @@ def test_every_chart_is_accessible(seed_report: Report) -> None:
 
 
 def test_scenario_text_is_escaped(three_party_report: Report) -> None:
-    text = three_party_report.to_html()
+    text = render_page(three_party_report)
     body = text[text.index("<body>") :]
     assert "<script>alert(1)</script>" not in body
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in body
@@ -118,7 +120,7 @@ def test_a_failing_section_is_listed_not_silent(
     assert omission.kind == "error" and "ZeroDivisionError: boom" in omission.reason
     assert (
         "section &#x27;The scenario at a glance&#x27; omitted: ZeroDivisionError: boom"
-        in report.to_html()
+        in render_page(report)
     )
     with pytest.raises(ZeroDivisionError):
         build_report(three_party, FAST, only=("glance",), strict=True)
@@ -137,9 +139,9 @@ def test_missing_engine_is_omitted_with_reason(
 
 
 def test_settings_and_seed_are_printed(three_party: Scenario) -> None:
-    settings = ReportSettings(seed=1234, samples=321, months=12)
+    settings = Settings(seed=1234, samples=321, horizon=12)
     report = build_report(three_party, settings, only=("glance",))
-    text = report.to_html()
+    text = render_page(report)
     assert "1234" in text and "321" in text and "12 months" in text
     assert report.to_dict()["settings"]["seed"] == 1234
 
@@ -162,9 +164,27 @@ def test_robustness_section_when_engine_present(three_party_report: Report) -> N
 
 def test_forecast_section_when_engine_present(three_party_report: Report) -> None:
     pytest.importorskip("peacetable.forecast.scenario")
-    section = next(s for s in three_party_report.sections if s.key == "forecast")
-    # the two ordered issues (harbour, river) get a trajectory chart each
-    assert [c.key for c in section.charts] == ["forecast-harbour", "forecast-river"]
+    # harbour and river, the ordered issues, are each controlled by one party alone: decided by
+    # it, not bargained over by votes, so nothing is left to forecast and the section says why
+    assert all(s.key != "forecast" for s in three_party_report.sections)
+    assert any(
+        o.key == "forecast" and o.kind == "not applicable" and "bargain over" in o.reason
+        for o in three_party_report.omitted
+    )
+    from peacetable.scenarios import load_builtin
+
+    seed = build_report(load_builtin("ukraine-2022"), FAST, only=("forecast",), strict=True)
+    section = seed.sections[0]
+    # one trajectory chart per ordered issue nobody controls alone
+    assert [c.key for c in section.charts] == [
+        "forecast-nato_forces",
+        "forecast-guarantees",
+        "forecast-nuclear",
+        "forecast-nato_offer",
+        "forecast-deployments",
+        "forecast-crimea",
+    ]
+    assert "decided by Russia, which controls it alone" in str(section.blocks[0])
     assert all(c.x_title == "bargaining round" for c in section.charts)
 
 
@@ -173,13 +193,18 @@ def test_engine_that_cannot_be_imported_is_named(
 ) -> None:
     import sys
 
+    from peacetable.core import registry
+
+    monkeypatch.setattr(registry, "_LOADED", {})
+    for name in [m for m in sys.modules if m.startswith("peacetable.forecast")]:
+        monkeypatch.delitem(sys.modules, name)
     monkeypatch.delitem(sys.modules, "peacetable.report.sections.forecast", raising=False)
     monkeypatch.setitem(sys.modules, "peacetable.forecast", None)
     report = build_report(three_party, FAST, only=("glance", "forecast"), strict=True)
     assert [s.key for s in report.sections] == ["glance"]
     (omission,) = report.omitted
     assert omission.kind == "unavailable"
-    assert omission.reason == "engine not available (cannot import peacetable.forecast)"
+    assert omission.reason.startswith("engine not available (cannot import peacetable.forecast")
 
 
 def test_ripeness_section_when_engine_present(seed_report: Report) -> None:
@@ -188,9 +213,12 @@ def test_ripeness_section_when_engine_present(seed_report: Report) -> None:
     assert [c.key for c in section.charts] == ["ripeness-timeline", "ripeness-pressure"]
     timeline = section.charts[0]
     assert timeline.x_title == "months from now"
-    assert len(timeline.traces[0].x) == seed_report.settings.months + 1
+    assert len(timeline.traces[0].x) == seed_report.settings.horizon + 1
     assert all(0.0 <= p <= 1.0 for t in timeline.traces for p in t.y)
-    assert "2,000 sampled worlds" in section.method and "seed 0" in section.method
+    assert (
+        f"{seed_report.settings.ripeness_samples:,} sampled worlds" in section.method
+        and "seed 0" in section.method
+    )
 
 
 def test_same_seed_same_report(three_party: Scenario) -> None:
@@ -200,6 +228,6 @@ def test_same_seed_same_report(three_party: Scenario) -> None:
     assert [s.answer for s in a.sections] == [s.answer for s in b.sections]
     assert a.charts == b.charts
     other = build_report(
-        three_party, ReportSettings(seed=8, samples=300, months=24), only=("robustness",)
+        three_party, Settings(seed=8, samples=300, horizon=24), only=("robustness",)
     )
     assert "seed 8" in other.sections[0].method

@@ -15,8 +15,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from peacetable.core import prepare
 from peacetable.io import load_scenario, loads_scenario
-from peacetable.model import compile_scenario
 from peacetable.model.scenario import Estimate, NoDeal, Scenario
 from peacetable.scenarios import DEFAULT_SCENARIO, builtin_text, list_builtin, load_builtin
 
@@ -77,7 +77,7 @@ def test_every_issue_offers_real_alternatives(scenario: Scenario) -> None:
         assert issue.status_quo is not None, issue.id
         for option in issue.options:
             assert option.description, f"{issue.id}.{option.id}"
-    n = compile_scenario(scenario).n_packages
+    n = prepare(scenario).n_packages
     assert 1e5 <= n <= 1.5e6
 
 
@@ -209,7 +209,7 @@ def test_passages_quote_the_article_verbatim(scenario: Scenario) -> None:
 def test_seven_points_not_acceptable_to_all_at_month_zero(scenario: Scenario) -> None:
     # article#not_acceptable_before: "Before the war, they were not acceptable to NATO,
     # to Washington or to Ukraine." The calibration reproduces that at month 0.
-    cs = compile_scenario(scenario)
+    cs = prepare(scenario)
     accepts = cs.accepts(cs.encode(scenario.proposal("seven-points").package))[0]
     assert not accepts.all()
     for pid in ("UA", "US", "NATO"):
@@ -217,7 +217,7 @@ def test_seven_points_not_acceptable_to_all_at_month_zero(scenario: Scenario) ->
 
 
 def test_no_agreement_is_the_status_quo(scenario: Scenario) -> None:
-    cs = compile_scenario(scenario)
+    cs = prepare(scenario)
     assert np.array_equal(cs.encode(scenario.proposal("no-agreement").package), cs.status_quo)
 
 
@@ -238,6 +238,6 @@ def test_format_reference_example_loads() -> None:
     block = doc.read_text(encoding="utf-8").split("## A complete small example")[1]
     example = block.split("```yaml\n")[1].split("```")[0]
     s = loads_scenario(example, file="format.md")
-    cs = compile_scenario(s)
+    cs = prepare(s)
     u = cs.utilities(cs.encode(s.proposal("p1").package))[0]
     assert np.allclose(u, [0.5667, 0.70], atol=1e-3)  # the worked numbers in the text

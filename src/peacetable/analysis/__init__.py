@@ -1,7 +1,8 @@
 """Agreement-space analysis: exact Pareto frontier, bargaining solutions, ZOPA.
 
 Public entry points (each accepts a :class:`~peacetable.model.Scenario`, a
-compiled scenario or an :class:`AgreementSpace`):
+prepared scenario (:func:`peacetable.core.prepare`) or, for the agreement-space
+engines, an :class:`~peacetable.core.AgreementSpace`):
 
 * :func:`pareto_frontier` -- exact frontier by dynamic programming over issues;
 * :func:`is_pareto_efficient` -- exact efficiency check with a dominating package;
@@ -48,21 +49,29 @@ from peacetable.analysis.negotiating_text import (
 )
 from peacetable.analysis.ripeness import RipenessResult, ripeness
 from peacetable.analysis.robust_search import RankedPackage, RobustPackageResult, robust_package
-from peacetable.analysis.robustness import AcceptabilityResult, PackageAcceptability, acceptability
-from peacetable.analysis.sensitivity import SensitivityResult, sensitivity
+from peacetable.analysis.robustness import (
+    AcceptabilityResult,
+    PackageAcceptability,
+    acceptability,
+    sensitivity,
+)
+from peacetable.analysis.sensitivity import SensitivityResult
 from peacetable.analysis.solutions import (
     SOLUTION_NAMES,
+    BargainingSolutions,
     Solution,
     bargaining_solution,
     solve_all,
 )
-from peacetable.analysis.space import AgreementSpace, IssueGroup, as_space
 from peacetable.analysis.zopa import ZopaResult, count_acceptable, zopa
+from peacetable.core.prepared import as_space
+from peacetable.core.space import AgreementSpace, IssueGroup
 
 __all__ = [
     "SOLUTION_NAMES",
     "AcceptabilityResult",
     "AgreementSpace",
+    "BargainingSolutions",
     "ChangeSearch",
     "ContingentResult",
     "ContingentTerm",

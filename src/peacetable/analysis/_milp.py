@@ -3,12 +3,14 @@
 One binary ``x[g, o]`` per compound issue ``g`` and combination ``o`` with
 ``sum_o x[g, o] = 1``; party ``p``'s utility is the linear form
 ``offset_p + sum_{g,o} U_g[o, p] x[g, o]`` (the space is additive over
-compound issues, :mod:`peacetable.analysis.space`). Only the non-dominated
+compound issues, :mod:`peacetable.core.space`). Only the non-dominated
 combinations of each group are offered: every objective used here is
 non-decreasing in every party's utility, so an optimum exists among them.
 
 Solutions are re-evaluated on the exact utility grid after each solve.
-Solver tolerances: relative MIP gap 0, absolute gap 1e-9, feasibility 1e-9.
+Solver tolerances: relative MIP gap 0, absolute gap and feasibility
+:data:`peacetable.core.evaluator.SOLVER_TOLERANCE`; every package returned is
+re-evaluated with the core's exact evaluator.
 
 References
 ----------
@@ -31,13 +33,11 @@ import numpy as np
 import numpy.typing as npt
 
 from peacetable.analysis._nondominated import nondominated_mask
-from peacetable.analysis.space import AgreementSpace
+from peacetable.core.arrays import FloatArray, IntArray
+from peacetable.core.evaluator import SOLVER_TOLERANCE
+from peacetable.core.space import AgreementSpace
 from peacetable.errors import AnalysisError
 
-FloatArray = npt.NDArray[np.float64]
-IntArray = npt.NDArray[np.int64]
-
-_TOL = 1e-9
 #: Smallest gain the MILP Nash search treats as positive (above the solver tolerance).
 NASH_MIN_GAIN = 1e-6
 
@@ -50,9 +50,9 @@ class PackageModel:
         self.h = highspy.Highs()  # type: ignore[no-untyped-call]
         self.h.setOptionValue("output_flag", False)
         self.h.setOptionValue("mip_rel_gap", 0.0)
-        self.h.setOptionValue("mip_abs_gap", _TOL)
-        self.h.setOptionValue("mip_feasibility_tolerance", _TOL)
-        self.h.setOptionValue("primal_feasibility_tolerance", _TOL)
+        self.h.setOptionValue("mip_abs_gap", SOLVER_TOLERANCE)
+        self.h.setOptionValue("mip_feasibility_tolerance", SOLVER_TOLERANCE)
+        self.h.setOptionValue("primal_feasibility_tolerance", SOLVER_TOLERANCE)
         self.h.setOptionValue("threads", 1)
         self.rows: list[IntArray] = []
         self.cols: list[IntArray] = []
@@ -76,6 +76,20 @@ class PackageModel:
             )
         for cols in self.cols:
             self.add_row(1.0, 1.0, cols, np.ones(cols.size))
+        self._exclude_no_deal()
+
+    def _exclude_no_deal(self) -> None:
+        """The no-deal package is not an agreement: forbid choosing all of its combinations."""
+        rows = self.space.no_deal_rows
+        if rows is None:
+            return
+        picks = []
+        for keep, cols, r in zip(self.rows, self.cols, rows, strict=True):
+            hit = np.flatnonzero(keep == r)
+            if hit.size == 0:
+                return  # its combination in this group is dominated: never chosen anyway
+            picks.append(int(cols[hit[0]]))
+        self.add_row(-highspy.kHighsInf, len(picks) - 1.0, picks, np.ones(len(picks)))
 
     def _add_cols(self, k: int, lo: float, hi: float) -> IntArray:
         self.h.addCols(
@@ -161,15 +175,12 @@ def dominating_package(space: AgreementSpace, u: FloatArray) -> IntArray | None:
     """
     model = PackageModel(space)
     for p in range(space.n_parties):
-        model.add_utility_at_least(p, float(u[p]))
+        model.add_utility_at_least(p, float(u[p]) - space.tie)
     out = model.maximize(model.utility_cost(np.ones(space.n_parties)))
     if out is None:
         return None
     pkg = out[0]
-    v = space.utilities(pkg)[0]
-    if (v >= u).all() and (v > u).any():
-        return pkg
-    return None
+    return pkg if space.improves_on(space.utilities(pkg), u)[0] else None
 
 
 def max_weighted(
@@ -209,7 +220,7 @@ def leximin(space: AgreementSpace, base: FloatArray) -> IntArray | None:
             cols = np.array([r, *s], dtype=np.int64)
             vals = np.array([float(j)] + [-1.0] * n)
             if j < k:
-                model.add_row(levels[j - 1] - _TOL, highspy.kHighsInf, cols, vals)
+                model.add_row(levels[j - 1] - SOLVER_TOLERANCE, highspy.kHighsInf, cols, vals)
             else:
                 objective = {int(c): float(v) for c, v in zip(cols, vals, strict=True)}
         out = model.maximize(objective)
@@ -261,7 +272,7 @@ def nash(
         value = float(np.sum(np.log(np.maximum(g, q))))
         if value > best_val:
             best, best_val = pkg, value
-        if upper <= best_val + 1e-9 * max(1.0, abs(best_val)):
+        if upper <= best_val + SOLVER_TOLERANCE * max(1.0, abs(best_val)):
             if best is not None and not (space.utilities(best)[0] - d >= q).all():
                 return None, rounds
             return best, rounds
@@ -306,7 +317,7 @@ def maximin_then_sum(
         if lower is not None:
             floor = max(floor, float(lower[p]))
         if floor > -highspy.kHighsInf:
-            second.add_utility_at_least(p, float(floor) - _TOL)
+            second.add_utility_at_least(p, float(floor) - SOLVER_TOLERANCE)
     res = second.maximize(second.utility_cost(np.ones(n)))
     if res is None:
         return out[0]

@@ -10,15 +10,14 @@ option on that issue: ``w_pi * (max_o v_pi(o) - v_pi(x_i))``.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Any
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 
 import numpy as np
 
-from peacetable.errors import Location, ScenarioError
-from peacetable.model import Scenario, compile_scenario
-from peacetable.model.evaluate import CompiledScenario
-from peacetable.model.validate import suggest
+from peacetable.core import PreparedScenario, Provenance, Result, prepare
+from peacetable.core.serialize import generic_to_dict
+from peacetable.model import Scenario
 
 
 @dataclass(frozen=True)
@@ -30,51 +29,43 @@ class ProvisionCost:
     best_option: str
     loss: float
 
-    def to_dict(self) -> dict[str, Any]:
-        """Plain data."""
-        return {
-            "issue": self.issue,
-            "option": self.option,
-            "best_option": self.best_option,
-            "loss": self.loss,
-        }
+    to_dict = generic_to_dict
 
 
 @dataclass(frozen=True)
 class PartyVerdict:
-    """One party's view of one package."""
+    """One party's view of one package (acceptance by the core's rule).
+
+    ``margin`` is utility minus no-deal utility as the core computes it
+    (ties within the exact grid's rounding are exactly 0).
+    """
 
     party: str
     utility: float
     no_deal: float
+    margin: float
     accepts: bool
-    costliest: tuple[ProvisionCost, ...]
+    costliest: tuple[ProvisionCost, ...] = field(metadata={"plain": "costliest_provisions"})
 
-    @property
-    def margin(self) -> float:
-        """Utility minus no-deal utility (negative: rejects)."""
-        return self.utility - self.no_deal
-
-    def to_dict(self) -> dict[str, Any]:
-        """Plain data."""
-        return {
-            "party": self.party,
-            "utility": self.utility,
-            "no_deal": self.no_deal,
-            "margin": self.margin,
-            "accepts": self.accepts,
-            "costliest_provisions": [c.to_dict() for c in self.costliest],
-        }
+    to_dict = generic_to_dict
 
 
 @dataclass(frozen=True)
-class ProposalEvaluation:
-    """Acceptance of one proposal by every negotiating party."""
+class ProposalEvaluation(Result):
+    """Acceptance of one proposal by every negotiating party.
+
+    ``no_deal`` is true when the package is the scenario's no-deal package: it
+    is then worth exactly the disagreement point (every margin is 0) and is no
+    agreement, which the verdict says.
+    """
 
     proposal: str
     name: str
     package: dict[str, str]
     parties: tuple[PartyVerdict, ...]
+    no_deal: bool = False
+
+    plain_properties = ("accepted_by_all", "rejected_by", "verdict")
 
     @property
     def accepted_by_all(self) -> bool:
@@ -88,49 +79,58 @@ class ProposalEvaluation:
 
     @property
     def verdict(self) -> str:
-        """One line: accepted by all, or rejected by whom."""
+        """One line: accepted by all, rejected by whom, or no deal itself."""
+        if self.no_deal:
+            return "no deal itself: every party gets exactly its no-deal value"
         if self.accepted_by_all:
             return "accepted by all"
         return "rejected by " + ", ".join(self.rejected_by)
 
-    def to_dict(self) -> dict[str, Any]:
-        """Plain data (keys documented in the README, stable)."""
-        return {
-            "proposal": self.proposal,
-            "name": self.name,
-            "package": dict(self.package),
-            "accepted_by_all": self.accepted_by_all,
-            "rejected_by": list(self.rejected_by),
-            "verdict": self.verdict,
-            "parties": [v.to_dict() for v in self.parties],
-        }
+
+@dataclass(frozen=True)
+class ProposalEvaluations(Result):
+    """Acceptance of several proposals (the ``acceptance`` lens's result)."""
+
+    evaluations: tuple[ProposalEvaluation, ...]
+
+    def get(self, proposal: str) -> ProposalEvaluation:
+        """The evaluation of one proposal (``KeyError`` if it was not evaluated)."""
+        for ev in self.evaluations:
+            if ev.proposal == proposal:
+                return ev
+        raise KeyError(proposal)
+
+
+_METHOD = Provenance("additive utility against the disagreement point (exact grid)")
 
 
 def evaluate_package(
-    scenario: Scenario,
-    package: dict[str, str],
+    scenario: Scenario | PreparedScenario,
+    package: Mapping[str, str],
     *,
     proposal_id: str = "package",
     name: str = "package",
     top: int = 3,
-    compiled: CompiledScenario | None = None,
 ) -> ProposalEvaluation:
     """Each party's utility, no-deal utility and acceptance of a (partial) package.
 
     Parameters
     ----------
     scenario:
-        The scenario.
+        The scenario (or the prepared scenario).
     package:
         ``{issue id: option id}``; issues left out stay at their status quo.
     top:
         How many costliest provisions to list for a party that rejects.
-    compiled:
-        The compiled scenario, if already at hand.
 
     Returns
     -------
     ProposalEvaluation
+
+    Raises
+    ------
+    InputError
+        Unknown issue or option.
 
     Examples
     --------
@@ -139,60 +139,67 @@ def evaluate_package(
     >>> evaluate_package(s, {}).proposal
     'package'
     """
-    cs = compiled if compiled is not None else compile_scenario(scenario)
-    x = cs.encode(package)
-    u = cs.utilities(x[None, :])[0]
+    p = prepare(scenario)
+    x = p.encode(package)
+    u = p.utilities(x)[0]
+    margin = p.margin_of(u)
     verdicts = []
-    for p, pid in enumerate(cs.party_ids):
-        accepts = bool(u[p] >= cs.no_deal[p])
+    for k, pid in enumerate(p.party_ids):
+        accepts = bool(margin[k] >= 0.0)
         costs: list[ProvisionCost] = []
         if not accepts:
-            for i, table in enumerate(cs.tables):
-                column = table[:, p]
+            for i, table in enumerate(p.tables):
+                column = table[:, k]
                 best = int(np.argmax(column))
                 loss = float(column[best] - column[x[i]])
-                if loss > 1e-12:
+                if loss > p.tie:
                     costs.append(
                         ProvisionCost(
-                            cs.issue_ids[i], cs.option_ids[i][x[i]], cs.option_ids[i][best], loss
+                            p.issue_ids[i], p.option_ids[i][x[i]], p.option_ids[i][best], loss
                         )
                     )
             costs.sort(key=lambda c: -c.loss)
         verdicts.append(
-            PartyVerdict(pid, float(u[p]), float(cs.no_deal[p]), accepts, tuple(costs[:top]))
+            PartyVerdict(
+                pid, float(u[k]), float(p.no_deal[k]), float(margin[k]), accepts, tuple(costs[:top])
+            )
         )
-    return ProposalEvaluation(proposal_id, name, cs.decode(x), tuple(verdicts))
+    return ProposalEvaluation(
+        proposal_id,
+        name,
+        p.package_dict(x),
+        tuple(verdicts),
+        no_deal=bool(p.is_no_deal(x)[0]),
+        provenance=_METHOD,
+    )
 
 
 def evaluate_proposals(
-    scenario: Scenario, proposal_ids: list[str] | None = None, *, top: int = 3
+    scenario: Scenario | PreparedScenario,
+    proposal_ids: Sequence[str] | None = None,
+    *,
+    top: int = 3,
 ) -> list[ProposalEvaluation]:
     """:func:`evaluate_package` for each proposal of the scenario (or those named).
 
     Raises
     ------
-    ScenarioError
+    InputError
         For an unknown proposal id (with a did-you-mean suggestion).
+
+    Examples
+    --------
+    >>> from peacetable.scenarios import load_builtin
+    >>> [ev.proposal for ev in evaluate_proposals(load_builtin(), ["seven-points"])]
+    ['seven-points']
     """
-    cs = compile_scenario(scenario)
-    known = [p.id for p in scenario.proposals]
-    wanted = known if proposal_ids is None else proposal_ids
+    p = prepare(scenario)
+    wanted = p.proposal_ids if proposal_ids is None else tuple(proposal_ids)
     out = []
     for pid in wanted:
-        if pid not in known:
-            raise ScenarioError(
-                f"unknown proposal {pid!r}{suggest(pid, known)}; proposals: {', '.join(known) or 'none'}",
-                Location(field="proposal"),
-            )
-        proposal = scenario.proposal(pid)
+        x, _ = p.resolve(pid)
+        proposal = p.scenario.proposal(pid)
         out.append(
-            evaluate_package(
-                scenario,
-                dict(proposal.package),
-                proposal_id=pid,
-                name=proposal.name,
-                top=top,
-                compiled=cs,
-            )
+            evaluate_package(p, p.package_dict(x), proposal_id=pid, name=proposal.name, top=top)
         )
     return out

@@ -43,23 +43,17 @@ import itertools
 import warnings
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
-from typing import Any
 
 import numpy as np
 
-from peacetable.analysis.diagnostics import (
-    TOLERANCE,
-    BoolArray,
-    FloatArray,
-    IntArray,
-    PackageChange,
-    PackageLike,
-    make_change,
-    resolve_package,
-)
-from peacetable.errors import AnalysisError, InputError, Location
-from peacetable.model import CompiledScenario, Scenario, compile_scenario
-from peacetable.model.validate import suggest
+from peacetable.analysis._packages import PackageChange, make_change
+from peacetable.analysis.frontier import FrontierTooLarge, pareto_frontier
+from peacetable.core import PackageRef, PreparedScenario, prepare
+from peacetable.core.arrays import BoolArray, FloatArray, IntArray
+from peacetable.core.evaluator import SOLVER_TOLERANCE
+from peacetable.core.results import Provenance, Result
+from peacetable.errors import AnalysisError, InputError, Location, suggest
+from peacetable.model import Scenario
 
 #: Largest number of packages one fewest-changes search may evaluate.
 DEFAULT_SEARCH_BUDGET = 20_000_000
@@ -74,7 +68,7 @@ __all__ = [
 ]
 
 
-def _neighbours(cs: CompiledScenario, base: IntArray, k: int) -> Iterator[IntArray]:
+def _neighbours(cs: PreparedScenario, base: IntArray, k: int) -> Iterator[IntArray]:
     """Every package differing from *base* in exactly *k* issues, in chunks."""
     n_opts = cs.n_options
     alternatives = [
@@ -116,7 +110,7 @@ def count_neighbours(n_options: Sequence[int], k: int) -> int:
 
 
 @dataclass(frozen=True)
-class ChangeSearch:
+class ChangeSearch(Result):
     """Result of a fewest-changes search around a package.
 
     Attributes
@@ -150,8 +144,8 @@ class ChangeSearch:
         ``max_changes``) of a qualifying package, and one such package, by a
         mixed-integer program (HiGHS) minimising the number of changed
         provisions; ``None`` if the solver hit its time limit.
-    method, exact:
-        How it was obtained; the search is exhaustive, hence exact.
+
+    ``provenance`` says how it was obtained; the search is exhaustive, hence exact.
     """
 
     question: str
@@ -165,40 +159,23 @@ class ChangeSearch:
     upper_bound: int | None = None
     fewest_beyond: int | None = None
     nearest: PackageChange | None = None
-    method: str = "exhaustive search over sets of k changed provisions, k = 1, 2, ..."
-    exact: bool = True
+
+    plain_properties = ("found",)
 
     @property
     def found(self) -> bool:
         """Whether a solution exists within ``max_changes``."""
         return self.min_changes is not None
 
-    def to_dict(self) -> dict[str, Any]:
-        """JSON-serialisable form."""
-        return {
-            "question": self.question,
-            "found": self.found,
-            "min_changes": self.min_changes,
-            "max_changes": self.max_changes,
-            "n_solutions": self.n_solutions,
-            "solutions": [s.to_dict() for s in self.solutions],
-            "n_checked": self.n_checked,
-            "statement": self.statement,
-            "exists": self.exists,
-            "upper_bound": self.upper_bound,
-            "fewest_beyond": self.fewest_beyond,
-            "nearest": self.nearest.to_dict() if self.nearest is not None else None,
-            "method": self.method,
-            "exact": self.exact,
-        }
 
+_EXHAUSTIVE = Provenance("exhaustive search over sets of k changed provisions, k = 1, 2, ...")
 
 Predicate = Callable[[FloatArray], BoolArray]
 Ranking = Callable[[FloatArray], FloatArray]
 
 
 def _search(
-    cs: CompiledScenario,
+    cs: PreparedScenario,
     base: IntArray,
     predicate: Predicate,
     ranking: Ranking,
@@ -229,7 +206,7 @@ def _search(
         hits: list[IntArray] = []
         for block in _neighbours(cs, base, k):
             checked += block.shape[0]
-            ok = cs.feasible(block)
+            ok = cs.is_agreement(block)
             block = block[ok]
             if block.shape[0] == 0:
                 continue
@@ -253,24 +230,39 @@ def _search(
                 solutions=solutions,
                 n_checked=checked,
                 statement=(
+                    f"changing {solutions[0].describe()} gives a package that is {describe} "
+                    "(the best of "
                     f"{found.shape[0]} package{'s' * (found.shape[0] > 1)} changing {k} "
-                    f"provision{plural} {'are' if found.shape[0] > 1 else 'is'} {describe}; "
-                    "none changing fewer is"
+                    f"provision{plural}; no package changing fewer provisions qualifies)"
                 ),
+                provenance=_EXHAUSTIVE,
             )
     exists, bound = _beyond(cs, base, lower, predicate)
     nearest = _closest(cs, base, lower, strict_above, predicate, kmax + 1) if exists else None
     fewest = int((nearest != base).sum()) if nearest is not None else None
-    statement = (
-        f"proven: no feasible package changing at most {kmax} provision{'s' * (kmax != 1)} "
-        f"is {describe} ({checked:,} package{'s' * (checked != 1)} checked exhaustively)"
+    checked_text = (
+        f"{checked:,} package{'s' * (checked != 1)} changing at most {kmax} "
+        f"provision{'s' * (kmax != 1)} checked exhaustively"
     )
+    change = make_change(cs, base, nearest, u_base) if nearest is not None else None
     if exists is False:
-        statement += "; no feasible package at all is"
-    elif fewest is not None:
-        statement += f"; the fewest changes that make one are {fewest}"
+        statement = f"no feasible package at all is {describe} (exact)"
+    elif change is not None:
+        statement = (
+            f"no package within {kmax} change{'s' * (kmax != 1)} ({checked_text}); the nearest "
+            f"package that is {describe} changes {fewest} provisions: {change.describe()}"
+        )
     elif exists:
-        statement += f"; one changing {bound} provisions is"
+        statement = (
+            f"no package within {kmax} change{'s' * (kmax != 1)} ({checked_text}); one "
+            f"changing {bound} provisions is {describe}"
+        )
+    else:
+        statement = (
+            f"no package within {kmax} change{'s' * (kmax != 1)} is {describe} "
+            f"({checked_text}); whether one exists further away is unknown (the exact "
+            "search exceeded its budget)"
+        )
     return ChangeSearch(
         question=question,
         min_changes=None,
@@ -282,8 +274,8 @@ def _search(
         exists=exists,
         upper_bound=bound,
         fewest_beyond=fewest,
-        nearest=make_change(cs, base, nearest, u_base) if nearest is not None else None,
-        method=(
+        nearest=change,
+        provenance=Provenance(
             f"exhaustive search over sets of k <= {kmax} changed provisions; beyond: existence "
             "by the frontier DP, fewest changes by a mixed-integer program (HiGHS)"
         ),
@@ -291,7 +283,7 @@ def _search(
 
 
 def _beyond(
-    cs: CompiledScenario, base: IntArray, lower: FloatArray, predicate: Predicate
+    cs: PreparedScenario, base: IntArray, lower: FloatArray, predicate: Predicate
 ) -> tuple[bool | None, int | None]:
     """Does any feasible package qualify? One that does, by the frontier DP in the box ``u >= lower``.
 
@@ -299,8 +291,6 @@ def _beyond(
     every party qualifies too), so some qualifying package exists iff some
     point of the Pareto frontier restricted to the box qualifies.
     """
-    from peacetable.analysis.frontier import FrontierTooLarge, pareto_frontier
-
     try:
         front = pareto_frontier(cs, lower=lower)
     except FrontierTooLarge:
@@ -308,7 +298,7 @@ def _beyond(
     if front.size == 0:
         return False, None
     reps = front.representatives()
-    ok = cs.feasible(reps) & predicate(cs.utilities(reps))
+    ok = cs.is_agreement(reps) & predicate(cs.utilities(reps))
     if not ok.any():
         return False, None
     return True, int((reps[ok] != base[None, :]).sum(axis=1).min())
@@ -319,7 +309,7 @@ MILP_STRICT_GAIN = 1e-6
 
 
 def _closest(
-    cs: CompiledScenario,
+    cs: PreparedScenario,
     base: IntArray,
     lower: FloatArray,
     strict_above: FloatArray | None,
@@ -403,6 +393,10 @@ def _closest(
         r = np.zeros(nv)
         r[nx + nk :] = 1.0
         add(r, 1.0, np.inf)
+    if cs.no_deal_package is not None:  # the no-deal package is not an agreement
+        nogood = np.zeros(nv)
+        nogood[start[:-1] + cs.no_deal_package] = 1.0
+        add(nogood, -np.inf, len(sizes) - 1.0)
     keep = np.zeros(nv)
     keep[start[:-1] + base] = 1.0
     add(keep, -np.inf, len(sizes) - min_changes)
@@ -414,8 +408,8 @@ def _closest(
     options = {
         "time_limit": time_limit,
         "mip_rel_gap": 0.0,
-        "mip_feasibility_tolerance": 1e-9,
-        "primal_feasibility_tolerance": 1e-9,
+        "mip_feasibility_tolerance": SOLVER_TOLERANCE,
+        "primal_feasibility_tolerance": SOLVER_TOLERANCE,
     }
     problem = {
         "integrality": integrality,
@@ -433,7 +427,7 @@ def _closest(
     pkg = np.array(
         [int(np.argmax(x[start[i] : start[i + 1]])) for i in range(len(sizes))], dtype=np.int64
     )
-    if not (cs.feasible(pkg)[0] and predicate(cs.utilities(pkg))[0]):
+    if not (cs.is_agreement(pkg)[0] and predicate(cs.utilities(pkg))[0]):
         return None
     return pkg
 
@@ -442,8 +436,8 @@ def _closest(
 
 
 def fewest_change_improvements(
-    scenario: Scenario,
-    package: PackageLike,
+    scenario: Scenario | PreparedScenario,
+    package: PackageRef,
     *,
     max_changes: int = 3,
     limit: int = 10,
@@ -452,7 +446,7 @@ def fewest_change_improvements(
     """The Pareto improvements on *package* that change the fewest provisions.
 
     A Pareto improvement is a feasible package no party likes less and some
-    party likes more (beyond :data:`TOLERANCE`).
+    party likes more (:meth:`~peacetable.core.PackageEvaluator.improves_on`).
 
     Parameters
     ----------
@@ -500,21 +494,19 @@ def fewest_change_improvements(
     >>> r.min_changes, r.solutions[0].package
     (2, {'x': 'b', 'y': 'b'})
     """
-    cs = compile_scenario(scenario)
-    base, _ = resolve_package(scenario, package, cs)
+    cs = prepare(scenario)
+    base, _ = cs.resolve(package)
     u0 = cs.utilities(base)[0]
 
     def improves(u: FloatArray) -> BoolArray:
-        return np.asarray(
-            (u >= u0 - TOLERANCE).all(axis=1) & (u > u0 + TOLERANCE).any(axis=1), dtype=np.bool_
-        )
+        return cs.improves_on(u, u0)
 
     return _search(
         cs,
         base,
         improves,
         lambda u: np.asarray((u - u0).sum(axis=1), dtype=np.float64)[:, None],
-        u0 - TOLERANCE,
+        u0 - cs.tie,
         strict_above=u0,
         question="pareto-improvement",
         describe="a Pareto improvement on it",
@@ -525,8 +517,8 @@ def fewest_change_improvements(
 
 
 def acceptance_fixes(
-    scenario: Scenario,
-    package: PackageLike,
+    scenario: Scenario | PreparedScenario,
+    package: PackageRef,
     *,
     party: str | None = None,
     max_changes: int = 3,
@@ -553,7 +545,8 @@ def acceptance_fixes(
     -------
     ChangeSearch
         ``min_changes = 0`` when the package is already acceptable (no
-        solutions listed); ``None`` with a proven statement when no change of
+        solutions listed; never for the no-deal package, which is not an
+        agreement); ``None`` with a proven statement when no change of
         at most ``max_changes`` provisions suffices.
 
     Raises
@@ -579,11 +572,10 @@ def acceptance_fixes(
     >>> acceptance_fixes(_logroll_example(no_deal=0.5), "draft").min_changes
     2
     """
-    cs = compile_scenario(scenario)
-    base, _ = resolve_package(scenario, package, cs)
+    cs = prepare(scenario)
+    base, _ = cs.resolve(package)
     u0 = cs.utilities(base)[0]
-    nd = cs.no_deal
-    accepted = u0 >= nd - TOLERANCE
+    accepted = cs.accepts_utilities(u0)
     if party is None:
         need = np.ones(cs.n_parties, dtype=bool)
         question, describe = "acceptable-to-all", "acceptable to every party"
@@ -600,7 +592,9 @@ def acceptance_fixes(
             f"accepted-by:{party}",
             f"acceptable to {party} without losing anyone who accepts",
         )
-    if accepted[need].all():
+    if accepted[need].all() and not cs.is_no_deal(base)[0]:
+        # (the no-deal package is worth exactly no deal to all, yet it is not an agreement:
+        # what would make it acceptable is an agreement every party accepts)
         return ChangeSearch(
             question=question,
             min_changes=0,
@@ -609,13 +603,14 @@ def acceptance_fixes(
             solutions=(),
             n_checked=0,
             statement=f"the package is already {describe}",
+            provenance=_EXHAUSTIVE,
         )
 
     def acceptable(u: FloatArray) -> BoolArray:
-        return np.asarray((u[:, need] >= nd[need] - TOLERANCE).all(axis=1), dtype=np.bool_)
+        return np.asarray(cs.accepts_utilities(u)[:, need].all(axis=1))
 
     def robustness(u: FloatArray) -> FloatArray:
-        margin = np.round((u - nd)[:, need].min(axis=1), 9)
+        margin = cs.margin_of(u)[:, need].min(axis=1)
         return np.stack([margin, (u - u0).sum(axis=1)], axis=1).astype(np.float64)
 
     return _search(
@@ -623,7 +618,7 @@ def acceptance_fixes(
         base,
         acceptable,
         robustness,
-        np.where(need, nd - TOLERANCE, -1e6),
+        np.where(need, cs.acceptance_floor(), -1e6),
         question=question,
         describe=describe,
         max_changes=max_changes,

@@ -26,11 +26,11 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
 
-from peacetable.errors import InputError
-from peacetable.model import Estimate, Scenario, compile_scenario
-from peacetable.model.evaluate import beliefs_of
+from peacetable.core import PreparedScenario, Provenance, Result, prepare
+from peacetable.core.compile import beliefs_of
+from peacetable.core.serialize import generic_to_dict
+from peacetable.model import Estimate, Scenario
 
 _EPS = 1e-12
 
@@ -59,6 +59,9 @@ class BeliefThreshold:
     threshold: float | None
     direction: str
 
+    plain_properties = ("prefers_now",)
+    to_dict = generic_to_dict
+
     @property
     def prefers_now(self) -> bool:
         """Whether the party prefers the contingent term at its current belief."""
@@ -68,17 +71,6 @@ class BeliefThreshold:
         if self.direction == "at_least":
             return self.belief >= self.threshold - _EPS
         return self.belief <= self.threshold + _EPS
-
-    def to_dict(self) -> dict[str, Any]:
-        """JSON-serialisable form."""
-        return {
-            "party": self.party,
-            "outcome": self.outcome,
-            "belief": self.belief,
-            "threshold": self.threshold,
-            "direction": self.direction,
-            "prefers_now": self.prefers_now,
-        }
 
 
 @dataclass(frozen=True)
@@ -100,6 +92,9 @@ class Comparison:
     gains: dict[str, float]
     thresholds: tuple[BeliefThreshold, ...]
 
+    plain_properties = ("total_gain", "preferred_by", "pareto_improving")
+    to_dict = generic_to_dict
+
     @property
     def total_gain(self) -> float:
         """Sum of the parties' gains (value created, in utility points)."""
@@ -108,24 +103,13 @@ class Comparison:
     @property
     def preferred_by(self) -> list[str]:
         """Parties that prefer the contingent term (gain ≥ 0)."""
-        return [p for p, g in self.gains.items() if g >= -_EPS]
+        return [p for p, g in self.gains.items() if g >= 0.0]
 
     @property
     def pareto_improving(self) -> bool:
         """Every party at least as well off, one strictly better."""
         g = list(self.gains.values())
-        return all(v >= -_EPS for v in g) and any(v > _EPS for v in g)
-
-    def to_dict(self) -> dict[str, Any]:
-        """JSON-serialisable form."""
-        return {
-            "alternative": self.alternative,
-            "gains": dict(self.gains),
-            "total_gain": self.total_gain,
-            "preferred_by": self.preferred_by,
-            "pareto_improving": self.pareto_improving,
-            "thresholds": [t.to_dict() for t in self.thresholds],
-        }
+        return all(v >= 0.0 for v in g) and any(v > 0.0 for v in g)
 
 
 @dataclass(frozen=True)
@@ -155,30 +139,14 @@ class ContingentTerm:
     outcome_utility: dict[str, dict[str, float]]
     comparisons: tuple[Comparison, ...]
 
-    def to_dict(self) -> dict[str, Any]:
-        """JSON-serialisable form."""
-        return {
-            "issue": self.issue,
-            "option": self.option,
-            "event": self.event,
-            "outcomes": list(self.outcomes),
-            "package": dict(self.package),
-            "beliefs": self.beliefs,
-            "outcome_utility": self.outcome_utility,
-            "comparisons": [c.to_dict() for c in self.comparisons],
-        }
+    to_dict = generic_to_dict
 
 
 @dataclass(frozen=True)
-class ContingentResult:
+class ContingentResult(Result):
     """Every contingent option of a scenario (exact; nominal estimates)."""
 
     terms: tuple[ContingentTerm, ...]
-    method: str = "expected utility under each party's own beliefs (Lax & Sebenius 1986)"
-
-    def to_dict(self) -> dict[str, Any]:
-        """JSON-serialisable form."""
-        return {"method": self.method, "exact": True, "terms": [t.to_dict() for t in self.terms]}
 
 
 def _threshold(
@@ -217,7 +185,7 @@ def _threshold(
 
 
 def contingent_terms(
-    scenario: Scenario, package: Mapping[str, str] | str | None = None
+    scenario: Scenario | PreparedScenario, package: Mapping[str, str] | str | None = None
 ) -> ContingentResult:
     """Value each contingent option creates against the fixed alternatives of its issue.
 
@@ -263,10 +231,10 @@ def contingent_terms(
     >>> c.alternative, {p: round(g, 3) for p, g in c.gains.items()}
     ('no', {'A': -0.1, 'B': 0.35})
     """
-    compiled = compile_scenario(scenario)
+    compiled = prepare(scenario)
+    scenario = compiled.scenario
     if isinstance(package, str):
-        if package not in {p.id for p in scenario.proposals}:
-            raise InputError(f"no proposal {package!r} in scenario {scenario.id!r}")
+        compiled.resolve(package)  # an unknown proposal is an InputError with a did-you-mean
         package = scenario.proposal(package).package
     terms = []
     for issue in scenario.issues:
@@ -315,9 +283,8 @@ def contingent_terms(
                 if alt.id == option.id:
                     continue
                 u_alt = compiled.utilities(compiled.encode({**base, issue.id: alt.id}))[0]
-                gains = {
-                    pid: float(u_cont[p] - u_alt[p]) for p, pid in enumerate(compiled.party_ids)
-                }
+                diff = compiled.margin_of(u_cont, u_alt)
+                gains = {pid: float(diff[p]) for p, pid in enumerate(compiled.party_ids)}
                 thresholds = tuple(
                     _threshold(
                         pid, e, beliefs[pid], values[pid], weights[pid], float(u_alt[p]) - rest[pid]
@@ -332,10 +299,15 @@ def contingent_terms(
                     option=option.id,
                     event=c.event,
                     outcomes=outcomes,
-                    package=compiled.decode(x),
+                    package=compiled.package_dict(x),
                     beliefs=beliefs,
                     outcome_utility=outcome_utility,
                     comparisons=tuple(comparisons),
                 )
             )
-    return ContingentResult(terms=tuple(terms))
+    return ContingentResult(
+        terms=tuple(terms),
+        provenance=Provenance(
+            "expected utility under each party's own beliefs (Lax & Sebenius 1986)"
+        ),
+    )

@@ -19,13 +19,11 @@ Science of Negotiation*, ch. 11 and 14):
 
 Method
 ------
-Efficiency: spaces of at most :data:`ENUMERATION_LIMIT` packages are
-enumerated; larger ones use the exact dominance-pruned dynamic programme of
+Efficiency: the exact dominance-pruned dynamic programme of
 :func:`peacetable.analysis.frontier.pareto_frontier` restricted to the box
-above the draft's utilities. Deal-breakers: every single-provision change is
-evaluated at once (vectorised). Comparisons use a tolerance of
-:data:`TOLERANCE` (utilities closer than that count as equal), so rounding
-noise in sums never creates a fake improvement.
+above the draft's utilities (a MILP when that is too large). Deal-breakers: every single-provision change is
+evaluated at once (vectorised). Acceptance, ties and improvements follow the
+core's one rule (:meth:`peacetable.core.PackageEvaluator.margin_of`).
 
 References
 ----------
@@ -39,34 +37,24 @@ References
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import numpy as np
-import numpy.typing as npt
 
-from peacetable.errors import InputError, Location
-from peacetable.model import CompiledScenario, Scenario, compile_scenario
-from peacetable.model.validate import suggest
-
-if TYPE_CHECKING:  # the searches import this module; only their result type is needed here
-    from peacetable.analysis.amendments import ChangeSearch
-
-IntArray = npt.NDArray[np.int64]
-FloatArray = npt.NDArray[np.float64]
-BoolArray = npt.NDArray[np.bool_]
-
-#: Utilities closer than this are treated as equal.
-TOLERANCE = 1e-9
-#: Package spaces up to this size are enumerated for the efficiency check.
-ENUMERATION_LIMIT = 100_000
-
-PackageLike = str | Mapping[str, str] | npt.ArrayLike | None
+from peacetable.analysis import frontier
+from peacetable.analysis._packages import PackageChange, make_change
+from peacetable.analysis.amendments import (
+    ChangeSearch,
+    acceptance_fixes,
+    fewest_change_improvements,
+)
+from peacetable.core import PackageRef, PreparedScenario, Provenance, Result, prepare
+from peacetable.core.arrays import IntArray
+from peacetable.core.serialize import generic_to_dict
+from peacetable.model import Scenario
 
 __all__ = [
-    "ENUMERATION_LIMIT",
-    "TOLERANCE",
     "PackageChange",
     "PartyProvisions",
     "ProposalDiagnosis",
@@ -74,205 +62,45 @@ __all__ = [
     "deal_breakers",
     "diagnose_proposal",
     "dominating_package",
-    "resolve_package",
 ]
-
-
-# ---------------------------------------------------------------- packages
-
-
-def resolve_package(
-    scenario: Scenario, which: PackageLike, compiled: CompiledScenario | None = None
-) -> tuple[IntArray, str | None]:
-    """Option indices of a proposal id, a (partial) package mapping, an index array or ``None``.
-
-    Parameters
-    ----------
-    scenario:
-        The scenario.
-    which:
-        A proposal id, ``{issue id: option id}`` (missing issues at their
-        status quo), option indices ``(n_issues,)``, or ``None`` for the
-        status quo package.
-    compiled:
-        The compiled scenario, if already at hand.
-
-    Returns
-    -------
-    (indices, proposal id or None)
-
-    Raises
-    ------
-    InputError
-        Unknown proposal id (with a did-you-mean suggestion) or a malformed array.
-    ScenarioError
-        Unknown issue or option id in a mapping.
-
-    Examples
-    --------
-    >>> from peacetable.analysis.linkage import _logroll_example
-    >>> s = _logroll_example()
-    >>> resolve_package(s, "draft")[0].tolist(), resolve_package(s, {"x": "b"})[0].tolist()
-    ([0, 0], [1, 0])
-    """
-    cs = compiled if compiled is not None else compile_scenario(scenario)
-    if which is None:
-        return cs.status_quo.copy(), None
-    if isinstance(which, str):
-        ids = [p.id for p in scenario.proposals]
-        if which not in ids:
-            listing = ", ".join(ids) if ids else "none"
-            raise InputError(
-                f"unknown proposal {which!r}{suggest(which, ids)}; proposals: {listing}",
-                Location(field="proposals"),
-            )
-        return cs.encode(scenario.proposal(which).package), which
-    if isinstance(which, Mapping):
-        return cs.encode(which), None
-    arr = np.asarray(which, dtype=np.int64).reshape(-1)
-    if (
-        arr.shape[0] != len(cs.issue_ids)
-        or (arr < 0).any()
-        or (arr >= np.array(cs.n_options)).any()
-    ):
-        raise InputError(
-            f"a package needs one valid option index for each of {len(cs.issue_ids)} issues"
-        )
-    return arr, None
-
-
-# ---------------------------------------------------------------- results
-
-
-def single_changes(cs: CompiledScenario, base: IntArray) -> IntArray:
-    """Every package differing from *base* in exactly one issue (issue, then option order)."""
-    rows = []
-    for i, m in enumerate(cs.n_options):
-        alt = np.array([o for o in range(m) if o != base[i]], dtype=np.int64)
-        block = np.repeat(base[None, :], alt.size, axis=0)
-        block[:, i] = alt
-        rows.append(block)
-    return np.concatenate(rows) if rows else np.empty((0, 0), dtype=np.int64)
-
-
-@dataclass(frozen=True)
-class PackageChange:
-    """A package reached from a reference package by changing some provisions.
-
-    Attributes
-    ----------
-    package:
-        The full package ``{issue id: option id}``.
-    changes:
-        ``{issue id: [from option, to option]}`` of the changed provisions.
-    utilities, gains:
-        Per party: utility of the package and its change against the reference.
-    """
-
-    package: dict[str, str]
-    changes: dict[str, tuple[str, str]]
-    utilities: dict[str, float]
-    gains: dict[str, float]
-
-    @property
-    def joint_gain(self) -> float:
-        """Sum of the gains over the parties."""
-        return float(sum(self.gains.values()))
-
-    def to_dict(self) -> dict[str, Any]:
-        """JSON-serialisable form."""
-        return {
-            "package": dict(self.package),
-            "changes": {k: list(v) for k, v in self.changes.items()},
-            "utilities": dict(self.utilities),
-            "gains": dict(self.gains),
-            "joint_gain": self.joint_gain,
-        }
-
-
-def make_change(
-    cs: CompiledScenario, base: IntArray, package: IntArray, u_base: FloatArray
-) -> PackageChange:
-    """Describe *package* as a change of *base* (utilities recomputed exactly)."""
-    u = cs.utilities(package)[0]
-    changed = np.flatnonzero(package != base)
-    return PackageChange(
-        package=cs.decode(package),
-        changes={
-            cs.issue_ids[i]: (cs.option_ids[i][int(base[i])], cs.option_ids[i][int(package[i])])
-            for i in changed.tolist()
-        },
-        utilities={p: float(v) for p, v in zip(cs.party_ids, u, strict=True)},
-        gains={p: float(v) for p, v in zip(cs.party_ids, u - u_base, strict=True)},
-    )
 
 
 # ---------------------------------------------------------------- efficiency
 
 
 def dominating_package(
-    scenario: Scenario | CompiledScenario, package: PackageLike
+    scenario: Scenario | PreparedScenario, package: PackageRef
 ) -> tuple[bool, IntArray | None, str]:
     """Is *package* Pareto-efficient? If not, the dominating package with the largest joint gain.
 
     Parameters
     ----------
     scenario:
-        Scenario (or compiled scenario; then *package* must be indices).
+        Scenario or prepared scenario.
     package:
-        As in :func:`resolve_package`.
+        As in :meth:`peacetable.core.PreparedScenario.resolve`.
 
     Returns
     -------
     (efficient, dominating package indices or None, method)
 
-    Raises
-    ------
-    AnalysisError
-        The space is too large for enumeration and the frontier engine
-        cannot answer.
-
     Notes
     -----
-    Spaces of at most :data:`ENUMERATION_LIMIT` packages are enumerated
-    (``O(N (n + P))``, vectorised). Larger spaces use the exact
-    dominance-pruned dynamic programme of
-    :func:`peacetable.analysis.frontier.pareto_frontier` with the draft's
-    utilities as lower bound (Bazgan, Hugot & Vanderpooten 2009).
+    The exact search of :func:`peacetable.analysis.frontier.dominating_package`
+    (frontier DP restricted to the box above the draft, or a MILP), so that
+    every lens answers "is it efficient?" the same way.
 
-    References
-    ----------
-    .. [1] Bazgan, C., Hugot, H. & Vanderpooten, D. (2009). Solving
-       efficiently the 0-1 multi-objective knapsack problem. *Computers &
-       Operations Research* 36(1), 260-279.
+    Examples
+    --------
+    >>> from peacetable.analysis.linkage import _logroll_example
+    >>> efficient, better, method = dominating_package(_logroll_example(), "draft")
+    >>> efficient, better.tolist()
+    (False, [1, 1])
     """
-    if isinstance(scenario, CompiledScenario):
-        cs = scenario
-        base = np.asarray(package, dtype=np.int64).reshape(-1)
-    else:
-        cs = compile_scenario(scenario)
-        base, _ = resolve_package(scenario, package, cs)
-    u0 = cs.utilities(base)[0]
-    if cs.n_packages <= ENUMERATION_LIMIT:
-        method = "enumeration"
-        x = cs.all_packages(limit=cs.n_packages)
-        x = x[cs.feasible(x)]
-    else:
-        from peacetable.analysis.frontier import pareto_frontier
-
-        method = "dp-dominance"
-        front = pareto_frontier(cs, lower=u0 - TOLERANCE)
-        if front.size == 0:
-            return True, None, method
-        x = front.representatives()
-    u = cs.utilities(x)
-    dom = (u >= u0 - TOLERANCE).all(axis=1) & (u > u0 + TOLERANCE).any(axis=1)
-    if not dom.any():
-        return True, None, method
-    cand, gain = x[dom], (u[dom] - u0).sum(axis=1)
-    # enumeration: largest gain, ties by package order; DP: the first representative with it
-    pick = np.lexsort((*cand.T[::-1], -gain))[0] if method == "enumeration" else np.argmax(gain)
-    return False, cand[int(pick)], method
+    cs = prepare(scenario)
+    base, _ = cs.resolve(package)
+    better, method = frontier.dominating_package(cs.space, cs.utilities(base)[0])
+    return better is None, better, method
 
 
 # ---------------------------------------------------------------- deal-breakers
@@ -302,22 +130,13 @@ class ProvisionEffect:
     accept_if: tuple[str, ...]
     reject_if: tuple[str, ...]
 
+    plain_properties = ("deal_breaker",)
+    to_dict = generic_to_dict
+
     @property
     def deal_breaker(self) -> bool:
         """The party rejects the package, and changing this provision alone can win it over."""
         return bool(self.accept_if)
-
-    def to_dict(self) -> dict[str, Any]:
-        """JSON-serialisable form."""
-        return {
-            "issue": self.issue,
-            "current": self.current,
-            "best": self.best,
-            "loss": self.loss,
-            "deal_breaker": self.deal_breaker,
-            "accept_if": list(self.accept_if),
-            "reject_if": list(self.reject_if),
-        }
 
 
 @dataclass(frozen=True)
@@ -330,13 +149,12 @@ class PartyProvisions:
     party: str
     utility: float
     no_deal: float
+    margin: float
     accepts: bool
     provisions: tuple[ProvisionEffect, ...]
 
-    @property
-    def margin(self) -> float:
-        """Utility above no-deal (negative: the party rejects)."""
-        return self.utility - self.no_deal
+    plain_properties = ("deal_breakers", "red_lines")
+    to_dict = generic_to_dict
 
     @property
     def deal_breakers(self) -> tuple[str, ...]:
@@ -348,27 +166,16 @@ class PartyProvisions:
         """Issues whose change alone would make this (accepting) party reject."""
         return tuple(p.issue for p in self.provisions if p.reject_if)
 
-    def to_dict(self) -> dict[str, Any]:
-        """JSON-serialisable form."""
-        return {
-            "party": self.party,
-            "utility": self.utility,
-            "no_deal": self.no_deal,
-            "margin": self.margin,
-            "accepts": self.accepts,
-            "deal_breakers": list(self.deal_breakers),
-            "red_lines": list(self.red_lines),
-            "provisions": [p.to_dict() for p in self.provisions],
-        }
 
-
-def deal_breakers(scenario: Scenario, package: PackageLike) -> tuple[PartyProvisions, ...]:
+def deal_breakers(
+    scenario: Scenario | PreparedScenario, package: PackageRef
+) -> tuple[PartyProvisions, ...]:
     """For each party and provision: loss against its best option and acceptance flips.
 
     Parameters
     ----------
     scenario, package:
-        As in :func:`resolve_package`.
+        As in :meth:`peacetable.core.PreparedScenario.resolve`.
 
     Returns
     -------
@@ -393,13 +200,13 @@ def deal_breakers(scenario: Scenario, package: PackageLike) -> tuple[PartyProvis
     >>> [v.deal_breakers for v in deal_breakers(_logroll_example(no_deal=0.5), "draft")]
     [('x',), ('y',)]
     """
-    cs = compile_scenario(scenario)
-    base, _ = resolve_package(scenario, package, cs)
+    cs = prepare(scenario)
+    base, _ = cs.resolve(package)
     u0 = cs.utilities(base)[0]
     nd = cs.no_deal
-    accepted = u0 >= nd - TOLERANCE
-    block = single_changes(cs, base)
-    ok = cs.feasible(block)
+    accepted = cs.accepts_utilities(u0)
+    block = cs.single_changes(base)
+    ok = cs.is_agreement(block)
     u = cs.utilities(block)
     changed = (
         np.argmax(block != base[None, :], axis=1) if block.shape[0] else np.zeros(0, dtype=np.int64)
@@ -412,10 +219,10 @@ def deal_breakers(scenario: Scenario, package: PackageLike) -> tuple[PartyProvis
             opts = block[rows, i]
             vals = u[rows, p]
             best, best_u = int(base[i]), float(u0[p])
-            if vals.size and vals.max() > best_u + TOLERANCE:
+            if vals.size and cs.margin_of(vals.max(), best_u) > 0.0:
                 j = int(np.argmax(vals))  # first maximum: lowest option index
                 best, best_u = int(opts[j]), float(vals[j])
-            flips_in = vals >= nd[p] - TOLERANCE
+            flips_in = cs.margin_of(vals, nd[p]) >= 0.0
             accept_if = (
                 tuple(cs.option_ids[i][o] for o in opts[flips_in].tolist())
                 if not accepted[p]
@@ -440,6 +247,7 @@ def deal_breakers(scenario: Scenario, package: PackageLike) -> tuple[PartyProvis
                 party=pid,
                 utility=float(u0[p]),
                 no_deal=float(nd[p]),
+                margin=float(cs.margin_of(u0)[p]),
                 accepts=bool(accepted[p]),
                 provisions=tuple(effects),
             )
@@ -451,7 +259,7 @@ def deal_breakers(scenario: Scenario, package: PackageLike) -> tuple[PartyProvis
 
 
 @dataclass(frozen=True)
-class ProposalDiagnosis:
+class ProposalDiagnosis(Result):
     """Everything a mediator asks about one proposal.
 
     Attributes
@@ -478,8 +286,11 @@ class ProposalDiagnosis:
         anyone who accepts.
     parties:
         Per party: the provisions that cost it most, deal-breakers, red lines.
-    method, exact:
-        How the efficiency check was done; every answer here is exact.
+    notes:
+        Caveats (e.g. the package breaks a constraint).
+
+    ``provenance.method`` says how the efficiency check was done; every
+    answer here is exact.
     """
 
     proposal: str | None
@@ -495,9 +306,9 @@ class ProposalDiagnosis:
     acceptance: ChangeSearch
     fixes: dict[str, ChangeSearch]
     parties: tuple[PartyProvisions, ...]
-    method: str
-    exact: bool = True
     notes: tuple[str, ...] = field(default=())
+
+    plain_properties = ("rejecting",)
 
     @property
     def rejecting(self) -> tuple[str, ...]:
@@ -520,32 +331,10 @@ class ProposalDiagnosis:
             "to_win_over": {p: s.statement for p, s in self.fixes.items()},
         }
 
-    def to_dict(self) -> dict[str, Any]:
-        """JSON-serialisable form."""
-        return {
-            "proposal": self.proposal,
-            "package": dict(self.package),
-            "utilities": dict(self.utilities),
-            "no_deal": dict(self.no_deal),
-            "feasible": self.feasible,
-            "violated": list(self.violated),
-            "accepts": dict(self.accepts),
-            "rejecting": list(self.rejecting),
-            "efficient": self.efficient,
-            "dominated_by": self.dominated_by.to_dict() if self.dominated_by is not None else None,
-            "improvements": self.improvements.to_dict(),
-            "acceptance": self.acceptance.to_dict(),
-            "fixes": {k: v.to_dict() for k, v in self.fixes.items()},
-            "parties": [p.to_dict() for p in self.parties],
-            "method": self.method,
-            "exact": self.exact,
-            "notes": list(self.notes),
-        }
-
 
 def diagnose_proposal(
-    scenario: Scenario,
-    proposal: PackageLike,
+    scenario: Scenario | PreparedScenario,
+    proposal: PackageRef,
     *,
     max_changes: int = 3,
     limit: int = 5,
@@ -597,19 +386,12 @@ def diagnose_proposal(
     >>> d.efficient, d.rejecting, d.improvements.min_changes
     (False, ('A', 'B'), 2)
     """
-    from peacetable.analysis.amendments import acceptance_fixes, fewest_change_improvements
-    from peacetable.model.evaluate import violated_constraints
-
-    cs = compile_scenario(scenario)
-    base, pid = resolve_package(scenario, proposal, cs)
+    cs = prepare(scenario)
+    base, pid = cs.resolve(proposal)
     u0 = cs.utilities(base)[0]
-    pkg = cs.decode(base)
+    pkg = cs.package_dict(base)
     feasible = bool(cs.feasible(base)[0])
-    violated = tuple(
-        f"constraints[{k}]"
-        + (f": {scenario.constraints[k].reason}" if scenario.constraints[k].reason else "")
-        for k in violated_constraints(scenario, pkg)
-    )
+    violated = tuple(dict.fromkeys(cs.violated(base)))
     notes: list[str] = []
     if feasible:
         efficient, dom, method = dominating_package(cs, base)
@@ -619,16 +401,12 @@ def diagnose_proposal(
         eff, dominated_by, method = None, None, "not checked (the package is infeasible)"
         notes.append("the package breaks a constraint, so its efficiency is undefined")
     improvements = fewest_change_improvements(
-        scenario, base, max_changes=max_changes, limit=limit, budget=budget
+        cs, base, max_changes=max_changes, limit=limit, budget=budget
     )
-    acceptance = acceptance_fixes(
-        scenario, base, max_changes=max_changes, limit=limit, budget=budget
-    )
-    accepts = {p: bool(u0[k] >= cs.no_deal[k] - TOLERANCE) for k, p in enumerate(cs.party_ids)}
+    acceptance = acceptance_fixes(cs, base, max_changes=max_changes, limit=limit, budget=budget)
+    accepts = dict(zip(cs.party_ids, cs.accepts_utilities(u0).tolist(), strict=True))
     fixes = {
-        p: acceptance_fixes(
-            scenario, base, party=p, max_changes=max_changes, limit=limit, budget=budget
-        )
+        p: acceptance_fixes(cs, base, party=p, max_changes=max_changes, limit=limit, budget=budget)
         for p, ok in accepts.items()
         if not ok
     }
@@ -645,7 +423,7 @@ def diagnose_proposal(
         improvements=improvements,
         acceptance=acceptance,
         fixes=fixes,
-        parties=deal_breakers(scenario, base),
-        method=method,
+        parties=deal_breakers(cs, base),
         notes=tuple(notes),
+        provenance=Provenance(method),
     )

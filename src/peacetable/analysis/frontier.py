@@ -1,7 +1,7 @@
 """Exact Pareto frontier of a package space by dynamic programming over issues.
 
 The utility of a package is a sum of one term per (compound) issue
-(:mod:`peacetable.analysis.space`). The frontier is built issue by issue:
+(:mod:`peacetable.core.space`). The frontier is built issue by issue:
 after each issue the set of partial utility vectors is replaced by the
 Minkowski sum with that issue's utility vectors, then reduced to its
 non-dominated vectors. Back-pointers (parent vector, option) are kept for
@@ -33,19 +33,28 @@ References
 
 from __future__ import annotations
 
-import time
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
 import numpy.typing as npt
 
-from peacetable.analysis._nondominated import nondominated_mask, nondominated_unique, unique_rows
-from peacetable.analysis.space import AgreementSpace, as_space
+from peacetable.analysis import _milp
+from peacetable.analysis._nondominated import (
+    nondominated_mask,
+    nondominated_unique,
+    tie_classes,
+    unique_rows,
+)
+from peacetable.core.arrays import FloatArray, IntArray
+from peacetable.core.evaluator import snap
+from peacetable.core.prepared import PreparedScenario, as_space
+from peacetable.core.results import Provenance, Result
+from peacetable.core.serialize import to_plain
+from peacetable.core.space import AgreementSpace
 from peacetable.errors import AnalysisError, InputError
-
-FloatArray = npt.NDArray[np.float64]
-IntArray = npt.NDArray[np.int64]
+from peacetable.model import Scenario
 
 __all__ = [
     "DEFAULT_MAX_CANDIDATES",
@@ -57,7 +66,6 @@ __all__ = [
 ]
 
 #: Decimals kept in ``to_dict`` output (the exact grid is finer than 1e-12).
-_DECIMALS = 12
 
 #: Largest Minkowski-sum candidate set one DP stage may build.
 DEFAULT_MAX_CANDIDATES = 20_000_000
@@ -89,9 +97,19 @@ def _frontier_dp(
     lower: FloatArray | None = None,
     max_candidates: int = DEFAULT_MAX_CANDIDATES,
 ) -> _Trace:
-    """Run the dominance-pruned DP; optionally keep only vectors that can reach *lower*."""
+    """Run the dominance-pruned DP over the agreements; optionally keep only vectors that can
+    reach *lower*.
+
+    The no-deal package is not an agreement. It is excluded exactly by carrying,
+    beside the pruned vectors, the one partial vector that has so far followed
+    the no-deal package in every group (its *prefix*): the prefix never prunes
+    another vector (its completion may be no deal itself), it spawns the
+    vectors that leave the no-deal package in the current group, and it is
+    dropped at the end. It is the last point of every stage.
+    """
     p = space.n_parties
     groups = space.groups
+    x0 = space.no_deal_rows
     pts = space.offset[None, :].copy()
     if any(g.size == 0 for g in groups):
         return _Trace(np.empty((0, p)), (), 0)
@@ -103,6 +121,8 @@ def _frontier_dp(
     biggest = 1
     if lower is not None and (pts + rest[0] < lower).any():
         return _Trace(np.empty((0, p)), (), 1)
+    # the empty partial vector is the prefix of the no-deal package, not an agreement yet
+    flagged = np.zeros(1, dtype=bool) if x0 is not None else np.ones(1, dtype=bool)
     for g, grp in enumerate(groups):
         opt_keep = np.flatnonzero(nondominated_mask(grp.utilities))
         util = grp.utilities[opt_keep]
@@ -114,31 +134,86 @@ def _frontier_dp(
                 "(acceptable_only=True, --acceptable-only) or use the MILP-based functions"
             )
         biggest = max(biggest, k * m)
-        cand = (pts[:, None, :] + util[None, :, :]).reshape(-1, p)
-        parent = np.repeat(np.arange(k, dtype=np.int64), m)
-        row = np.tile(opt_keep.astype(np.int64), k)
+        from_prefix = x0 is not None and not flagged[-1]
+        n_normal = k - 1 if from_prefix else k
+        cand = (pts[:n_normal, None, :] + util[None, :, :]).reshape(-1, p)
+        parent = np.repeat(np.arange(n_normal, dtype=np.int64), m)
+        row = np.tile(opt_keep.astype(np.int64), n_normal)
+        if from_prefix:
+            # children of the prefix leave the no-deal package here: any other option,
+            # pruned only against the other options (one the no-deal option dominates
+            # still makes an agreement)
+            assert x0 is not None
+            others = np.flatnonzero(np.arange(grp.utilities.shape[0]) != x0[g])
+            others = others[nondominated_mask(grp.utilities[others])]
+            cand = np.vstack([cand, pts[-1] + grp.utilities[others]])
+            parent = np.append(parent, np.full(others.size, k - 1, dtype=np.int64))
+            row = np.append(row, others.astype(np.int64))
         if lower is not None:
             ok = (cand + rest[g + 1] >= lower).all(axis=1)
             cand, parent, row = cand[ok], parent[ok], row[ok]
-            if cand.shape[0] == 0:
-                return _Trace(np.empty((0, p)), (), biggest)
-        uniq, inverse = unique_rows(cand)
-        keep = nondominated_unique(uniq)
-        new_id = np.cumsum(keep) - 1
-        entry_ok = keep[inverse]
-        owner = new_id[inverse[entry_ok]]
-        order = np.argsort(owner, kind="stable")
-        owner = owner[order]
-        parent = parent[entry_ok][order]
-        row = row[entry_ok][order]
-        pts = uniq[keep]
-        start = np.searchsorted(owner, np.arange(pts.shape[0] + 1)).astype(np.int64)
-        stages.append(_Stage(group=g, start=start, parent=parent, row=row))
+        prefix = None
+        if x0 is not None and not flagged[-1]:
+            grown = pts[-1] + grp.utilities[x0[g]]
+            if lower is None or (grown + rest[g + 1] >= lower).all():
+                prefix = grown
+        if cand.shape[0] == 0 and prefix is None:
+            return _Trace(np.empty((0, p)), (), biggest)
+        pts, stage = _prune(cand, parent, row, g)
+        if prefix is not None:
+            assert x0 is not None
+            pts, stage = _append_prefix(pts, stage, prefix, k - 1, int(x0[g]))
+            flagged = np.ones(pts.shape[0], dtype=bool)
+            flagged[-1] = False
+        else:
+            flagged = np.ones(pts.shape[0], dtype=bool)
+        stages.append(stage)
+    if x0 is not None and not flagged[-1]:
+        pts, stages[-1] = _drop_last(pts, stages[-1])
     return _Trace(pts, tuple(stages), biggest)
 
 
+def _prune(
+    cand: FloatArray, parent: IntArray, row: IntArray, group: int
+) -> tuple[FloatArray, _Stage]:
+    """The non-dominated distinct candidates and their back-pointers (ties kept)."""
+    uniq, inverse = unique_rows(cand)
+    keep = nondominated_unique(uniq)
+    new_id = np.cumsum(keep) - 1
+    entry_ok = keep[inverse]
+    owner = new_id[inverse[entry_ok]]
+    order = np.argsort(owner, kind="stable")
+    owner = owner[order]
+    parent = parent[entry_ok][order]
+    row = row[entry_ok][order]
+    pts = uniq[keep]
+    start = np.searchsorted(owner, np.arange(pts.shape[0] + 1)).astype(np.int64)
+    return pts, _Stage(group=group, start=start, parent=parent, row=row)
+
+
+def _append_prefix(
+    pts: FloatArray, stage: _Stage, prefix: FloatArray, parent: int, row: int
+) -> tuple[FloatArray, _Stage]:
+    """Add the no-deal prefix as the stage's last point (one back-pointer entry)."""
+    start = np.append(stage.start, stage.start[-1] + 1)
+    return np.vstack([pts, prefix[None, :]]), _Stage(
+        group=stage.group,
+        start=start,
+        parent=np.append(stage.parent, parent),
+        row=np.append(stage.row, row),
+    )
+
+
+def _drop_last(pts: FloatArray, stage: _Stage) -> tuple[FloatArray, _Stage]:
+    """Remove the last point of the final stage (the no-deal package itself)."""
+    end = int(stage.start[-2])
+    return pts[:-1], _Stage(
+        group=stage.group, start=stage.start[:-1], parent=stage.parent[:end], row=stage.row[:end]
+    )
+
+
 @dataclass(frozen=True, eq=False)
-class FrontierResult:
+class FrontierResult(Result):
     """The exact Pareto frontier of a package space.
 
     Attributes
@@ -151,28 +226,21 @@ class FrontierResult:
     no_deal:
         ``(n_parties,)`` no-deal utilities.
     acceptable_only:
-        Whether only packages every party accepts (``u >= no_deal``) count.
-    method, exact:
-        How the frontier was obtained and whether it is exact.
+        Whether only packages every party accepts (the core's rule) count.
     n_packages, n_feasible, n_groups:
         Size of the package space, feasible packages, independent compound issues.
     max_candidates:
         Largest candidate set of one DP stage (a work measure).
-    seconds:
-        Wall time.
     """
 
     points: FloatArray
     party_ids: tuple[str, ...]
     no_deal: FloatArray
     acceptable_only: bool
-    method: str
-    exact: bool
     n_packages: int
     n_feasible: int
     n_groups: int
     max_candidates: int
-    seconds: float
     _space: AgreementSpace = field(repr=False)
     _stages: tuple[_Stage, ...] = field(repr=False)
 
@@ -235,22 +303,20 @@ class FrontierResult:
         """JSON-serialisable form (points, one package per point, tie counts)."""
         d: dict[str, Any] = {
             "party_ids": list(self.party_ids),
-            "no_deal": np.round(self.no_deal, _DECIMALS).tolist(),
+            "no_deal": to_plain(self.no_deal),
             "acceptable_only": self.acceptable_only,
-            "method": self.method,
-            "exact": self.exact,
             "size": self.size,
             "n_packages": self.n_packages,
             "n_feasible": self.n_feasible,
             "n_groups": self.n_groups,
             "max_candidates": self.max_candidates,
-            "seconds": self.seconds,
-            "points": np.round(self.points, _DECIMALS).tolist(),
+            "points": to_plain(self.points),
         }
         if with_packages:
             reps = self.representatives()
             d["packages"] = [self._space.package_dict(r) for r in reps]
             d["tie_counts"] = self.tie_counts()
+        d["provenance"] = self.provenance.to_dict()
         return d
 
 
@@ -269,15 +335,10 @@ def _merge_rounding_ties(
     into one point carrying all their packages. ``O(n f log f)`` for ``f``
     points and ``n`` parties.
     """
-    f, n = points.shape
+    f = points.shape[0]
     if f < 2 or not stages:
         return points, stages
-    canon = np.empty_like(points)
-    for j in range(n):
-        order = np.argsort(points[:, j], kind="stable")
-        values = points[order, j]
-        canon[order, j] = np.concatenate([[0.0], np.cumsum(np.diff(values) > tol)])
-    uniq, inverse = unique_rows(canon)
+    uniq, inverse = unique_rows(tie_classes(points, tol))
     keep = nondominated_unique(uniq)
     if keep.all() and uniq.shape[0] == f:
         return points, stages
@@ -301,7 +362,7 @@ def _merge_rounding_ties(
 
 
 def pareto_frontier(
-    scenario: Any,
+    scenario: Scenario | PreparedScenario | AgreementSpace,
     *,
     acceptable_only: bool = False,
     lower: npt.ArrayLike | None = None,
@@ -313,7 +374,7 @@ def pareto_frontier(
     ----------
     scenario:
         A :class:`~peacetable.model.Scenario`, a compiled scenario or an
-        :class:`~peacetable.analysis.space.AgreementSpace`.
+        :class:`~peacetable.core.space.AgreementSpace`.
     acceptable_only:
         Keep only packages every party accepts (utility >= no-deal).
     lower:
@@ -349,26 +410,23 @@ def pareto_frontier(
     Examples
     --------
     >>> import numpy as np
-    >>> from peacetable.analysis.space import AgreementSpace
+    >>> from peacetable.core.space import AgreementSpace
     >>> s = AgreementSpace.from_arrays([[[1, 0], [0, 1]], [[1, 0], [0, 1]]], no_deal=[0, 0])
     >>> pareto_frontier(s).points.tolist()
     [[2.0, 0.0], [1.0, 1.0], [0.0, 2.0]]
     >>> pareto_frontier(s).tie_counts()
     [1, 2, 1]
     """
-    t0 = time.perf_counter()
     space = as_space(scenario)
     bound: FloatArray | None = None
     if lower is not None:
-        bound = np.round(np.asarray(lower, dtype=np.float64) / space.quantum) * space.quantum
+        bound = snap(lower, space.quantum)
         if bound.shape != (space.n_parties,):
             raise InputError(f"lower must have shape ({space.n_parties},)")
     elif acceptable_only:
-        bound = space.no_deal
+        bound = space.acceptance_floor()
     trace = _frontier_dp(space, bound, max_candidates)
-    pts, stages = _merge_rounding_ties(
-        trace.points, trace.stages, (len(space.groups) + 1) * space.quantum
-    )
+    pts, stages = _merge_rounding_ties(trace.points, trace.stages, space.tie)
     order = np.lexsort(pts.T[::-1] * -1.0) if pts.shape[0] else np.zeros(0, dtype=np.int64)
     if stages:
         last = stages[-1]
@@ -390,27 +448,78 @@ def pareto_frontier(
         party_ids=space.party_ids,
         no_deal=space.no_deal,
         acceptable_only=acceptable_only or lower is not None,
-        method="dp-dominance",
-        exact=True,
         n_packages=space.n_packages,
         n_feasible=space.n_feasible,
         n_groups=len(space.groups),
         max_candidates=trace.max_candidates,
-        seconds=time.perf_counter() - t0,
         _space=space,
         _stages=stages,
+        provenance=Provenance("dp-dominance"),
     )
 
 
+def dominating_package(
+    space: AgreementSpace, utilities: npt.ArrayLike, *, max_candidates: int = DEFAULT_MAX_CANDIDATES
+) -> tuple[IntArray | None, str]:
+    """A feasible package that Pareto-dominates the utility vector *utilities*, or ``None``.
+
+    Among the dominating frontier points, the one with the largest utility
+    sum (ties: the first in frontier order), and its first package.
+
+    Parameters
+    ----------
+    space:
+        The agreement space.
+    utilities:
+        ``(n_parties,)`` the utilities to beat (e.g. of a draft).
+    max_candidates:
+        DP budget; beyond it an exact MILP is used instead.
+
+    Returns
+    -------
+    (package indices or None, method)
+
+    Notes
+    -----
+    Exact: the frontier DP restricted to the box above *utilities* (bound
+    pruning, Bazgan et al. 2009); when too large, the MILP ``max sum u s.t.
+    u >= utilities`` (HiGHS). Dominance follows the core's rule
+    (:meth:`~peacetable.core.PackageEvaluator.improves_on`).
+
+    References
+    ----------
+    .. [1] Bazgan, C., Hugot, H. & Vanderpooten, D. (2009). Solving
+       efficiently the 0-1 multi-objective knapsack problem. *Computers &
+       Operations Research* 36(1), 260-279.
+    """
+    u = np.asarray(utilities, dtype=np.float64).reshape(-1)
+    try:
+        result = pareto_frontier(space, lower=u - space.tie, max_candidates=max_candidates)
+    except FrontierTooLarge:
+        better = _milp.dominating_package(space, u)
+        if better is not None and not space.improves_on(space.utilities(better), u)[0]:
+            better = None
+        return better, "milp"
+    pts = result.points
+    sums = np.where(space.improves_on(pts, u), pts.sum(axis=1), -np.inf)
+    if not np.isfinite(sums).any():
+        return None, "dp-dominance"
+    best = int(np.argmax(sums))
+    return result.packages(best, limit=1)[0], "dp-dominance"
+
+
 def is_pareto_efficient(
-    scenario: Any, package: Any, *, max_candidates: int = DEFAULT_MAX_CANDIDATES
+    scenario: Scenario | PreparedScenario | AgreementSpace,
+    package: Mapping[str, str] | npt.ArrayLike,
+    *,
+    max_candidates: int = DEFAULT_MAX_CANDIDATES,
 ) -> tuple[bool, dict[str, str] | None]:
     """Is *package* Pareto-efficient? If not, return a package that dominates it.
 
     Parameters
     ----------
     scenario:
-        Scenario, compiled scenario or :class:`AgreementSpace`.
+        Scenario, prepared scenario or :class:`AgreementSpace`.
     package:
         ``{issue id: option id}`` or option indices ``(n_issues,)``.
     max_candidates:
@@ -430,13 +539,11 @@ def is_pareto_efficient(
 
     Notes
     -----
-    Exact: the frontier DP restricted to packages at least as good for every
-    party as *package* (bound pruning, Bazgan et al. 2009); falls back to the
-    MILP ``max sum u s.t. u >= u(package)`` (HiGHS) when too large.
+    See :func:`dominating_package`.
 
     Examples
     --------
-    >>> from peacetable.analysis.space import AgreementSpace
+    >>> from peacetable.core.space import AgreementSpace
     >>> s = AgreementSpace.from_arrays([[[1, 0], [2, 2]]], no_deal=[0, 0])
     >>> is_pareto_efficient(s, [0])
     (False, {'I0': 'o1'})
@@ -444,23 +551,9 @@ def is_pareto_efficient(
     space = as_space(scenario)
     pkg = space.package_array(package)
     if not space.feasible(pkg)[0]:
-        broken = [src for (clauses, src) in space.forbidden if all(m[pkg[i]] for i, m in clauses)]
+        broken = [fp.source for fp in space.forbidden if all(m[pkg[i]] for i, m in fp.clauses)]
         raise InputError(f"the package is infeasible (breaks {'; '.join(broken)})")
-    u = space.utilities(pkg)[0]
-    try:
-        result = pareto_frontier(space, lower=u, max_candidates=max_candidates)
-    except FrontierTooLarge:
-        from peacetable.analysis._milp import dominating_package
-
-        better = dominating_package(space, u)
-        if better is None:
-            return True, None
-        return False, space.package_dict(better)
-    tol = (len(space.groups) + 1) * space.quantum  # rounding ties (see _merge_rounding_ties)
-    pts = result.points
-    better = (pts >= u[None, :] - tol).all(axis=1) & (pts > u[None, :] + tol).any(axis=1)
-    sums = np.where(better, pts.sum(axis=1), -np.inf)
-    if not np.isfinite(sums).any():
+    better, _ = dominating_package(space, space.utilities(pkg)[0], max_candidates=max_candidates)
+    if better is None:
         return True, None
-    best = int(np.argmax(sums))
-    return False, space.package_dict(result.packages(best, limit=1)[0])
+    return False, space.package_dict(better)

@@ -38,15 +38,11 @@ from typing import Any
 
 import numpy as np
 
-from peacetable.analysis.diagnostics import (
-    TOLERANCE,
-    IntArray,
-    PackageLike,
-    resolve_package,
-)
-from peacetable.errors import InputError, Location
-from peacetable.model import Scenario, compile_scenario
-from peacetable.model.validate import suggest
+from peacetable.core import PackageRef, PreparedScenario, Provenance, Result, prepare
+from peacetable.core.arrays import IntArray
+from peacetable.core.serialize import generic_to_dict
+from peacetable.errors import InputError, Location, suggest
+from peacetable.model import Scenario
 
 __all__ = [
     "LinkageResult",
@@ -81,6 +77,8 @@ def _logroll_example(no_deal: float = 0.0) -> Scenario:
         {
             "id": "logroll",
             "title": "Logrolling example",
+            # the draft is an ordinary package here: no package is no deal
+            "disagreement": {"package": "none"},
             "parties": [{"id": p, "name": p, "no_deal": {"utility": no_deal}} for p in "AB"],
             "issues": [{"id": i, "name": i, "options": two} for i in "xy"],
             "preferences": prefs,
@@ -123,7 +121,7 @@ class Trade:
     @property
     def third_party_losers(self) -> tuple[str, ...]:
         """Other parties the trade makes worse off."""
-        return tuple(k for k, g in self.gains.items() if k not in self.parties and g < -TOLERANCE)
+        return tuple(k for k, g in self.gains.items() if k not in self.parties and g < 0.0)
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-serialisable form."""
@@ -152,17 +150,11 @@ class PairTrades:
     n_trades: int
     trades: tuple[Trade, ...]
 
-    def to_dict(self) -> dict[str, Any]:
-        """JSON-serialisable form."""
-        return {
-            "parties": list(self.parties),
-            "n_trades": self.n_trades,
-            "trades": [t.to_dict() for t in self.trades],
-        }
+    to_dict = generic_to_dict
 
 
 @dataclass(frozen=True)
-class LinkageResult:
+class LinkageResult(Result):
     """Issue-linkage trades for every pair of parties around a reference package.
 
     Attributes
@@ -172,35 +164,23 @@ class LinkageResult:
     pairs:
         One entry per pair of parties (scenario order), including pairs
         without trades.
-    method, exact:
-        Exhaustive enumeration of all pairs of single-provision moves; exact.
+
+    Exhaustive enumeration of all pairs of single-provision moves; exact.
     """
 
     reference: dict[str, str]
     reference_id: str | None
     pairs: tuple[PairTrades, ...]
-    method: str = "exhaustive enumeration of pairs of single-provision concessions"
-    exact: bool = True
 
     def best(self) -> Trade | None:
         """The trade with the largest joint gain over all pairs (``None`` if there is none)."""
         trades = [t for pair in self.pairs for t in pair.trades[:1]]
         return max(trades, key=lambda t: t.joint_gain, default=None)
 
-    def to_dict(self) -> dict[str, Any]:
-        """JSON-serialisable form."""
-        return {
-            "reference": dict(self.reference),
-            "reference_id": self.reference_id,
-            "pairs": [p.to_dict() for p in self.pairs],
-            "method": self.method,
-            "exact": self.exact,
-        }
-
 
 def issue_linkage(
-    scenario: Scenario,
-    reference: PackageLike = None,
+    scenario: Scenario | PreparedScenario,
+    reference: PackageRef = None,
     *,
     parties: tuple[str, ...] | None = None,
     limit: int = 10,
@@ -248,8 +228,8 @@ def issue_linkage(
     >>> t.parties, t.issue_a, t.issue_b, t.joint_gain
     (('A', 'B'), 'y', 'x', 1.0)
     """
-    cs = compile_scenario(scenario)
-    base, ref_id = resolve_package(scenario, reference, cs)
+    cs = prepare(scenario)
+    base, ref_id = cs.resolve(reference)
     chosen = cs.party_ids if parties is None else parties
     for pid in chosen:
         if pid not in cs.party_ids:
@@ -266,7 +246,7 @@ def issue_linkage(
         opts = np.arange(m)
         block = np.repeat(base[None, :], m, axis=0)
         block[:, i] = opts
-        single[i, :m] = cs.utilities(block) - u0
+        single[i, :m] = cs.margin_of(cs.utilities(block), u0)
     # pair moves A < B
     rows: list[IntArray] = []
     for a, b in itertools.combinations(range(n), 2):
@@ -282,11 +262,11 @@ def issue_linkage(
     idx = np.arange(moves.shape[0])
     pkgs[idx, moves[:, 0]] = moves[:, 1]
     pkgs[idx, moves[:, 2]] = moves[:, 3]
-    ok = cs.feasible(pkgs) if moves.shape[0] else np.zeros(0, dtype=bool)
-    du = cs.utilities(pkgs) - u0 if moves.shape[0] else np.empty((0, cs.n_parties))
+    ok = cs.is_agreement(pkgs) if moves.shape[0] else np.zeros(0, dtype=bool)
+    du = cs.margin_of(cs.utilities(pkgs), u0) if moves.shape[0] else np.empty((0, cs.n_parties))
     d_a = single[moves[:, 0], moves[:, 1]]  # (N, P) change of the move on the first issue alone
     d_b = single[moves[:, 2], moves[:, 3]]
-    tol = TOLERANCE
+    tol = 0.0  # differences are tie-cleaned by the core (margin_of): exact comparisons
     pairs = []
     for p_id, q_id in itertools.combinations([x for x in cs.party_ids if x in chosen], 2):
         p, q = cs.party_ids.index(p_id), cs.party_ids.index(q_id)
@@ -307,9 +287,7 @@ def issue_linkage(
                 found.append((r, ia, oa_, ib, ob_))
         joint = du[:, p] + du[:, q]
         low = np.minimum(du[:, p], du[:, q])
-        found.sort(
-            key=lambda f: (-round(float(joint[f[0]]), 9), -round(float(low[f[0]]), 9), f[1:])
-        )
+        found.sort(key=lambda f: (-float(joint[f[0]]), -float(low[f[0]]), f[1:]))
         trades = tuple(
             Trade(
                 parties=(p_id, q_id),
@@ -317,10 +295,15 @@ def issue_linkage(
                 move_a=(cs.option_ids[ia][int(base[ia])], cs.option_ids[ia][oa_]),
                 issue_b=cs.issue_ids[ib],
                 move_b=(cs.option_ids[ib][int(base[ib])], cs.option_ids[ib][ob_]),
-                package=cs.decode(pkgs[r]),
+                package=cs.package_dict(pkgs[r]),
                 gains={k: float(v) for k, v in zip(cs.party_ids, du[r], strict=True)},
             )
             for r, ia, oa_, ib, ob_ in found[:limit]
         )
         pairs.append(PairTrades(parties=(p_id, q_id), n_trades=len(found), trades=trades))
-    return LinkageResult(reference=cs.decode(base), reference_id=ref_id, pairs=tuple(pairs))
+    return LinkageResult(
+        reference=cs.package_dict(base),
+        reference_id=ref_id,
+        pairs=tuple(pairs),
+        provenance=Provenance("exhaustive enumeration of pairs of single-provision concessions"),
+    )

@@ -48,25 +48,22 @@ References
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Literal
 
 import numpy as np
 
-from peacetable.analysis import diagnostics as _diagnostics
-from peacetable.analysis._nondominated import nondominated_unique
-from peacetable.analysis.diagnostics import (
-    TOLERANCE,
-    FloatArray,
-    IntArray,
-    PackageChange,
-    PackageLike,
-    dominating_package,
-    make_change,
-    resolve_package,
-    single_changes,
-)
+from peacetable.analysis._nondominated import nondominated_unique, tie_classes, unique_rows
+from peacetable.analysis._packages import PackageChange, make_change
+from peacetable.analysis.diagnostics import dominating_package
+from peacetable.analysis.frontier import pareto_frontier
+from peacetable.core import PackageRef, PreparedScenario, Provenance, Result, prepare
+from peacetable.core.arrays import FloatArray, IntArray
+from peacetable.core.serialize import generic_to_dict
 from peacetable.errors import InputError
-from peacetable.model import CompiledScenario, Scenario, compile_scenario
+from peacetable.model import Scenario
+
+#: Package spaces up to this size are enumerated by :func:`post_settlement`.
+ENUMERATION_LIMIT = 100_000
 
 __all__ = [
     "Draft",
@@ -100,18 +97,11 @@ class Draft:
     amendment: tuple[str, str, str] | None
     utilities: dict[str, float]
 
-    def to_dict(self) -> dict[str, Any]:
-        """JSON-serialisable form."""
-        return {
-            "step": self.step,
-            "package": dict(self.package),
-            "amendment": list(self.amendment) if self.amendment is not None else None,
-            "utilities": dict(self.utilities),
-        }
+    to_dict = generic_to_dict
 
 
 @dataclass(frozen=True)
-class SingleTextResult:
+class SingleTextResult(Result):
     """The sequence of drafts of a single-negotiating-text run.
 
     Attributes
@@ -127,9 +117,8 @@ class SingleTextResult:
         Whether the final draft is Pareto-efficient (exact check).
     final_dominated_by:
         A package dominating the final draft, when it is not efficient.
-    method, exact:
-        How the run was made; the run is deterministic and the efficiency
-        check exact.
+
+    The run is deterministic and the efficiency check exact.
     """
 
     rule: str
@@ -137,47 +126,37 @@ class SingleTextResult:
     stopped: str
     final_efficient: bool
     final_dominated_by: PackageChange | None
-    method: str
-    exact: bool = True
+
+    plain_properties = ("steps",)
 
     @property
     def final(self) -> Draft:
         """The last draft."""
         return self.drafts[-1]
 
-    def to_dict(self) -> dict[str, Any]:
-        """JSON-serialisable form."""
-        return {
-            "rule": self.rule,
-            "steps": len(self.drafts) - 1,
-            "stopped": self.stopped,
-            "final_efficient": self.final_efficient,
-            "final_dominated_by": (
-                self.final_dominated_by.to_dict() if self.final_dominated_by is not None else None
-            ),
-            "drafts": [d.to_dict() for d in self.drafts],
-            "method": self.method,
-            "exact": self.exact,
-        }
+    @property
+    def steps(self) -> int:
+        """Number of amendments made."""
+        return len(self.drafts) - 1
 
 
-def _single_changes(cs: CompiledScenario, base: IntArray) -> IntArray:
-    block = single_changes(cs, base)
-    return block[cs.feasible(block)]
+def _single_changes(cs: PreparedScenario, base: IntArray) -> IntArray:
+    block = cs.single_changes(base)
+    return block[cs.is_agreement(block)]
 
 
-def _choose(u: FloatArray, u_cur: FloatArray, no_deal: FloatArray, rule: Rule) -> int | None:
+def _choose(cs: PreparedScenario, u: FloatArray, u_cur: FloatArray, rule: Rule) -> int | None:
     """Index of the amendment the rule takes (first among exact ties), or ``None``."""
-    gain = np.round((u - u_cur).sum(axis=1), 9)
+    gain = cs.margin_of(u, u_cur).sum(axis=1)
     if rule == "unanimous":
-        ok = (u >= u_cur - TOLERANCE).all(axis=1) & (u > u_cur + TOLERANCE).any(axis=1)
+        ok = cs.improves_on(u, u_cur)
         if not ok.any():
             return None
         score = np.where(ok, gain, -np.inf)
         return int(np.argmax(score))
-    low = np.round((u - no_deal).min(axis=1), 9)
-    cur = round(float((u_cur - no_deal).min()), 9)
-    ok = low > cur + TOLERANCE
+    low = cs.margin_of(u).min(axis=1)
+    cur = float(cs.margin_of(u_cur).min())
+    ok = cs.margin_of(low, cur) > 0.0
     if not ok.any():
         return None
     best = low[ok].max()
@@ -186,8 +165,8 @@ def _choose(u: FloatArray, u_cur: FloatArray, no_deal: FloatArray, rule: Rule) -
 
 
 def single_negotiating_text(
-    scenario: Scenario,
-    start: PackageLike = None,
+    scenario: Scenario | PreparedScenario,
+    start: PackageRef = None,
     *,
     rule: Rule = "unanimous",
     max_steps: int = 1000,
@@ -244,8 +223,8 @@ def single_negotiating_text(
     """
     if rule not in ("unanimous", "maximin"):
         raise InputError(f"unknown rule {rule!r}; use 'unanimous' or 'maximin'", None)
-    cs = compile_scenario(scenario)
-    current, _ = resolve_package(scenario, start, cs)
+    cs = prepare(scenario)
+    current, _ = cs.resolve(start)
     if not cs.feasible(current)[0]:
         raise InputError("the starting draft breaks a constraint; start from a feasible package")
 
@@ -253,7 +232,7 @@ def single_negotiating_text(
         u = cs.utilities(pkg)[0]
         return Draft(
             step=step,
-            package=cs.decode(pkg),
+            package=cs.package_dict(pkg),
             amendment=amendment,
             utilities={p: float(v) for p, v in zip(cs.party_ids, u, strict=True)},
         )
@@ -263,7 +242,7 @@ def single_negotiating_text(
     for step in range(1, max_steps + 2):
         cand = _single_changes(cs, current)
         pick = (
-            _choose(cs.utilities(cand), cs.utilities(current)[0], cs.no_deal, rule)
+            _choose(cs, cs.utilities(cand), cs.utilities(current)[0], rule)
             if cand.shape[0]
             else None
         )
@@ -289,7 +268,9 @@ def single_negotiating_text(
         stopped=stopped,
         final_efficient=efficient,
         final_dominated_by=make_change(cs, current, dom, u_final) if dom is not None else None,
-        method=f"greedy one-provision amendments ({rule}); final efficiency by {method}",
+        provenance=Provenance(
+            f"greedy one-provision amendments ({rule}); final efficiency by {method}"
+        ),
     )
 
 
@@ -297,7 +278,7 @@ def single_negotiating_text(
 
 
 @dataclass(frozen=True)
-class PostSettlementResult:
+class PostSettlementResult(Result):
     """Pareto-efficient packages every party likes at least as much as an agreed one.
 
     Attributes
@@ -315,8 +296,8 @@ class PostSettlementResult:
     recommended:
         The improvement with the largest minimum gain (ties: joint gain):
         the balanced post-settlement proposal.
-    method, exact:
-        ``"enumeration"`` or ``"dp-dominance"``; both exact.
+
+    ``provenance.method`` is ``"enumeration"`` or ``"dp-dominance"``; both exact.
     """
 
     agreed: dict[str, str]
@@ -325,25 +306,18 @@ class PostSettlementResult:
     improvements: tuple[PackageChange, ...]
     tie_counts: tuple[int, ...]
     recommended: PackageChange | None
-    method: str
-    exact: bool = True
 
-    def to_dict(self) -> dict[str, Any]:
-        """JSON-serialisable form."""
-        return {
-            "agreed": dict(self.agreed),
-            "agreed_utilities": dict(self.agreed_utilities),
-            "efficient": self.efficient,
-            "n_improvements": len(self.improvements),
-            "improvements": [c.to_dict() for c in self.improvements],
-            "tie_counts": list(self.tie_counts),
-            "recommended": self.recommended.to_dict() if self.recommended is not None else None,
-            "method": self.method,
-            "exact": self.exact,
-        }
+    plain_properties = ("n_improvements",)
+
+    @property
+    def n_improvements(self) -> int:
+        """Number of distinct improvements."""
+        return len(self.improvements)
 
 
-def post_settlement(scenario: Scenario, agreed: PackageLike) -> PostSettlementResult:
+def post_settlement(
+    scenario: Scenario | PreparedScenario, agreed: PackageRef
+) -> PostSettlementResult:
     """All Pareto-efficient packages that weakly improve an agreed package for every party.
 
     Parameters
@@ -366,9 +340,9 @@ def post_settlement(scenario: Scenario, agreed: PackageLike) -> PostSettlementRe
     Notes
     -----
     The frontier restricted to the box ``u >= u(agreed)``. Spaces of at most
-    ``diagnostics.ENUMERATION_LIMIT`` packages are enumerated: the feasible packages in
-    the box are reduced to distinct utility vectors (rounded to ``1e-9``)
-    and filtered for dominance by
+    :data:`ENUMERATION_LIMIT` packages are enumerated: the feasible packages in
+    the box are reduced to distinct utility vectors (equal within the core's
+    tie tolerance) and filtered for dominance by
     :func:`peacetable.analysis._nondominated.nondominated_unique` (Kung,
     Luccio & Preparata 1975), ``O(b log b)`` for two parties and
     ``O(b f P)`` for more, ``b`` boxed vectors and ``f`` frontier points. Larger spaces use the exact dominance-pruned
@@ -391,47 +365,48 @@ def post_settlement(scenario: Scenario, agreed: PackageLike) -> PostSettlementRe
     >>> post_settlement(_logroll_example(), "draft").recommended.package
     {'x': 'b', 'y': 'b'}
     """
-    cs = compile_scenario(scenario)
-    base, _ = resolve_package(scenario, agreed, cs)
+    cs = prepare(scenario)
+    base, _ = cs.resolve(agreed)
     if not cs.feasible(base)[0]:
         raise InputError("the agreed package breaks a constraint")
     u0 = cs.utilities(base)[0]
-    r0 = np.round(u0, 9)
-    if cs.n_packages <= _diagnostics.ENUMERATION_LIMIT:
+    if cs.n_packages <= ENUMERATION_LIMIT:
         method = "enumeration"
         x = cs.all_packages(limit=cs.n_packages)
-        x = x[cs.feasible(x)]
-        u = np.round(cs.utilities(x), 9)
-        box = (u >= r0).all(axis=1)
+        x = x[cs.is_agreement(x)]
+        u = cs.utilities(x)
+        box = (cs.margin_of(u, u0) >= 0.0).all(axis=1)
         x, u = x[box], u[box]
-        uniq, first, counts = np.unique(u, axis=0, return_index=True, return_counts=True)
+        canon = tie_classes(np.vstack([u0[None, :], u]), cs.tie)
+        uniq, inverse = unique_rows(canon[1:])
         keep = np.flatnonzero(nondominated_unique(uniq))
+        first = np.full(uniq.shape[0], x.shape[0], dtype=np.int64)
+        np.minimum.at(first, inverse, np.arange(x.shape[0], dtype=np.int64))
         reps = x[first[keep]]
-        ties = counts[keep].tolist()
+        ties = np.bincount(inverse, minlength=uniq.shape[0])[keep].tolist()
     else:
-        from peacetable.analysis.frontier import pareto_frontier
-
         method = "dp-dominance"
-        front = pareto_frontier(cs, lower=u0 - TOLERANCE)
+        front = pareto_frontier(cs, lower=u0 - cs.tie)
         reps = front.representatives()
         ties = front.tie_counts()
-    ur = np.round(cs.utilities(reps), 9) if reps.shape[0] else np.empty((0, cs.n_parties))
-    strict = (ur > r0).any(axis=1) & (ur >= r0).all(axis=1)
+    ur = cs.utilities(reps) if reps.shape[0] else np.empty((0, cs.n_parties))
+    strict = cs.improves_on(ur, u0)
     reps, ur = reps[strict], ur[strict]
     ties = [t for t, s in zip(ties, strict.tolist(), strict=True) if s]
-    order = np.lexsort((*reps.T[::-1], -(ur - r0).sum(axis=1)))
+    gains = cs.margin_of(ur, u0)
+    order = np.lexsort((*reps.T[::-1], -gains.sum(axis=1)))
     improvements = tuple(make_change(cs, base, reps[k], u0) for k in order)
     recommended = None
     if improvements:
-        gains = ur[order] - r0
-        keys = np.lexsort((-gains.sum(axis=1), -gains.min(axis=1)))
+        g = gains[order]
+        keys = np.lexsort((-g.sum(axis=1), -g.min(axis=1)))
         recommended = improvements[int(keys[0])]
     return PostSettlementResult(
-        agreed=cs.decode(base),
+        agreed=cs.package_dict(base),
         agreed_utilities={p: float(v) for p, v in zip(cs.party_ids, u0, strict=True)},
         efficient=not improvements,
         improvements=improvements,
         tie_counts=tuple(int(ties[k]) for k in order),
         recommended=recommended,
-        method=method,
+        provenance=Provenance(method),
     )

@@ -1,212 +1,80 @@
 """Ripeness: when does continuing the conflict make a deal possible?
 
-Each party's no-deal utility changes month by month by its ``monthly_change``
-(negative: the conflict hurts it): ``d_p(t) = d_p + c_p·t``. A zone of possible
-agreement (ZOPA) exists at month ``t`` when some feasible package gives every
-party at least ``d_p(t)``. :func:`ripeness` reports, over a horizon of months,
+Each party's no-deal utility follows the disagreement model
+(:mod:`peacetable.core.disagreement`): in the scalar form it changes linearly,
+``d_p(t) = d_p + c_p·t``; in the lottery form no deal is the conflict's
+expected outcome under the party's own beliefs, which converge toward a common
+estimate as fighting reveals information, minus what fighting on costs it,
+``d_p(t) = Σ_o q_po(t) u_p(o) − cost_p − monthly_p·t`` (Fearon 1995; Slantchev
+2003; Powell 2004). A zone of possible agreement (ZOPA) exists at month ``t``
+when some agreement gives every party at least ``d_p(t)``. :func:`ripeness`
+reports, over a horizon of months,
 
 - the first month a ZOPA exists at the nominal estimates, exactly, and whose
-  pressure opens it (the parties whose falling no-deal utility is necessary);
+  pressure opens it (the parties whose changing no-deal utility is necessary);
 - the probability that a ZOPA exists in each month when every estimate is
-  uncertain (sampled as in :mod:`peacetable.analysis.sampling`);
+  uncertain (sampled as in :mod:`peacetable.core.sampling`);
 - when a given proposal becomes acceptable to all, nominally and as a
   probability;
-- Zartman's mutually hurting stalemate, as an explicit indicator.
+- Zartman's mutually hurting stalemate, tested as stated below.
 
-Mutually hurting stalemate (Zartman 2000): the parties find themselves locked
-in a conflict from which they cannot escalate to victory and this deadlock is
-painful to all of them. Here: at month ``t`` **every** negotiating party's
-no-deal utility has fallen by more than ``hurt_threshold`` since month 0
-(``d_p(0) - d_p(t) > hurt_threshold`` for all ``p``): nobody gains by waiting
-and everybody loses. Zartman's *ripe moment* adds a perceived way out: the
-stalemate holds **and** a ZOPA exists.
+Mutually hurting stalemate (Zartman 2000): the parties are locked in a
+conflict from which they cannot escalate to victory, and the deadlock hurts
+all of them. Here, at month ``t``, for **every principal** ``p`` (the
+negotiating parties with role ``principal``; all negotiating parties if none
+has that role):
+
+1. *hurting*: its no-deal utility is falling, ``d_p(t) − d_p(t+1) >
+   hurt_threshold`` (waiting another month costs it);
+2. *no escalation to victory*: it expects no better outcome from continuing
+   than from the best settlement on offer, ``d_p(t) ≤ max_x u_p(x)`` over the
+   proposals on the table (over every agreement when there are none).
+
+Zartman's *ripe moment* adds a perceived way out: the stalemate holds **and** a
+ZOPA exists.
 
 References
 ----------
 .. [1] Zartman, I. W. (2000). Ripeness: the hurting stalemate and beyond. In
    P. C. Stern & D. Druckman (eds.), *International Conflict Resolution after
    the Cold War*, 225-250. National Academy Press.
-.. [2] Zartman, I. W. (1989). *Ripe for Resolution: Conflict and Intervention
-   in Africa*, 2nd ed. Oxford University Press.
-.. [3] Land, A. H. & Doig, A. G. (1960). An automatic method of solving
+.. [2] Fearon, J. D. (1995). Rationalist explanations for war. *International
+   Organization* 49(3), 379-414.
+.. [3] Slantchev, B. L. (2003). The principle of convergence in wartime
+   negotiations. *American Political Science Review* 97(4), 621-632.
+.. [4] Powell, R. (2004). Bargaining and learning while fighting. *American
+   Journal of Political Science* 48(2), 344-361.
+.. [5] Land, A. H. & Doig, A. G. (1960). An automatic method of solving
    discrete programming problems. *Econometrica* 28(3), 497-520.
 """
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
-import numpy.typing as npt
 
-from peacetable.analysis.sampling import (
-    ParameterModel,
-    SampleTables,
-    sample_chunks,
-    subset,
-    wilson_interval,
-)
-from peacetable.analysis.space import feasible_combinations, link_issues
-from peacetable.errors import AnalysisError, InputError
-from peacetable.model import Scenario, compile_scenario
+from peacetable.analysis._zopa_search import ZopaSearch, best_for_each
+from peacetable.core import PreparedScenario, Provenance, Result, accepts, prepare
+from peacetable.core.arrays import BoolArray, IntArray
+from peacetable.core.sampling import ParameterModel, SampleTables, sample_chunks, wilson_interval
+from peacetable.core.settings import DEFAULT_HORIZON, DEFAULT_RIPENESS_SAMPLES
+from peacetable.errors import InputError
+from peacetable.model import Scenario
 
-FloatArray = npt.NDArray[np.float64]
-IntArray = npt.NDArray[np.int64]
-BoolArray = npt.NDArray[np.bool_]
 Progress = Callable[[int, int], None]
 
-_TOLERANCE = 1e-9
 _WORLDS_PER_SEARCH = 4096
 
-
-MAX_GROUP_COMBINATIONS = 2_000_000
-"""Largest number of option combinations one compound issue may enumerate."""
-
-
-@dataclass(frozen=True)
-class CompoundIssue:
-    """Issues merged because an interaction or a constraint links them.
-
-    Attributes
-    ----------
-    issues:
-        Member issue indices (ascending).
-    combos:
-        ``(m, len(issues))`` option indices of the feasible combinations.
-    interactions:
-        Indices of the interactions whose conditions lie inside the group.
-    """
-
-    issues: tuple[int, ...]
-    combos: IntArray
-    interactions: tuple[int, ...]
-
-    @property
-    def size(self) -> int:
-        """Number of feasible combinations."""
-        return int(self.combos.shape[0])
-
-
-def compound_issues(model: ParameterModel) -> tuple[CompoundIssue, ...]:
-    """Merge linked issues (union-find) so that utility is additive across groups.
-
-    After the merge every combination of group options is feasible and a
-    package's utility is the sum of one term per group, in every sampled world.
-
-    Raises
-    ------
-    AnalysisError
-        When a group has more than :data:`MAX_GROUP_COMBINATIONS` combinations.
-
-    Notes
-    -----
-    ``O(Σ_g Π_{i∈g} n_i)``. Union-find: Tarjan, R. E. (1975), *J. ACM* 22(2).
-    """
-    links = [[i for i, _ in c] for c in model.interactions]
-    links += [[i for i, _ in c] for c in model.forbidden]
-    groups = []
-    for issues in link_issues(model.n_issues, links):
-        sizes = [model.n_options[i] for i in issues]
-        if int(np.prod(sizes)) > MAX_GROUP_COMBINATIONS:
-            raise AnalysisError(
-                f"issues {', '.join(model.issue_ids[i] for i in issues)} are linked by "
-                f"interactions or constraints into {int(np.prod(sizes)):,} combinations, more "
-                f"than {MAX_GROUP_COMBINATIONS:,}; simplify the links between them"
-            )
-        combos = feasible_combinations(issues, sizes, model.forbidden)
-        pos = {iss: k for k, iss in enumerate(issues)}
-        inters = tuple(
-            k for k, conds in enumerate(model.interactions) if all(i in pos for i, _ in conds)
-        )
-        groups.append(CompoundIssue(tuple(issues), combos, inters))
-    return tuple(groups)
-
-
-def group_utilities(model: ParameterModel, group: CompoundIssue, st: SampleTables) -> FloatArray:
-    """Utilities ``(n, m, n_parties)`` each combination of *group* contributes per world.
-
-    Sample-major (unlike :class:`SampleTables`): the branch and bound selects worlds.
-    """
-    pos = {iss: k for k, iss in enumerate(group.issues)}
-    u = np.zeros((group.size, model.n_parties, st.n))
-    for k, i in enumerate(group.issues):
-        u += st.tables[st.row_of[model.offsets[i] + group.combos[:, k]]]
-    for k in group.interactions:
-        hit = np.ones(group.size, dtype=bool)
-        for issue, option in model.interactions[k]:
-            hit &= group.combos[:, pos[issue]] == option
-        if hit.any():
-            u[hit, model.interaction_party[k]] += st.bonus[k]
-    return np.ascontiguousarray(np.transpose(u, (2, 0, 1)))
-
-
-class _ZopaSearch:
-    """Does a ZOPA exist in each world? Depth-first search over compound issues.
-
-    A world leaves the search as soon as one package is found that all its
-    parties accept (checked with the canonical evaluation), or when some
-    party cannot reach its no-deal utility even with its best remaining
-    options (Land & Doig 1960 bounding).
-    """
-
-    def __init__(self, model: ParameterModel, st: SampleTables) -> None:
-        self.model = model
-        self.st = st
-        groups = compound_issues(model)
-        nominal = model.tables(model.base)
-        spread = [
-            float(np.ptp(group_utilities(model, g, nominal)[0], axis=0).sum()) for g in groups
-        ]
-        order = sorted(range(len(groups)), key=lambda g: (-spread[g], g))
-        self.groups = [groups[g] for g in order]
-        self.utils = [group_utilities(model, g, st) for g in self.groups]  # (n, m, P)
-        self.best = [u.max(axis=1) for u in self.utils]
-        self.nodes = 0
-
-    def exists(self, no_deal: FloatArray, skip: BoolArray | None = None) -> BoolArray:
-        """``(n,)``: is there a feasible package every party accepts against ``no_deal`` ``(P, n)``?"""
-        found = np.zeros(self.st.n, dtype=bool) if skip is None else skip.copy()
-        slack = sum(self.best, np.zeros((self.st.n, self.model.n_parties))) - no_deal.T
-        poss = np.flatnonzero((slack >= -_TOLERANCE).all(axis=1) & ~found)
-        self._dfs(0, poss, slack[poss], [], no_deal, found)
-        return found
-
-    def _dfs(
-        self,
-        depth: int,
-        poss: IntArray,
-        slack: FloatArray,
-        prefix: list[int],
-        no_deal: FloatArray,
-        found: BoolArray,
-    ) -> None:
-        live = ~found[poss]
-        poss, slack = poss[live], slack[live]
-        if poss.size == 0:
-            return
-        self.nodes += 1
-        vals = self.utils[depth][poss] + (slack - self.best[depth][poss])[:, None, :]
-        ok = (vals >= -_TOLERANCE).all(axis=2)
-        counts = ok.sum(axis=0)
-        for c in np.argsort(-counts, kind="stable"):
-            if counts[c] == 0:
-                break
-            keep = ok[:, c] & ~found[poss]
-            if not keep.any():
-                continue
-            if depth == len(self.utils) - 1:
-                x = np.zeros(self.model.n_issues, dtype=np.int64)
-                for d, k in enumerate([*prefix, int(c)]):
-                    x[list(self.groups[d].issues)] = self.groups[d].combos[k]
-                rows = poss[keep]
-                sub = subset(self.st, rows)
-                acc = (self.model.utilities(sub, x)[0] >= no_deal[:, rows]).all(axis=0)
-                found[rows[acc]] = True
-            else:
-                self._dfs(depth + 1, poss[keep], vals[keep, c], [*prefix, int(c)], no_deal, found)
+STALEMATE_DEFINITION = (
+    "mutually hurting stalemate (Zartman 2000) at month t: for every principal p, d_p(t) - "
+    "d_p(t+1) > hurt_threshold (its no-deal utility is falling) and d_p(t) <= the utility of "
+    "its best proposal on the table (every agreement when there is none): it expects no "
+    "better outcome from continuing than from the best settlement on offer; ripe = "
+    "stalemate and a ZOPA exists"
+)
 
 
 @dataclass(frozen=True)
@@ -264,7 +132,7 @@ class Month:
 
 
 @dataclass(frozen=True)
-class RipenessResult:
+class RipenessResult(Result):
     """When a deal becomes possible as the conflict goes on.
 
     Attributes
@@ -288,6 +156,12 @@ class RipenessResult:
         Id or label of the proposal followed, if any.
     proposal_first_month:
         First month the proposal is accepted by all at the nominal estimates.
+    no_deal_path:
+        Per party, its no-deal utility at months ``0..horizon`` (nominal).
+    principals:
+        The parties the stalemate test is about.
+    first_stalemate_month:
+        First month the mutually hurting stalemate holds at the nominal estimates.
     """
 
     party_ids: tuple[str, ...]
@@ -299,13 +173,12 @@ class RipenessResult:
     proposal: str | None
     proposal_first_month: int | None
     proposal_first_likely_month: int | None
-    monthly_change: dict[str, float]
+    no_deal_path: dict[str, tuple[float, ...]]
+    principals: tuple[str, ...]
+    first_stalemate_month: int | None
     horizon: int
     hurt_threshold: float
     n_samples: int
-    seed: int
-    seconds: float
-    method: str = "exact ZOPA search per month (branch and bound); Monte Carlo over estimates"
 
     def headline(self) -> str:
         """One sentence for ``peacetable analyze``."""
@@ -333,29 +206,24 @@ class RipenessResult:
     def to_dict(self) -> dict[str, Any]:
         """JSON-serialisable form."""
         return {
-            "method": self.method,
             "headline": self.headline(),
-            "exact": "nominal answers exact; probabilities are Monte Carlo estimates over the samples",
             "n_samples": self.n_samples,
-            "seed": self.seed,
             "horizon": self.horizon,
             "hurt_threshold": self.hurt_threshold,
-            "seconds": self.seconds,
             "parties": list(self.party_ids),
-            "monthly_change": dict(self.monthly_change),
+            "principals": list(self.principals),
+            "no_deal_path": {p: list(v) for p, v in self.no_deal_path.items()},
             "first_zopa_month": self.first_zopa_month,
+            "first_stalemate_month": self.first_stalemate_month,
             "first_likely_zopa_month": self.first_likely_zopa_month,
             "opened_by": list(self.opened_by),
             "alone": dict(self.alone),
             "proposal": self.proposal,
             "proposal_first_month": self.proposal_first_month,
             "proposal_first_likely_month": self.proposal_first_likely_month,
-            "stalemate_definition": (
-                "mutually hurting stalemate (Zartman 2000): every negotiating party's no-deal "
-                "utility has fallen by more than hurt_threshold since month 0; ripe = stalemate "
-                "and a ZOPA exists"
-            ),
+            "stalemate_definition": STALEMATE_DEFINITION,
             "months": [m.to_dict() for m in self.months],
+            "provenance": self.provenance.to_dict(),
         }
 
 
@@ -364,11 +232,11 @@ def _first(flags: list[bool]) -> int | None:
 
 
 def ripeness(
-    scenario: Scenario,
+    scenario: Scenario | PreparedScenario,
     *,
-    horizon: int = 24,
+    horizon: int = DEFAULT_HORIZON,
     proposal: Mapping[str, str] | str | None = None,
-    n_samples: int = 2_000,
+    n_samples: int = DEFAULT_RIPENESS_SAMPLES,
     seed: int = 0,
     hurt_threshold: float = 0.0,
     chunk_size: int = 16_384,
@@ -380,7 +248,7 @@ def ripeness(
     Parameters
     ----------
     scenario:
-        The scenario (``no_deal.monthly_change`` drives the months).
+        The scenario (its disagreement model drives the months).
     horizon:
         Months to look ahead (0..horizon).
     proposal:
@@ -388,7 +256,7 @@ def ripeness(
     n_samples, seed, chunk_size:
         Sampled worlds (same sampling as the robustness analysis).
     hurt_threshold:
-        Utility a party's no-deal must have lost for it to count as hurting.
+        Fall of a principal's no-deal utility over one month that counts as hurting.
     confidence:
         Level of the Wilson intervals.
     progress:
@@ -405,20 +273,19 @@ def ripeness(
 
     Notes
     -----
-    A ZOPA exists at month ``t`` iff ``max_x min_p (u_p(x) - d_p - c_p·t) ≥ 0``
-    over feasible packages ``x``; each month is decided by a depth-first
-    branch and bound over compound issues with per-world bounds, exactly.
-    When every ``c_p ≤ 0`` in a world, existence is monotone in ``t`` and the
-    world is not searched again once a ZOPA is found. Worst case
-    ``O(horizon × n_samples × packages × parties)``; the bounds usually
-    prune almost everything. Worlds are searched in batches of 4,096, so
-    memory is ``O(4096 × combinations × parties)`` whatever ``n_samples``
-    (combinations: of the largest group of issues linked by interactions or
-    constraints).
+    A ZOPA exists at month ``t`` iff ``max_x min_p (u_p(x) − d_p(t)) ≥ 0`` over
+    agreements ``x``; each month is decided by a depth-first branch and bound
+    over compound issues with per-world bounds, exactly
+    (:mod:`peacetable.analysis._zopa_search`). In a world whose no-deal
+    utilities never rise over the horizon, existence is monotone in ``t`` and
+    the world is not searched again once a ZOPA is found. Worst case
+    ``O(horizon × n_samples × packages × parties)``; the bounds usually prune
+    almost everything. Worlds are searched in batches of 4,096, so memory is
+    ``O(4096 × combinations × parties)`` whatever ``n_samples``.
 
     References
     ----------
-    Zartman (2000).
+    Zartman (2000); Fearon (1995); Slantchev (2003); Powell (2004).
 
     Examples
     --------
@@ -429,113 +296,175 @@ def ripeness(
     """
     if horizon < 0:
         raise InputError(f"the horizon must be at least 0 months, got {horizon}")
-    started = time.perf_counter()
-    model = ParameterModel.from_scenario(scenario)
-    compiled = compile_scenario(scenario)
+    compiled = prepare(scenario)
+    model = compiled.sampling
+    x_prop, label = _followed(compiled, proposal)
+    offers = _offers(compiled)
+    principals = _principals(compiled)
     nominal = model.tables(model.base)
-    x_prop: IntArray | None = None
-    label: str | None = None
-    if proposal is None and scenario.proposals:
-        proposal = scenario.proposals[0].id
-    if isinstance(proposal, str):
-        if proposal not in {p.id for p in scenario.proposals}:
-            raise InputError(f"no proposal {proposal!r} in scenario {scenario.id!r}")
-        x_prop, label = compiled.encode(scenario.proposal(proposal).package), proposal
-    elif proposal is not None:
-        x_prop, label = compiled.encode(proposal), "package"
-
-    def at(tables: SampleTables, t: int, frozen: int | None = None) -> FloatArray:
-        change = tables.monthly_change.copy()
-        if frozen is not None:
-            change[frozen] = 0.0
-        return tables.no_deal + change * t
-
-    nom_search = _ZopaSearch(model, nominal)
-    hurt_nom = (nominal.no_deal - at(nominal, 1))[:, 0]
-    zopa_nom = [bool(nom_search.exists(at(nominal, t))[0]) for t in range(horizon + 1)]
+    nom = _Worlds(model, nominal, horizon, offers, principals, hurt_threshold)
     counts = np.zeros((horizon + 1, 4), dtype=np.int64)  # zopa, stalemate, ripe, proposal
     chunks = list(sample_chunks(n_samples, min(chunk_size, _WORLDS_PER_SEARCH)))
     for done, (a, b) in enumerate(chunks, start=1):
         # worlds in batches: memory stays O(batch × combinations × parties)
-        st = model.tables(model.draw(a, b, seed))
-        search = _ZopaSearch(model, st)
-        monotone = (st.monthly_change <= 0).all(axis=0)
-        hurt = st.no_deal - at(st, 1)
-        u_prop = None if x_prop is None else model.utilities(st, x_prop)[0]
-        carried = np.zeros(st.n, dtype=bool)
-        for t in range(horizon + 1):
-            z = search.exists(at(st, t), skip=carried & monotone)
-            carried = z
-            stale = (hurt * t > hurt_threshold).all(axis=0)
-            counts[t, :3] += [int(z.sum()), int(stale.sum()), int((stale & z).sum())]
-            if u_prop is not None:
-                counts[t, 3] += int((u_prop >= at(st, t)).all(axis=0).sum())
+        worlds = _Worlds(
+            model, model.tables(model.draw(a, b, seed)), horizon, offers, principals, hurt_threshold
+        )
+        counts += worlds.counts(x_prop)
         if progress is not None:
             progress(done, len(chunks))
-    months = []
-    for t in range(horizon + 1):
-        if x_prop is not None:
-            u_nom = model.utilities(nominal, x_prop)[0]
-            p_nom: bool | None = bool((u_nom >= at(nominal, t)).all())
-            p_count: int | None = int(counts[t, 3])
-        else:
-            p_nom, p_count = None, None
-        months.append(
-            Month(
-                month=t,
-                zopa=zopa_nom[t],
-                zopa_count=int(counts[t, 0]),
-                stalemate=bool(np.all(hurt_nom * t > hurt_threshold)),
-                stalemate_count=int(counts[t, 1]),
-                ripe_count=int(counts[t, 2]),
-                proposal_accepted=p_nom,
-                proposal_count=p_count,
-                n_samples=n_samples,
-                confidence=confidence,
-            )
+    zopa_nom = [bool(z[0]) for z in nom.zopa()]
+    stale_nom = [bool(v[0]) for v in nom.stalemate]
+    u_prop = None if x_prop is None else model.utilities(nominal, x_prop)[0]
+    months = [
+        Month(
+            month=t,
+            zopa=zopa_nom[t],
+            zopa_count=int(counts[t, 0]),
+            stalemate=stale_nom[t],
+            stalemate_count=int(counts[t, 1]),
+            ripe_count=int(counts[t, 2]),
+            proposal_accepted=None
+            if u_prop is None
+            else bool(accepts(u_prop, nom.path[t], model.tie).all()),
+            proposal_count=None if x_prop is None else int(counts[t, 3]),
+            n_samples=n_samples,
+            confidence=confidence,
         )
+        for t in range(horizon + 1)
+    ]
     first = _first(zopa_nom)
-    opened_by: tuple[str, ...] = ()
-    if first is not None and first > 0:
-        opened_by = tuple(
-            pid
-            for p, pid in enumerate(model.party_ids)
-            if not nom_search.exists(at(nominal, first, frozen=p))[0]
-        )
-    alone: dict[str, int | None] = {}
-    for p, pid in enumerate(model.party_ids):
-        others = [q for q in range(model.n_parties) if q != p]
-        only = nominal.monthly_change.copy()
-        only[others] = 0.0
-        flags = []
-        for t in range(horizon + 1):
-            flags.append(bool(nom_search.exists(nominal.no_deal + only * t)[0]))
-            if flags[-1] and (only <= 0).all():
-                break
-        alone[pid] = _first(flags)
-    half = [2 * m.zopa_count >= n_samples for m in months]
+    opened_by, alone = nom.pressure(first)
     return RipenessResult(
         party_ids=model.party_ids,
         months=tuple(months),
         first_zopa_month=first,
-        first_likely_zopa_month=_first(half),
+        first_likely_zopa_month=_first([2 * m.zopa_count >= n_samples for m in months]),
         opened_by=opened_by,
         alone=alone,
         proposal=label,
-        proposal_first_month=_first([bool(m.proposal_accepted) for m in months])
-        if x_prop is not None
-        else None,
-        proposal_first_likely_month=_first(
-            [2 * (m.proposal_count or 0) >= n_samples for m in months]
-        )
-        if x_prop is not None
-        else None,
-        monthly_change={
-            pid: float(nominal.monthly_change[p, 0]) for p, pid in enumerate(model.party_ids)
+        proposal_first_month=None
+        if x_prop is None
+        else _first([bool(m.proposal_accepted) for m in months]),
+        proposal_first_likely_month=None
+        if x_prop is None
+        else _first([2 * (m.proposal_count or 0) >= n_samples for m in months]),
+        no_deal_path={
+            pid: tuple(float(v) for v in nom.path[: horizon + 1, p, 0])
+            for p, pid in enumerate(model.party_ids)
         },
+        principals=tuple(model.party_ids[p] for p in principals),
+        first_stalemate_month=_first(stale_nom),
         horizon=horizon,
         hurt_threshold=hurt_threshold,
         n_samples=n_samples,
-        seed=seed,
-        seconds=time.perf_counter() - started,
+        provenance=Provenance(
+            "exact ZOPA search per month (branch and bound); Monte Carlo over estimates",
+            exact=False,
+            bound="nominal answers exact; probabilities are Monte Carlo estimates "
+            f"({100 * confidence:g}% Wilson intervals)",
+            seed=seed,
+            samples=n_samples,
+        ),
     )
+
+
+def _followed(
+    compiled: PreparedScenario, proposal: Mapping[str, str] | str | None
+) -> tuple[IntArray | None, str | None]:
+    """The package whose acceptance is followed month by month, and its label."""
+    if proposal is None and compiled.proposal_ids:
+        proposal = compiled.proposal_ids[0]
+    if isinstance(proposal, str):
+        return compiled.resolve(proposal)[0], proposal
+    if proposal is not None:
+        return compiled.encode(proposal), "package"
+    return None, None
+
+
+def _offers(compiled: PreparedScenario) -> IntArray:
+    """The settlements on offer: the proposals on the table that are agreements."""
+    rows = [compiled.package(pid) for pid in compiled.proposal_ids]
+    if not rows:
+        return np.zeros((0, compiled.n_issues), dtype=np.int64)
+    x = np.stack(rows)
+    return np.asarray(x[compiled.is_agreement(x)])
+
+
+def _principals(compiled: PreparedScenario) -> IntArray:
+    """Indices of the negotiating parties with role principal (all of them if none has it)."""
+    roles = [compiled.scenario.party(pid).role for pid in compiled.party_ids]
+    idx = [p for p, role in enumerate(roles) if role == "principal"]
+    return np.array(idx or range(len(roles)), dtype=np.int64)
+
+
+class _Worlds:
+    """One batch of worlds: no-deal paths, ZOPA searches and the stalemate test."""
+
+    def __init__(
+        self,
+        model: ParameterModel,
+        st: SampleTables,
+        horizon: int,
+        offers: IntArray,
+        principals: IntArray,
+        hurt_threshold: float,
+    ) -> None:
+        self.model, self.st, self.horizon = model, st, horizon
+        # months 0..horizon+1 (the last to tell whether month `horizon` is still falling)
+        self.path = np.stack([st.no_deal_at(t) for t in range(horizon + 2)])  # (T+2, P, n)
+        self.search = ZopaSearch(model, st)
+        if offers.shape[0]:
+            best = model.utilities(st, offers).max(axis=0)  # (P, n)
+        else:
+            best = best_for_each(self.search).T
+        falling = self.path[:-1] - self.path[1:] > hurt_threshold  # (T+1, P, n)
+        no_better = self.path[:-1] <= best[None] + model.tie
+        hurting = falling & no_better
+        self.stalemate: BoolArray = np.asarray(hurting[:, principals].all(axis=1))  # (T+1, n)
+        self.monotone = (np.diff(self.path[:-1], axis=0) <= model.tie).all(axis=(0, 1))
+
+    def zopa(self) -> list[BoolArray]:
+        """``(n,)`` per month: does a ZOPA exist in each world?"""
+        out: list[BoolArray] = []
+        carried = np.zeros(self.st.n, dtype=bool)
+        for t in range(self.horizon + 1):
+            z = self.search.exists(self.path[t], skip=carried & self.monotone)
+            carried = z
+            out.append(z)
+        return out
+
+    def counts(self, x_prop: IntArray | None) -> IntArray:
+        """``(T+1, 4)`` worlds with a ZOPA, a stalemate, both, and the proposal accepted."""
+        out = np.zeros((self.horizon + 1, 4), dtype=np.int64)
+        u_prop = None if x_prop is None else self.model.utilities(self.st, x_prop)[0]
+        for t, z in enumerate(self.zopa()):
+            stale = self.stalemate[t]
+            out[t, :3] = [int(z.sum()), int(stale.sum()), int((stale & z).sum())]
+            if u_prop is not None:
+                out[t, 3] = int(accepts(u_prop, self.path[t], self.model.tie).all(axis=0).sum())
+        return out
+
+    def pressure(self, first: int | None) -> tuple[tuple[str, ...], dict[str, int | None]]:
+        """Whose changing no-deal utility opens the ZOPA, and when each alone would."""
+        ids = self.model.party_ids
+        opened: tuple[str, ...] = ()
+        if first is not None and first > 0:
+            frozen = []
+            for p, pid in enumerate(ids):
+                d = self.path[first].copy()
+                d[p] = self.path[0, p]  # without this party's change since month 0
+                if not self.search.exists(d)[0]:
+                    frozen.append(pid)
+            opened = tuple(frozen)
+        alone: dict[str, int | None] = {}
+        for p, pid in enumerate(ids):
+            flags = []
+            for t in range(self.horizon + 1):
+                d = self.path[0].copy()
+                d[p] = self.path[t, p]  # only this party's no-deal utility changes
+                flags.append(bool(self.search.exists(d)[0]))
+                if flags[-1] and (np.diff(self.path[: t + 1, p, 0]) <= self.model.tie).all():
+                    break
+            alone[pid] = _first(flags)
+        return opened, alone

@@ -24,7 +24,6 @@ References
 
 from __future__ import annotations
 
-import time
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -32,9 +31,9 @@ import numpy as np
 import numpy.typing as npt
 
 from peacetable.analysis.robustness import Progress
-from peacetable.analysis.sampling import (
-    FloatArray,
-    IntArray,
+from peacetable.core import PreparedScenario, Provenance, Result, prepare
+from peacetable.core.arrays import FloatArray, IntArray
+from peacetable.core.sampling import (
     ParameterModel,
     SampleTables,
     concat,
@@ -43,10 +42,10 @@ from peacetable.analysis.sampling import (
     wilson_interval,
 )
 from peacetable.errors import InputError
-from peacetable.model import Scenario, compile_scenario
+from peacetable.model import Scenario
 
 _ALL_TRUE = np.uint64(0x0101010101010101)
-_BOUND_TOLERANCE = 1e-4  # per 4 parties: bounds are float32, leaves recounted in float64
+_FLOAT32_SLACK = 1e-4  # pruning slack per 4 parties: bounds are float32, leaves recounted exactly
 _MAX_PAIRED_PARTIES = 6  # beyond this many parties, pair columns would cost too much memory
 
 
@@ -99,7 +98,7 @@ class RankedPackage:
 
 
 @dataclass(frozen=True)
-class RobustPackageResult:
+class RobustPackageResult(Result):
     """The packages most often accepted by all, exact over the samples.
 
     Attributes
@@ -119,11 +118,8 @@ class RobustPackageResult:
     top: tuple[RankedPackage, ...]
     proposals: tuple[RankedPackage, ...]
     n_samples: int
-    seed: int
     n_packages: int
     nodes: int
-    seconds: float
-    method: str = "depth-first branch and bound over issues, per-world bounds"
 
     @property
     def best(self) -> RankedPackage | None:
@@ -133,17 +129,13 @@ class RobustPackageResult:
     def to_dict(self) -> dict[str, Any]:
         """JSON-serialisable form."""
         return {
-            "method": self.method,
-            "exact": True,
-            "exact_over": "the samples: counts are exact; probabilities are estimates",
             "n_samples": self.n_samples,
-            "seed": self.seed,
             "n_packages": self.n_packages,
             "nodes": self.nodes,
-            "seconds": self.seconds,
             "best": None if self.best is None else self.best.to_dict(),
             "top": [t.to_dict() for t in self.top],
             "proposals": [p.to_dict() for p in self.proposals],
+            "provenance": self.provenance.to_dict(),
         }
 
 
@@ -163,9 +155,14 @@ class _Search:
     nodes: int = 0
 
     @property
+    def no_deal_key(self) -> tuple[int, ...] | None:
+        nd = self.model.no_deal_package
+        return None if nd is None else tuple(int(v) for v in nd)
+
+    @property
     def tol(self) -> float:
         # float32 rounding grows with the number of slacks summed in a column
-        return _BOUND_TOLERANCE * max(1.0, self.model.n_parties / 4)
+        return _FLOAT32_SLACK * max(1.0, self.model.n_parties / 4)
 
     def threshold(self) -> int:
         if len(self.found) < self.k:
@@ -218,6 +215,8 @@ class _Search:
                 x = np.zeros(self.model.n_issues, dtype=np.int64)
                 x[self.order] = [*prefix, int(c)]
                 key = tuple(int(v) for v in x)
+                if key == self.no_deal_key:
+                    continue  # the no-deal package is not an agreement
                 if key not in self.found:
                     self.found[key] = self.exact(x, poss[keep])
                     if len(self.found) > 4 * self.k:
@@ -232,7 +231,7 @@ class _Search:
 
 
 def robust_package(
-    scenario: Scenario,
+    scenario: Scenario | PreparedScenario,
     *,
     n_samples: int = 100_000,
     seed: int = 0,
@@ -306,9 +305,9 @@ def robust_package(
     """
     if top < 1:
         raise InputError(f"top must be at least 1, got {top}")
-    started = time.perf_counter()
-    model = ParameterModel.from_scenario(scenario)
-    compiled = compile_scenario(scenario)
+    compiled = prepare(scenario)
+    scenario = compiled.scenario
+    model = compiled.sampling
     st = concat(
         [model.tables(model.draw(a, b, seed)) for a, b in sample_chunks(n_samples, chunk_size)]
     )
@@ -335,16 +334,16 @@ def robust_package(
         bonus.append((need, max(need), opt, exact))
         optimistic += opt
     forbidden = []
-    for clauses in model.forbidden:
-        by_depth = {depth_of[i]: mask for i, mask in clauses}
+    for pattern in model.forbidden:
+        by_depth = {depth_of[i]: mask for i, mask in pattern.clauses}
         forbidden.append((by_depth, max(by_depth)))
     search = _Search(model, st, order, utils, best_of, bonus, forbidden, top)
     props = []
     for prop in scenario.proposals:
         x = compiled.encode(prop.package)
         count = search.exact(x, np.arange(st.n))
-        props.append(RankedPackage(compiled.decode(x), count, n_samples, confidence, prop.id))
-        if compiled.feasible(x)[0]:
+        props.append(RankedPackage(compiled.package_dict(x), count, n_samples, confidence, prop.id))
+        if compiled.is_agreement(x)[0]:
             search.found[tuple(int(v) for v in x)] = count
     slack = sum(best_of, optimistic) - (st.no_deal.T @ mix)
     poss = np.flatnonzero((slack >= -search.tol).all(axis=1))
@@ -352,7 +351,7 @@ def robust_package(
     ranked = sorted(search.found.items(), key=lambda kv: -kv[1])[:top]
     names = {tuple(int(v) for v in compiled.encode(p.package)): p.id for p in scenario.proposals}
     best = tuple(
-        RankedPackage(compiled.decode(np.array(k)), c, n_samples, confidence, names.get(k))
+        RankedPackage(compiled.package_dict(np.array(k)), c, n_samples, confidence, names.get(k))
         for k, c in ranked
         if c > 0
     )
@@ -360,8 +359,14 @@ def robust_package(
         top=best,
         proposals=tuple(props),
         n_samples=n_samples,
-        seed=seed,
         n_packages=compiled.n_packages,
         nodes=search.nodes,
-        seconds=time.perf_counter() - started,
+        provenance=Provenance(
+            "depth-first branch and bound over issues, per-world bounds",
+            exact=False,
+            bound="the ranking is exact over the samples; probabilities are Monte Carlo "
+            f"estimates ({100 * confidence:g}% Wilson intervals)",
+            seed=seed,
+            samples=n_samples,
+        ),
     )

@@ -1,7 +1,7 @@
 """How sure are we? Stochastic multicriteria acceptability analysis (SMAA) of packages.
 
 Every uncertain estimate of the scenario is sampled uniformly within its
-range (:mod:`peacetable.analysis.sampling`); in each sampled world a party
+range (:mod:`peacetable.core.sampling`); in each sampled world a party
 accepts a package when its utility is at least its no-deal utility. Over the
 samples this gives, for each proposal and each other package of interest,
 the probability that each party accepts, that all accept, and a ranking of
@@ -33,7 +33,6 @@ References
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -41,22 +40,23 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from peacetable.analysis.sampling import (
-    BLOCK,
-    ParameterModel,
-    sample_chunks,
-    wilson_interval,
-)
 from peacetable.analysis.sensitivity import (
     N_BINS,
     SensitivityResult,
     bin_counts,
     first_order_indices,
 )
+from peacetable.core import PreparedScenario, Provenance, Result, prepare
+from peacetable.core.arrays import IntArray
+from peacetable.core.sampling import (
+    BLOCK,
+    ParameterModel,
+    sample_chunks,
+    wilson_interval,
+)
 from peacetable.errors import InputError
-from peacetable.model import Scenario, compile_scenario
+from peacetable.model import Scenario
 
-IntArray = npt.NDArray[np.int64]
 Progress = Callable[[int, int], None]
 """Called as ``progress(done, total)`` after each chunk of work."""
 
@@ -141,7 +141,7 @@ class PackageAcceptability:
 
 
 @dataclass(frozen=True)
-class AcceptabilityResult:
+class AcceptabilityResult(Result):
     """SMAA acceptability of a set of packages (estimates over the samples).
 
     Attributes
@@ -151,8 +151,9 @@ class AcceptabilityResult:
     sensitivity:
         Per package name, the ranked influence of each estimate (for the
         packages asked for).
-    n_samples, seed, chunk_size, backend:
-        How the sweep ran; counts do not depend on ``chunk_size`` or ``backend``.
+    n_samples, chunk_size, backend:
+        How the sweep ran; counts do not depend on ``chunk_size`` or ``backend``
+        (``provenance`` records the seed).
     n_parameters, n_uncertain:
         Parameters of the scenario and how many are sampled.
     """
@@ -161,14 +162,11 @@ class AcceptabilityResult:
     packages: tuple[PackageAcceptability, ...]
     sensitivity: Mapping[str, SensitivityResult]
     n_samples: int
-    seed: int
     chunk_size: int
     backend: str
     n_parameters: int
     n_uncertain: int
     confidence: float
-    seconds: float
-    method: str = "SMAA: uniform sampling within ranges, unanimous-acceptance indices"
 
     def headline(self, name: str) -> str:
         """One sentence for a package, e.g. for ``peacetable analyze``.
@@ -200,20 +198,16 @@ class AcceptabilityResult:
     def to_dict(self) -> dict[str, Any]:
         """JSON-serialisable form."""
         return {
-            "method": self.method,
-            "exact": False,
-            "estimate": "Monte Carlo estimates over the samples; intervals are Wilson score",
             "n_samples": self.n_samples,
-            "seed": self.seed,
             "chunk_size": self.chunk_size,
             "backend": self.backend,
             "confidence": self.confidence,
             "n_parameters": self.n_parameters,
             "n_uncertain": self.n_uncertain,
-            "seconds": self.seconds,
             "parties": list(self.party_ids),
             "packages": [p.to_dict() for p in self.packages],
             "sensitivity": {k: v.to_dict(top=10) for k, v in self.sensitivity.items()},
+            "provenance": self.provenance.to_dict(),
         }
 
 
@@ -245,26 +239,12 @@ def _chunk_counts(
     return party, all_counts, hit_bins, totals
 
 
-def _package_array(
-    compiled: Any, package: Mapping[str, str] | npt.ArrayLike, name: str
-) -> IntArray:
-    if isinstance(package, Mapping):
-        return np.asarray(compiled.encode(package), dtype=np.int64)
-    x = np.asarray(package, dtype=np.int64).reshape(-1)
-    if (
-        x.shape[0] != len(compiled.issue_ids)
-        or np.any(x < 0)
-        or np.any(x >= np.array(compiled.n_options))
-    ):
-        raise InputError(f"package {name!r} is not a valid vector of option indices")
-    return x
-
-
 def acceptability(
-    scenario: Scenario,
+    scenario: Scenario | PreparedScenario,
     packages: Mapping[str, Mapping[str, str] | npt.ArrayLike] | None = None,
     *,
     package_kind: str = "package",
+    kinds: Mapping[str, str] | None = None,
     include_proposals: bool = True,
     n_samples: int = 10_000,
     seed: int = 0,
@@ -286,6 +266,8 @@ def acceptability(
         vectors), e.g. bargaining solutions.
     package_kind:
         Label recorded for the extra packages (``solution``, ``package``).
+    kinds:
+        Per extra package name, its label (overrides *package_kind*).
     include_proposals:
         Also analyse the scenario's proposals.
     n_samples, seed:
@@ -320,7 +302,7 @@ def acceptability(
     ``O(n_samples × (parameters + packages × issues × parties))`` time,
     ``O(chunk_size × (parameters + options × parties))`` memory per worker.
     Acceptance uses the canonical evaluation
-    :meth:`~peacetable.analysis.sampling.ParameterModel.utilities`.
+    :meth:`~peacetable.core.sampling.ParameterModel.utilities`.
 
     References
     ----------
@@ -336,30 +318,38 @@ def acceptability(
     """
     if not 0 < confidence < 1:
         raise InputError(f"confidence must be within 0..1, got {confidence}")
-    started = time.perf_counter()
-    compiled = compile_scenario(scenario)
-    model = ParameterModel.from_scenario(scenario)
+    compiled = prepare(scenario)
+    scenario = compiled.scenario
+    model = compiled.sampling
     names: list[str] = []
-    kinds: list[str] = []
+    labels: list[str] = []
     rows: list[IntArray] = []
     if include_proposals:
         for prop in scenario.proposals:
             names.append(prop.id)
-            kinds.append("proposal")
+            labels.append("proposal")
             rows.append(compiled.encode(prop.package))
     for name, pkg in (packages or {}).items():
         if name in names:
             raise InputError(f"package name {name!r} is used twice")
         names.append(name)
-        kinds.append(package_kind)
-        rows.append(_package_array(compiled, pkg, name))
+        labels.append((kinds or {}).get(name, package_kind))
+        if isinstance(pkg, Mapping):
+            rows.append(compiled.encode(pkg))
+        else:
+            try:
+                rows.append(compiled.package_array(pkg))
+            except InputError:
+                raise InputError(
+                    f"package {name!r} is not a valid vector of option indices"
+                ) from None
     if not rows:
         raise InputError(
             "nothing to analyse: the scenario has no proposals and no package was given"
         )
     x = np.stack(rows)
     if sensitivity_for is None:
-        sensitivity_for = [n for n, k in zip(names, kinds, strict=True) if k == "proposal"]
+        sensitivity_for = [n for n, k in zip(names, labels, strict=True) if k == "proposal"]
     unknown = [n for n in sensitivity_for if n not in names]
     if unknown:
         raise InputError(f"unknown package(s) for sensitivity: {', '.join(unknown)}")
@@ -380,8 +370,8 @@ def acceptability(
         entries.append(
             PackageAcceptability(
                 name=names[j],
-                kind=kinds[j],
-                package=compiled.decode(x[j]),
+                kind=labels[j],
+                package=compiled.package_dict(x[j]),
                 feasible=bool(feasible[j]),
                 party_ids=model.party_ids,
                 nominal_accepts=tuple(bool(v) for v in nominal[j]),
@@ -403,13 +393,18 @@ def acceptability(
         packages=tuple(entries),
         sensitivity=sens,
         n_samples=n_samples,
-        seed=seed,
         chunk_size=-(-chunk_size // BLOCK) * BLOCK,
         backend="local" if client is None else "dask",
         n_parameters=len(model.parameters),
         n_uncertain=len(model.uncertain),
         confidence=confidence,
-        seconds=time.perf_counter() - started,
+        provenance=Provenance(
+            "SMAA: uniform sampling within ranges, unanimous-acceptance indices",
+            exact=False,
+            bound=f"Monte Carlo estimates; {100 * confidence:g}% Wilson score intervals",
+            seed=seed,
+            samples=n_samples,
+        ),
     )
 
 
@@ -452,3 +447,74 @@ def _run_chunks(
         if progress is not None:
             progress(done, total)
     return list(client.gather(futures))
+
+
+def sensitivity(
+    scenario: Scenario | PreparedScenario,
+    package: Mapping[str, str] | str,
+    *,
+    n_samples: int = 20_000,
+    seed: int = 0,
+    chunk_size: int = 16_384,
+    client: Any = None,
+) -> SensitivityResult:
+    """Rank the uncertain estimates by how much they decide a package's acceptance by all.
+
+    Parameters
+    ----------
+    scenario:
+        The scenario (or prepared scenario).
+    package:
+        A proposal id, or a (partial) package ``{issue: option}``.
+    n_samples, seed, chunk_size, client:
+        As :func:`acceptability`.
+
+    Returns
+    -------
+    SensitivityResult
+
+    Raises
+    ------
+    InputError
+        Unknown proposal id, issue or option, or bad sampling arguments.
+
+    Notes
+    -----
+    One acceptability sweep; ``O(n_samples × (parameters + issues × parties))``.
+
+    References
+    ----------
+    Saltelli et al. (2008); Plischke, Borgonovo & Smith (2013).
+
+    Examples
+    --------
+    >>> from peacetable.io import load_scenario
+    >>> s = load_scenario("tests/model/mini.yaml")
+    >>> r = sensitivity(s, {"x": "mid", "y": "no"}, n_samples=4096)
+    >>> r.most_important.parameter.name
+    'B.value.x.mid'
+    """
+    if isinstance(package, str):
+        prepare(scenario).resolve(package)
+        result = acceptability(
+            scenario,
+            n_samples=n_samples,
+            seed=seed,
+            chunk_size=chunk_size,
+            client=client,
+            sensitivity_for=(package,),
+        )
+        name = package
+    else:
+        result = acceptability(
+            scenario,
+            {"package": package},
+            include_proposals=False,
+            n_samples=n_samples,
+            seed=seed,
+            chunk_size=chunk_size,
+            client=client,
+            sensitivity_for=("package",),
+        )
+        name = "package"
+    return result.sensitivity[name]

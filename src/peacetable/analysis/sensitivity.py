@@ -32,22 +32,18 @@ References
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
-import numpy.typing as npt
 
-from peacetable.analysis.sampling import Parameter
-from peacetable.model import Scenario
+from peacetable.core.arrays import BoolArray, FloatArray, IntArray
+from peacetable.core.results import Provenance, Result
+from peacetable.core.sampling import Parameter
 
 N_BINS = 10
 """Equal-probability bins per parameter for the given-data estimator."""
-
-IntArray = npt.NDArray[np.int64]
-FloatArray = npt.NDArray[np.float64]
-BoolArray = npt.NDArray[np.bool_]
 
 
 def bin_counts(
@@ -116,7 +112,7 @@ class Influence:
 
 
 @dataclass(frozen=True)
-class SensitivityResult:
+class SensitivityResult(Result):
     """Parameters ranked by their first-order influence on one package's acceptance.
 
     Attributes
@@ -129,8 +125,8 @@ class SensitivityResult:
         Probability that all accept (estimate over the samples).
     noise_floor:
         Expected index of a parameter without any effect, ``(bins - 1) / n``.
-    n_samples, seed, method:
-        How the estimate was obtained.
+    n_samples:
+        Worlds the estimate uses (``provenance`` records the seed).
     """
 
     package_name: str
@@ -138,8 +134,6 @@ class SensitivityResult:
     p_all_accept: float
     noise_floor: float
     n_samples: int
-    seed: int
-    method: str = "first-order variance-based index, given-data binned estimator"
 
     @property
     def most_important(self) -> Influence | None:
@@ -153,15 +147,12 @@ class SensitivityResult:
         shown = self.influences if top is None else self.influences[:top]
         return {
             "package": self.package_name,
-            "method": self.method,
-            "exact": False,
-            "estimate": "Monte Carlo estimate over the samples",
             "n_samples": self.n_samples,
-            "seed": self.seed,
             "bins": N_BINS,
             "p_all_accept": self.p_all_accept,
             "noise_floor": self.noise_floor,
             "influences": [i.to_dict() for i in shown],
+            "provenance": self.provenance.to_dict(),
         }
 
 
@@ -216,79 +207,11 @@ def first_order_indices(
         p_all_accept=p,
         noise_floor=(N_BINS - 1) / n,
         n_samples=n,
-        seed=seed,
+        provenance=Provenance(
+            "first-order variance-based index, given-data binned estimator",
+            exact=False,
+            bound="Monte Carlo estimate over the samples",
+            seed=seed,
+            samples=n,
+        ),
     )
-
-
-def sensitivity(
-    scenario: Scenario,
-    package: Mapping[str, str] | str,
-    *,
-    n_samples: int = 20_000,
-    seed: int = 0,
-    chunk_size: int = 16_384,
-    client: Any = None,
-) -> SensitivityResult:
-    """Rank the uncertain estimates by how much they decide a package's acceptance by all.
-
-    Parameters
-    ----------
-    scenario:
-        The scenario.
-    package:
-        A proposal id, or a (partial) package ``{issue: option}``.
-    n_samples, seed, chunk_size, client:
-        As :func:`peacetable.analysis.robustness.acceptability`.
-
-    Returns
-    -------
-    SensitivityResult
-
-    Raises
-    ------
-    InputError
-        Unknown proposal id or bad sampling arguments.
-    ScenarioError
-        Unknown issue or option in the package.
-
-    Notes
-    -----
-    One acceptability sweep; ``O(n_samples × (parameters + issues × parties))``.
-
-    References
-    ----------
-    Saltelli et al. (2008); Plischke, Borgonovo & Smith (2013).
-
-    Examples
-    --------
-    >>> from peacetable.io import load_scenario
-    >>> s = load_scenario("tests/model/mini.yaml")
-    >>> r = sensitivity(s, {"x": "mid", "y": "no"}, n_samples=4096)
-    >>> r.most_important.parameter.name
-    'B.value.x.mid'
-    """
-    from peacetable.analysis.robustness import acceptability
-
-    if isinstance(package, str):
-        result = acceptability(
-            scenario,
-            n_samples=n_samples,
-            seed=seed,
-            chunk_size=chunk_size,
-            client=client,
-            sensitivity_for=(package,),
-        )
-        name = package
-    else:
-        result = acceptability(
-            scenario,
-            {"package": package},
-            include_proposals=False,
-            n_samples=n_samples,
-            seed=seed,
-            chunk_size=chunk_size,
-            client=client,
-            sensitivity_for=("package",),
-        )
-        name = "package"
-    return result.sensitivity[name]

@@ -40,8 +40,7 @@ References
 
 from __future__ import annotations
 
-import time
-from collections.abc import Sequence
+from collections.abc import ItemsView, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -55,11 +54,13 @@ from peacetable.analysis.frontier import (
     FrontierTooLarge,
     pareto_frontier,
 )
-from peacetable.analysis.space import AgreementSpace, as_space
+from peacetable.core.arrays import FloatArray, IntArray
+from peacetable.core.evaluator import SOLVER_TOLERANCE
+from peacetable.core.prepared import PreparedScenario, as_space
+from peacetable.core.results import Provenance, Result
+from peacetable.core.space import AgreementSpace
 from peacetable.errors import InputError
-
-FloatArray = npt.NDArray[np.float64]
-IntArray = npt.NDArray[np.int64]
+from peacetable.model import Scenario
 
 #: The solution concepts, in report order.
 SOLUTION_NAMES: tuple[str, ...] = (
@@ -72,6 +73,7 @@ SOLUTION_NAMES: tuple[str, ...] = (
 
 __all__ = [
     "SOLUTION_NAMES",
+    "BargainingSolutions",
     "Solution",
     "bargaining_solution",
     "solve_all",
@@ -79,7 +81,7 @@ __all__ = [
 
 
 @dataclass(frozen=True)
-class Solution:
+class Solution(Result):
     """One bargaining solution.
 
     Attributes
@@ -93,16 +95,14 @@ class Solution:
         Per party (order of *party_ids*); gains are over no deal.
     party_ids:
         Parties.
-    method:
-        ``"frontier"`` (maximum over the exact Pareto frontier) or ``"milp"``
-        (HiGHS mixed-integer programs).
-    exact:
-        True for both methods (MILP optimal to an absolute gap of 1e-9,
-        re-evaluated on the exact utility grid).
     note:
-        Why there is no answer, or how ties were broken.
-    seconds:
-        Wall time.
+        Why there is no answer, how ties were broken, or, for a package some
+        party rejects (egalitarian and leximin when there is no zone of
+        agreement), that it is the *least-shortfall* package and who rejects it.
+
+    ``provenance.method`` is ``"frontier"`` (maximum over the exact Pareto
+    frontier) or ``"milp"`` (HiGHS mixed-integer programs, re-evaluated on
+    the exact utility grid); both are exact unless the note says otherwise.
     """
 
     name: str
@@ -110,28 +110,58 @@ class Solution:
     utilities: tuple[float, ...] | None
     gains: tuple[float, ...] | None
     party_ids: tuple[str, ...]
-    method: str
-    exact: bool
     note: str = ""
-    seconds: float = 0.0
     package_indices: tuple[int, ...] | None = field(default=None, repr=False)
+
+    @property
+    def rejected_by(self) -> tuple[str, ...]:
+        """Parties that prefer no deal to the package (negative gain)."""
+        if self.gains is None:
+            return ()
+        return tuple(p for p, g in zip(self.party_ids, self.gains, strict=True) if g < 0)
+
+    @property
+    def label(self) -> str:
+        """What the package is: the rule's name, or ``least-shortfall package — rejected by …``
+        when some party rejects it (no package is acceptable to every party)."""
+        if self.rejected_by:
+            return f"least-shortfall package — rejected by {', '.join(self.rejected_by)}"
+        return self.name
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-serialisable form."""
         return {
             "name": self.name,
+            "label": self.label,
+            "rejected_by": list(self.rejected_by),
             "package": self.package,
             "utilities": None
             if self.utilities is None
-            else {k: round(v, 12) for k, v in zip(self.party_ids, self.utilities, strict=True)},
+            else dict(zip(self.party_ids, self.utilities, strict=True)),
             "gains": None
             if self.gains is None
-            else {k: round(v, 12) for k, v in zip(self.party_ids, self.gains, strict=True)},
-            "method": self.method,
-            "exact": self.exact,
+            else dict(zip(self.party_ids, self.gains, strict=True)),
             "note": self.note,
-            "seconds": self.seconds,
+            "provenance": self.provenance.to_dict(),
         }
+
+
+@dataclass(frozen=True)
+class BargainingSolutions(Result):
+    """Every bargaining solution of a scenario (the ``solutions`` lens's result)."""
+
+    solutions: dict[str, Solution]
+
+    def __getitem__(self, name: str) -> Solution:
+        return self.solutions[name]
+
+    def items(self) -> ItemsView[str, Solution]:
+        """``(name, Solution)`` pairs in :data:`SOLUTION_NAMES` order."""
+        return self.solutions.items()
+
+    def to_dict(self) -> dict[str, Any]:
+        """``{name: solution}``."""
+        return {name: sol.to_dict() for name, sol in self.solutions.items()}
 
 
 def _leximin_keys(values: FloatArray) -> list[FloatArray]:
@@ -140,7 +170,7 @@ def _leximin_keys(values: FloatArray) -> list[FloatArray]:
     return [srt[:, c] for c in range(srt.shape[1])]
 
 
-def select(points: FloatArray, no_deal: FloatArray, name: str) -> int | None:
+def select(points: FloatArray, no_deal: FloatArray, name: str, tie: float = 0.0) -> int | None:
     """Index of the optimal row of *points* under solution rule *name* (None if none).
 
     Parameters
@@ -152,6 +182,8 @@ def select(points: FloatArray, no_deal: FloatArray, name: str) -> int | None:
         ``(n_parties,)``.
     name:
         One of :data:`SOLUTION_NAMES`.
+    tie:
+        Gains within this of 0 count as exactly 0 (the core's tie rule).
 
     Notes
     -----
@@ -163,6 +195,7 @@ def select(points: FloatArray, no_deal: FloatArray, name: str) -> int | None:
     if n == 0:
         return None
     gains = points - no_deal[None, :]
+    gains = np.where(np.abs(gains) <= tie, 0.0, gains)
     accept: npt.NDArray[np.bool_] = np.asarray((gains >= 0).all(axis=1), dtype=bool)
     ok: npt.NDArray[np.bool_]
     keys: list[FloatArray]
@@ -196,21 +229,22 @@ def select(points: FloatArray, no_deal: FloatArray, name: str) -> int | None:
 
 def _milp_solution(space: AgreementSpace, name: str) -> IntArray | None:
     d = space.no_deal
+    floor = space.acceptance_floor()
     n = space.n_parties
     if name == "utilitarian":
-        return _milp.max_weighted(space, np.ones(n), d)
+        return _milp.max_weighted(space, np.ones(n), floor)
     if name == "egalitarian":
         return _milp.maximin_then_sum(space, d, np.ones(n), None)
     if name == "leximin":
         return _milp.leximin(space, d)
     ideal = np.empty(n)
     for p in range(n):
-        best = _milp.max_weighted(space, np.eye(n)[p], d)
+        best = _milp.max_weighted(space, np.eye(n)[p], floor)
         if best is None:
             return None
         ideal[p] = space.utilities(best)[0][p]
     if name == "kalai_smorodinsky":
-        return _milp.maximin_then_sum(space, d, ideal - d, d)
+        return _milp.maximin_then_sum(space, d, ideal - d, floor)
     pkg, _ = _milp.nash(space, d, ideal)
     return pkg
 
@@ -224,9 +258,7 @@ _NO_ANSWER = {
 }
 
 
-def _make(
-    space: AgreementSpace, name: str, pkg: IntArray | None, method: str, t0: float
-) -> Solution:
+def _make(space: AgreementSpace, name: str, pkg: IntArray | None, method: str) -> Solution:
     if pkg is None:
         return Solution(
             name=name,
@@ -234,37 +266,45 @@ def _make(
             utilities=None,
             gains=None,
             party_ids=space.party_ids,
-            method=method,
-            exact=True,
             note=_NO_ANSWER[name],
-            seconds=time.perf_counter() - t0,
+            provenance=Provenance(method),
         )
     u = space.utilities(pkg)[0]
+    gains = space.margin_of(u)
     note = ""
+    if (gains < 0).any():
+        note = (
+            "no package is acceptable to every party: this is the package whose worst "
+            "shortfall below no deal is smallest (least-shortfall), not an agreement"
+        )
     exact = True
     if method == "milp":
-        note = "MILP optimal to 1e-9; ties broken by the solver"
+        note = (
+            note + "; " if note else ""
+        ) + f"MILP optimal to {SOLVER_TOLERANCE:g}; ties broken by the solver"
         if name == "nash":
             note += f"; gains below {_milp.NASH_MIN_GAIN:g} count as zero"
-        if name in ("nash", "utilitarian", "kalai_smorodinsky") and (u < space.no_deal).any():
+        if name in ("nash", "utilitarian", "kalai_smorodinsky") and not space.accepts(pkg).all():
             exact = False
             note += "; the package misses a no-deal level by less than the solver tolerance"
     return Solution(
         name=name,
         package=space.package_dict(pkg),
         utilities=tuple(float(v) for v in u),
-        gains=tuple(float(v) for v in u - space.no_deal),
+        gains=tuple(float(v) for v in gains),
         party_ids=space.party_ids,
-        method=method,
-        exact=exact,
         note=note,
-        seconds=time.perf_counter() - t0,
         package_indices=tuple(int(v) for v in pkg),
+        provenance=Provenance(
+            method,
+            exact=exact,
+            bound=None if exact else f"within the solver tolerance {SOLVER_TOLERANCE:g}",
+        ),
     )
 
 
 def solve_all(
-    scenario: Any,
+    scenario: Scenario | PreparedScenario | AgreementSpace,
     *,
     names: Sequence[str] = SOLUTION_NAMES,
     method: str = "auto",
@@ -275,7 +315,7 @@ def solve_all(
     Parameters
     ----------
     scenario:
-        Scenario, compiled scenario or :class:`AgreementSpace`.
+        Scenario, prepared scenario or :class:`AgreementSpace`.
     names:
         Which solutions (default: all of :data:`SOLUTION_NAMES`).
     method:
@@ -307,7 +347,7 @@ def solve_all(
 
     Examples
     --------
-    >>> from peacetable.analysis.space import AgreementSpace
+    >>> from peacetable.core.space import AgreementSpace
     >>> s = AgreementSpace.from_arrays([[[1, 0], [0, 1]], [[1, 0], [0, 1]]], no_deal=[0, 0])
     >>> solve_all(s)["nash"].utilities
     (1.0, 1.0)
@@ -318,7 +358,6 @@ def solve_all(
     if method not in ("auto", "frontier", "milp"):
         raise InputError(f"unknown method {method!r}; choose auto, frontier or milp")
     space = as_space(scenario)
-    t0 = time.perf_counter()
     out: dict[str, Solution] = {}
     if method != "milp":
         try:
@@ -330,25 +369,26 @@ def solve_all(
                     if full is None:
                         full = pareto_frontier(space, max_candidates=max_candidates)
                     front = full
-                j = select(front.points, space.no_deal, name)
+                j = select(front.points, space.no_deal, name, space.tie)
                 pkg = None if j is None else front.packages(j, limit=1)[0]
-                out[name] = _make(space, name, pkg, "frontier", t0)
+                out[name] = _make(space, name, pkg, "frontier")
             return out
         except FrontierTooLarge:
             if method == "frontier":
                 raise
     for name in names:
-        t1 = time.perf_counter()
-        out[name] = _make(space, name, _milp_solution(space, name), "milp", t1)
+        out[name] = _make(space, name, _milp_solution(space, name), "milp")
     return out
 
 
-def bargaining_solution(scenario: Any, name: str, *, method: str = "auto") -> Solution:
+def bargaining_solution(
+    scenario: Scenario | PreparedScenario | AgreementSpace, name: str, *, method: str = "auto"
+) -> Solution:
     """One bargaining solution (see :func:`solve_all`).
 
     Examples
     --------
-    >>> from peacetable.analysis.space import AgreementSpace
+    >>> from peacetable.core.space import AgreementSpace
     >>> s = AgreementSpace.from_arrays([[[3, 0], [1, 1]]], no_deal=[0, 0])
     >>> bargaining_solution(s, "utilitarian").package
     {'I0': 'o0'}

@@ -33,7 +33,6 @@ References
 from __future__ import annotations
 
 import math
-import time
 from dataclasses import dataclass
 from typing import Any
 
@@ -43,12 +42,13 @@ import numpy.typing as npt
 from peacetable.analysis import _milp
 from peacetable.analysis._nondominated import unique_rows
 from peacetable.analysis.frontier import DEFAULT_MAX_CANDIDATES, FrontierTooLarge, pareto_frontier
-from peacetable.analysis.sampling import wilson_interval
-from peacetable.analysis.space import AgreementSpace, as_space
+from peacetable.core.arrays import FloatArray, IntArray
+from peacetable.core.prepared import PreparedScenario, as_space
+from peacetable.core.results import Provenance, Result
+from peacetable.core.sampling import wilson_interval
+from peacetable.core.space import AgreementSpace
 from peacetable.errors import InputError
-
-FloatArray = npt.NDArray[np.float64]
-IntArray = npt.NDArray[np.int64]
+from peacetable.model import Scenario
 
 __all__ = ["MAX_EXACT_COUNT", "ZopaResult", "count_acceptable", "zopa"]
 
@@ -59,7 +59,7 @@ _BLOCK = 4_000_000
 
 
 @dataclass(frozen=True)
-class ZopaResult:
+class ZopaResult(Result):
     """The zone of possible agreement of a scenario.
 
     Attributes
@@ -74,19 +74,18 @@ class ZopaResult:
         ``(low, high)`` confidence interval of an estimated count (None if exact).
     confidence:
         Level of *ci*.
-    method:
-        ``"dp-count"``, ``"enumeration"`` or ``"monte-carlo"``.
-    seed, samples:
-        Of the Monte Carlo estimate (None if exact).
     n_packages, n_feasible:
-        Size of the space and number of feasible packages.
+        Size of the space and number of feasible agreements (the package that
+        is no deal is not an agreement, so it is neither counted here nor in
+        the ZOPA).
     best_for_party:
         ``{party: {"package": ..., "utilities": {...}}}`` -- the acceptable
         package best for each party (empty when there is no ZOPA).
     party_ids, no_deal:
         Parties and their no-deal utilities.
-    seconds:
-        Wall time.
+
+    ``provenance.method`` is ``"dp-count"``, ``"enumeration"`` or
+    ``"monte-carlo"`` (then with its seed and sample count).
     """
 
     exists: bool
@@ -94,15 +93,11 @@ class ZopaResult:
     count_is_exact: bool
     ci: tuple[int, int] | None
     confidence: float
-    method: str
-    seed: int | None
-    samples: int | None
     n_packages: int
     n_feasible: int
     best_for_party: dict[str, dict[str, Any]]
     party_ids: tuple[str, ...]
     no_deal: tuple[float, ...]
-    seconds: float
 
     @property
     def fraction(self) -> float:
@@ -118,14 +113,11 @@ class ZopaResult:
             "ci": None if self.ci is None else list(self.ci),
             "confidence": self.confidence,
             "fraction": self.fraction,
-            "method": self.method,
-            "seed": self.seed,
-            "samples": self.samples,
             "n_packages": self.n_packages,
             "n_feasible": self.n_feasible,
             "best_for_party": self.best_for_party,
-            "no_deal": {k: round(v, 12) for k, v in zip(self.party_ids, self.no_deal, strict=True)},
-            "seconds": self.seconds,
+            "no_deal": dict(zip(self.party_ids, self.no_deal, strict=True)),
+            "provenance": self.provenance.to_dict(),
         }
 
 
@@ -229,39 +221,48 @@ def _estimate(
     return round(hits / samples * n), (math.floor(low * n), math.ceil(high * n))
 
 
+def _without_no_deal(space: AgreementSpace, d: FloatArray, count: int) -> int:
+    """*count* of packages with ``u >= d`` summed group by group, less the no-deal package
+    when it was counted (it is not an agreement)."""
+    additive = space.additive_no_deal()
+    if additive is not None and (additive >= d).all():
+        return count - 1
+    return count
+
+
 def count_acceptable(
-    scenario: Any,
+    scenario: Scenario | PreparedScenario | AgreementSpace,
     *,
     lower: npt.ArrayLike | None = None,
     max_exact: int = MAX_EXACT_COUNT,
     max_states: int = _MAX_STATES,
 ) -> int | None:
-    """Exact number of feasible packages with ``u >= lower`` (default: no-deal).
+    """Exact number of feasible packages with ``u >= lower`` (default: every party accepts).
 
     Returns None when the counting DP exceeds *max_states* and the space has
     more than *max_exact* feasible packages (see :func:`zopa` for estimates).
 
     Examples
     --------
-    >>> from peacetable.analysis.space import AgreementSpace
+    >>> from peacetable.core.space import AgreementSpace
     >>> s = AgreementSpace.from_arrays([[[1, 0], [0, 1]], [[1, 0], [0, 1]]], no_deal=[1, 1])
     >>> count_acceptable(s)
     2
     """
     space = as_space(scenario)
-    d = space.no_deal if lower is None else np.asarray(lower, dtype=np.float64)
+    d = space.acceptance_floor() if lower is None else np.asarray(lower, dtype=np.float64)
     if d.shape != (space.n_parties,):
         raise InputError(f"lower must have shape ({space.n_parties},)")
     got = _count_dp(space, d, max_states)
     if got is not None:
-        return got
+        return _without_no_deal(space, d, got)
     if space.n_feasible <= max_exact:
-        return _count_enumeration(space, d)
+        return _without_no_deal(space, d, _count_enumeration(space, d))
     return None
 
 
 def zopa(
-    scenario: Any,
+    scenario: Scenario | PreparedScenario | AgreementSpace,
     *,
     max_exact: int = MAX_EXACT_COUNT,
     samples: int = 1_000_000,
@@ -275,7 +276,7 @@ def zopa(
     Parameters
     ----------
     scenario:
-        Scenario, compiled scenario or :class:`AgreementSpace`.
+        Scenario, prepared scenario or :class:`AgreementSpace`.
     max_exact:
         Spaces with at most this many feasible packages are always counted
         exactly (larger ones too whenever the counting DP fits its budget).
@@ -302,7 +303,7 @@ def zopa(
 
     Examples
     --------
-    >>> from peacetable.analysis.space import AgreementSpace
+    >>> from peacetable.core.space import AgreementSpace
     >>> s = AgreementSpace.from_arrays([[[1, 0], [0, 1]], [[1, 0], [0, 1]]], no_deal=[1, 1])
     >>> r = zopa(s)
     >>> r.exists, r.count, r.count_is_exact
@@ -312,9 +313,8 @@ def zopa(
         raise InputError("confidence must lie strictly between 0 and 1")
     if samples < 1:
         raise InputError("samples must be positive")
-    t0 = time.perf_counter()
     space = as_space(scenario)
-    d = space.no_deal
+    d = space.acceptance_floor()  # the core's rule: u >= no_deal, ties included
     n = space.n_parties
     best: dict[str, dict[str, Any]] = {}
     try:
@@ -340,6 +340,8 @@ def zopa(
         count = _count_dp(space, d, max_states)
         if count is None and space.n_feasible <= max_exact:
             count, method = _count_enumeration(space, d), "enumeration"
+        if count is not None:
+            count = _without_no_deal(space, d, count)
     if count is not None:
         return ZopaResult(
             exists=exists,
@@ -347,32 +349,34 @@ def zopa(
             count_is_exact=True,
             ci=None,
             confidence=confidence,
-            method=method,
-            seed=None,
-            samples=None,
             n_packages=space.n_packages,
-            n_feasible=space.n_feasible,
+            n_feasible=space.n_agreements,
             best_for_party=best,
             party_ids=space.party_ids,
-            no_deal=tuple(float(v) for v in d),
-            seconds=time.perf_counter() - t0,
+            no_deal=tuple(float(v) for v in space.no_deal),
+            provenance=Provenance(method),
         )
     estimate, ci = _estimate(space, d, samples, seed, confidence)
+    shift = estimate - _without_no_deal(space, d, estimate)  # the no-deal package, if counted
+    estimate, ci = estimate - shift, (max(0, ci[0] - shift), max(0, ci[1] - shift))
     return ZopaResult(
         exists=exists,
         count=max(estimate, 1),
         count_is_exact=False,
         ci=(max(ci[0], 1), ci[1]),
         confidence=confidence,
-        method="monte-carlo",
-        seed=seed,
-        samples=samples,
         n_packages=space.n_packages,
-        n_feasible=space.n_feasible,
+        n_feasible=space.n_agreements,
         best_for_party=best,
         party_ids=space.party_ids,
-        no_deal=tuple(float(v) for v in d),
-        seconds=time.perf_counter() - t0,
+        no_deal=tuple(float(v) for v in space.no_deal),
+        provenance=Provenance(
+            "monte-carlo",
+            exact=False,
+            bound=f"count estimated; {100 * confidence:g}% Wilson interval {list(ci)}",
+            seed=seed,
+            samples=samples,
+        ),
     )
 
 
@@ -380,5 +384,5 @@ def _best_entry(space: AgreementSpace, pkg: IntArray) -> dict[str, Any]:
     u = space.utilities(pkg)[0]
     return {
         "package": space.package_dict(pkg),
-        "utilities": {k: round(float(v), 12) for k, v in zip(space.party_ids, u, strict=True)},
+        "utilities": {k: float(v) for k, v in zip(space.party_ids, u, strict=True)},
     }

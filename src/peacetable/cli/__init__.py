@@ -1,7 +1,11 @@
 """The ``peacetable`` command.
 
-Each lens adds its commands from its own module in this package through a
-``register(app)`` function; the modules are listed in ``_COMMAND_MODULES``.
+Surface commands (``scenarios``, ``analyze``, ``report``, and ``serve`` /
+``record`` of the mediation server in ``web``) are listed in
+``_COMMAND_MODULES``; each lens's commands come from the module the lens
+registry names for it (:func:`peacetable.core.registry.cli_modules`). Every
+module adds its commands through ``register(app)`` and imports its engine
+only inside the commands, so ``peacetable --help`` starts fast.
 """
 
 from __future__ import annotations
@@ -9,6 +13,8 @@ from __future__ import annotations
 import importlib
 
 import typer
+
+from peacetable.core.registry import cli_modules
 
 app = typer.Typer(
     name="peacetable",
@@ -18,19 +24,10 @@ app = typer.Typer(
     rich_markup_mode="rich",
 )
 
-_COMMAND_MODULES: tuple[str, ...] = (
-    "scenarios",
-    "analyze",
-    "conflict",
-    "agreement",
-    "forecast",
-    "report",
-    "improve",
-    "uncertainty",
-    "web",
-)
+#: Command modules that are surfaces, not lenses (listed before the lenses' own).
+_COMMAND_MODULES: tuple[str, ...] = ("scenarios", "analyze", "report", "web")
 
-for _name in _COMMAND_MODULES:
+for _name in (*_COMMAND_MODULES, *(m for m in cli_modules() if m not in _COMMAND_MODULES)):
     importlib.import_module(f"peacetable.cli.{_name}").register(app)
 
 

@@ -1,20 +1,31 @@
-"""Shared helpers for the ``peacetable`` command line: output, errors, scenario arguments."""
+"""Shared helpers for the ``peacetable`` command line: output, errors, scenarios, sessions.
+
+Command modules import only this module, typer and rich at import time; the
+engines are imported inside the commands, so that ``peacetable --help``
+starts fast. Every command that answers a question about a scenario reads the
+answer from a :class:`~peacetable.core.Session` (:func:`open_session`), the
+same way ``analyze``, the report and the web app do.
+"""
 
 from __future__ import annotations
 
 import functools
-import json
 import os
 import sys
-from collections.abc import Callable
-from typing import Any, ParamSpec, TypeVar
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import TYPE_CHECKING, Annotated, Any, ParamSpec, TypeVar
 
 import typer
 from rich.console import Console
-from rich.markup import escape
+from rich.text import Text
 
-from peacetable.errors import PeacetableError, ScenarioError
-from peacetable.model import Scenario
+from peacetable.errors import AnalysisError, InputError, PeacetableError, ScenarioError
+
+if TYPE_CHECKING:
+    from peacetable.core import Result, Session, Settings
+    from peacetable.model import Scenario
 
 console = Console()
 err_console = Console(stderr=True)
@@ -25,31 +36,45 @@ R = TypeVar("R")
 EXIT_FAILURE = 1
 EXIT_BAD_INPUT = 2
 
+#: Progress bars appear only for work that has run longer than this (seconds).
+PROGRESS_AFTER = 1.0
+
+
+TradeProcessOpt = Annotated[
+    bool,
+    typer.Option(
+        "--trade-process",
+        help="Let fair packages, improvements and trades vary the talks-about-talks issues "
+        "(by default they stay at the agreed process when the scenario says it comes first).",
+    ),
+]
+
 
 def emit_json(data: Any) -> None:
-    """Print *data* as indented JSON on standard output (stable key order)."""
-    sys.stdout.write(json.dumps(data, indent=2, sort_keys=False, default=_json_default) + "\n")
+    """Print *data* as indented JSON on standard output (the core's one serializer)."""
+    from peacetable.core.serialize import dumps
 
-
-def _json_default(obj: Any) -> Any:
-    to_dict = getattr(obj, "to_dict", None)
-    if callable(to_dict):
-        return to_dict()
-    try:
-        import numpy as np
-
-        if isinstance(obj, np.generic):
-            return obj.item()
-        if isinstance(obj, np.ndarray):
-            return obj.tolist()
-    except ImportError:  # pragma: no cover - numpy is a dependency
-        pass
-    raise TypeError(f"cannot serialise {type(obj).__name__}")
+    sys.stdout.write(dumps(data) + "\n")
 
 
 def print_error(message: str) -> None:
-    """One ``error: …`` line on stderr, never wrapped (so tools can parse it)."""
-    err_console.print(f"[bold red]error:[/] {escape(message)}", highlight=False, soft_wrap=True)
+    """One ``error: …`` line on stderr, exactly as written (so tools can parse it).
+
+    The message is never interpreted: no markup, no emoji codes (``file.yaml:100:1:``
+    stays as written), no wrapping; line breaks become spaces and control characters
+    escapes (:func:`peacetable.io.textfiles.one_line`). Only the ``error:`` prefix is
+    coloured, and only on a terminal.
+    """
+    from peacetable.io.textfiles import one_line
+
+    line = one_line(message)
+    if err_console.is_terminal and not err_console.no_color:
+        err_console.print(
+            Text.assemble(("error:", "bold red"), " ", line), soft_wrap=True, highlight=False
+        )
+    else:
+        sys.stderr.write(f"error: {line}\n")
+        sys.stderr.flush()
 
 
 def handle_errors(func: Callable[P, R]) -> Callable[P, R]:
@@ -99,3 +124,111 @@ def load_scenario_arg(arg: str | None) -> Scenario:
     if path.exists() or path.suffix.lower() in {".yaml", ".yml", ".json"} or "/" in arg:
         return load_scenario(path)
     return load_builtin(arg)  # an unknown id raises a ScenarioError listing the embedded ones
+
+
+def open_session(
+    arg: str | None,
+    settings: Settings | None = None,
+    *,
+    progress: Callable[[str, int, int], None] | None = None,
+    client: Any = None,
+) -> Session:
+    """A session on the scenario named on the command line (see :func:`load_scenario_arg`)."""
+    from peacetable.core import Session
+
+    return Session(load_scenario_arg(arg), settings, progress=progress, client=client)
+
+
+def answer(session: Session, key: str, **options: Any) -> Result:
+    """Lens *key*'s result from *session*; a lens that cannot answer raises its reason.
+
+    Raises
+    ------
+    AnalysisError
+        The lens is not applicable to this scenario (printed as one error line).
+    """
+    from peacetable.core import NotApplicable
+
+    found = session.result(key, **options)
+    if isinstance(found, NotApplicable):
+        raise AnalysisError(found.reason)
+    return found
+
+
+@contextmanager
+def progress_reporter(enabled: bool = True) -> Iterator[Callable[[str, int, int], None] | None]:
+    """A session progress callback drawing a bar on stderr for lens work over a second.
+
+    Yields ``None`` when disabled (e.g. with ``--json``) or when stderr is not a
+    terminal, so machine output stays clean.
+    """
+    if not enabled or not err_console.is_terminal:
+        yield None
+        return
+    from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
+
+    bar = Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        TextColumn("{task.completed}/{task.total}"),
+        TimeRemainingColumn(),
+        console=err_console,
+        transient=True,
+    )
+    tasks: dict[str, Any] = {}
+    started: dict[str, float] = {}
+
+    def report(key: str, done: int, total: int) -> None:
+        if total <= 0:
+            started[key] = time.perf_counter()
+            return
+        if key not in tasks:
+            if time.perf_counter() - started.get(key, 0.0) < PROGRESS_AFTER and done < total:
+                return
+            if not bar.live.is_started:
+                bar.start()
+            tasks[key] = bar.add_task(key, total=total)
+        bar.update(tasks[key], completed=done, total=total)
+
+    try:
+        yield report
+    finally:
+        if bar.live.is_started:
+            bar.stop()
+
+
+WORKER_ENVIRONMENT = {
+    "distributed.nanny.pre-spawn-environ": {
+        "MALLOC_TRIM_THRESHOLD_": str(2**28),
+        "MALLOC_MMAP_THRESHOLD_": str(2**26),
+    }
+}
+"""Dask's default ``MALLOC_TRIM_THRESHOLD_=65536`` makes glibc map and unmap every
+large array of a chunk; letting workers keep their heap is faster for the sweep."""
+
+
+@contextmanager
+def dask_client(use_dask: bool, scheduler: str | None) -> Iterator[Any]:
+    """A Dask client for ``--dask`` (a local 2-worker cluster) or ``--scheduler ADDRESS``;
+    ``None`` when neither is given. Results never depend on it."""
+    if not use_dask and scheduler is None:
+        yield None
+        return
+    try:
+        from distributed import Client, LocalCluster
+    except ImportError:
+        raise InputError("--dask needs dask.distributed: pip install 'peacetable[dask]'") from None
+    if scheduler is not None:
+        with Client(scheduler) as client:  # type: ignore[no-untyped-call]
+            yield client
+        return
+    import dask
+
+    with (
+        dask.config.set(WORKER_ENVIRONMENT),
+        LocalCluster(  # type: ignore[no-untyped-call]
+            n_workers=2, threads_per_worker=1, dashboard_address=None
+        ) as cluster,
+        Client(cluster) as client,  # type: ignore[no-untyped-call]
+    ):
+        yield client

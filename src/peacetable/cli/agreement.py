@@ -7,14 +7,14 @@ from typing import Annotated, Any
 import typer
 from rich.table import Table
 
-from peacetable.analysis import (
-    SOLUTION_NAMES,
-    AgreementSpace,
-    pareto_frontier,
-    solve_all,
-    zopa,
+from peacetable.cli._common import (
+    TradeProcessOpt,
+    answer,
+    console,
+    emit_json,
+    handle_errors,
+    open_session,
 )
-from peacetable.cli._common import console, emit_json, handle_errors, load_scenario_arg
 from peacetable.errors import InputError
 
 ScenarioArg = Annotated[
@@ -25,11 +25,6 @@ ScenarioArg = Annotated[
     ),
 ]
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print the result as JSON.")]
-
-
-def _space(scenario: str | None) -> tuple[Any, AgreementSpace]:
-    sc = load_scenario_arg(scenario)
-    return sc, AgreementSpace.from_scenario(sc)
 
 
 def _package_text(package: dict[str, str] | None) -> str:
@@ -53,8 +48,9 @@ def frontier_command(
     """
     if limit < 0:
         raise InputError("--limit must be non-negative")
-    sc, space = _space(scenario)
-    result = pareto_frontier(space, acceptable_only=acceptable_only)
+    session = open_session(scenario)
+    sc, space = session.scenario, session.prepared.space
+    result: Any = answer(session, "frontier", acceptable_only=acceptable_only)
     if as_json:
         emit_json({"scenario": sc.id, "space": space.summary(), "frontier": result.to_dict()})
         return
@@ -65,7 +61,7 @@ def frontier_command(
     which = "acceptable to all" if acceptable_only else "all feasible packages"
     console.print(
         f"Pareto frontier ({which}): [bold]{result.size}[/] points, method {result.method}, "
-        f"exact, {result.seconds * 1000:.1f} ms"
+        f"exact, {(result.provenance.seconds or 0.0) * 1000:.1f} ms"
     )
     if result.size == 0:
         console.print("[yellow]no package qualifies[/]")
@@ -78,10 +74,11 @@ def frontier_command(
     table.add_column("package (one of the ties)")
     reps = result.representatives()[:limit]
     ties = result.tie_counts()
+    accepts = space.accepts_utilities(result.points[:limit])
     for j, (pt, pkg) in enumerate(zip(result.points[:limit], reps, strict=False)):
         marks = [
-            f"[green]{v:.3f}[/]" if v >= d else f"[red]{v:.3f}[/]"
-            for v, d in zip(pt, space.no_deal, strict=True)
+            f"[green]{v:.3f}[/]" if ok else f"[red]{v:.3f}[/]"
+            for v, ok in zip(pt, accepts[j], strict=True)
         ]
         table.add_row(str(j), *marks, str(ties[j]), _package_text(space.package_dict(pkg)))
     console.print(table)
@@ -94,20 +91,24 @@ def solve_command(
     method: Annotated[
         str, typer.Option("--method", help="auto (frontier, MILP if too large), frontier or milp.")
     ] = "auto",
+    trade_process: TradeProcessOpt = False,
     as_json: JsonOpt = False,
 ) -> None:
     """Bargaining solutions: Nash, Kalai–Smorodinsky, utilitarian, maximin gain, leximin.
 
     Example: [bold]peacetable solve ukraine-2022 --json[/]
     """
-    sc, space = _space(scenario)
-    sols = solve_all(space, method=method)
+    from peacetable.core import Settings
+
+    session = open_session(scenario, Settings(trade_process=trade_process))
+    sc, space = session.scenario, session.prepared
+    sols: Any = answer(session, "solutions", method=method)
     if as_json:
         emit_json(
             {
                 "scenario": sc.id,
                 "no_deal": dict(zip(space.party_ids, space.no_deal.tolist(), strict=True)),
-                "solutions": {k: v.to_dict() for k, v in sols.items()},
+                "solutions": sols.to_dict(),
             }
         )
         return
@@ -118,13 +119,11 @@ def solve_command(
     for pid in space.party_ids:
         table.add_column(pid, justify="right")
     table.add_column("method")
-    for name in SOLUTION_NAMES:
-        s = sols[name]
+    for name, s in sols.items():
         gains = [f"{g:+.3f}" for g in s.gains] if s.gains else ["—"] * space.n_parties
         table.add_row(name, *gains, s.method + ("" if s.exact else " (approx.)"))
     console.print(table)
-    for name in SOLUTION_NAMES:
-        s = sols[name]
+    for name, s in sols.items():
         text = _package_text(s.package) if s.package else f"[yellow]{s.note}[/]"
         console.print(f"[bold]{name}[/]: {text}")
 
@@ -138,8 +137,11 @@ def zopa_command(
 
     Example: [bold]peacetable zopa ukraine-2022 --json[/]
     """
-    sc, space = _space(scenario)
-    res = zopa(space, seed=seed)
+    from peacetable.core import Settings
+
+    session = open_session(scenario, Settings(seed=seed))
+    sc, space = session.scenario, session.prepared.space
+    res: Any = answer(session, "zopa")
     if as_json:
         emit_json({"scenario": sc.id, "zopa": res.to_dict()})
         return

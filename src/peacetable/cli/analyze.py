@@ -6,14 +6,27 @@ not by engine; the answers come from :func:`peacetable.analyze.analyze`.
 
 from __future__ import annotations
 
-from contextlib import nullcontext
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.table import Table
+from rich.text import Text
 
-from peacetable.analyze import Analysis, NotApplicable, analyze
-from peacetable.cli._common import console, emit_json, err_console, handle_errors, load_scenario_arg
+from peacetable.cli._common import (
+    TradeProcessOpt,
+    console,
+    emit_json,
+    handle_errors,
+    load_scenario_arg,
+    progress_reporter,
+)
+from peacetable.defaults import DEFAULT_HORIZON, DEFAULT_SAMPLES, DEFAULT_SEED
+
+if TYPE_CHECKING:
+    from typing_extensions import TypeIs
+
+    from peacetable.analyze import Analysis
+    from peacetable.core import NotApplicable
 
 
 def _question(title: str, answer: str | None = None) -> None:
@@ -22,7 +35,9 @@ def _question(title: str, answer: str | None = None) -> None:
         console.print(answer)
 
 
-def _not_applicable(result: Any) -> bool:
+def _not_applicable(result: Any) -> TypeIs[NotApplicable]:
+    from peacetable.core import NotApplicable
+
     if isinstance(result, NotApplicable):
         console.print(f"[dim]not applicable: {result.reason}[/]")
         return True
@@ -54,8 +69,20 @@ def _acceptance(a: Analysis) -> None:
                     f"{c.issue}={c.option} (−{c.loss:.3f} vs {c.best_option})" for c in v.costliest
                 )
                 console.print(f"  {v.party} loses most on: {costs}")
-        colour = "green" if ev.accepted_by_all else "red"
+        colour = "yellow" if ev.no_deal else "green" if ev.accepted_by_all else "red"
         console.print(f"  verdict: [{colour}]{ev.verdict}[/]\n")
+    if not a.proposals:
+        console.print(
+            "No proposal is on the table: the per-proposal answers (acceptance, what it would "
+            "take, stability, sequencing) need one; the other answers follow."
+        )
+    for ev in a.hindsight:
+        margins = ", ".join(f"{v.party} {v.margin:+.3f}" for v in ev.parties)
+        console.print(
+            Text(f"  hindsight, for comparison only — {ev.name} ({ev.proposal}): ")
+            + Text(ev.verdict)
+            + Text(f"; margins {margins}", style="dim")
+        )
 
 
 def _diagnoses(a: Analysis) -> None:
@@ -96,18 +123,28 @@ def _space(a: Analysis) -> None:
     sols = a.solutions
     if _not_applicable(sols):
         return
-    cs = a.compiled
+    cs = a.prepared
     table = Table(title="Bargaining solutions (gains over no deal)", title_justify="left")
     table.add_column("solution")
     for pid in cs.party_ids:
         table.add_column(pid, justify="right")
-    table.add_column("note")
+    for name, sol in sols.items():
+        gains = (
+            ("–" for _ in cs.party_ids) if sol.gains is None else (f"{g:+.3f}" for g in sol.gains)
+        )
+        table.add_row(name, *gains)
+    console.print(table)
     for name, sol in sols.items():
         if sol.package is None:
-            table.add_row(name, *("–" for _ in cs.party_ids), sol.note or "")
-        else:
-            table.add_row(name, *(f"{g:+.3f}" for g in sol.gains), sol.note or "")
-    console.print(table)
+            console.print(Text(f"  {name}: none — {sol.note}"))
+            continue
+        head = f"  {name}" + (f" ({sol.label})" if sol.rejected_by else "")
+        console.print(Text(f"{head}: {_changes_from(a, _first_tabled(a), sol.package)}"))
+
+
+def _first_tabled(a: Analysis) -> str | None:
+    ids = a.prepared.proposal_ids
+    return ids[0] if ids else None
 
 
 def _robustness(a: Analysis) -> None:
@@ -116,8 +153,8 @@ def _robustness(a: Analysis) -> None:
     if not _not_applicable(r):
         for ev in a.proposals:
             console.print("  " + r.headline(ev.proposal))
-    rp = a.robust_package
-    if not isinstance(rp, NotApplicable) and rp.best is not None:
+    rp: Any = a.robust_package
+    if not _not_applicable(rp) and rp.best is not None:
         best = rp.best
         lo, hi = best.to_dict()["p_all_accept_interval"]
         console.print(
@@ -180,23 +217,76 @@ def _forecast(a: Analysis) -> None:
     f = a.forecast
     if _not_applicable(f):
         return
-    rows = f.issue_rows()
-    if not rows:
-        return
-    models = list(rows[0]["forecast"])
-    table = Table(title="Forecast per ordered issue (nearest option)", title_justify="left")
-    table.add_column("issue")
-    for m in models:
-        table.add_column(m)
-    for pid in (ev.proposal for ev in a.proposals):
-        table.add_column(f"[dim]{pid}[/]")
-    for row in rows:
-        table.add_row(
-            row["issue"],
-            *(row["forecast"][m]["option"] for m in models),
-            *(f"[dim]{row['proposals'].get(ev.proposal, '')}[/]" for ev in a.proposals),
+    for issue, d in f.decided.items():
+        console.print(
+            Text(f"  {issue}: decided by {d['by']}, which controls it alone → {d['option']}")
         )
-    console.print(table)
+    rows = f.issue_rows()
+    for row in rows:
+        by_option: dict[str, list[str]] = {}
+        for model, fc in row["forecast"].items():
+            if fc["option"] is not None:
+                by_option.setdefault(fc["option"], []).append(model)
+        forecasts = "; ".join(f"{o} ({', '.join(ms)})" for o, ms in by_option.items())
+        console.print(Text(f"  {row['issue']}: {forecasts}"))
+    for actor, members in f.blocs.items():
+        console.print(Text(f"  {actor} counts once: {', '.join(members)} act as one bloc"))
+    unordered = [i for i, why in f.skipped_issues.items() if why.startswith("options are not")]
+    if unordered:
+        console.print(Text(f"  not forecast (options form no scale): {', '.join(unordered)}"))
+
+
+def _simulate(a: Analysis) -> None:
+    _question("How would bargaining unfold?")
+    r = a.simulate
+    if _not_applicable(r):
+        return
+    for protocol, res in r.results.items():
+        console.print(f"  {r.describe(protocol)}", highlight=False)
+        for ag in res.agreements[:1]:
+            changes = _changes_from(a, r.first_draft, ag["package"])
+            console.print(
+                f"    most often ({ag['count']} of {res.repetitions}): {changes}", highlight=False
+            )
+
+
+def _changes_from(a: Analysis, draft: str | None, package: dict[str, str]) -> str:
+    """A package as changes to the first draft (all of it when there is none)."""
+    if draft is None:
+        return ", ".join(f"{i}={o}" for i, o in package.items())
+    base = a.scenario.proposal(draft).package
+    changes = [f"{i}: {base.get(i)}→{o}" for i, o in package.items() if base.get(i) != o]
+    return f"{draft} with " + ", ".join(changes) if changes else f"{draft} unchanged"
+
+
+def _sequence(a: Analysis) -> None:
+    _question("In what order can it be implemented?")
+    r = a.sequence
+    if _not_applicable(r):
+        return
+    s = r.schedule
+    head = f"{r.proposal}: "
+    if s.found:
+        proven = "proven optimal" if s.proven_optimal else f"optimality gap {s.gap}"
+        console.print(
+            f"  {head}a safe schedule in {len(r.phases) - 1} phases ({proven}; "
+            f"objective {s.objective})"
+        )
+        worst = {p: max(row.exposure[p] for row in r.phases) for p in r.party_ids}
+        console.print("  worst exposure: " + ", ".join(f"{p} {v:.3f}" for p, v in worst.items()))
+    else:
+        console.print(f"  {head}no schedule keeps every party within its exposure bound")
+        if r.conflict is not None:
+            console.print("  conflicting constraints: " + "; ".join(r.conflict.constraints))
+    for dispute, outcomes in r.comparisons.items():
+        for o in outcomes:
+            who = o.risk_carrier or "nobody"
+            found = o.n_phases is not None
+            console.print(
+                f"  {dispute} read as {o.reading}: "
+                + (f"safe in {o.n_phases} phases" if found else "no safe schedule")
+                + f"; the largest exposure falls on {who}"
+            )
 
 
 def analyze_command(
@@ -209,30 +299,56 @@ def analyze_command(
     ] = None,
     samples: Annotated[
         int, typer.Option("--samples", min=100, help="Sampled worlds for 'how sure are we'.")
-    ] = 20_000,
-    seed: Annotated[int, typer.Option("--seed", help="Seed of every sampled answer.")] = 0,
-    horizon: Annotated[int, typer.Option("--horizon", min=1, help="Months for ripeness.")] = 36,
+    ] = DEFAULT_SAMPLES,
+    seed: Annotated[
+        int, typer.Option("--seed", min=0, help="Seed of every sampled answer.")
+    ] = DEFAULT_SEED,
+    horizon: Annotated[
+        int, typer.Option("--horizon", min=1, help="Months for ripeness.")
+    ] = DEFAULT_HORIZON,
+    trade_process: TradeProcessOpt = False,
     as_json: Annotated[
         bool, typer.Option("--json", help="Print JSON (stable keys; see README).")
     ] = False,
 ) -> None:
     """Answer the mediator's questions for each proposal: accepted? efficient? what would it
-    take? how sure? when? would it hold? where will bargaining go?
+    take? how sure? when? would it hold? where will bargaining go? how would it unfold? in
+    what order?
 
     Example: peacetable analyze --proposal seven-points
     """
+    from peacetable.analyze import analyze_session
+    from peacetable.core import Session, Settings
+
     s = load_scenario_arg(scenario)
-    with err_console.status("analysing…", spinner="dots") if not as_json else nullcontext():
-        result = analyze(s, proposal, samples=samples, seed=seed, horizon=horizon)
+    settings = Settings(
+        seed=seed,
+        samples=samples,
+        horizon=horizon,
+        proposals=tuple(proposal) if proposal else None,
+        trade_process=trade_process,
+    )
+    with progress_reporter(not as_json) as progress:
+        result = analyze_session(Session(s, settings, progress=progress))
     if as_json:
         emit_json(result.to_dict())
         return
-    cs = result.compiled
+    cs = result.prepared
     console.print(
         f"[bold]{s.title}[/] — {len(cs.party_ids)} negotiating parties, {len(cs.issue_ids)} "
         f"issues, {cs.n_packages:,} possible packages (seed {seed}, {samples:,} sampled worlds)"
     )
-    for section in (_acceptance, _diagnoses, _space, _robustness, _ripeness, _stability, _forecast):
+    for section in (
+        _acceptance,
+        _diagnoses,
+        _space,
+        _robustness,
+        _ripeness,
+        _stability,
+        _forecast,
+        _simulate,
+        _sequence,
+    ):
         section(result)
 
 

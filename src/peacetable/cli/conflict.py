@@ -2,58 +2,53 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
-import numpy as np
 import typer
 from rich.table import Table
 
-from peacetable.cli._common import console, emit_json, handle_errors, load_scenario_arg
-from peacetable.conflict import (
-    CONCEPTS,
-    ConflictModel,
-    StabilityResult,
-    analyze,
-    coalition_analysis,
-    deal_stability,
-    read_gmcr,
-    read_transcribed,
-    status_quo_analysis,
-)
-from peacetable.conflict.scenario import DealStability, package_of
-from peacetable.errors import InputError
+from peacetable.cli._common import answer, console, emit_json, handle_errors, open_session
+
+if TYPE_CHECKING:
+    from peacetable.conflict import ConflictModel, StabilityResult
+    from peacetable.conflict.scenario import DealStability
 
 MAX_TABLE_ROWS = 64
+#: The stability concepts (listed in ``--help`` without importing the engine).
+CONCEPT_NAMES = ("nash", "gmr", "smr", "seq", "sim")
 
 
 def load_conflict(
-    target: str, proposal: str | None = None
+    target: str, proposal: str | None = None, concepts: tuple[str, ...] = CONCEPT_NAMES
 ) -> tuple[ConflictModel, DealStability | None]:
-    """A conflict from a ``.gmcr`` file, a transcribed-model JSON, a scenario file or a scenario id."""
+    """A conflict from a ``.gmcr`` file, a transcribed-model JSON, a scenario file or a scenario id.
+
+    A scenario's conflict comes from the session's ``stability`` lens.
+    """
+    from peacetable.conflict import read_gmcr, read_transcribed
+    from peacetable.io.json_parse import parse_json
+    from peacetable.io.textfiles import read_text
+
     path = Path(target)
     if path.suffix.lower() == ".gmcr":
         return read_gmcr(path), None
     if path.suffix.lower() == ".json" and path.exists():
-        try:
-            data = json.loads(path.read_text(encoding="utf-8"))
-        except json.JSONDecodeError as exc:
-            raise InputError(
-                f"{path}:{exc.lineno}:{exc.colno}: not valid JSON: {exc.msg}"
-            ) from None
+        data, _ = parse_json(read_text(path), str(path))
         if isinstance(data, dict) and "decisionMakers" in data:
-            return read_gmcr(data, name=path.stem), None
+            return read_gmcr(path, name=path.stem), None
         if isinstance(data, dict) and "states" in data and "options" in data:
             return read_transcribed(
-                data, name=str(data.get("case") or path.name.split(".")[0])
+                path, name=str(data.get("case") or path.name.split(".")[0])
             ), None
-    scenario = load_scenario_arg(target)
-    deal = deal_stability(scenario, proposal)
+    session = open_session(target)
+    deal: Any = answer(session, "stability", proposal=proposal, concepts=concepts)
     return deal.model, deal
 
 
 def _describe(model: ConflictModel, state: int) -> str:
+    from peacetable.conflict.scenario import package_of
+
     if "scenario" in model.meta:
         info = model.meta["scenario"]
         pkg = package_of(model, state)
@@ -103,7 +98,9 @@ def conflict_command(
     ] = None,
     concept: Annotated[
         list[str] | None,
-        typer.Option("--concept", "-c", help=f"Concepts (default all): {', '.join(CONCEPTS)}."),
+        typer.Option(
+            "--concept", "-c", help=f"Concepts (default all): {', '.join(CONCEPT_NAMES)}."
+        ),
     ] = None,
     all_moves: Annotated[
         bool,
@@ -123,8 +120,12 @@ def conflict_command(
 
     Example: peacetable conflict NK2017_original.gmcr --status-quo NNNN
     """
-    model, deal = load_conflict(target, proposal)
-    concepts = tuple(concept) if concept else CONCEPTS
+    import numpy as np
+
+    from peacetable.conflict import analyze, coalition_analysis, status_quo_analysis
+
+    concepts = tuple(concept) if concept else CONCEPT_NAMES
+    model, deal = load_conflict(target, proposal, concepts)
     if deal is not None and tuple(deal.result.concepts) == concepts:
         result = deal.result
     else:
@@ -136,7 +137,9 @@ def conflict_command(
     else:
         start = None
     sq = None
-    if start is not None:
+    if deal is not None and start == deal.state and not all_moves:
+        sq = deal.paths
+    elif start is not None:
         sq = status_quo_analysis(model, start, improvements_only=not all_moves, stability=result)
     groups = coalition_analysis(model, reach=result.reach) if coalitions else None
     if as_json:

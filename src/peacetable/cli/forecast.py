@@ -3,17 +3,16 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.table import Table
 
-from peacetable.cli._common import console, emit_json, handle_errors, load_scenario_arg
-from peacetable.forecast.data import ForecastProblem
-from peacetable.forecast.engine import DEFAULT_MODELS, forecast
-from peacetable.forecast.evaluate import EVAL_MODELS, evaluate
-from peacetable.forecast.readers import load_problem
-from peacetable.forecast.scenario import ScenarioForecast, forecast_scenario
+from peacetable.cli._common import answer, console, emit_json, handle_errors, open_session
+from peacetable.defaults import DEFAULT_SEED
+
+if TYPE_CHECKING:
+    from peacetable.forecast.scenario import ScenarioForecast
 
 _SCENARIO_SUFFIXES = {".yaml", ".yml", ".json"}
 
@@ -107,7 +106,9 @@ def forecast_command(
         ),
     ] = None,
     rounds: Annotated[int, typer.Option("--rounds", "-r", min=0, help="Rounds.")] = 10,
-    seed: Annotated[int, typer.Option("--seed", help="Tie-breaking seed (exchange).")] = 0,
+    seed: Annotated[
+        int, typer.Option("--seed", min=0, help="Tie-breaking seed (exchange).")
+    ] = DEFAULT_SEED,
     include: Annotated[
         str, typer.Option("--include", help="Scenario parties: 'stakeholders' or 'all'.")
     ] = "stakeholders",
@@ -121,11 +122,14 @@ def forecast_command(
 
     Example: peacetable forecast emission_actors.csv --model bdm --rounds 10
     """
+    from peacetable.forecast.engine import DEFAULT_MODELS, forecast
+    from peacetable.forecast.readers import load_problem
+
     models = list(model) if model else list(DEFAULT_MODELS)
     if include not in ("stakeholders", "all"):
         raise typer.BadParameter("--include must be 'stakeholders' or 'all'")
     if source is not None and _is_data_file(source):
-        problem: ForecastProblem = load_problem(source)
+        problem = load_problem(source)
         result = forecast(problem, models, rounds=rounds, seed=seed)
         if as_json:
             emit_json(result.to_dict(include_trajectories=trajectories))
@@ -136,14 +140,10 @@ def forecast_command(
         )
         _print_problem_table(result.issue_rows(), [m.model for m in result.models], limit)
         return
-    scenario = load_scenario_arg(source)
-    fc = forecast_scenario(
-        scenario,
-        models,
-        rounds=rounds,
-        seed=seed,
-        include="all" if include == "all" else "stakeholders",
-    )
+    from peacetable.core import Settings
+
+    session = open_session(source, Settings(seed=seed))
+    fc: Any = answer(session, "forecast", models=tuple(models), rounds=rounds, include=include)
     if as_json:
         data = fc.to_dict()
         if trajectories:
@@ -160,13 +160,18 @@ def forecast_eval_command(
     ] = None,
     rounds: Annotated[int, typer.Option("--rounds", "-r", min=0, help="Rounds.")] = 10,
     bootstrap: Annotated[int, typer.Option("--bootstrap", min=100, help="Resamples.")] = 2000,
-    seed: Annotated[int, typer.Option("--seed", help="Seed (bootstrap, split, ties).")] = 0,
+    seed: Annotated[
+        int, typer.Option("--seed", min=0, help="Seed (bootstrap, split, ties).")
+    ] = DEFAULT_SEED,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
 ) -> None:
     """Score the models against known outcomes: MAE with bootstrap intervals.
 
     Example: peacetable forecast-eval ../shared/data/forecast-cases/deu3/deu3_blksv.tsv
     """
+    from peacetable.forecast.evaluate import EVAL_MODELS, evaluate
+    from peacetable.forecast.readers import load_problem
+
     problem = load_problem(source)
     res = evaluate(
         problem, list(model) if model else list(EVAL_MODELS), rounds=rounds,

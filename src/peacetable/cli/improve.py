@@ -9,24 +9,28 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.table import Table
 
-from peacetable.analysis.amendments import ChangeSearch
-from peacetable.analysis.diagnostics import ProposalDiagnosis, diagnose_proposal
-from peacetable.analysis.linkage import issue_linkage
-from peacetable.analysis.negotiating_text import (
-    PostSettlementResult,
-    SingleTextResult,
-    post_settlement,
-    single_negotiating_text,
+from peacetable.cli._common import (
+    TradeProcessOpt,
+    answer,
+    console,
+    emit_json,
+    handle_errors,
+    load_scenario_arg,
+    open_session,
 )
-from peacetable.cli._common import console, emit_json, handle_errors, load_scenario_arg
+from peacetable.defaults import DEFAULT_MAX_CHANGES
 from peacetable.errors import InputError, Location
+
+if TYPE_CHECKING:
+    from peacetable.analysis.amendments import ChangeSearch
+    from peacetable.analysis.diagnostics import ProposalDiagnosis
+    from peacetable.analysis.negotiating_text import PostSettlementResult, SingleTextResult
 
 ScenarioOpt = Annotated[
     str | None,
@@ -138,24 +142,33 @@ def improve_command(
         typer.Option(
             "--max-changes", "-k", min=0, help="Largest number of changed provisions searched."
         ),
-    ] = 3,
+    ] = DEFAULT_MAX_CHANGES,
     limit: Annotated[
         int, typer.Option("--limit", min=1, help="Solutions listed per question.")
     ] = 5,
+    trade_process: TradeProcessOpt = False,
     as_json: JsonOpt = False,
 ) -> None:
     """Is PROPOSAL efficient, who rejects it and what would it take; single text; post-settlement.
 
     Example: peacetable improve seven-points --max-changes 2 --json
     """
-    s = load_scenario_arg(scenario)
-    diagnosis = diagnose_proposal(s, proposal, max_changes=max_changes, limit=limit)
+    from peacetable.core import Settings
+
+    session = open_session(scenario, Settings(max_changes=max_changes, trade_process=trade_process))
+    s = session.scenario
+    diagnosis: Any = answer(session, "diagnosis", proposal=proposal, limit=limit)
     texts = (
-        {rule: single_negotiating_text(s, proposal, rule=rule) for rule in ("unanimous", "maximin")}
+        {
+            rule: answer(session, "single_text", start=proposal, rule=rule)
+            for rule in ("unanimous", "maximin")
+        }
         if diagnosis.feasible
         else {}
     )
-    settlement = post_settlement(s, proposal) if diagnosis.feasible else None
+    settlement: Any = (
+        answer(session, "post_settlement", agreed=proposal) if diagnosis.feasible else None
+    )
     if as_json:
         emit_json(
             {
@@ -168,7 +181,7 @@ def improve_command(
         return
     _print_diagnosis(diagnosis)
     for result in texts.values():
-        _print_single_text(result)
+        _print_single_text(result)  # type: ignore[arg-type]
     if settlement is not None:
         _print_post_settlement(settlement)
 
@@ -185,14 +198,24 @@ def linkage_command(
         list[str] | None, typer.Option("--party", "-p", help="Only these parties (repeatable).")
     ] = None,
     limit: Annotated[int, typer.Option("--limit", min=1, help="Trades listed per pair.")] = 5,
+    trade_process: TradeProcessOpt = False,
     as_json: JsonOpt = False,
 ) -> None:
     """Trades 'I give way on issue A, you on B' that both parties gain from, per pair.
 
     Example: peacetable linkage --reference seven-points --party RU --party UA
     """
-    s = load_scenario_arg(scenario)
-    result = issue_linkage(s, reference, parties=tuple(party) if party else None, limit=limit)
+    from peacetable.core import Settings
+
+    session = open_session(scenario, Settings(trade_process=trade_process))
+    s = session.scenario
+    result: Any = answer(
+        session,
+        "linkage",
+        reference=reference,
+        parties=tuple(party) if party else None,
+        limit=limit,
+    )
     if as_json:
         emit_json({"scenario": s.id, **result.to_dict()})
         return
@@ -224,14 +247,6 @@ def linkage_command(
         console.print(table)
 
 
-def _is_geniusweb(path: Path) -> bool:
-    try:
-        data = json.loads(path.read_text("utf-8"))
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError):
-        return False
-    return isinstance(data, dict) and "LinearAdditiveUtilitySpace" in data
-
-
 def convert_command(
     inputs: Annotated[
         list[str],
@@ -257,20 +272,15 @@ def convert_command(
     Example: peacetable convert Laptop/ -o laptop.yaml   (then: peacetable convert laptop.yaml -o out/ --to geniusweb)
     """
     from peacetable.io import save_scenario
-    from peacetable.io.genius import find_genius_domain, load_genius, save_genius
-    from peacetable.io.geniusweb import load_geniusweb, save_geniusweb
+    from peacetable.io.genius import save_genius
+    from peacetable.io.geniusweb import save_geniusweb
+    from peacetable.io.importers import import_negotiation
 
-    paths = [Path(p) for p in inputs]
     warnings: list[str] = []
-    if any(p.is_dir() or p.suffix.lower() == ".xml" for p in paths):
-        domain, profiles = find_genius_domain(paths)
-        s = load_genius(domain, profiles, scenario_id=scenario_id)
+    imported = import_negotiation(inputs, scenario_id=scenario_id)
+    if imported is not None:
+        s, kind = imported
         written = [output]
-        kind = "GENIUS -> scenario"
-    elif paths and all(p.suffix.lower() == ".json" and _is_geniusweb(p) for p in paths):
-        s = load_geniusweb(paths, scenario_id=scenario_id)
-        written = [output]
-        kind = "GeniusWeb -> scenario"
     else:
         if len(inputs) != 1:
             raise InputError("export takes exactly one scenario (file or built-in id)")

@@ -8,7 +8,20 @@ from typing import Annotated
 import typer
 from rich.markup import escape
 
-from peacetable.cli._common import console, emit_json, err_console, handle_errors, load_scenario_arg
+from peacetable.cli._common import (
+    TradeProcessOpt,
+    console,
+    emit_json,
+    err_console,
+    handle_errors,
+    load_scenario_arg,
+)
+from peacetable.defaults import (
+    DEFAULT_HORIZON,
+    DEFAULT_RIPENESS_SAMPLES,
+    DEFAULT_SAMPLES,
+    DEFAULT_SEED,
+)
 
 
 def report_command(
@@ -26,20 +39,23 @@ def report_command(
             file_okay=False,
         ),
     ] = None,
-    seed: Annotated[int, typer.Option("--seed", help="Seed of every random routine.")] = 0,
+    seed: Annotated[
+        int, typer.Option("--seed", min=0, help="Seed of every random routine.")
+    ] = DEFAULT_SEED,
     samples: Annotated[
         int,
         typer.Option("--samples", min=10, help="Monte-Carlo samples for the robustness section."),
-    ] = 10_000,
+    ] = DEFAULT_SAMPLES,
     ripeness_samples: Annotated[
         int,
         typer.Option(
             "--ripeness-samples", min=10, help="Monte-Carlo samples for the ripeness timeline."
         ),
-    ] = 2_000,
-    months: Annotated[
-        int, typer.Option("--months", min=1, help="Horizon of the ripeness timeline.")
-    ] = 36,
+    ] = DEFAULT_RIPENESS_SAMPLES,
+    horizon: Annotated[
+        int,
+        typer.Option("--horizon", "--months", min=1, help="Horizon of the ripeness timeline."),
+    ] = DEFAULT_HORIZON,
     section: Annotated[
         list[str] | None,
         typer.Option(
@@ -52,6 +68,7 @@ def report_command(
         bool,
         typer.Option("--strict", help="Fail on a section error instead of omitting the section."),
     ] = False,
+    trade_process: TradeProcessOpt = False,
     as_json: Annotated[
         bool, typer.Option("--json", help="Print a JSON summary of what was written.")
     ] = False,
@@ -64,12 +81,17 @@ def report_command(
 
     Example: peacetable report ukraine-2022 -o briefing.html --images slides/
     """
-    from peacetable.report import ReportSettings, build_report, export_images, write_report
+    from peacetable.core import Settings
+    from peacetable.report import build_report, export_images, write_report
     from peacetable.report.markup import plural
 
     s = load_scenario_arg(scenario)
-    settings = ReportSettings(
-        seed=seed, samples=samples, ripeness_samples=ripeness_samples, months=months
+    settings = Settings(
+        seed=seed,
+        samples=samples,
+        ripeness_samples=ripeness_samples,
+        horizon=horizon,
+        trade_process=trade_process,
     )
     quiet = as_json
     with console.status("building the briefing…", spinner="dots") as status:

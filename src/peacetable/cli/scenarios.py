@@ -12,8 +12,7 @@ from rich.table import Table
 
 from peacetable.cli._common import console, emit_json, handle_errors, load_scenario_arg, print_error
 from peacetable.errors import InputError, ScenarioError
-from peacetable.io import load_scenario, scenario_json_schema, write_text_atomic
-from peacetable.scenarios import list_builtin, load_builtin
+from peacetable.scenarios import builtin_summary, list_builtin
 
 scenarios_app = typer.Typer(
     help="List, show, validate and create scenario files.",
@@ -31,18 +30,7 @@ def list_command(as_json: JsonOpt = False) -> None:
 
     Example: peacetable scenarios list
     """
-    rows = []
-    for sid in list_builtin():
-        s = load_builtin(sid)
-        rows.append(
-            {
-                "id": sid,
-                "title": s.title,
-                "parties": len(s.parties),
-                "issues": len(s.issues),
-                "proposals": len(s.proposals),
-            }
-        )
+    rows = [builtin_summary(sid) for sid in list_builtin()]
     if as_json:
         emit_json(rows)
         return
@@ -75,18 +63,23 @@ def show_command(
     console.print(f"[bold]{s.title}[/] ({s.id})")
     if s.description:
         console.print(s.description.strip())
+    from peacetable.core import prepare
+
+    prepared = prepare(s)
+    now = dict(zip(prepared.party_ids, prepared.no_deal.tolist(), strict=True))
+    later = dict(zip(prepared.party_ids, prepared.no_deal_at(12).tolist(), strict=True))
     parties = Table(title="Parties")
-    for col in ("id", "name", "role", "power", "no-deal utility", "per month"):
+    for col in ("id", "name", "role", "power", "no-deal utility", "after 12 months"):
         parties.add_column(col)
     for p in s.parties:
-        negotiating = p.id in s.preferences
+        negotiating = p.id in now
         parties.add_row(
             p.id,
             p.name,
             p.role,
             f"{p.power.value:.2f}",
-            f"{p.no_deal.utility:.2f}" if negotiating else "–",
-            f"{p.no_deal.monthly_change:+.3f}" if negotiating else "–",
+            f"{now[p.id]:.2f}" if negotiating else "–",
+            f"{later[p.id]:.2f}" if negotiating else "–",
         )
     console.print(parties)
     issues = Table(title="Issues")
@@ -122,6 +115,8 @@ def validate_command(
 
     Example: peacetable scenarios validate my-scenario.yaml
     """
+    from peacetable.io import load_scenario
+
     report: list[dict[str, Any]] = []
     failed = False
     for path in files:
@@ -155,6 +150,8 @@ def new_command(
 
     Example: peacetable scenarios new my-talks.yaml
     """
+    from peacetable.io import write_text_atomic
+
     if file.exists() and not force:
         raise InputError(f"{file} exists; use --force to overwrite it")
     text = resources.files("peacetable.scenarios").joinpath("template.yaml").read_text("utf-8")
@@ -171,6 +168,8 @@ def schema_command(
 
     Example: peacetable schema -o scenario.schema.json
     """
+    from peacetable.io import scenario_json_schema, write_text_atomic
+
     text = json.dumps(scenario_json_schema(), indent=2) + "\n"
     if output is None:
         console.out(text, end="", highlight=False)

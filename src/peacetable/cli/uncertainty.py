@@ -2,22 +2,27 @@
 
 from __future__ import annotations
 
-import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 from typing import Annotated, Any
 
 import typer
-from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.table import Table
 
-from peacetable.analysis.contingent import contingent_terms
-from peacetable.analysis.ripeness import ripeness
-from peacetable.analysis.robust_search import robust_package
-from peacetable.analysis.robustness import acceptability
-from peacetable.cli._common import console, emit_json, err_console, handle_errors, load_scenario_arg
+from peacetable.cli._common import (
+    answer,
+    console,
+    dask_client,
+    emit_json,
+    handle_errors,
+    open_session,
+    progress_reporter,
+)
+from peacetable.defaults import (
+    DEFAULT_HORIZON,
+    DEFAULT_RIPENESS_SAMPLES,
+    DEFAULT_SAMPLES,
+    DEFAULT_SEED,
+)
 from peacetable.errors import InputError
-from peacetable.model import Scenario
 
 ScenarioArg = Annotated[
     str | None,
@@ -29,95 +34,14 @@ JsonOpt = Annotated[bool, typer.Option("--json", help="Print the result as JSON.
 SeedOpt = Annotated[int, typer.Option("--seed", help="Random seed (same seed, same result).")]
 
 
-WORKER_ENVIRONMENT = {
-    "distributed.nanny.pre-spawn-environ": {
-        "MALLOC_TRIM_THRESHOLD_": str(2**28),
-        "MALLOC_MMAP_THRESHOLD_": str(2**26),
-    }
-}
-"""Dask's default ``MALLOC_TRIM_THRESHOLD_=65536`` makes glibc map and unmap every
-large array of a chunk; letting workers keep their heap is faster for the sweep."""
-
-
-class _LazyBar:
-    """A rich progress bar that only appears once a run has taken over a second."""
-
-    def __init__(self, title: str, enabled: bool) -> None:
-        self.title = title
-        self.enabled = enabled
-        self.started = time.perf_counter()
-        self.bar: Progress | None = None
-        self.task: Any = None
-
-    def __call__(self, done: int, total: int) -> None:
-        if not self.enabled:
-            return
-        if self.bar is None:
-            if time.perf_counter() - self.started < 1.0 or done >= total:
-                return
-            self.bar = Progress(
-                TextColumn(self.title),
-                BarColumn(),
-                TextColumn("{task.completed}/{task.total}"),
-                TimeRemainingColumn(),
-                console=err_console,
-                transient=True,
-            )
-            self.bar.start()
-            self.task = self.bar.add_task(self.title, total=total)
-        self.bar.update(self.task, completed=done, total=total)
-
-    def close(self) -> None:
-        if self.bar is not None:
-            self.bar.stop()
-
-
-@contextmanager
-def _client(use_dask: bool, scheduler: str | None) -> Iterator[Any]:
-    if not use_dask and scheduler is None:
-        yield None
-        return
-    try:
-        from distributed import Client, LocalCluster
-    except ImportError:
-        raise InputError("--dask needs dask.distributed: pip install 'peacetable[dask]'") from None
-    if scheduler is not None:
-        with Client(scheduler) as client:  # type: ignore[no-untyped-call]
-            yield client
-        return
-    import dask
-
-    with (
-        dask.config.set(WORKER_ENVIRONMENT),
-        LocalCluster(  # type: ignore[no-untyped-call]
-            n_workers=2, threads_per_worker=1, dashboard_address=None
-        ) as cluster,
-        Client(cluster) as client,  # type: ignore[no-untyped-call]
-    ):
-        yield client
-
-
-def _solutions(scenario: Scenario) -> dict[str, dict[str, str]]:
-    """The bargaining solutions of the agreement-space engine, when it can answer."""
-    from peacetable.analysis import solutions
-    from peacetable.errors import AnalysisError
-
-    try:
-        found = solutions.solve_all(scenario)
-    except AnalysisError as exc:  # the sweep still answers for the proposals
-        err_console.print(f"[yellow]bargaining solutions skipped:[/] {exc}")
-        return {}
-    return {name: sol.package for name, sol in found.items() if sol.package is not None}
-
-
 def _pct(p: float) -> str:
     return f"{100 * p:.1f}%"
 
 
 def robustness_command(
     scenario: ScenarioArg = None,
-    samples: Annotated[int, typer.Option("--samples", help="Sampled worlds.")] = 20_000,
-    seed: SeedOpt = 0,
+    samples: Annotated[int, typer.Option("--samples", help="Sampled worlds.")] = DEFAULT_SAMPLES,
+    seed: SeedOpt = DEFAULT_SEED,
     proposal: Annotated[
         list[str] | None,
         typer.Option("--proposal", help="Only these proposals (repeatable); default all."),
@@ -151,51 +75,28 @@ def robustness_command(
 
     Example: [bold]peacetable robustness ukraine-2022 --samples 100000 --seed 1 --json[/]
     """
-    if samples < 1:
-        raise InputError("--samples must be at least 1")
+    from peacetable.core import Settings
+
     if top < 1:
         raise InputError("--top must be at least 1")
-    sc = load_scenario_arg(scenario)
-    known = [p.id for p in sc.proposals]
-    unknown = [p for p in proposal or [] if p not in known]
-    if unknown:
-        raise InputError(f"unknown proposal(s): {', '.join(unknown)}; known: {', '.join(known)}")
-    extra = _solutions(sc) if solutions else {}
-    bar = _LazyBar("sampling worlds", enabled=not as_json)
-    try:
-        with _client(use_dask, scheduler) as client:
-            result = acceptability(
-                sc,
-                {k: v for k, v in extra.items() if k not in known},
-                package_kind="solution",
-                include_proposals=True,
-                n_samples=samples,
-                seed=seed,
-                chunk_size=chunk_size,
-                client=client,
-                sensitivity_for=list(proposal) if proposal else None,
-                progress=bar,
-            )
-        bar.close()
-        bar = _LazyBar("searching packages", enabled=not as_json)
-        robust = (
-            robust_package(sc, n_samples=samples, seed=seed, top=top, progress=bar)
-            if search
-            else None
-        )
-    finally:
-        bar.close()
-    contingent = contingent_terms(sc)
-    entries = [
-        p for p in result.packages if not proposal or p.name in proposal or p.kind != "proposal"
-    ]
+    settings = Settings(
+        seed=seed,
+        samples=samples,
+        proposals=tuple(proposal) if proposal else None,
+        lens_options={"robustness": {"include_solutions": solutions, "chunk_size": chunk_size}},
+    )
+    with dask_client(use_dask, scheduler) as client, progress_reporter(not as_json) as progress:
+        session = open_session(scenario, settings, progress=progress, client=client)
+        sc = session.scenario
+        result: Any = answer(session, "robustness")
+        robust: Any = answer(session, "robust_package", top=top) if search else None
+    contingent: Any = answer(session, "contingent")
+    entries = list(result.packages)
     if as_json:
-        data = result.to_dict()
-        data["packages"] = [p.to_dict() for p in entries]
         emit_json(
             {
                 "scenario": sc.id,
-                "acceptability": data,
+                "acceptability": result.to_dict(),
                 "headlines": [result.headline(p.name) for p in entries if p.kind == "proposal"],
                 "robust_package": None if robust is None else robust.to_dict(),
                 "contingent": contingent.to_dict(),
@@ -204,7 +105,7 @@ def robustness_command(
         return
     console.print(
         f"[bold]{sc.title}[/]: {result.n_uncertain} uncertain estimates, {samples:,} sampled "
-        f"worlds (seed {seed}, {result.backend}, {result.seconds:.1f} s). "
+        f"worlds (seed {seed}, {result.backend}, {result.provenance.seconds or 0.0:.1f} s). "
         "Probabilities are Monte Carlo estimates with 95% Wilson intervals."
     )
     table = Table(title="Acceptance across plausible worlds", title_justify="left")
@@ -235,7 +136,8 @@ def robustness_command(
     if robust is not None:
         console.print(
             f"\n[bold]Most robust packages[/] (exact over the {samples:,} worlds; "
-            f"{robust.n_packages:,} packages, {robust.nodes:,} search nodes, {robust.seconds:.1f} s):"
+            f"{robust.n_packages:,} packages, {robust.nodes:,} search nodes, "
+            f"{robust.provenance.seconds or 0.0:.1f} s):"
         )
         if not robust.top:
             console.print("[yellow]no package is accepted by all in any sampled world[/]")
@@ -264,7 +166,7 @@ def robustness_command(
 
 def wilson_interval_pct(count: int, n: int) -> tuple[str, str]:
     """A Wilson interval as two percentages."""
-    from peacetable.analysis.sampling import wilson_interval
+    from peacetable.core.sampling import wilson_interval
 
     lo, hi = wilson_interval(count, n)
     return _pct(lo), _pct(hi)
@@ -272,9 +174,13 @@ def wilson_interval_pct(count: int, n: int) -> tuple[str, str]:
 
 def ripeness_command(
     scenario: ScenarioArg = None,
-    horizon: Annotated[int, typer.Option("--horizon", help="Months to look ahead.")] = 24,
-    samples: Annotated[int, typer.Option("--samples", help="Sampled worlds.")] = 2_000,
-    seed: SeedOpt = 0,
+    horizon: Annotated[
+        int, typer.Option("--horizon", help="Months to look ahead.")
+    ] = DEFAULT_HORIZON,
+    samples: Annotated[
+        int, typer.Option("--samples", help="Sampled worlds.")
+    ] = DEFAULT_RIPENESS_SAMPLES,
+    seed: SeedOpt = DEFAULT_SEED,
     proposal: Annotated[
         str | None, typer.Option("--proposal", help="Proposal to follow (default: the first).")
     ] = None,
@@ -292,29 +198,20 @@ def ripeness_command(
 
     Example: [bold]peacetable ripeness ukraine-2022 --horizon 36 --proposal seven-points --json[/]
     """
-    if samples < 1:
-        raise InputError("--samples must be at least 1")
-    sc = load_scenario_arg(scenario)
-    bar = _LazyBar("months", enabled=not as_json)
-    try:
-        result = ripeness(
-            sc,
-            horizon=horizon,
-            proposal=proposal,
-            n_samples=samples,
-            seed=seed,
-            hurt_threshold=hurt_threshold,
-            progress=bar,
-        )
-    finally:
-        bar.close()
+    from peacetable.core import Settings
+
+    settings = Settings(seed=seed, ripeness_samples=samples, horizon=horizon)
+    with progress_reporter(not as_json) as progress:
+        session = open_session(scenario, settings, progress=progress)
+        sc = session.scenario
+        result: Any = answer(session, "ripeness", proposal=proposal, hurt_threshold=hurt_threshold)
     if as_json:
         emit_json({"scenario": sc.id, "ripeness": result.to_dict()})
         return
     console.print(f"[bold]{sc.title}[/]: {result.headline()}.", highlight=False)
     console.print(
-        "Monthly change of no-deal utilities: "
-        + ", ".join(f"{p} {c:+g}" for p, c in result.monthly_change.items())
+        "No-deal utilities from month 0 to the horizon: "
+        + ", ".join(f"{p} {v[0]:.3f} → {v[-1]:.3f}" for p, v in result.no_deal_path.items())
         + f". {samples:,} sampled worlds (seed {seed}); probabilities are estimates.",
         highlight=False,
     )
@@ -342,9 +239,12 @@ def ripeness_command(
             row += ["yes" if m.proposal_accepted else "no", _pct((m.proposal_count or 0) / samples)]
         table.add_row(*row)
     console.print(table)
+    from peacetable.analysis.ripeness import STALEMATE_DEFINITION
+
     console.print(
-        "Mutually hurting stalemate (Zartman 2000): every party's no-deal utility has fallen "
-        f"by more than {hurt_threshold:g} since month 0; ripe = stalemate and a ZOPA.",
+        STALEMATE_DEFINITION[0].upper()
+        + STALEMATE_DEFINITION[1:]
+        + f" (hurt_threshold {hurt_threshold:g}).",
         highlight=False,
     )
 

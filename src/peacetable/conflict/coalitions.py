@@ -39,6 +39,7 @@ from scipy.sparse.csgraph import connected_components
 
 from peacetable.conflict.model import BoolArray, ConflictModel
 from peacetable.conflict.moves import Reachability
+from peacetable.core.results import Provenance, Result
 from peacetable.errors import AnalysisError, InputError
 
 #: Largest sum over blocks of (block size)^2 one coalition may need.
@@ -48,7 +49,7 @@ MAX_COMPONENTS = 2048
 
 
 @dataclass(frozen=True, eq=False)
-class CoalitionResult:
+class CoalitionResult(Result):
     """Coalitional improvements per coalition and coalition stability per DM.
 
     Attributes
@@ -88,6 +89,7 @@ class CoalitionResult:
                 for i, d in enumerate(names)
             },
             "equilibria": self.equilibria(),
+            "provenance": self.provenance.to_dict(),
         }
 
 
@@ -169,7 +171,13 @@ def coalition_analysis(
     for k, members in enumerate(groups):
         for i in members:
             stable[i] &= ~improvable[k]
-    return CoalitionResult(model, tuple(groups), improvable, stable)
+    return CoalitionResult(
+        model,
+        tuple(groups),
+        improvable,
+        stable,
+        provenance=Provenance("coalition Nash stability (Kilgour, Hipel, Fang & Peng 2001)"),
+    )
 
 
 def _improvable(model: ConflictModel, reach: Reachability, members: list[int]) -> BoolArray:

@@ -28,7 +28,8 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-from peacetable.errors import InputError
+from peacetable.errors import InputError, Location
+from peacetable.io.limits import current_limits
 
 IntArray = NDArray[np.int64]
 BoolArray = NDArray[np.bool_]
@@ -304,14 +305,48 @@ def enumerate_states(
         Sets of options of which at most one may be taken.
     exactly_one:
         Sets of options of which exactly one must be taken.
+
+    Raises
+    ------
+    InputError
+        Too many options, a rule naming an option the model does not have, or
+        more feasible states than the ``max_states`` limit
+        (:mod:`peacetable.io.limits`): the enumeration stops as soon as the
+        options decided so far have more feasible combinations than that,
+        before allocating more.
+
+    Examples
+    --------
+    >>> enumerate_states(2, [Condition.from_pairs([(0, True), (1, True)])]).tolist()
+    [0, 1, 2]
+    >>> from peacetable.io.limits import use_limits
+    >>> with use_limits(max_states=2**10):
+    ...     enumerate_states(30)
+    Traceback (most recent call last):
+    ...
+    peacetable.errors.InputError: options: 30 options give up to 2^30 = 1,073,741,824 states and the first 11 alone have 2,048 feasible combinations: at most 1,024 (2^10) states are analysed; remove options or add infeasible states (or raise the limit with PEACETABLE_MAX_STATES)
     """
     if n_options > MAX_OPTIONS:
-        raise InputError(f"at most {MAX_OPTIONS} options are supported, got {n_options}")
+        raise InputError(
+            f"at most {MAX_OPTIONS} options are supported, got {n_options}",
+            Location(field="options"),
+        )
+    limit = current_limits().max_states
     rules_at: dict[int, list[Condition]] = {}
-    for cond in infeasible:
-        if cond.options and max(cond.options) >= n_options:
-            raise InputError(f"condition uses option {max(cond.options)} of {n_options}")
+    for k, cond in enumerate(infeasible):
+        if cond.options and not 0 <= min(cond.options) <= max(cond.options) < n_options:
+            raise InputError(
+                f"condition uses option {max(cond.options)} of {n_options}",
+                Location(field=f"infeasible[{k}]"),
+            )
         rules_at.setdefault(_last_of(cond.options), []).append(cond)
+    for kind, groups in (("exclusive", exclusive), ("exactly_one", exactly_one)):
+        for k, group in enumerate(groups):
+            if any(not 0 <= int(o) < n_options for o in group):
+                raise InputError(
+                    f"a set names an option outside 0..{n_options - 1}",
+                    Location(field=f"{kind}[{k}]"),
+                )
     sets = [(_mask(s), _last_of(s), False) for s in exclusive]
     sets += [(_mask(s), _last_of(s), True) for s in exactly_one]
     codes = np.zeros(1, dtype=np.int64)
@@ -328,7 +363,21 @@ def enumerate_states(
             if exact and last == k:
                 keep &= count == 1
         codes = codes[keep]
+        if len(codes) > limit:
+            raise InputError(
+                _too_many_states(n_options, k + 1, len(codes), limit), Location(field="options")
+            )
     return codes
+
+
+def _too_many_states(n_options: int, decided: int, count: int, limit: int) -> str:
+    power = f" (2^{limit.bit_length() - 1})" if limit & (limit - 1) == 0 else ""
+    return (
+        f"{n_options} options give up to 2^{n_options} = {2**n_options:,} states and the first "
+        f"{decided} alone have {count:,} feasible combinations: at most {limit:,}{power} states "
+        "are analysed; remove options or add infeasible states "
+        "(or raise the limit with PEACETABLE_MAX_STATES)"
+    )
 
 
 def _last_of(options: Iterable[int]) -> int:
@@ -347,6 +396,76 @@ def _popcount(x: IntArray) -> IntArray:
         count += x & 1
         x >>= 1
     return count
+
+
+def _options_and_dms(
+    options: Sequence[tuple[str, str] | tuple[str, str, str | Direction]],
+    decision_makers: Sequence[str] | None,
+) -> tuple[tuple[Option, ...], tuple[DecisionMaker, ...]]:
+    """Options and DMs of :func:`build_model`; errors name the option (``options[k]``)."""
+    dm_names: list[str] = list(decision_makers or [])
+    if len(dm_names) > MAX_OPTIONS:
+        raise InputError(
+            f"{len(dm_names)} decision makers: at most {MAX_OPTIONS} (a conflict has at most "
+            f"{MAX_OPTIONS} options and a decision maker without one cannot move)",
+            Location(field="decision_makers"),
+        )
+    if len(set(dm_names)) != len(dm_names):
+        raise InputError("a decision maker is named twice", Location(field="decision_makers"))
+    opts: list[Option] = []
+    for k, spec in enumerate(options):
+        if spec[1] not in dm_names:
+            if decision_makers is not None:
+                raise InputError(
+                    f"option {spec[0]!r} names unknown decision maker {spec[1]!r}",
+                    Location(field=f"options[{k}]"),
+                )
+            dm_names.append(spec[1])
+        try:
+            direction = Direction.parse(spec[2]) if len(spec) > 2 else Direction.BOTH
+        except InputError as exc:
+            raise InputError(exc.message, Location(field=f"options[{k}].direction")) from None
+        opts.append(Option(str(spec[0]), dm_names.index(spec[1]), direction))
+    dms = tuple(
+        DecisionMaker(n, tuple(k for k, o in enumerate(opts) if o.dm == i))
+        for i, n in enumerate(dm_names)
+    )
+    return tuple(opts), dms
+
+
+def _payoff_table(
+    dm_names: list[str],
+    codes: IntArray,
+    payoffs: Mapping[str, IntArray | Sequence[int]] | None,
+    preferences: Mapping[str, Any] | None,
+) -> IntArray:
+    """``(n_dms, n_states)`` payoffs; errors name the DM (``payoffs.<dm>``, ``preferences.<dm>``)."""
+    table = np.zeros((len(dm_names), len(codes)), dtype=np.int64)
+    for i, dm_name in enumerate(dm_names):
+        if payoffs is not None and dm_name in payoffs:
+            field = f"payoffs.{dm_name}"
+            try:
+                row = np.asarray(payoffs[dm_name], dtype=np.int64)
+            except (TypeError, ValueError, OverflowError):
+                raise InputError("payoffs must be whole numbers", Location(field=field)) from None
+        elif preferences is not None and dm_name in preferences:
+            field = f"preferences.{dm_name}"
+            try:
+                row = np.asarray(preferences[dm_name].payoffs(codes), dtype=np.int64)
+            except InputError as exc:
+                raise InputError(exc.message, Location(field=field)) from None
+        else:
+            raise InputError(
+                f"no preferences for decision maker {dm_name!r}",
+                Location(field=f"preferences.{dm_name}"),
+            )
+        if row.shape != (len(codes),):
+            raise InputError(
+                f"decision maker {dm_name!r}: {row.size} payoffs for {len(codes)} states",
+                Location(field=field),
+            )
+        table[i] = row
+    return table
 
 
 def build_model(
@@ -393,49 +512,33 @@ def build_model(
     >>> m.n_states, m.dm_names
     (4, ['A', 'B'])
     """
-    dm_names: list[str] = list(decision_makers or [])
-    for spec in options:
-        if spec[1] not in dm_names:
-            if decision_makers is not None:
-                raise InputError(f"option {spec[0]!r} names unknown decision maker {spec[1]!r}")
-            dm_names.append(spec[1])
-    opts = tuple(
-        Option(
-            str(spec[0]),
-            dm_names.index(spec[1]),
-            Direction.parse(spec[2]) if len(spec) > 2 else Direction.BOTH,
-        )
-        for spec in options
-    )
-    dms = tuple(
-        DecisionMaker(n, tuple(k for k, o in enumerate(opts) if o.dm == i))
-        for i, n in enumerate(dm_names)
-    )
+    opts, dms = _options_and_dms(options, decision_makers)
+    dm_names = [d.name for d in dms]
     if states is None:
         codes = enumerate_states(len(opts), infeasible, exclusive, exactly_one)
     else:
         codes = np.unique(np.asarray(states, dtype=np.int64))
-        if len(codes) and (codes.min() < 0 or codes.max() >= 1 << len(opts)):
-            raise InputError("a state code uses an option the model does not have")
-    if len(codes) == 0:
-        raise InputError(f"conflict {name!r} has no feasible state")
-    table = np.zeros((len(dms), len(codes)), dtype=np.int64)
-    for i, dm_name in enumerate(dm_names):
-        if payoffs is not None and dm_name in payoffs:
-            row = np.asarray(payoffs[dm_name], dtype=np.int64)
-        elif preferences is not None and dm_name in preferences:
-            row = np.asarray(preferences[dm_name].payoffs(codes), dtype=np.int64)
-        else:
-            raise InputError(f"no preferences for decision maker {dm_name!r}")
-        if row.shape != (len(codes),):
+        if len(codes) > current_limits().max_states:
             raise InputError(
-                f"decision maker {dm_name!r}: {row.shape[0]} payoffs for {len(codes)} states"
+                _too_many_states(len(opts), len(opts), len(codes), current_limits().max_states),
+                Location(field="states"),
             )
-        table[i] = row
+        if len(codes) and (codes.min() < 0 or codes.max() >= 1 << len(opts)):
+            raise InputError(
+                "a state code uses an option the model does not have", Location(field="states")
+            )
+    if len(codes) == 0:
+        raise InputError(f"conflict {name!r} has no feasible state", Location(field="infeasible"))
+    table = _payoff_table(dm_names, codes, payoffs, preferences)
     misp = None
     if misperceptions:
         misp = np.zeros_like(table, dtype=bool)
         for dm_name, conds in misperceptions.items():
+            if dm_name not in dm_names:
+                raise InputError(
+                    f"unknown decision maker {dm_name!r}",
+                    Location(field=f"misperceptions.{dm_name}"),
+                )
             i = dm_names.index(dm_name)
             for cond in conds:
                 misp[i] |= cond.holds(codes)

@@ -17,8 +17,8 @@ Encoding (:func:`from_scenario`):
   infeasible states.
 * **States** are therefore the packages that agree with the analysed package
   on the fixed issues, and **preferences** are each DM's utility
-  (:func:`peacetable.model.utilities`) of those packages, as an ordinal ranking
-  (ties when utilities agree to 1e-9).
+  (the prepared scenario's utilities) of those packages, as an ordinal ranking
+  (ties by the core's tie rule, :meth:`peacetable.core.PackageEvaluator.margin_of`).
 
 :func:`deal_stability` then tells whether a proposal is *self-enforcing* — an
 equilibrium under each stability concept — and, for every party that gains by
@@ -42,9 +42,10 @@ import numpy as np
 from peacetable.conflict.explain import Defection, explain
 from peacetable.conflict.model import Condition, ConflictModel, build_model, enumerate_states
 from peacetable.conflict.stability import CONCEPTS, StabilityResult, analyze
-from peacetable.conflict.status_quo import Step
-from peacetable.errors import AnalysisError, ScenarioError
-from peacetable.model import Scenario, compile_scenario
+from peacetable.conflict.status_quo import StatusQuoResult, Step, status_quo_analysis
+from peacetable.core import PreparedScenario, Provenance, Result, prepare
+from peacetable.errors import AnalysisError, InputError
+from peacetable.model import Scenario
 
 #: Refuse conflicts with more feasible states than this (the engine handles far
 #: more, but a scenario that big is usually an encoding mistake).
@@ -52,7 +53,10 @@ MAX_SCENARIO_STATES = 2_000_000
 
 
 def from_scenario(
-    scenario: Scenario, package: Mapping[str, str] | str | None = None, *, name: str | None = None
+    scenario: Scenario | PreparedScenario,
+    package: Mapping[str, str] | str | None = None,
+    *,
+    name: str | None = None,
 ) -> ConflictModel:
     """The graph-model conflict of *scenario* around *package* (see the module docstring).
 
@@ -72,26 +76,22 @@ def from_scenario(
 
     Raises
     ------
-    ScenarioError
-        If no party alone controls an issue, or the package breaks a constraint.
+    InputError
+        Unknown proposal, issue or option.
+    AnalysisError
+        If no party alone controls an issue, or the fixed issues leave no
+        feasible package.
     """
-    compiled = compile_scenario(scenario)
-    if isinstance(package, str):
-        try:
-            package = dict(scenario.proposal(package).package)
-        except KeyError:
-            ids = [p.id for p in scenario.proposals]
-            raise ScenarioError(
-                f"no proposal {package!r}; proposals: {', '.join(ids) or 'none'}"
-            ) from None
-    base = compiled.encode(package or {})
+    compiled = prepare(scenario)
+    scenario = compiled.scenario
+    base, _ = compiled.resolve(package)
     parties = compiled.party_ids
     owners: dict[int, str] = {}
     for k, issue in enumerate(scenario.issues):
         if len(issue.controlled_by) == 1 and issue.controlled_by[0] in parties:
             owners[k] = issue.controlled_by[0]
     if not owners:
-        raise ScenarioError(
+        raise AnalysisError(
             "no issue is controlled by a single negotiating party (set issues[].controlled_by); "
             "conflict analysis needs unilateral moves"
         )
@@ -107,7 +107,7 @@ def from_scenario(
     infeasible = _infeasible_conditions(compiled.forbidden, owners, base, bit_of)
     codes = enumerate_states(len(options), infeasible, exactly_one=list(issue_bits.values()))
     if len(codes) == 0:
-        raise ScenarioError("the analysed package's fixed issues leave no feasible package")
+        raise AnalysisError("the analysed package's fixed issues leave no feasible package")
     if len(codes) > MAX_SCENARIO_STATES:
         raise AnalysisError(f"{len(codes):,} states; fix more issues or add constraints")
     packages = np.repeat(base[None, :], len(codes), axis=0)
@@ -115,7 +115,7 @@ def from_scenario(
         taken = (codes[:, None] >> np.array(bits, dtype=np.int64)[None, :]) & 1
         packages[:, k] = np.argmax(taken, axis=1)
     util = compiled.utilities(packages)
-    payoffs = {p: _ordinal(util[:, parties.index(p)]) for p in dm_names}
+    payoffs = {p: _ordinal(util[:, parties.index(p)], compiled.tie) for p in dm_names}
     meta = {
         "scenario": {
             "id": scenario.id,
@@ -162,9 +162,12 @@ def _infeasible_conditions(
     return out
 
 
-def _ordinal(values: np.ndarray) -> np.ndarray:
-    _, ranks = np.unique(np.round(values, 9), return_inverse=True)
-    return ranks.astype(np.int64) + 1
+def _ordinal(values: np.ndarray, tie: float) -> np.ndarray:
+    """Ranks 1, 2, … of *values*, equal within *tie* (sorted gaps of at most *tie* chain)."""
+    order = np.argsort(values, kind="stable")
+    ranks = np.empty(len(values), dtype=np.int64)
+    ranks[order] = np.concatenate([[0], np.cumsum(np.diff(values[order]) > tie)]).astype(np.int64)
+    return ranks + 1
 
 
 def package_of(model: ConflictModel, state: int) -> dict[str, str]:
@@ -183,7 +186,7 @@ def state_of(model: ConflictModel, package: Mapping[str, str]) -> int:
         row[k] = info["option_ids"][k].index(oid)
     hit = np.flatnonzero(np.all(info["packages"] == row[None, :], axis=1))
     if len(hit) == 0:
-        raise ScenarioError("that package is not a feasible state of this conflict")
+        raise InputError("that package is not a feasible state of this conflict")
     return int(hit[0])
 
 
@@ -191,11 +194,11 @@ def _info(model: ConflictModel) -> dict[str, Any]:
     try:
         return model.meta["scenario"]  # type: ignore[no-any-return]
     except KeyError:
-        raise ScenarioError("this conflict was not built from a scenario") from None
+        raise InputError("this conflict was not built from a scenario") from None
 
 
 @dataclass(frozen=True, eq=False)
-class DealStability:
+class DealStability(Result):
     """Would a proposal hold? Its stability per concept and the defections from it.
 
     Attributes
@@ -208,12 +211,16 @@ class DealStability:
         Stability of every state of the derived conflict.
     defections:
         Every party's unilateral improvements from the proposal, with sanctions.
+    paths:
+        Which states and equilibria unilateral improvements can reach from the
+        proposal, and how (Li, Hipel, Kilgour & Fang 2004).
     """
 
     proposal: str | None
     state: int
     result: StabilityResult
     defections: tuple[Defection, ...]
+    paths: StatusQuoResult
 
     @property
     def model(self) -> ConflictModel:
@@ -258,11 +265,14 @@ class DealStability:
                 }
                 for d in self.defections
             ],
+            "provenance": self.provenance.to_dict(),
         }
 
 
 def deal_stability(
-    scenario: Scenario, proposal_id: str | None = None, concepts: Sequence[str] = CONCEPTS
+    scenario: Scenario | PreparedScenario,
+    proposal_id: str | None = None,
+    concepts: Sequence[str] = CONCEPTS,
 ) -> DealStability:
     """Is a proposal an equilibrium, and who gains by defecting alone?
 
@@ -286,10 +296,19 @@ def deal_stability(
     model = from_scenario(scenario, proposal_id)
     try:
         state = state_of(model, {})
-    except ScenarioError:
-        raise ScenarioError(
-            f"{'proposal ' + repr(proposal_id) if proposal_id else 'the status quo'} breaks a constraint"
-        ) from None
+    except InputError:
+        what = f"proposal {proposal_id!r}" if proposal_id else "the status quo"
+        raise AnalysisError(f"{what} breaks a constraint") from None
     result = analyze(model, concepts)
     defections = tuple(d for i in range(model.n_dms) for d in explain(result, state, i))
-    return DealStability(proposal_id, state, result, defections)
+    return DealStability(
+        proposal_id,
+        state,
+        result,
+        defections,
+        status_quo_analysis(model, state, stability=result),
+        provenance=Provenance(
+            "graph model for conflict resolution (Fang, Hipel & Kilgour 1993): "
+            + ", ".join(concepts)
+        ),
+    )

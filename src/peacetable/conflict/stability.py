@@ -64,6 +64,7 @@ import numpy as np
 
 from peacetable.conflict.model import BoolArray, ConflictModel, IntArray
 from peacetable.conflict.moves import MoveGraph, Reachability
+from peacetable.core.results import Provenance, Result
 from peacetable.errors import InputError
 
 CONCEPTS: tuple[str, ...] = ("nash", "gmr", "smr", "seq", "sim")
@@ -78,7 +79,7 @@ CONCEPT_NAMES = {
 
 
 @dataclass(frozen=True, eq=False)
-class StabilityResult:
+class StabilityResult(Result):
     """Per-concept, per-DM stability of every feasible state.
 
     Attributes
@@ -87,15 +88,12 @@ class StabilityResult:
         The analysed conflict.
     stable:
         ``concept -> (n_dms, n_states)`` boolean array.
-    method:
-        How the result was obtained (always exact here).
     reach:
         The move graphs used (kept for explanations and status quo analysis).
     """
 
     model: ConflictModel
     stable: dict[str, BoolArray]
-    method: str = "exact: sparse move graphs, SCC reachability (legal move sequences)"
     reach: Reachability | None = field(default=None, repr=False)
 
     @property
@@ -143,7 +141,6 @@ class StabilityResult:
         m = self.model
         out: dict[str, Any] = {
             "conflict": m.name,
-            "method": self.method,
             "decision_makers": m.dm_names,
             "n_states": m.n_states,
             "stable": {
@@ -170,6 +167,7 @@ class StabilityResult:
                 }
                 for s in range(m.n_states)
             ]
+        out["provenance"] = self.provenance.to_dict()
         return out
 
 
@@ -239,7 +237,15 @@ def analyze(
             stable["seq"][i] = _all_sanctioned(ui, worst, u, s)
         if "sim" in stable:
             stable["sim"][i] = _sim_stable(model, reach, i, others)
-    return StabilityResult(model, stable, reach=reach)
+    return StabilityResult(
+        model,
+        stable,
+        reach=reach,
+        provenance=Provenance(
+            "exact: sparse move graphs, SCC reachability (legal move sequences); "
+            + ", ".join(stable)
+        ),
+    )
 
 
 def _no_edges_from(sources: np.ndarray, n: int) -> BoolArray:

@@ -31,6 +31,7 @@ from numpy.typing import NDArray
 from peacetable.conflict.model import ConflictModel
 from peacetable.conflict.moves import MoveGraph, Reachability, expand
 from peacetable.conflict.stability import StabilityResult, analyze
+from peacetable.core.results import Provenance, Result
 
 
 @dataclass(frozen=True)
@@ -43,7 +44,7 @@ class Step:
 
 
 @dataclass(frozen=True, eq=False)
-class StatusQuoResult:
+class StatusQuoResult(Result):
     """Reachability from a status quo.
 
     Attributes
@@ -112,6 +113,7 @@ class StatusQuoResult:
                 ]
                 for concept, states in self.equilibria.items()
             },
+            "provenance": self.provenance.to_dict(),
         }
 
 
@@ -205,4 +207,17 @@ def status_quo_analysis(
         c: np.flatnonzero(stability.equilibria_mask(c)).tolist()
         for c in stability.equilibrium_concepts()
     }
-    return StatusQuoResult(model, int(status_quo), improvements_only, steps, parent, mover, eq)
+    return StatusQuoResult(
+        model,
+        int(status_quo),
+        improvements_only,
+        steps,
+        parent,
+        mover,
+        eq,
+        provenance=Provenance(
+            "breadth-first search over unilateral "
+            + ("improvements" if improvements_only else "moves")
+            + " (Li, Hipel, Kilgour & Fang 2004)"
+        ),
+    )

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from peacetable.core.results import Provenance
 from peacetable.errors import AnalysisError
 from peacetable.forecast.data import FloatArray, ForecastProblem
 from peacetable.forecast.results import ModelForecast
@@ -133,9 +134,11 @@ def compromise(problem: ForecastProblem, weighting: str = "capability_salience")
     name = "compromise" if weighting == "capability_salience" else f"compromise_{weighting}"
     return ModelForecast(
         model=name,
-        method=f"weighted mean of positions, weights {weighting} (Van den Bos 1991; Achen 2006)",
         forecast=weighted_mean_positions(problem.position, w),
         parameters={"weighting": weighting},
+        provenance=Provenance(
+            f"weighted mean of positions, weights {weighting} (Van den Bos 1991; Achen 2006)"
+        ),
     )
 
 
@@ -162,9 +165,9 @@ def weighted_median(
     name = "median" if weighting == "capability_salience" else f"median_{weighting}"
     return ModelForecast(
         model=name,
-        method=f"weighted median of positions, weights {weighting} (Black 1948)",
         forecast=weighted_median_positions(problem.position, w),
         parameters={"weighting": weighting},
+        provenance=Provenance(f"weighted median of positions, weights {weighting} (Black 1948)"),
     )
 
 
@@ -231,10 +234,13 @@ def nash_bargaining(
     out = np.where(w.sum(axis=0) > 0, out, np.nan)
     return ModelForecast(
         model="nash",
-        method="asymmetric Nash product, linear utilities, disagreement one scale away "
-        "(Nash 1950; Kalai 1977), bisection",
         forecast=out,
-        exact=False,
         parameters={"weighting": weighting, "tol": tol},
         diagnostics={"bisection_steps": iterations},
+        provenance=Provenance(
+            "asymmetric Nash product, linear utilities, disagreement one scale away "
+            "(Nash 1950; Kalai 1977), bisection",
+            exact=False,
+            bound=f"bisection to a tolerance of {tol:g} on the issue scale",
+        ),
     )

@@ -23,8 +23,46 @@ import numpy as np
 from numpy.typing import NDArray
 
 from peacetable.errors import InputError, Location
+from peacetable.io.limits import current_limits
 
 FloatArray = NDArray[np.float64]
+
+
+def check_problem_size(n_actors: int, n_issues: int, where: Location | None = None) -> None:
+    """Refuse a data set outside the limits *before* its arrays are allocated.
+
+    At least one actor and one issue; at most ``max_actors`` actors,
+    ``max_forecast_issues`` issues and ``max_forecast_cells`` actor × issue
+    cells (:mod:`peacetable.io.limits`).
+
+    Raises
+    ------
+    InputError
+        With the size found, the limit and *where* (the file, line or field
+        that announced the size).
+
+    Examples
+    --------
+    >>> check_problem_size(30, 366)
+    >>> check_problem_size(1_000_000_000, 1)
+    Traceback (most recent call last):
+    ...
+    peacetable.errors.InputError: 1,000,000,000 actors: at most 10,000 (raise the limit with PEACETABLE_MAX_ACTORS)
+    """
+    lim = current_limits()
+    if n_actors < 1 or n_issues < 1:
+        what = "actors" if n_actors < 1 else "issues"
+        raise InputError(f"the data set has no {what}", where)
+    for count, limit, what, env in (
+        (n_actors, lim.max_actors, "actors", "MAX_ACTORS"),
+        (n_issues, lim.max_forecast_issues, "issues", "MAX_FORECAST_ISSUES"),
+        (n_actors * n_issues, lim.max_forecast_cells, "actor × issue cells", "MAX_FORECAST_CELLS"),
+    ):
+        if count > limit:
+            raise InputError(
+                f"{count:,} {what}: at most {limit:,} (raise the limit with PEACETABLE_{env})",
+                where,
+            )
 
 
 @dataclass(frozen=True)

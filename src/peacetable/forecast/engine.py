@@ -8,12 +8,14 @@ from typing import Any
 
 import numpy as np
 
+from peacetable.core.results import Provenance, Result
+from peacetable.core.serialize import to_plain
 from peacetable.errors import AnalysisError
 from peacetable.forecast.baselines import compromise, nash_bargaining, weighted_median
 from peacetable.forecast.data import ForecastProblem
 from peacetable.forecast.exchange import exchange_model
 from peacetable.forecast.expected_utility import expected_utility_model
-from peacetable.forecast.results import ModelForecast, _clean
+from peacetable.forecast.results import ModelForecast
 
 MODELS: tuple[str, ...] = (
     "compromise",
@@ -70,7 +72,7 @@ def run_model(
 
 
 @dataclass(frozen=True)
-class ForecastResult:
+class ForecastResult(Result):
     """Forecasts of several models on every issue of one problem.
 
     Attributes
@@ -79,14 +81,13 @@ class ForecastResult:
         The input.
     models:
         One :class:`ModelForecast` per model, in the order requested.
-    rounds, seed:
-        Settings of the dynamic models.
+    rounds:
+        Rounds of the dynamic models (``provenance.seed``: the seed of their tie-breaking).
     """
 
     problem: ForecastProblem
     models: tuple[ModelForecast, ...]
     rounds: int
-    seed: int
 
     def model(self, name: str) -> ModelForecast:
         """The forecast of model *name*; :class:`AnalysisError` if it was not run."""
@@ -132,7 +133,7 @@ class ForecastResult:
             if issue.outcome is not None:
                 row["outcome"] = issue.outcome
             rows.append(row)
-        return _clean(rows)  # type: ignore[no-any-return]
+        return to_plain(rows)  # type: ignore[no-any-return]
 
     def to_dict(self, include_trajectories: bool = True) -> dict[str, Any]:
         """JSON-serialisable form."""
@@ -144,12 +145,12 @@ class ForecastResult:
                 "issues": [i.to_dict() for i in self.problem.issues],
             },
             "rounds": self.rounds,
-            "seed": self.seed,
             "issues": self.issue_rows(),
             "models": [
                 m.to_dict() if include_trajectories else {**m.to_dict(), "trajectory": None}
                 for m in self.models
             ],
+            "provenance": self.provenance.to_dict(),
         }
 
 
@@ -189,4 +190,13 @@ def forecast(
     if not models:
         raise AnalysisError("no model requested")
     runs = tuple(run_model(problem, m, rounds=rounds, seed=seed) for m in models)
-    return ForecastResult(problem=problem, models=runs, rounds=rounds, seed=seed)
+    return ForecastResult(
+        problem=problem,
+        models=runs,
+        rounds=rounds,
+        provenance=Provenance(
+            "forecast models: " + ", ".join(m.model for m in runs),
+            exact=all(m.exact for m in runs),
+            seed=seed,
+        ),
+    )

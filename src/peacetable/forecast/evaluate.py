@@ -30,10 +30,12 @@ from typing import Any
 
 import numpy as np
 
+from peacetable.core.results import Provenance, Result
+from peacetable.core.serialize import to_plain
 from peacetable.errors import AnalysisError
 from peacetable.forecast.data import FloatArray, ForecastProblem
 from peacetable.forecast.engine import run_model
-from peacetable.forecast.results import ModelForecast, _clean
+from peacetable.forecast.results import ModelForecast
 
 EVAL_MODELS: tuple[str, ...] = (
     "compromise_salience",
@@ -79,7 +81,7 @@ class ModelScore:
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-serialisable form."""
-        return _clean(  # type: ignore[no-any-return]
+        return to_plain(  # type: ignore[no-any-return]
             {
                 "model": self.model,
                 "n": self.n,
@@ -94,7 +96,7 @@ class ModelScore:
 
 
 @dataclass(frozen=True)
-class EvaluationResult:
+class EvaluationResult(Result):
     """Scores of several models on one data set with known outcomes."""
 
     dataset: str
@@ -103,7 +105,6 @@ class EvaluationResult:
     baseline: str
     rounds: int
     bootstrap: int
-    seed: int
     scores: tuple[ModelScore, ...]
     notes: tuple[str, ...]
 
@@ -123,11 +124,9 @@ class EvaluationResult:
             "baseline": self.baseline,
             "rounds": self.rounds,
             "bootstrap_resamples": self.bootstrap,
-            "seed": self.seed,
-            "method": "mean absolute error; 95% percentile bootstrap over issues; "
-            "paired differences against the baseline",
             "scores": [s.to_dict() for s in self.scores],
             "notes": list(self.notes),
+            "provenance": self.provenance.to_dict(),
         }
 
 
@@ -286,7 +285,14 @@ def evaluate(
         baseline=baseline,
         rounds=rounds,
         bootstrap=bootstrap,
-        seed=seed,
         scores=tuple(scores),
         notes=tuple(notes),
+        provenance=Provenance(
+            "mean absolute error; 95% percentile bootstrap over issues; "
+            "paired differences against the baseline",
+            exact=False,
+            bound=f"{bootstrap} bootstrap resamples",
+            seed=seed,
+            samples=bootstrap,
+        ),
     )

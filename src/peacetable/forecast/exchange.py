@@ -58,6 +58,7 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import NDArray
 
+from peacetable.core.results import Provenance
 from peacetable.errors import AnalysisError
 from peacetable.forecast.baselines import weighted_mean_positions
 from peacetable.forecast.data import FloatArray, ForecastProblem
@@ -331,13 +332,10 @@ def exchange_model(
     by_round = np.stack([weighted_mean_positions(pos, w) for pos in trajectory])
     return ModelForecast(
         model="exchange",
-        method="equal-gain exchange of voting positions (Stokman & van Oosten 1994), "
-        "forecast = c·s weighted mean of positions",
         forecast=by_round[-1],
         forecast_by_round=by_round,
         trajectory=trajectory,
         rounds=rounds,
-        seed=seed,
         parameters={
             "seed": seed,
             "salience_weight": SALIENCE_WEIGHT,
@@ -352,4 +350,9 @@ def exchange_model(
                 np.stack(voting_means) if voting_means else np.zeros((0, problem.n_issues))
             ),
         },
+        provenance=Provenance(
+            "equal-gain exchange of voting positions (Stokman & van Oosten 1994), "
+            "forecast = c·s weighted mean of positions",
+            seed=seed,
+        ),
     )

@@ -76,6 +76,7 @@ from typing import Any, Literal
 import numpy as np
 from numpy.typing import NDArray
 
+from peacetable.core.results import Provenance
 from peacetable.errors import AnalysisError
 from peacetable.forecast.baselines import weighted_mean_positions, weighted_median_positions
 from peacetable.forecast.data import FloatArray, ForecastProblem
@@ -371,8 +372,6 @@ def expected_utility_model(
     moved = [int((np.abs(traj[k + 1] - traj[k]) > 0).sum()) for k in range(rounds)]
     return ModelForecast(
         model="bdm" if reading == "scholz2011" else f"bdm_{reading}",
-        method=f"BDM expected utility model, Scholz et al. (2011), reading {reading!r}; "
-        "forecast = c·s weighted median of final positions",
         forecast=medians[-1],
         forecast_by_round=medians,
         trajectory=trajectory,
@@ -386,4 +385,8 @@ def expected_utility_model(
             ),
             "events": events,
         },
+        provenance=Provenance(
+            f"BDM expected utility model, Scholz et al. (2011), reading {reading!r}; "
+            "forecast = c·s weighted median of final positions"
+        ),
     )

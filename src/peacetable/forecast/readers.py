@@ -21,13 +21,16 @@ from __future__ import annotations
 
 import csv
 import math
-import xml.etree.ElementTree as ET
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 
 from peacetable.errors import InputError, Location
-from peacetable.forecast.data import ForecastProblem, IssueScale
+from peacetable.forecast.data import ForecastProblem, IssueScale, check_problem_size
+from peacetable.io.json_parse import number_problem
+from peacetable.io.textfiles import read_text
+from peacetable.io.xml_parse import parse_xml
 
 DEU_ACTORS: tuple[str, ...] = (
     "com", "ep", "at", "be", "bu", "cr", "cy", "cz", "dk", "ee", "fi", "fr", "de", "el", "hu",
@@ -35,29 +38,41 @@ DEU_ACTORS: tuple[str, ...] = (
 )  # fmt: skip
 
 
-def _float(text: str, path: Path, line: int, field: str) -> float:
+def _float(text: str, path: Path, line: int | None, field: str) -> float:
+    raw = text.strip().strip("'\"")
+    where = Location(file=str(path), line=line, field=field)
+    shown = raw if len(raw) <= 24 else f"{raw[:20]}…"
+    problem = number_problem(raw) if len(raw) > 24 else None
+    if problem:
+        raise InputError(problem, where)
     try:
-        value = float(text.strip().strip("'\""))
+        value = float(raw)
     except ValueError:
-        raise InputError(
-            f"not a number: {text.strip()!r}", Location(file=str(path), line=line, field=field)
-        ) from None
+        raise InputError(f"not a number: {shown!r}", where) from None
     if not math.isfinite(value):
-        raise InputError(
-            f"not a finite number: {text!r}", Location(file=str(path), line=line, field=field)
-        )
+        raise InputError(f"not a finite number: {shown!r}", where)
     return value
 
 
 def _read_text(path: Path) -> str:
+    """The file's text within the size limit (UTF-8, else Latin-1 as old exports are)."""
+    return read_text(path, latin1_fallback=True)
+
+
+def _csv_rows(path: Path, delimiter: str = ",") -> list[list[str]]:
+    """The rows of a CSV/TSV file; a malformed row (NUL byte, huge field) is a located error."""
+    reader = csv.reader(_read_text(path).splitlines(), delimiter=delimiter)
     try:
-        return path.read_text(encoding="utf-8-sig")
-    except UnicodeDecodeError:
-        return path.read_text(encoding="latin-1")
+        return list(reader)
+    except csv.Error as exc:
+        raise InputError(
+            f"malformed {'TSV' if delimiter == chr(9) else 'CSV'} row: {exc}",
+            Location(file=str(path), line=reader.line_num + 1),
+        ) from None
 
 
 def _check_ranges(
-    path: Path, line: int, actor: str, issue: str, sal: float, cap: float, sal_scale: float
+    path: Path, line: int | None, actor: str, issue: str, sal: float, cap: float, sal_scale: float
 ) -> None:
     if sal < 0 or sal > sal_scale:
         raise InputError(
@@ -91,9 +106,10 @@ def read_bdm_csv(path: str | Path) -> ForecastProblem:
         Missing column, non-numeric cell, negative capability, bad salience.
     """
     path = Path(path)
-    rows = list(csv.reader(_read_text(path).splitlines()))
+    rows = _csv_rows(path)
     if not rows:
         raise InputError("empty file", Location(file=str(path), line=1))
+    check_problem_size(len(rows) - 1, 1, Location(file=str(path)))
     header = [h.strip().lower() for h in rows[0]]
     if "actor" not in header and "name" in header:
         header[header.index("name")] = "actor"
@@ -151,7 +167,7 @@ def read_ktab_csv(path: str | Path) -> ForecastProblem:
     ``Actor,Description,Influence,<dim> Position,<dim> Salience,...``.
     """
     path = Path(path)
-    rows = [r for r in csv.reader(_read_text(path).splitlines())]
+    rows = _csv_rows(path)
     if len(rows) < 3:
         raise InputError("KTAB CSV needs a scenario line, a header and actors", Location(str(path)))
     meta = [c.strip() for c in rows[0]]
@@ -162,6 +178,13 @@ def read_ktab_csv(path: str | Path) -> ForecastProblem:
             "line 1 must be 'scenario, description, nActors, nDims'",
             Location(file=str(path), line=1),
         ) from None
+    for value, field in ((n_actors, "nActors"), (n_dims, "nDims")):
+        if value < 1:
+            raise InputError(
+                f"must be at least 1, got {value}",
+                Location(file=str(path), line=1, field=field),
+            )
+    check_problem_size(n_actors, n_dims, Location(file=str(path), line=1))
     header = [c.strip() for c in rows[1]]
     if len(header) < 3 + 2 * n_dims:
         raise InputError(
@@ -169,17 +192,17 @@ def read_ktab_csv(path: str | Path) -> ForecastProblem:
             Location(file=str(path), line=2),
         )
     dims = [header[3 + 2 * d].removesuffix(" Position").strip() for d in range(n_dims)]
-    actors: list[str] = []
-    names: list[str] = []
-    pos = np.full((n_actors, n_dims), np.nan)
-    sal = np.full((n_actors, n_dims), np.nan)
-    cap = np.full((n_actors, n_dims), np.nan)
     body = [(n, r) for n, r in enumerate(rows[2:], start=3) if any(c.strip() for c in r)]
     if len(body) != n_actors:
         raise InputError(
             f"line 1 announces {n_actors} actors, found {len(body)}",
             Location(file=str(path), line=1, field="nActors"),
         )
+    actors: list[str] = []
+    names: list[str] = []
+    pos = np.full((n_actors, n_dims), np.nan)
+    sal = np.full((n_actors, n_dims), np.nan)
+    cap = np.full((n_actors, n_dims), np.nan)
     for a, (n, row) in enumerate(body):
         if len(row) < 3 + 2 * n_dims:
             raise InputError(f"expected {3 + 2 * n_dims} cells", Location(file=str(path), line=n))
@@ -209,40 +232,46 @@ def read_ktab_xml(path: str | Path) -> ForecastProblem:
     An empty ``<dCoord/>`` means the actor took no position on that dimension.
     """
     path = Path(path)
-    try:
-        root = ET.fromstring(_read_text(path).lstrip("\ufeff"))
-    except ET.ParseError as exc:
-        line, col = exc.position
-        raise InputError(f"malformed XML: {exc}", Location(str(path), line, col)) from None
+    doc = parse_xml(path)
+    root = doc.root
     dims = [(d.text or "").strip() for d in root.iter("dName")]
     actors_el = root.find("Actors")
     if not dims or actors_el is None:
-        raise InputError("XML needs <Dimensions><dName> and <Actors>", Location(str(path)))
+        raise InputError("XML needs <Dimensions><dName> and <Actors>", doc.at(root))
+    actor_els = actors_el.findall("Actor")
+    check_problem_size(len(actor_els), len(dims), doc.at(actors_el, "Actors"))
     actors: list[str] = []
     pos_rows: list[list[float]] = []
     sal_rows: list[list[float]] = []
     caps: list[float] = []
-    for a, el in enumerate(actors_el.findall("Actor")):
+    for a, el in enumerate(actor_els):
         name = (el.findtext("name") or f"actor{a + 1}").strip()
         field = f"Actors.{name}"
-        cap_text = el.findtext("capability")
-        if cap_text is None:
-            raise InputError("missing <capability>", Location(str(path), field=field))
-        coords = [(c.text or "").strip() for c in el.iter("dCoord")]
-        sals = [(s.text or "").strip() for s in el.iter("dSal")]
-        if len(coords) != len(dims) or len(sals) != len(dims):
+        line = doc.at(el).line
+        cap_el = el.find("capability")
+        if cap_el is None or cap_el.text is None:
+            raise InputError("missing <capability>", doc.at(el, field))
+        coord_els = list(el.iter("dCoord"))
+        sal_els = list(el.iter("dSal"))
+        if len(coord_els) != len(dims) or len(sal_els) != len(dims):
             raise InputError(
-                f"{len(coords)} coordinates / {len(sals)} saliences for {len(dims)} dimensions",
-                Location(str(path), field=field),
+                f"{len(coord_els)} coordinates / {len(sal_els)} saliences for {len(dims)} dimensions",
+                doc.at(el, field),
             )
-        cap = _float(cap_text, path, 0, f"{field}.capability")
-        row_p = [_float(c, path, 0, f"{field}.dCoord") if c else math.nan for c in coords]
-        row_s = [_float(s, path, 0, f"{field}.dSal") / 100.0 if s else math.nan for s in sals]
+        cap = _float(cap_el.text, path, doc.at(cap_el).line, f"{field}.capability")
+        row_p: list[float] = []
+        row_s: list[float] = []
+        for d, (c_el, s_el) in enumerate(zip(coord_els, sal_els, strict=True)):
+            c, sv = (c_el.text or "").strip(), (s_el.text or "").strip()
+            p = _float(c, path, doc.at(c_el).line, f"{field}.dCoord") if c else math.nan
+            s = _float(sv, path, doc.at(s_el).line, f"{field}.dSal") if sv else math.nan
+            if not math.isnan(p):
+                _check_ranges(path, line, name, dims[d], 0.0 if math.isnan(s) else s, cap, 100.0)
+            row_p.append(p)
+            row_s.append(s / 100.0 if not math.isnan(p) else math.nan)
         actors.append(name)
         pos_rows.append(row_p)
-        sal_rows.append(
-            [s if not math.isnan(p) else math.nan for p, s in zip(row_p, row_s, strict=True)]
-        )
+        sal_rows.append(row_s)
         caps.append(cap)
     pos = np.array(pos_rows)
     cap_arr = np.where(np.isnan(pos), np.nan, np.array(caps)[:, None])
@@ -257,19 +286,25 @@ def read_ktab_xml(path: str | Path) -> ForecastProblem:
     )
 
 
-def read_decide(path: str | Path) -> ForecastProblem:
-    """Read a Decide input file (``#A``/``#P``/``#M``/``#D`` rows).
+@dataclass
+class _DecideRows:
+    actors: list[str]
+    actor_names: list[str]
+    issues: list[str]
+    names: dict[str, str]
+    marks: dict[str, list[float]]
+    data: list[tuple[str, str, float, float, float, int]]
 
-    The scale of an issue is the range of its ``#M`` points (default 0..100
-    when it has none).  Salience and power are in 0..1.
-    """
-    path = Path(path)
+
+def _decide_rows(path: Path) -> _DecideRows:
+    """The ``#A``, ``#P``, ``#M`` and ``#D`` rows of a Decide file, each checked where it stands."""
     actors: list[str] = []
     actor_names: list[str] = []
     issues: list[str] = []
     issue_names: dict[str, str] = {}
     marks: dict[str, list[float]] = {}
     data: list[tuple[str, str, float, float, float, int]] = []
+    declared: set[str] = set()
     for n, line in enumerate(_read_text(path).splitlines(), start=1):
         if not line.strip():
             continue
@@ -281,13 +316,20 @@ def read_decide(path: str | Path) -> ForecastProblem:
         if tag == "#A":
             if len(cells) < 2 or not cells[1]:
                 raise InputError("#A row needs an actor id", loc)
+            if cells[1] in declared:
+                raise InputError(f"actor {cells[1]!r} is declared twice", loc)
+            declared.add(cells[1])
             actors.append(cells[1])
+            check_problem_size(len(actors), 1, loc)
             actor_names.append(cells[2] if len(cells) > 2 and cells[2] else cells[1])
         elif tag == "#P":
             if len(cells) < 2 or not cells[1]:
                 raise InputError("#P row needs an issue id", loc)
+            if cells[1] in issue_names:
+                raise InputError(f"issue {cells[1]!r} is declared twice", loc)
             issues.append(cells[1])
             issue_names[cells[1]] = cells[3] if len(cells) > 3 and cells[3] else cells[1]
+            check_problem_size(1, len(issues), loc)
         elif tag == "#M":
             if len(cells) < 3:
                 raise InputError("#M row needs an issue id and a value", loc)
@@ -309,8 +351,27 @@ def read_decide(path: str | Path) -> ForecastProblem:
             )
         else:
             raise InputError(f"unknown row type {tag!r}", Location(str(path), n, 1))
+    return _DecideRows(actors, actor_names, issues, issue_names, marks, data)
+
+
+def read_decide(path: str | Path) -> ForecastProblem:
+    """Read a Decide input file (``#A``/``#P``/``#M``/``#D`` rows).
+
+    The scale of an issue is the range of its ``#M`` points (default 0..100
+    when it has none).  Salience and power are in 0..1.
+    """
+    path = Path(path)
+    rows = _decide_rows(path)
+    actors, actor_names, issues, issue_names = (
+        rows.actors,
+        rows.actor_names,
+        rows.issues,
+        rows.names,
+    )
+    marks, data = rows.marks, rows.data
     if not actors or not issues:
         raise InputError("no #A actors or #P issues found", Location(file=str(path)))
+    check_problem_size(len(actors), len(issues), Location(file=str(path)))
     a_index = {a: i for i, a in enumerate(actors)}
     i_index = {p: k for k, p in enumerate(issues)}
     scales = {p: (min(marks[p]), max(marks[p])) if len(marks.get(p, [])) >= 2 else (0.0, 100.0)
@@ -362,77 +423,31 @@ def read_deu(path: str | Path) -> ForecastProblem:
     on an issue is left out of that issue.
     """
     path = Path(path)
-    rows = list(csv.reader(_read_text(path).splitlines(), delimiter="\t"))
-    if not rows:
-        raise InputError("empty file", Location(file=str(path), line=1))
-    header = [h.strip() for h in rows[0]]
-    col = {h: k for k, h in enumerate(header)}
-    for want in ("out", *(f"p{a}" for a in DEU_ACTORS), *(f"s{a}" for a in DEU_ACTORS)):
-        if want not in col:
-            raise InputError(f"missing column {want!r}", Location(str(path), 1, None, want))
+    rows = _csv_rows(path, delimiter="\t")
+    col = _deu_columns(rows, path)
     id_col = col.get("isnr")
     body = rows[1:]
     cap = np.ones(len(DEU_ACTORS))
+    first_line = 2
     if body and (id_col is None or not body[0][id_col].strip()):
-        gdp_row = body[0]
-        vals = [gdp_row[col[f"p{a}"]].strip() for a in DEU_ACTORS]
-        if all(vals):
+        vals = [body[0][col[f"p{a}"]].strip() for a in DEU_ACTORS] if body[0] else []
+        if vals and all(vals):
             cap = np.array(
                 [_float(v, path, 2, f"p{a}") for v, a in zip(vals, DEU_ACTORS, strict=True)]
             )
-        body = body[1:]
-        first_line = 3
-    else:
-        first_line = 2
+        body, first_line = body[1:], 3
+    check_problem_size(
+        len(DEU_ACTORS), sum(1 for r in body if any(c.strip() for c in r)), Location(str(path))
+    )
     issues: list[IssueScale] = []
     pos_cols: list[list[float]] = []
     sal_cols: list[list[float]] = []
     for n, row in enumerate(body, start=first_line):
-        if not any(c.strip() for c in row):
-            continue
-        if len(row) < len(header):
-            row = row + [""] * (len(header) - len(row))
-
-        def cell(name: str, row: list[str] = row) -> str:
-            return row[col[name]].strip() if name in col else ""
-
-        p_row: list[float] = []
-        s_row: list[float] = []
-        for a in DEU_ACTORS:
-            p, s = cell(f"p{a}"), cell(f"s{a}")
-            if p and s:
-                pv = _float(p, path, n, f"p{a}")
-                sv = _float(s, path, n, f"s{a}")
-                if not 0 <= pv <= 100:
-                    raise InputError(
-                        f"position {pv} outside 0..100", Location(str(path), n, None, f"p{a}")
-                    )
-                if not 0 <= sv <= 100:
-                    raise InputError(
-                        f"salience {sv} outside 0..100", Location(str(path), n, None, f"s{a}")
-                    )
-                p_row.append(pv)
-                s_row.append(sv / 100.0)
-            else:
-                p_row.append(math.nan)
-                s_row.append(math.nan)
-        out = cell("out")
-        rp = cell("rp")
-        issue_id = cell("isnr") or f"row{n}"
-        issues.append(
-            IssueScale(
-                id=issue_id,
-                name=cell("prname") or issue_id,
-                lower=0.0,
-                upper=100.0,
-                outcome=_float(out, path, n, "out") if out else None,
-                reference_point=_float(rp, path, n, "rp") if rp else None,
-                procedure=cell("proc") or None,
-                group=cell("prnr") or None,
-            )
-        )
-        pos_cols.append(p_row)
-        sal_cols.append(s_row)
+        if any(c.strip() for c in row):
+            issue, p_row, s_row = _deu_issue(row, col, path, n)
+            issues.append(issue)
+            pos_cols.append(p_row)
+            sal_cols.append(s_row)
     pos = np.array(pos_cols).T
     sal = np.array(sal_cols).T
     capability = np.where(np.isnan(pos), np.nan, cap[:, None])
@@ -445,6 +460,68 @@ def read_deu(path: str | Path) -> ForecastProblem:
         name=path.stem,
         source=str(path),
     )
+
+
+def _deu_columns(rows: list[list[str]], path: Path) -> dict[str, int]:
+    """Column index by name; every required column present, every row as long as the header."""
+    if not rows:
+        raise InputError("empty file", Location(file=str(path), line=1))
+    header = [h.strip() for h in rows[0]]
+    col = {h: k for k, h in enumerate(header)}
+    for want in ("out", *(f"p{a}" for a in DEU_ACTORS), *(f"s{a}" for a in DEU_ACTORS)):
+        if want not in col:
+            raise InputError(f"missing column {want!r}", Location(str(path), 1, None, want))
+    for n, row in enumerate(rows[1:], start=2):
+        if any(c.strip() for c in row) and len(row) != len(header):
+            raise InputError(
+                f"the row has {len(row)} cell{'s' * (len(row) != 1)}, the header {len(header)} "
+                "(leave unknown cells empty, but keep them)",
+                Location(str(path), n),
+            )
+    return col
+
+
+def _deu_issue(
+    row: list[str], col: dict[str, int], path: Path, n: int
+) -> tuple[IssueScale, list[float], list[float]]:
+    """One DEU row: the issue, and the positions and saliences (0..1) of the 30 actors."""
+
+    def cell(name: str) -> str:
+        return row[col[name]].strip() if name in col else ""
+
+    p_row: list[float] = []
+    s_row: list[float] = []
+    for a in DEU_ACTORS:
+        p, s = cell(f"p{a}"), cell(f"s{a}")
+        if p and s:
+            pv = _float(p, path, n, f"p{a}")
+            sv = _float(s, path, n, f"s{a}")
+            if not 0 <= pv <= 100:
+                raise InputError(
+                    f"position {pv} outside 0..100", Location(str(path), n, None, f"p{a}")
+                )
+            if not 0 <= sv <= 100:
+                raise InputError(
+                    f"salience {sv} outside 0..100", Location(str(path), n, None, f"s{a}")
+                )
+            p_row.append(pv)
+            s_row.append(sv / 100.0)
+        else:
+            p_row.append(math.nan)
+            s_row.append(math.nan)
+    out, rp = cell("out"), cell("rp")
+    issue_id = cell("isnr") or f"row{n}"
+    issue = IssueScale(
+        id=issue_id,
+        name=cell("prname") or issue_id,
+        lower=0.0,
+        upper=100.0,
+        outcome=_float(out, path, n, "out") if out else None,
+        reference_point=_float(rp, path, n, "rp") if rp else None,
+        procedure=cell("proc") or None,
+        group=cell("prnr") or None,
+    )
+    return issue, p_row, s_row
 
 
 def load_problem(path: str | Path) -> ForecastProblem:

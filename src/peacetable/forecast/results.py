@@ -6,28 +6,14 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
-from numpy.typing import NDArray
 
-FloatArray = NDArray[np.float64]
-
-
-def _clean(value: Any) -> Any:
-    """Convert numpy values / NaN to plain JSON-serialisable Python objects."""
-    if isinstance(value, np.ndarray):
-        return _clean(value.tolist())
-    if isinstance(value, (list, tuple)):
-        return [_clean(v) for v in value]
-    if isinstance(value, dict):
-        return {str(k): _clean(v) for k, v in value.items()}
-    if isinstance(value, np.generic):
-        value = value.item()
-    if isinstance(value, float) and not np.isfinite(value):
-        return None
-    return value
+from peacetable.core.arrays import FloatArray
+from peacetable.core.results import Result
+from peacetable.core.serialize import to_plain
 
 
 @dataclass(frozen=True)
-class ModelForecast:
+class ModelForecast(Result):
     """The forecast of one model on every issue of a problem.
 
     Attributes
@@ -35,13 +21,8 @@ class ModelForecast:
     model:
         Short model name (``"compromise"``, ``"median"``, ``"nash"``, ``"bdm"``,
         ``"exchange"``).
-    method:
-        One-line description of how the forecast was obtained, with the source.
     forecast:
         ``(n_issues,)`` predicted outcome on each issue's scale.
-    exact:
-        Whether the number is the exact value of the model's definition
-        (``False`` for iterative approximations such as bisection).
     forecast_by_round:
         ``(rounds + 1, n_issues)``: the forecast read off the positions of each
         round (row 0 = initial positions).  One row for static models.
@@ -50,22 +31,21 @@ class ModelForecast:
         ``None`` for static models.
     rounds:
         Rounds actually run (0 for static models).
-    seed:
-        Seed of the random tie-breaking, if the model uses one.
     parameters:
         Model parameters used.
     diagnostics:
         Model-specific diagnostics (events per round, exchanges, convergence).
+
+    ``provenance`` gives the method with its source, whether the number is the
+    exact value of the model's definition (``False`` for iterative
+    approximations such as bisection) and the seed of any random tie-breaking.
     """
 
     model: str
-    method: str
     forecast: FloatArray
-    exact: bool = True
     forecast_by_round: FloatArray = field(default_factory=lambda: np.zeros((0, 0)))
     trajectory: FloatArray | None = None
     rounds: int = 0
-    seed: int | None = None
     parameters: dict[str, Any] = field(default_factory=dict)
     diagnostics: dict[str, Any] = field(default_factory=dict)
 
@@ -77,13 +57,11 @@ class ModelForecast:
         """JSON-serialisable form (NaN → ``None``)."""
         return {
             "model": self.model,
-            "method": self.method,
-            "exact": self.exact,
             "rounds": self.rounds,
-            "seed": self.seed,
-            "parameters": _clean(self.parameters),
-            "forecast": _clean(self.forecast),
-            "forecast_by_round": _clean(self.forecast_by_round),
-            "trajectory": None if self.trajectory is None else _clean(self.trajectory),
-            "diagnostics": _clean(self.diagnostics),
+            "parameters": to_plain(self.parameters),
+            "forecast": to_plain(self.forecast),
+            "forecast_by_round": to_plain(self.forecast_by_round),
+            "trajectory": None if self.trajectory is None else to_plain(self.trajectory),
+            "diagnostics": to_plain(self.diagnostics),
+            "provenance": self.provenance.to_dict(),
         }

@@ -35,6 +35,14 @@ Mapping onto a scenario
   timeless; since the discount multiplies a party's utilities and its
   reservation value by the same positive factor, frontier and Nash point are
   the same at every time anyway.
+* Issues are identified by their ``index`` attribute, as in GENIUS: two
+  issues may share a name (their ids are then made unique, ``Laptop`` and
+  ``Laptop_2``). An issue whose largest evaluation is below
+  :data:`ZERO_EVALUATION` is evaluated 0 for every value, as GENIUS's
+  ``EvaluatorDiscrete`` does (an ANAC 2015 domain has such an issue).
+* XML is parsed by :func:`peacetable.io.xml_parse.parse_xml` (entity
+  declarations refused); every error names the file it is about -- the
+  profile for a profile's problem -- with the line of the element.
 * GENIUS ``similarity_function`` blocks (case-based agents, Car domain) are
   not part of the additive utility and are ignored.
 
@@ -55,17 +63,24 @@ import math
 import os
 import re
 import xml.etree.ElementTree as ET
+from collections import Counter
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from types import SimpleNamespace
+from typing import Any, NamedTuple
 from xml.sax.saxutils import quoteattr
 
-from peacetable.errors import InputError, Location
-from peacetable.io.scenario_files import scenario_from_data, write_text_atomic
-from peacetable.model import Scenario, compile_scenario
+from peacetable.core.compile import scenario_arrays
+from peacetable.errors import InputError, Location, ScenarioError
+from peacetable.io.json_parse import number_problem
+from peacetable.io.scenario_files import scenario_from_data
+from peacetable.io.textfiles import write_text_atomic
+from peacetable.io.xml_parse import XmlDocument, parse_xml
+from peacetable.model import Scenario
 
 __all__ = [
     "MAX_OPTIONS",
+    "ZERO_EVALUATION",
     "find_genius_domain",
     "load_genius",
     "save_genius",
@@ -108,27 +123,30 @@ def _unique(names: Sequence[str], prefix: str) -> list[str]:
 
 # ---------------------------------------------------------------- GENIUS XML: reading
 
-
-def _parse_xml(path: PathLike) -> ET.Element:
-    label = str(path)
-    try:
-        return ET.parse(path).getroot()
-    except FileNotFoundError:
-        raise InputError("no such file", Location(file=label)) from None
-    except ET.ParseError as exc:
-        line, col = exc.position
-        raise InputError(
-            f"invalid XML: {exc}", Location(file=label, line=line, column=col + 1)
-        ) from None
-    except OSError as exc:
-        raise InputError(f"cannot read: {exc.strerror}", Location(file=label)) from None
+#: GENIUS evaluates a discrete issue as 0 for every value when its largest evaluation is below
+#: this (``EvaluatorDiscrete``'s normalisation), instead of dividing by a near-zero maximum.
+ZERO_EVALUATION = 1e-5
 
 
-def _objective(root: ET.Element, file: str) -> ET.Element:
-    obj = next(root.iter("objective"), None)
+class _Issue(NamedTuple):
+    """One issue of a GENIUS domain: its index attribute, name, value labels and element."""
+
+    key: str
+    name: str
+    labels: list[str]
+    element: ET.Element
+    kind: str
+
+    @property
+    def where(self) -> str:
+        return f"issue {self.name!r} (index {self.key})"
+
+
+def _objective(doc: XmlDocument) -> ET.Element:
+    obj = next(doc.root.iter("objective"), None)
     if obj is None:
         raise InputError(
-            "no <objective> element (is this a GENIUS domain/profile?)", Location(file=file)
+            "no <objective> element (is this a GENIUS domain/profile?)", doc.at(doc.root)
         )
     return obj
 
@@ -141,147 +159,152 @@ def _issue_type(el: ET.Element) -> str:
     return "discrete"
 
 
-def _where(issue: ET.Element, extra: str = "") -> str:
-    return f"issue {issue.get('name')!r} (index {issue.get('index')})" + extra
-
-
-def _number(el: ET.Element, attr: str, file: str, where: str) -> float:
+def _number(doc: XmlDocument, el: ET.Element, attr: str, where: str) -> float:
     raw = el.get(attr)
+    problem = number_problem(raw.strip()) if raw is not None and len(raw) > 24 else None
     try:
-        value = float(raw) if raw is not None else math.nan
+        value = float(raw) if raw is not None and problem is None else math.nan
     except ValueError:
         value = math.nan
     if not math.isfinite(value):
-        raise InputError(
-            f"attribute {attr}={raw!r} is not a number", Location(file=file, field=where)
-        )
+        shown = raw if raw is None or len(raw) <= 24 else f"{raw[:20]}…"
+        raise InputError(f"attribute {attr}={shown!r} is not a finite number", doc.at(el, where))
     return value
 
 
-def _domain_issues(path: PathLike) -> list[tuple[str, str, list[str], ET.Element]]:
-    """``(index, name, value labels, element)`` of every issue of a GENIUS domain."""
-    file = str(path)
-    obj = _objective(_parse_xml(path), file)
-    out = []
-    for el in obj.iter("issue"):
-        where = _where(el)
+def _domain_issues(path: PathLike) -> list[_Issue]:
+    """Every issue of a GENIUS domain, in file order (identified by their ``index``)."""
+    doc = parse_xml(path)
+    out: list[_Issue] = []
+    seen: dict[str, str] = {}
+    for el in _objective(doc).iter("issue"):
         name, index = el.get("name"), el.get("index")
+        where = f"issue {name!r} (index {index})"
         if name is None or index is None:
+            raise InputError("an <issue> needs 'name' and 'index' attributes", doc.at(el, where))
+        if index in seen:
             raise InputError(
-                "an <issue> needs 'name' and 'index' attributes", Location(file=file, field=where)
+                f"issue index {index} is used twice (by {seen[index]!r} and {name!r})",
+                doc.at(el, where),
             )
+        seen[index] = name
         kind = _issue_type(el)
         if kind == "discrete":
             values = [item.get("value") for item in el.findall("item")]
             if not values or any(v is None for v in values):
                 raise InputError(
-                    "a discrete issue needs <item value=...> children",
-                    Location(file=file, field=where),
+                    "a discrete issue needs <item value=...> children", doc.at(el, where)
                 )
-            out.append((index, name, [str(v) for v in values], el))
+            if len(values) > MAX_OPTIONS:
+                raise InputError(f"{len(values)} values: at most {MAX_OPTIONS}", doc.at(el, where))
+            out.append(_Issue(index, name, [str(v) for v in values], el, kind))
         elif kind == "integer":
-            low = int(_number(el, "lowerbound", file, where))
-            high = int(_number(el, "upperbound", file, where))
-            if high < low or high - low + 1 > MAX_OPTIONS:
+            low = _number(doc, el, "lowerbound", where)
+            high = _number(doc, el, "upperbound", where)
+            if not (low.is_integer() and high.is_integer()) or not 0 <= high - low < MAX_OPTIONS:
                 raise InputError(
-                    f"integer issue range {low}..{high} must hold 1..{MAX_OPTIONS} values",
-                    Location(file=file, field=where),
+                    f"integer issue range {low:g}..{high:g} must hold 1..{MAX_OPTIONS} whole values",
+                    doc.at(el, where),
                 )
-            out.append((index, name, [str(v) for v in range(low, high + 1)], el))
+            labels = [str(v) for v in range(int(low), int(high) + 1)]
+            out.append(_Issue(index, name, labels, el, kind))
         else:
             raise InputError(
                 f"{kind}-valued issue cannot be represented exactly by finitely many options; "
                 "discretise it (e.g. as an integer or discrete issue) before importing",
-                Location(file=file, field=where),
+                doc.at(el, where),
             )
     if not out:
-        raise InputError("the domain has no issues", Location(file=file))
+        raise InputError("the domain has no issues", doc.at(doc.root))
     return out
 
 
 def _profile(
-    path: PathLike, issues: list[tuple[str, str, list[str], ET.Element]]
-) -> tuple[dict[str, float], dict[str, dict[str, float]], float, float | None]:
-    """Weights, values (0..1, divided by the issue maximum), reservation and discount."""
-    file = str(path)
-    root = _parse_xml(path)
-    obj = _objective(root, file)
-    weights_by_index = {w.get("index"): w for w in obj.iter("weight")}
-    prof_issues = {el.get("index"): el for el in obj.iter("issue")}
-    weights: dict[str, float] = {}
-    values: dict[str, dict[str, float]] = {}
-    for index, name, labels, dom_el in issues:
-        where = _where(dom_el)
-        el = prof_issues.get(index)
+    path: PathLike, issues: list[_Issue]
+) -> tuple[list[float], list[dict[str, float]], float, float | None]:
+    """Weights and values (0..1, divided by the issue maximum) per domain issue; reservation, discount.
+
+    A profile's issues and weights are matched to the domain's by ``index``
+    (by name only where the index is absent and the name is unique), as GENIUS does.
+    """
+    doc = parse_xml(path)
+    obj = _objective(doc)
+    weights_by_index: dict[str | None, ET.Element] = {}
+    for weight_el in obj.iter("weight"):
+        weights_by_index.setdefault(weight_el.get("index"), weight_el)
+    prof_issues: dict[str | None, ET.Element] = {}
+    for issue_el in obj.iter("issue"):
+        prof_issues.setdefault(issue_el.get("index"), issue_el)
+    name_count = Counter(i.name for i in issues)
+    weights: list[float] = []
+    values: list[dict[str, float]] = []
+    for issue in issues:
+        where = issue.where
+        el = prof_issues.get(issue.key)
+        if el is None and name_count[issue.name] == 1:
+            el = next((e for e in obj.iter("issue") if e.get("name") == issue.name), None)
         if el is None:
-            el = next((e for e in prof_issues.values() if e.get("name") == name), None)
-        if el is None:
-            raise InputError(
-                "the profile has no evaluation for this issue", Location(file=file, field=where)
-            )
-        w_el = weights_by_index.get(index)
+            raise InputError("the profile has no evaluation for this issue", doc.at(obj, where))
+        w_el = weights_by_index.get(issue.key)
         if w_el is None:
-            raise InputError(
-                "the profile has no <weight> for this issue", Location(file=file, field=where)
-            )
-        w = _number(w_el, "value", file, f"weight index {index}")
+            raise InputError("the profile has no <weight> for this issue", doc.at(obj, where))
+        w = _number(doc, w_el, "value", f"weight index {issue.key}")
         if w < 0:
-            raise InputError(
-                f"weight {w} is negative", Location(file=file, field=f"weight index {index}")
-            )
-        if _issue_type(dom_el) == "integer":
-            ev = el.find("evaluator")
-            if ev is None:
-                raise InputError(
-                    "integer issue needs an <evaluator slope=... offset=...>",
-                    Location(file=file, field=where),
-                )
-            slope = _number(ev, "slope", file, where + "/evaluator")
-            offset = _number(ev, "offset", file, where + "/evaluator")
-            low = int(labels[0])
-            evals = {v: min(1.0, max(0.0, offset + slope * (int(v) - low))) for v in labels}
-            top = 1.0  # GENIUS does not divide integer evaluations by their maximum
-        else:
-            items = {it.get("value"): it for it in el.findall("item")}
-            evals = {}
-            for v in labels:
-                it = items.get(v)
-                if it is None:
-                    raise InputError(
-                        f"no evaluation of value {v!r}", Location(file=file, field=where)
-                    )
-                e = _number(it, "evaluation", file, _where(el, f"/item {v!r}"))
-                if e < 0:
-                    raise InputError(
-                        f"evaluation {e} of {v!r} is negative", Location(file=file, field=where)
-                    )
-                evals[v] = e
-            top = max(evals.values())
-            if top <= 0:
-                if w > 0:
-                    raise InputError(
-                        "every evaluation is 0, so GENIUS's eval/max is undefined",
-                        Location(file=file, field=where),
-                    )
-                top = 1.0
-        weights[name] = w
-        values[name] = {v: e / top for v, e in evals.items()}
-    res_el = root.find("reservation")
-    reservation = _number(res_el, "value", file, "reservation") if res_el is not None else 0.0
-    disc_el = root.find("discount_factor")
-    discount = _number(disc_el, "value", file, "discount_factor") if disc_el is not None else None
-    if sum(weights.values()) <= 0:
-        raise InputError("every issue weight is 0", Location(file=file))
+            raise InputError(f"weight {w} is negative", doc.at(w_el, f"weight index {issue.key}"))
+        weights.append(w)
+        values.append(_evaluations(doc, el, issue))
+    res_el = doc.root.find("reservation")
+    reservation = _number(doc, res_el, "value", "reservation") if res_el is not None else 0.0
+    disc_el = doc.root.find("discount_factor")
+    discount = _number(doc, disc_el, "value", "discount_factor") if disc_el is not None else None
+    if sum(weights) <= 0:
+        raise InputError("every issue weight is 0", doc.at(obj))
     return weights, values, reservation, discount
+
+
+def _evaluations(doc: XmlDocument, el: ET.Element, issue: _Issue) -> dict[str, float]:
+    """GENIUS's evaluation of each value of *issue*: eval / max eval (0 when max < 1e-5)."""
+    where = issue.where
+    if issue.kind == "integer":
+        ev = el.find("evaluator")
+        if ev is None:
+            raise InputError(
+                "integer issue needs an <evaluator slope=... offset=...>", doc.at(el, where)
+            )
+        slope = _number(doc, ev, "slope", where + "/evaluator")
+        offset = _number(doc, ev, "offset", where + "/evaluator")
+        low = int(issue.labels[0])
+        # GENIUS does not divide integer evaluations by their maximum
+        return {v: min(1.0, max(0.0, offset + slope * (int(v) - low))) for v in issue.labels}
+    items: dict[str | None, ET.Element] = {}
+    for item_el in el.findall("item"):
+        items.setdefault(item_el.get("value"), item_el)
+    evals: dict[str, float] = {}
+    for v in issue.labels:
+        it = items.get(v)
+        if it is None:
+            raise InputError(f"no evaluation of value {v!r}", doc.at(el, where))
+        e = _number(doc, it, "evaluation", f"{where}/item {v!r}")
+        if e < 0:
+            raise InputError(f"evaluation {e} of {v!r} is negative", doc.at(it, where))
+        evals[v] = e
+    top = max(evals.values())
+    if top < ZERO_EVALUATION:  # EvaluatorDiscrete: every value evaluates to 0
+        return dict.fromkeys(evals, 0.0)
+    return {v: e / top for v, e in evals.items()}
 
 
 def _scenario_data(
     scenario_id: str,
     title: str,
     issues: list[tuple[str, list[str]]],
-    parties: list[tuple[str, dict[str, float], dict[str, dict[str, float]], float, str]],
+    parties: list[tuple[str, list[float], list[dict[str, float]], float, str]],
 ) -> dict[str, Any]:
-    """Scenario data from per-party linear-additive profiles (names → ids here)."""
+    """Scenario data from per-party linear-additive profiles (names → ids here).
+
+    Each party's weights and values are lists aligned with *issues* (two issues
+    may share a name: GENIUS identifies them by index).
+    """
     issue_ids = _unique([n for n, _ in issues], "issue")
     option_ids = [_unique(labels, "v") for _, labels in issues]
     party_ids = _unique([p[0] for p in parties], "party")
@@ -299,9 +322,11 @@ def _scenario_data(
             for iid, (name, labels), oids in zip(issue_ids, issues, option_ids, strict=True)
         ],
         "preferences": {},
+        # every outcome of a GENIUS domain is an agreement; no deal is the reservation value
+        "disagreement": {"package": "none"},
     }
     for pid, (pname, weights, values, reservation, note) in zip(party_ids, parties, strict=True):
-        total = sum(weights.values())
+        total = sum(weights)
         scale = total if total <= 1.0 else 1.0
         if total > 1.0:
             note += (
@@ -312,16 +337,44 @@ def _scenario_data(
             reservation = reservation / total
         data["parties"].append({"id": pid, "name": pname, "no_deal": {"utility": reservation}})
         data["preferences"][pid] = {
-            "weights": {
-                iid: weights[name] for iid, (name, _) in zip(issue_ids, issues, strict=True)
-            },
+            "weights": dict(zip(issue_ids, weights, strict=True)),
             "values": {
-                iid: {o: values[name][lab] * scale for o, lab in zip(oids, labels, strict=True)}
-                for iid, (name, labels), oids in zip(issue_ids, issues, option_ids, strict=True)
+                iid: {o: vals[lab] * scale for o, lab in zip(oids, labels, strict=True)}
+                for iid, (_, labels), oids, vals in zip(
+                    issue_ids, issues, option_ids, values, strict=True
+                )
             },
             "assumption": note,
         }
     return data
+
+
+def _scenario_for_files(
+    data: dict[str, Any], main_file: str, party_files: Sequence[str]
+) -> Scenario:
+    """Validate imported scenario data; a problem with a party's data names that party's file."""
+    try:
+        return scenario_from_data(data, file=main_file)
+    except ScenarioError as exc:
+        ids = [p["id"] for p in data["parties"]]
+        problems = []
+        for problem in exc.problems:
+            loc = problem.location or Location()
+            owner = _party_of(loc.field or "", ids)
+            if owner is not None:
+                loc = Location(party_files[owner], None, None, loc.field)
+            problems.append(ScenarioError(problem.message, loc))
+        raise ScenarioError(problems[0].message, problems[0].location, problems) from None
+
+
+def _party_of(field: str, party_ids: list[str]) -> int | None:
+    match = re.match(r"parties\[(\d+)\]", field)
+    if match and int(match.group(1)) < len(party_ids):
+        return int(match.group(1))
+    for k, pid in enumerate(party_ids):
+        if field == f"preferences.{pid}" or field.startswith(f"preferences.{pid}."):
+            return k
+    return None
 
 
 def find_genius_domain(paths: Sequence[PathLike]) -> tuple[Path, list[Path]]:
@@ -338,12 +391,16 @@ def find_genius_domain(paths: Sequence[PathLike]) -> tuple[Path, list[Path]]:
     files: list[Path] = []
     for p in map(Path, paths):
         files.extend(sorted(p.glob("*.xml")) if p.is_dir() else [p])
-    domains = [f for f in files if _is_domain(_parse_xml(f))]
+    if not files:
+        raise InputError(
+            "no GENIUS XML files (*.xml) found", Location(file=str(paths[0]) if paths else None)
+        )
+    domains = [f for f in files if _is_domain(parse_xml(f).root)]
     if len(domains) != 1:
         what = "no domain file" if not domains else f"{len(domains)} domain files"
         raise InputError(
             f"{what} among {', '.join(f.name for f in files)} (a domain has issues without <weight>s)",
-            Location(file=str(files[0]) if files else None),
+            Location(file=str(files[0])),
         )
     return domains[0], [f for f in files if f != domains[0]]
 
@@ -373,13 +430,14 @@ def load_genius(
     -------
     Scenario
         Utilities equal GENIUS's definition (see the module notes for
-        weights summing above 1).
+        weights summing above 1, and for issues evaluated 0 throughout).
 
     Raises
     ------
     InputError
         Malformed XML, a missing evaluation or weight, a real-valued issue;
-        the message names the file and the element.
+        the message names the file (the profile for a profile's problem), the
+        line and the element.
 
     Notes
     -----
@@ -406,12 +464,10 @@ def load_genius(
         parties.append((Path(path).stem, weights, values, reservation, note))
     stem = Path(domain).stem
     sid = scenario_id or re.sub(r"[_-]?domain$", "", stem, flags=re.IGNORECASE) or stem
-    return scenario_from_data(
-        _scenario_data(
-            sid, f"GENIUS domain {stem}", [(n, labels) for _, n, labels, _ in issues], parties
-        ),
-        file=str(domain),
+    data = _scenario_data(
+        sid, f"GENIUS domain {stem}", [(i.name, i.labels) for i in issues], parties
     )
+    return _scenario_for_files(data, str(domain), [str(p) for p in profiles])
 
 
 # ---------------------------------------------------------------- export
@@ -431,7 +487,7 @@ def _linear_tables(scenario: Scenario) -> tuple[list[str], list[list[str]], Any]
                 "interaction terms are not linear-additive and have no GENIUS counterpart",
                 Location(field=f"preferences.{pid}.interactions"),
             )
-    cs = compile_scenario(scenario)
+    cs = SimpleNamespace(**scenario_arrays(scenario))  # the model's weighted values, unrounded
     names = [i.name for i in scenario.issues]
     names = names if len(set(names)) == len(names) else list(scenario.issue_ids)
     labels = []

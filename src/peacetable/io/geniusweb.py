@@ -37,92 +37,103 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
-from peacetable.errors import InputError, Location
-from peacetable.io.genius import MAX_OPTIONS, PathLike, _linear_tables, _scenario_data
-from peacetable.io.scenario_files import scenario_from_data, write_text_atomic
+from peacetable.errors import InputError, Location, PeacetableError
+from peacetable.io.genius import (
+    MAX_OPTIONS,
+    PathLike,
+    _linear_tables,
+    _scenario_data,
+    _scenario_for_files,
+)
+from peacetable.io.json_parse import parse_json, position_of
+from peacetable.io.textfiles import read_text, write_text_atomic
 from peacetable.model import Scenario
 
-__all__ = ["load_geniusweb", "save_geniusweb"]
+__all__ = ["is_geniusweb_profile", "load_geniusweb", "save_geniusweb"]
 
 
 # ---------------------------------------------------------------- reading
 
 
-def _json(path: PathLike) -> Any:
-    label = str(path)
-    try:
-        text = Path(path).read_text("utf-8")
-    except FileNotFoundError:
-        raise InputError("no such file", Location(file=label)) from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise InputError(f"cannot read: {exc}", Location(file=label)) from None
-    try:
-        return json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise InputError(
-            f"invalid JSON: {exc.msg}", Location(file=label, line=exc.lineno, column=exc.colno)
-        ) from None
+class _Profile:
+    """One GeniusWeb profile file: its data and where each field is written."""
+
+    def __init__(self, path: PathLike) -> None:
+        self.file = str(path)
+        text = read_text(path)
+        self.data, self.positions = parse_json(text, self.file)
+
+    def error(self, message: str, *path: str | int) -> InputError:
+        """An :class:`InputError` at *path* (keys below ``LinearAdditiveUtilitySpace``)."""
+        key = ("LinearAdditiveUtilitySpace", *path) if path else ()
+        line, column = position_of(self.positions, key)
+        field = ".".join(str(p) for p in path) or None
+        return InputError(message, Location(self.file, line, column, field))
 
 
-def _gw_values(spec: Any, file: str, where: str) -> list[str]:
+def _gw_values(spec: Any, prof: _Profile, name: str) -> list[str]:
+    where = ("domain", "issuesValues", name)
     if not isinstance(spec, dict):
-        raise InputError(
-            "expected {'values': [...]} or {'range': {...}}", Location(file=file, field=where)
-        )
+        raise prof.error("expected {'values': [...]} or {'range': {...}}", *where)
     if "values" in spec and isinstance(spec["values"], list):
+        if not 0 < len(spec["values"]) <= MAX_OPTIONS:
+            raise prof.error(f"an issue needs 1..{MAX_OPTIONS} values", *where)
         return [str(v) for v in spec["values"]]
     rng = spec.get("range")
     if isinstance(rng, dict):
         try:
             low, high, step = (Decimal(str(rng[k])) for k in ("low", "high", "step"))
         except (KeyError, InvalidOperation):
-            raise InputError(
-                "a range needs numeric low, high and step", Location(file=file, field=where)
-            ) from None
+            raise prof.error("a range needs numeric low, high and step", *where) from None
+        if not (low.is_finite() and high.is_finite() and step.is_finite()):
+            raise prof.error("a range needs finite low, high and step", *where)
         if step <= 0 or high < low or (high - low) / step + 1 > MAX_OPTIONS:
-            raise InputError(
-                f"range {low}..{high} step {step} must hold 1..{MAX_OPTIONS} values",
-                Location(file=file, field=where),
+            raise prof.error(
+                f"range {low}..{high} step {step} must hold 1..{MAX_OPTIONS} values", *where
             )
         n = int((high - low) / step) + 1
         return [str(low + k * step) for k in range(n)]
-    raise InputError(
-        "expected {'values': [...]} or {'range': {...}}", Location(file=file, field=where)
-    )
+    raise prof.error("expected {'values': [...]} or {'range': {...}}", *where)
 
 
-def _gw_utility(spec: Any, value: str, file: str, where: str) -> float:
+def _number(value: Any) -> Decimal | None:
+    if isinstance(value, bool) or not isinstance(value, int | float | str):
+        return None
+    try:
+        number = Decimal(str(value))
+    except InvalidOperation:
+        return None
+    return number if number.is_finite() else None
+
+
+def _gw_utility(spec: Any, value: str, prof: _Profile, name: str) -> float:
+    where = ("issueUtilities", name)
     if not isinstance(spec, dict) or len(spec) != 1:
-        raise InputError("expected one ValueSetUtilities object", Location(file=file, field=where))
+        raise prof.error("expected one ValueSetUtilities object", *where)
     kind, body = next(iter(spec.items()))
+    u: Any
     if kind == "DiscreteValueSetUtilities" and isinstance(body, dict):
         table = body.get("valueUtilities", {})
         u = table.get(value, 0.0) if isinstance(table, dict) else None
     elif kind == "NumberValueSetUtilities" and isinstance(body, dict):
-        try:
-            lv, lu, hv, hu = (
-                Decimal(str(body[k]))
-                for k in ("lowValue", "lowUtility", "highValue", "highUtility")
+        lv, lu, hv, hu = (
+            _number(body.get(k)) for k in ("lowValue", "lowUtility", "highValue", "highUtility")
+        )
+        if lv is None or lu is None or hv is None or hu is None:
+            raise prof.error(
+                "NumberValueSetUtilities needs numeric lowValue, lowUtility, highValue, highUtility",
+                *where,
             )
-        except (KeyError, InvalidOperation):
-            raise InputError(
-                "NumberValueSetUtilities needs lowValue, lowUtility, highValue, highUtility",
-                Location(file=file, field=where),
-            ) from None
         v = Decimal(value)
         if hv == lv or not lv <= v <= hv:
             u = float(lu) if v == lv else 0.0
         else:
             u = float(lu + (v - lv) / (hv - lv) * (hu - lu))
     else:
-        raise InputError(
-            f"unsupported value-set utilities {kind!r}", Location(file=file, field=where)
-        )
-    if not isinstance(u, int | float) or not 0.0 <= float(u) <= 1.0:
-        raise InputError(
-            f"utility of {value!r} must be a number in 0..1, got {u!r}",
-            Location(file=file, field=where),
-        )
+        raise prof.error(f"unsupported value-set utilities {str(kind)[:40]!r}", *where)
+    if isinstance(u, bool) or not isinstance(u, int | float) or not 0.0 <= float(u) <= 1.0:
+        shown = repr(u) if isinstance(u, int | float | str | None) else type(u).__name__
+        raise prof.error(f"utility of {value!r} must be a number in 0..1, got {shown[:40]}", *where)
     return float(u)
 
 
@@ -130,11 +141,87 @@ def _bid_label(labels: list[str], value: Any) -> str | None:
     """The domain label a bid value denotes (numbers compare by value: ``3000 == 3000.0``)."""
     if str(value) in labels:
         return str(value)
-    try:
-        number = Decimal(str(value))
-        return next((lab for lab in labels if Decimal(lab) == number), None)
-    except InvalidOperation:
+    number = _number(value)
+    if number is None:
         return None
+    for lab in labels:
+        other = _number(lab)
+        if other is not None and other == number:
+            return lab
+    return None
+
+
+def _reservation(
+    space: dict[str, Any],
+    prof: _Profile,
+    issues: list[tuple[str, list[str]]],
+    w: list[float],
+    values: list[dict[str, float]],
+) -> tuple[float, dict[str, str] | None]:
+    """The utility of a profile's reservation bid and, when complete, the bid itself."""
+    bid = space.get("reservationBid")
+    if bid is None:
+        return 0.0, None
+    iv = bid.get("issuevalues") if isinstance(bid, dict) else None
+    if not isinstance(iv, dict):
+        raise prof.error("reservationBid must be {'issuevalues': {...}}", "reservationBid")
+    position = {name: k for k, (name, _) in enumerate(issues)}
+    chosen: dict[str, str] = {}
+    for name, val in iv.items():
+        k = position.get(name)
+        label = _bid_label(issues[k][1], val) if k is not None else None
+        if label is None:
+            shown = repr(val) if isinstance(val, str | int | float) else type(val).__name__
+            raise prof.error(
+                f"reservation bid value {name}={shown[:40]} is not in the domain",
+                "reservationBid",
+                "issuevalues",
+                name,
+            )
+        chosen[name] = label
+    reservation = sum(w[position[n]] * values[position[n]][v] for n, v in chosen.items())
+    return reservation, (chosen if len(chosen) == len(issues) else None)
+
+
+_Party = tuple[str, list[float], list[dict[str, float]], float, str]
+
+
+def _read_profile(
+    prof: _Profile, domain: Any
+) -> tuple[Any, list[tuple[str, list[str]]], _Party, dict[str, str] | None]:
+    """Domain, issues, party data and complete reservation bid (or None) of one profile."""
+    raw = prof.data
+    space = raw.get("LinearAdditiveUtilitySpace") if isinstance(raw, dict) else None
+    if not isinstance(space, dict):
+        raise prof.error("expected a {'LinearAdditiveUtilitySpace': {...}} profile")
+    dom = space.get("domain")
+    if not isinstance(dom, dict) or not isinstance(dom.get("issuesValues"), dict):
+        raise prof.error("missing domain.issuesValues", "domain")
+    if domain is not None and dom != domain:
+        raise prof.error("the profile's domain differs from the first profile's", "domain")
+    if not dom["issuesValues"]:
+        raise prof.error("the domain has no issues", "domain", "issuesValues")
+    issues = [(str(n), _gw_values(spec, prof, n)) for n, spec in dom["issuesValues"].items()]
+    utils, weights = space.get("issueUtilities", {}), space.get("issueWeights", {})
+    if not isinstance(utils, dict) or not isinstance(weights, dict):
+        raise prof.error("issueUtilities and issueWeights must be objects")
+    values: list[dict[str, float]] = []
+    w: list[float] = []
+    for name, labels in issues:
+        if name not in utils or name not in weights:
+            raise prof.error(f"no utilities or weight for issue {name!r}", "issueUtilities")
+        wv = weights[name]
+        if isinstance(wv, bool) or not isinstance(wv, int | float) or not 0 <= wv <= 1:
+            shown = repr(wv) if isinstance(wv, str | int | float) else type(wv).__name__
+            raise prof.error(f"weight {shown[:40]} must be a number in 0..1", "issueWeights", name)
+        w.append(float(wv))
+        values.append({v: _gw_utility(utils[name], v, prof, name) for v in labels})
+    if abs(sum(w) - 1.0) > 1e-6:
+        raise prof.error(f"issueWeights sum to {sum(w)!r}, not 1", "issueWeights")
+    reservation, res_pkg = _reservation(space, prof, issues, w, values)
+    name = str(space.get("name") or Path(prof.file).stem)
+    note = f"imported from GeniusWeb profile {Path(prof.file).name}"
+    return dom, issues, (name, w, values, reservation, note), res_pkg
 
 
 def load_geniusweb(profiles: Sequence[PathLike], *, scenario_id: str | None = None) -> Scenario:
@@ -144,6 +231,7 @@ def load_geniusweb(profiles: Sequence[PathLike], *, scenario_id: str | None = No
     ----------
     profiles:
         Profile files; each embeds the domain, which must be the same in all.
+        A UTF-8 byte-order mark is accepted.
     scenario_id:
         Id of the scenario (default: the domain's name).
 
@@ -159,7 +247,7 @@ def load_geniusweb(profiles: Sequence[PathLike], *, scenario_id: str | None = No
     ------
     InputError
         Malformed JSON, unsupported utilities, mismatched domains, weights
-        not summing to 1; the message names the file and the field.
+        not summing to 1; the message names the file, the line and the field.
 
     References
     ----------
@@ -168,83 +256,12 @@ def load_geniusweb(profiles: Sequence[PathLike], *, scenario_id: str | None = No
     if not profiles:
         raise InputError("a GeniusWeb import needs at least one profile file")
     domain: Any = None
-    parties = []
-    reservation_bids: list[dict[str, str] | None] = []
     issues: list[tuple[str, list[str]]] = []
+    parties: list[_Party] = []
+    reservation_bids: list[dict[str, str] | None] = []
     for path in profiles:
-        file = str(path)
-        raw = _json(path)
-        space = raw.get("LinearAdditiveUtilitySpace") if isinstance(raw, dict) else None
-        if not isinstance(space, dict):
-            raise InputError(
-                "expected a {'LinearAdditiveUtilitySpace': {...}} profile", Location(file=file)
-            )
-        dom = space.get("domain")
-        if not isinstance(dom, dict) or not isinstance(dom.get("issuesValues"), dict):
-            raise InputError("missing domain.issuesValues", Location(file=file, field="domain"))
-        if domain is None:
-            domain = dom
-            issues = [
-                (n, _gw_values(spec, file, f"domain.issuesValues.{n}"))
-                for n, spec in dom["issuesValues"].items()
-            ]
-        elif dom != domain:
-            raise InputError(
-                "the profile's domain differs from the first profile's",
-                Location(file=file, field="domain"),
-            )
-        utils, weights = space.get("issueUtilities", {}), space.get("issueWeights", {})
-        if not isinstance(utils, dict) or not isinstance(weights, dict):
-            raise InputError("issueUtilities and issueWeights must be objects", Location(file=file))
-        values: dict[str, dict[str, float]] = {}
-        w: dict[str, float] = {}
-        for name, labels in issues:
-            if name not in utils or name not in weights:
-                raise InputError(
-                    f"no utilities or weight for issue {name!r}",
-                    Location(file=file, field="issueUtilities"),
-                )
-            wv = weights[name]
-            if not isinstance(wv, int | float) or isinstance(wv, bool) or wv < 0:
-                raise InputError(
-                    f"weight {wv!r} must be a non-negative number",
-                    Location(file=file, field=f"issueWeights.{name}"),
-                )
-            w[name] = float(wv)
-            values[name] = {
-                v: _gw_utility(utils[name], v, file, f"issueUtilities.{name}") for v in labels
-            }
-        if abs(sum(w.values()) - 1.0) > 1e-6:
-            raise InputError(
-                f"issueWeights sum to {sum(w.values())!r}, not 1",
-                Location(file=file, field="issueWeights"),
-            )
-        bid = space.get("reservationBid")
-        reservation = 0.0
-        res_pkg: dict[str, str] | None = None
-        if bid is not None:
-            iv = bid.get("issuevalues") if isinstance(bid, dict) else None
-            if not isinstance(iv, dict):
-                raise InputError(
-                    "reservationBid must be {'issuevalues': {...}}",
-                    Location(file=file, field="reservationBid"),
-                )
-            known = dict(issues)
-            chosen: dict[str, str] = {}
-            for name, val in iv.items():
-                label = _bid_label(known.get(name, []), val)
-                if label is None:
-                    raise InputError(
-                        f"reservation bid value {name}={val!r} is not in the domain",
-                        Location(file=file, field="reservationBid"),
-                    )
-                chosen[name] = label
-            reservation = sum(w[n] * values[n][v] for n, v in chosen.items())
-            res_pkg = chosen if len(chosen) == len(issues) else None
-        name = str(space.get("name") or Path(path).stem)
-        parties.append(
-            (name, w, values, reservation, f"imported from GeniusWeb profile {Path(path).name}")
-        )
+        domain, issues, party, res_pkg = _read_profile(_Profile(path), domain)
+        parties.append(party)
         reservation_bids.append(res_pkg)
     sid = scenario_id or str(domain.get("name") or "geniusweb")
     data = _scenario_data(
@@ -252,7 +269,7 @@ def load_geniusweb(profiles: Sequence[PathLike], *, scenario_id: str | None = No
     )
     label_to_id = [{o["label"]: o["id"] for o in issue["options"]} for issue in data["issues"]]
     proposals = []
-    for party, bid in zip(data["parties"], reservation_bids, strict=True):
+    for party_data, bid in zip(data["parties"], reservation_bids, strict=True):
         if bid is not None:
             pkg = {
                 issue["id"]: label_to_id[k][bid[name]]
@@ -260,14 +277,26 @@ def load_geniusweb(profiles: Sequence[PathLike], *, scenario_id: str | None = No
             }
             proposals.append(
                 {
-                    "id": f"reservation_{party['id']}"[:64],
-                    "name": f"Reservation bid of {party['name']}",
+                    "id": f"reservation_{party_data['id']}"[:64],
+                    "name": f"Reservation bid of {party_data['name']}",
                     "package": pkg,
                 }
             )
     if proposals:
         data["proposals"] = proposals
-    return scenario_from_data(data, file=str(profiles[0]))
+    return _scenario_for_files(data, str(profiles[0]), [str(p) for p in profiles])
+
+
+def is_geniusweb_profile(path: PathLike) -> bool:
+    """Whether *path* is a readable JSON file holding a ``LinearAdditiveUtilitySpace``.
+
+    Never raises: a file that cannot be read or parsed is simply not a profile.
+    """
+    try:
+        data, _ = parse_json(read_text(path), str(path))
+    except (PeacetableError, OSError):
+        return False
+    return isinstance(data, dict) and "LinearAdditiveUtilitySpace" in data
 
 
 # ---------------------------------------------------------------- writing

@@ -11,8 +11,6 @@ from __future__ import annotations
 
 import json
 import os
-import re
-import tempfile
 import types
 import typing
 from collections.abc import Mapping
@@ -22,33 +20,15 @@ from typing import Any
 import yaml
 from pydantic import BaseModel, ValidationError
 
-from peacetable.errors import Location, ScenarioError
+from peacetable.errors import Location, ScenarioError, suggest
+from peacetable.io.json_parse import parse_json
+from peacetable.io.textfiles import read_text, write_bytes_atomic, write_text_atomic
+from peacetable.io.yaml_parse import parse_yaml
+from peacetable.model.problems import Path, Problem, dotted
 from peacetable.model.scenario import Estimate, Scenario
-from peacetable.model.validate import (
-    Path,
-    Problem,
-    dotted,
-    find_problems,
-    problems_to_error,
-    suggest,
-)
+from peacetable.model.validate import find_problems, problems_to_error
 
-Positions = dict[Path, tuple[int, int]]
-
-
-class _Loader(yaml.SafeLoader):
-    """Safe YAML with YAML 1.2 booleans: only true/false, so ``no`` or ``on`` stay strings."""
-
-
-_Loader.yaml_implicit_resolvers = {
-    first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:bool"]
-    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
-}
-_Loader.add_implicit_resolver(
-    "tag:yaml.org,2002:bool",
-    re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"),
-    list("tTfF"),
-)
+Positions = Mapping[Path, tuple[int, int]]
 
 
 def load_scenario(path: str | os.PathLike[str]) -> Scenario:
@@ -60,25 +40,9 @@ def load_scenario(path: str | os.PathLike[str]) -> Scenario:
         For anything wrong with the file, with its location.
     """
     p = FsPath(path)
-    label = str(path)
-    try:
-        raw = p.read_bytes()
-    except FileNotFoundError:
-        raise ScenarioError("no such file", Location(file=label)) from None
-    except IsADirectoryError:
-        raise ScenarioError("is a folder, not a scenario file", Location(file=label)) from None
-    except OSError as exc:
-        raise ScenarioError(f"cannot read: {exc.strerror}", Location(file=label)) from None
-    try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        line = raw[: exc.start].count(b"\n") + 1
-        raise ScenarioError(
-            f"not UTF-8 text (byte 0x{raw[exc.start]:02x} at offset {exc.start})",
-            Location(file=label, line=line),
-        ) from None
+    text = read_text(p, label=str(path), error=ScenarioError)
     fmt = "json" if p.suffix.lower() == ".json" else "yaml"
-    return loads_scenario(text, file=label, fmt=fmt)
+    return loads_scenario(text, file=str(path), fmt=fmt)
 
 
 def loads_scenario(text: str, file: str = "<string>", fmt: str = "yaml") -> Scenario:
@@ -114,62 +78,11 @@ def scenario_from_data(
 
 def _parse(text: str, file: str, fmt: str) -> tuple[Any, Positions]:
     if fmt == "json":
-        try:
-            data = json.loads(text)
-        except json.JSONDecodeError as exc:
-            raise ScenarioError(
-                f"invalid JSON: {exc.msg}", Location(file, exc.lineno, exc.colno)
-            ) from None
-        try:
-            node = yaml.compose(text, Loader=_Loader)
-        except yaml.YAMLError:
-            return data, {}
-        positions: Positions = {}
-        if node is not None:
-            _walk(node, (), positions, file, check_duplicates=False)
-        return data, positions
-    try:
-        node = yaml.compose(text, Loader=_Loader)
-    except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line, col = (mark.line + 1, mark.column + 1) if mark is not None else (None, None)
-        problem = exc.problem or exc.context or "invalid YAML"
-        raise ScenarioError(f"invalid YAML: {problem}", Location(file, line, col)) from None
-    except yaml.YAMLError as exc:
-        raise ScenarioError(f"invalid YAML: {exc}", Location(file)) from None
-    if node is None:
+        return parse_json(text, file, error=ScenarioError)
+    data, positions = parse_yaml(text, file, error=ScenarioError)
+    if data is None:
         raise ScenarioError("the file is empty", Location(file, 1, 1))
-    positions = {}
-    _walk(node, (), positions, file, check_duplicates=True)
-    try:
-        data = _Loader(text).get_single_data()
-    except yaml.YAMLError as exc:  # construction errors (e.g. bad tags)
-        raise ScenarioError(f"invalid YAML: {exc}", Location(file)) from None
     return data, positions
-
-
-def _walk(node: yaml.Node, path: Path, out: Positions, file: str, check_duplicates: bool) -> None:
-    out[path] = (node.start_mark.line + 1, node.start_mark.column + 1)
-    if isinstance(node, yaml.MappingNode):
-        seen: set[str] = set()
-        for key_node, value_node in node.value:
-            key = str(key_node.value)
-            if check_duplicates and key in seen:
-                raise ScenarioError(
-                    f"duplicate key {key!r}",
-                    Location(
-                        file,
-                        key_node.start_mark.line + 1,
-                        key_node.start_mark.column + 1,
-                        dotted(path) or None,
-                    ),
-                )
-            seen.add(key)
-            _walk(value_node, (*path, key), out, file, check_duplicates)
-            out[(*path, key)] = (key_node.start_mark.line + 1, key_node.start_mark.column + 1)
-    elif isinstance(node, yaml.SequenceNode):
-        for k, item in enumerate(node.value):
-            _walk(item, (*path, k), out, file, check_duplicates)
 
 
 # --- pydantic errors → problems -------------------------------------------------------------
@@ -200,6 +113,8 @@ def _pydantic_problems(exc: ValidationError, data: Any) -> list[Problem]:
                 need = (err.get("ctx") or {}).get("min_length", 1)
                 msg = f"must have at least {need} item{'s' * (need != 1)}, got none"
                 shown = "x" * 60  # nothing useful to show
+            if err["type"] == "finite_number":
+                msg = "must be a finite number, not NaN or infinity"
             if "instance of Estimate" in msg:
                 msg = "expected a number or a mapping {value, range, source, assumption}"
             problem = Problem(path, f"{msg} (got {shown})" if len(shown) < 60 else msg)
@@ -328,32 +243,6 @@ def save_scenario(scenario: Scenario, path: str | os.PathLike[str]) -> None:
     p = FsPath(path)
     text = dumps_scenario(scenario, "json" if p.suffix.lower() == ".json" else "yaml")
     write_text_atomic(p, text)
-
-
-def write_text_atomic(path: FsPath, text: str, mode: int | None = None) -> None:
-    """Write *text* (UTF-8) to *path* via a temporary file and rename: all or nothing.
-
-    *mode*, if given, is set on the file before it takes the target's name (the
-    temporary file is created 0600).
-    """
-    write_bytes_atomic(path, text.encode("utf-8"), mode)
-
-
-def write_bytes_atomic(path: FsPath, data: bytes, mode: int | None = None) -> None:
-    """Write *data* to *path* via a temporary file, fsync and rename: all or nothing."""
-    directory = path.parent if str(path.parent) else FsPath(".")
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=directory)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        if mode is not None:
-            os.chmod(tmp, mode)
-        os.replace(tmp, path)
-    except BaseException:
-        FsPath(tmp).unlink(missing_ok=True)
-        raise
 
 
 def scenario_json_schema() -> dict[str, Any]:

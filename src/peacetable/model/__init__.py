@@ -1,15 +1,5 @@
 """The scenario model every lens reads: parties, issues, preferences, constraints, proposals."""
 
-from peacetable.model.evaluate import (
-    CompiledScenario,
-    ForbiddenPattern,
-    Interaction,
-    compile_scenario,
-    encode_package,
-    feasible,
-    no_deal_utilities,
-    utilities,
-)
 from peacetable.model.scenario import (
     FORMAT,
     Constraint,
@@ -21,36 +11,31 @@ from peacetable.model.scenario import (
     Party,
     Passage,
     Preferences,
+    Process,
     Proposal,
     Scenario,
     Source,
     Uncertainty,
 )
-from peacetable.model.validate import check_scenario, find_problems
+from peacetable.model.validate import check_scenario, find_problems, violated_constraints
 
 __all__ = [
     "FORMAT",
-    "CompiledScenario",
     "Constraint",
     "Contingent",
     "Estimate",
-    "ForbiddenPattern",
-    "Interaction",
     "Issue",
     "NoDeal",
     "Option",
     "Party",
     "Passage",
     "Preferences",
+    "Process",
     "Proposal",
     "Scenario",
     "Source",
     "Uncertainty",
     "check_scenario",
-    "compile_scenario",
-    "encode_package",
-    "feasible",
     "find_problems",
-    "no_deal_utilities",
-    "utilities",
+    "violated_constraints",
 ]

@@ -17,108 +17,76 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from typing import Annotated, Any, Literal
 
-from pydantic import (
-    AfterValidator,
-    BaseModel,
-    BeforeValidator,
-    ConfigDict,
-    Field,
-    field_validator,
-    model_validator,
+from pydantic import AfterValidator, BeforeValidator, Field, field_validator, model_validator
+
+from peacetable.model.base import (
+    FORMAT,
+    Estimate,
+    FrozenDict,
+    Id,
+    Number,
+    Role,
+    _estimate_from_number,
+    _freeze,
+    _Frozen,
+)
+from peacetable.model.plans import (
+    Dispute,
+    Implementation,
+    Reading,
+    SequenceRule,
+    Step,
+    Verification,
 )
 
-FORMAT = "peacetable/1"
-"""The scenario format identifier written in every file."""
-
-Role = Literal["principal", "mediator", "guarantor", "host", "observer"]
-Id = Annotated[str, Field(min_length=1, max_length=64, pattern=r"^[A-Za-z][A-Za-z0-9_\-]*$")]
-
-
-class FrozenDict(dict[Any, Any]):
-    """A ``dict`` that refuses mutation after construction (hashable by identity)."""
-
-    def _readonly(self, *args: Any, **kwargs: Any) -> None:
-        raise TypeError("scenario objects are immutable; use model_copy(update=...)")
-
-    __setitem__ = _readonly
-    __delitem__ = _readonly
-    clear = _readonly
-    pop = _readonly
-    popitem = _readonly  # type: ignore[assignment]
-    setdefault = _readonly
-    update = _readonly
-
-    def __hash__(self) -> int:  # type: ignore[override]
-        return id(self)
-
-
-def _freeze(value: Any) -> Any:
-    if isinstance(value, dict) and not isinstance(value, FrozenDict):
-        return FrozenDict({k: _freeze(v) for k, v in value.items()})
-    return value
-
-
-class _Frozen(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid", populate_by_name=True)
-
-
-def _estimate_from_number(value: Any) -> Any:
-    if isinstance(value, bool):
-        return value  # let pydantic reject booleans as numbers
-    if isinstance(value, int | float):
-        return {"value": value}
-    return value
-
-
-class Estimate(_Frozen):
-    """An illustrative estimate: a central value, its plausible range and its basis.
-
-    Attributes
-    ----------
-    value:
-        The central estimate.
-    range:
-        ``(low, high)`` with ``low <= value <= high``; ``None`` means "use the
-        default uncertainty of the context" (see :class:`Uncertainty`).
-    source:
-        Reference ``SOURCE_ID#PASSAGE`` to the sentence the estimate rests on.
-    assumption:
-        A one-line reason when the number is an analyst's assumption.
-    """
-
-    value: float
-    range: tuple[float, float] | None = None
-    source: str | None = None
-    assumption: str | None = None
-
-    @model_validator(mode="after")
-    def _range_contains_value(self) -> Estimate:
-        if self.range is not None:
-            low, high = self.range
-            if not low <= self.value <= high:
-                raise ValueError(
-                    f"range [{low}, {high}] must contain the value {self.value} (low <= value <= high)"
-                )
-        return self
-
-    def bounds(self, default_halfwidth: float, lower: float, upper: float) -> tuple[float, float]:
-        """The uncertainty interval: the declared range, else value ± halfwidth, clipped."""
-        if self.range is not None:
-            return self.range
-        return (
-            max(lower, self.value - default_halfwidth),
-            min(upper, self.value + default_halfwidth),
-        )
-
-
-Number = Annotated[Estimate, BeforeValidator(_estimate_from_number)]
+# the building blocks and plan classes are re-exported: ``peacetable.model.scenario`` is
+# the one import path of the model
+__all__ = [
+    "FORMAT",
+    "NO_DEAL_NONE",
+    "NO_DEAL_STATUS_QUO",
+    "ConflictCosts",
+    "ConflictOutcome",
+    "Constraint",
+    "Contingent",
+    "Disagreement",
+    "Dispute",
+    "Estimate",
+    "FrozenDict",
+    "Id",
+    "Implementation",
+    "Interaction",
+    "Issue",
+    "NoDeal",
+    "Number",
+    "Option",
+    "Party",
+    "Passage",
+    "Preferences",
+    "Process",
+    "Proposal",
+    "Reading",
+    "Role",
+    "Scenario",
+    "SequenceRule",
+    "Source",
+    "Step",
+    "Uncertainty",
+    "Verification",
+]
 
 
 class Passage(_Frozen):
-    """A quoted sentence of a source that estimates point to."""
+    """A quoted sentence of a source that estimates point to.
+
+    ``opinion: true`` marks an evaluative sentence (the author's judgement, not
+    a report): a number may cite it only next to a stated ``assumption``, never
+    rest on it alone (checked by validation).
+    """
 
     text: str = Field(min_length=1)
     note: str | None = None
+    opinion: bool = False
 
 
 class Source(_Frozen):
@@ -160,14 +128,25 @@ class NoDeal(_Frozen):
 
 
 class Party(_Frozen):
-    """A party at the table (or around it)."""
+    """A party at the table (or around it).
+
+    ``bloc`` names the alliance a party acts in: parties with the same bloc id
+    act as one actor where a lens needs single actors (forecasting counts a
+    bloc once, not each ally as a separate voter).
+    """
 
     id: Id
     name: str = Field(min_length=1)
     role: Role = "principal"
     description: str | None = None
     power: Number = Field(default_factory=lambda: Estimate(value=0.5))
-    no_deal: NoDeal = Field(default_factory=lambda: NoDeal(utility=0.0))
+    no_deal: NoDeal | None = None
+    bloc: Id | None = None
+
+    @property
+    def no_deal_value(self) -> NoDeal:
+        """The party's scalar no-deal utility (0 when the file gives none)."""
+        return self.no_deal if self.no_deal is not None else NoDeal(utility=0.0)
 
     @field_validator("power")
     @classmethod
@@ -302,12 +281,22 @@ OptionChoice = Annotated[
 ]
 
 
+ConstraintKind = Literal["cannot_be_agreed", "cannot_happen"]
+
+
 class Constraint(_Frozen):
     """An infeasible combination of options.
 
     Either ``if``/``then`` (when every ``if`` issue takes one of the listed
     options, every ``then`` issue must take one of its listed options) or
     ``excludes`` (these issue/option pairs cannot all hold together).
+
+    ``kind`` says what kind of impossibility it is: ``cannot_be_agreed`` (the
+    default: an agreement may not contain the combination, but the world can
+    still end up in it, e.g. when a party breaks an agreed term) or
+    ``cannot_happen`` (physically impossible: no state of the world has it).
+    Every agreement respects both kinds; the conflict lens removes only states
+    that cannot happen.
     """
 
     if_: Annotated[dict[str, OptionChoice], AfterValidator(_freeze)] | None = Field(
@@ -315,6 +304,7 @@ class Constraint(_Frozen):
     )
     then: Annotated[dict[str, OptionChoice], AfterValidator(_freeze)] | None = None
     excludes: Annotated[dict[str, str], AfterValidator(_freeze)] | None = None
+    kind: ConstraintKind = "cannot_be_agreed"
     reason: str | None = None
 
     @model_validator(mode="after")
@@ -331,8 +321,94 @@ class Constraint(_Frozen):
         return self
 
 
+class ConflictOutcome(_Frozen):
+    """One way the conflict can end if no agreement is reached (a package of the issue space).
+
+    ``package`` names the option of each issue in that outcome; issues it leaves
+    out stay at their status quo.
+    """
+
+    id: Id
+    name: str = Field(min_length=1)
+    description: str | None = None
+    package: Annotated[dict[str, str], AfterValidator(_freeze)] = Field(default_factory=FrozenDict)
+    source: str | None = None
+    assumption: str | None = None
+
+
+class ConflictCosts(_Frozen):
+    """What going on with the conflict costs a party, in its utility units.
+
+    ``cost`` is paid by choosing no deal now (the expected cost of fighting on,
+    Fearon 1995's ``c``); ``monthly`` is added for every month the conflict has
+    already gone on (the accumulated cost, which drives ripeness).
+    """
+
+    cost: Number = Field(default_factory=lambda: Estimate(value=0.0))
+    monthly: Number = Field(default_factory=lambda: Estimate(value=0.0))
+    source: str | None = None
+    assumption: str | None = None
+
+
+#: ``disagreement.package`` values with a special meaning.
+NO_DEAL_STATUS_QUO = "status_quo"
+NO_DEAL_NONE = "none"
+
+
+class Disagreement(_Frozen):
+    """What no agreement is, and what it is worth to each party over time.
+
+    ``package`` says which package *is* no deal: ``status_quo`` (the default:
+    the package that agrees nothing, every issue at its status quo), ``none``
+    (no package is: every package is an agreement, e.g. a GENIUS domain), a
+    proposal id, or a partial package ``{issue: option}``. Every lens values that
+    package at the disagreement point, exactly, and no lens counts it as an
+    agreement.
+
+    Without ``outcomes`` a party's disagreement point is its scalar
+    ``no_deal`` (``utility + monthly_change · t``). With ``outcomes``, no deal is
+    a lottery over how the conflict ends: party ``p``'s no-deal utility at
+    month ``t`` is ``Σ_o q_po(t) u_p(o) − cost_p − monthly_p · t``, where each
+    party holds its own probabilities ``beliefs[p]`` at month 0 (mutual
+    optimism: Fearon 1995; Blainey 1973), and those move toward the ``common``
+    estimate as fighting reveals information, closing the share
+    ``convergence`` of the gap every month:
+    ``q_p(t) = common + (q_p(0) − common)(1 − convergence)^t`` (Slantchev 2003;
+    Powell 2004).
+    """
+
+    package: str | Annotated[dict[str, str], AfterValidator(_freeze)] = NO_DEAL_STATUS_QUO
+    outcomes: tuple[ConflictOutcome, ...] = ()
+    beliefs: Annotated[dict[str, dict[str, Number]], AfterValidator(_freeze)] = Field(
+        default_factory=FrozenDict
+    )
+    common: Annotated[dict[str, Number], AfterValidator(_freeze)] = Field(
+        default_factory=FrozenDict
+    )
+    convergence: Number = Field(default_factory=lambda: Estimate(value=0.0))
+    costs: Annotated[dict[str, ConflictCosts], AfterValidator(_freeze)] = Field(
+        default_factory=FrozenDict
+    )
+    source: str | None = None
+    assumption: str | None = None
+
+    @field_validator("convergence")
+    @classmethod
+    def _rate_in_unit_interval(cls, value: Estimate) -> Estimate:
+        low, high = value.range or (value.value, value.value)
+        if not (low >= 0.0 and high <= 1.0):
+            raise ValueError(f"convergence must be within 0..1, got {value.value}")
+        return value
+
+
 class Proposal(_Frozen):
-    """A named package on the table; issues it leaves out stay at their status quo."""
+    """A named package on the table; issues it leaves out stay at their status quo.
+
+    ``hindsight: true`` marks a proposal made after the scenario's date that a
+    user wants to compare (e.g. a later real draft): it is evaluated and shown
+    apart from the proposals on the table, is never the focus of an analysis,
+    and no number may rest on its source (checked by validation).
+    """
 
     id: Id
     name: str = Field(min_length=1)
@@ -340,6 +416,26 @@ class Proposal(_Frozen):
     proposed_by: tuple[Id, ...] = ()
     package: Annotated[dict[str, str], AfterValidator(_freeze)]
     source: str | None = None
+    hindsight: bool = False
+
+
+class Process(_Frozen):
+    """Talks about talks: issues settled before the settlement and not traded against it.
+
+    With ``first: true`` (the default) the bargaining solutions, frontier, zone
+    of agreement, "what would it take" searches, linkage trades, single-text
+    and post-settlement improvements hold every process issue at its agreed
+    option (``package``; default: the first proposal on the table), so a
+    settlement is never "improved" by moving the venue or the mediator. A
+    user can lift that per run (``Settings(trade_process=True)``,
+    ``--trade-process``).
+    """
+
+    issues: tuple[Id, ...] = Field(min_length=1)
+    package: Annotated[dict[str, str], AfterValidator(_freeze)] | None = None
+    first: bool = True
+    source: str | None = None
+    note: str | None = None
 
 
 class Scenario(_Frozen):
@@ -356,6 +452,9 @@ class Scenario(_Frozen):
     preferences: Annotated[dict[str, Preferences], AfterValidator(_freeze)]
     constraints: tuple[Constraint, ...] = ()
     proposals: tuple[Proposal, ...] = ()
+    disagreement: Disagreement = Field(default_factory=Disagreement)
+    process: Process | None = None
+    implementation: tuple[Implementation, ...] = ()  # sequencing lens (issue 17)
 
     @property
     def party_ids(self) -> tuple[str, ...]:
@@ -386,6 +485,25 @@ class Scenario(_Frozen):
         """The proposal with this id (KeyError if unknown)."""
         found: Proposal = _by_id(self.proposals, proposal_id, "proposal")
         return found
+
+    @property
+    def tabled_proposals(self) -> tuple[Proposal, ...]:
+        """The proposals on the table (not ``hindsight``), in file order."""
+        return tuple(p for p in self.proposals if not p.hindsight)
+
+    def process_package(self) -> dict[str, str] | None:
+        """The agreed options of the process issues (``process.package``, else the first
+        proposal on the table's), or None when the scenario has no process block or
+        neither is given."""
+        if self.process is None:
+            return None
+        if self.process.package is not None:
+            return dict(self.process.package)
+        tabled = self.tabled_proposals
+        if not tabled:
+            return None
+        full = self.complete_package(tabled[0].package)
+        return {i: full[i] for i in self.process.issues if i in full}
 
     def complete_package(self, package: Mapping[str, str]) -> dict[str, str]:
         """A full package: *package* with every missing issue at its status quo."""

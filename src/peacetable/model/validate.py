@@ -7,51 +7,31 @@ holding them all. The loaders attach file, line and column to each path.
 
 from __future__ import annotations
 
-import difflib
-from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping
 
-from peacetable.errors import Location, ScenarioError
-from peacetable.model.scenario import Estimate, Issue, Scenario
+from peacetable.errors import Location, ScenarioError, suggest
+from peacetable.model.basis import check_basis
+from peacetable.model.problems import (
+    Path,
+    Problem,
+    check_choices,
+    check_duplicates,
+    dotted,
+    unknown,
+)
+from peacetable.model.scenario import NO_DEAL_NONE, NO_DEAL_STATUS_QUO, Estimate, Scenario
+from peacetable.model.validate_plans import check_implementation
 
-Path = tuple[str | int, ...]
+__all__ = [
+    "Problem",
+    "check_scenario",
+    "dotted",
+    "find_problems",
+    "problems_to_error",
+    "violated_constraints",
+]
 
 _BELIEF_TOLERANCE = 1e-6
-
-
-@dataclass(frozen=True)
-class Problem:
-    """One problem: ``path`` locates it in the file, ``field`` is what is printed."""
-
-    path: Path
-    message: str
-    field: str | None = None
-
-    @property
-    def display_field(self) -> str:
-        """Dotted field path as shown to the user."""
-        return self.field if self.field is not None else dotted(self.path)
-
-
-def dotted(path: Iterable[str | int]) -> str:
-    """``("preferences", "RU", "weights")`` → ``preferences.RU.weights``; ints as ``[i]``."""
-    out = ""
-    for part in path:
-        if isinstance(part, int):
-            out += f"[{part}]"
-        else:
-            out += ("." if out else "") + part
-    return out
-
-
-def suggest(word: str, choices: Iterable[str]) -> str:
-    """`` (did you mean 'x'?)`` for the closest choice, or the empty string."""
-    close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
-    return f" (did you mean {close[0]!r}?)" if close else ""
-
-
-def _unknown(kind: str, word: str, choices: Iterable[str]) -> str:
-    return f"unknown {kind} {word!r}{suggest(word, choices)}"
 
 
 def find_problems(scenario: Scenario) -> list[Problem]:
@@ -62,16 +42,16 @@ def find_problems(scenario: Scenario) -> list[Problem]:
     issues = {i.id: i for i in scenario.issues}
     events = dict(scenario.iter_events())
 
-    _check_duplicates(
+    check_duplicates(
         ((s.id, ("sources", n, "id")) for n, s in enumerate(scenario.sources)), "source", add
     )
-    _check_duplicates(
+    check_duplicates(
         ((p.id, ("parties", n, "id")) for n, p in enumerate(scenario.parties)), "party", add
     )
-    _check_duplicates(
+    check_duplicates(
         ((i.id, ("issues", n, "id")) for n, i in enumerate(scenario.issues)), "issue", add
     )
-    _check_duplicates(
+    check_duplicates(
         ((p.id, ("proposals", n, "id")) for n, p in enumerate(scenario.proposals)), "proposal", add
     )
     sources = {s.id: s for s in scenario.sources}
@@ -81,7 +61,7 @@ def find_problems(scenario: Scenario) -> list[Problem]:
             return
         sid, _, key = ref.partition("#")
         if sid not in sources:
-            add(Problem(path, _unknown("source", sid, sources)))
+            add(Problem(path, unknown("source", sid, sources)))
         elif key and key not in sources[sid].passages:
             passages = sources[sid].passages
             add(Problem(path, f"unknown passage {key!r} of source {sid!r}{suggest(key, passages)}"))
@@ -95,22 +75,23 @@ def find_problems(scenario: Scenario) -> list[Problem]:
 
     for n, party in enumerate(scenario.parties):
         check_estimate(party.power, ("parties", n, "power"), 0.0, 1.0)
-        check_source(party.no_deal.source, ("parties", n, "no_deal", "source"))
+        if party.no_deal is not None:
+            check_source(party.no_deal.source, ("parties", n, "no_deal", "source"))
 
     for n, issue in enumerate(scenario.issues):
         base: Path = ("issues", n)
-        _check_duplicates(
+        check_duplicates(
             ((o.id, (*base, "options", k, "id")) for k, o in enumerate(issue.options)),
             f"option of issue {issue.id!r}",
             add,
         )
         for k, pid in enumerate(issue.controlled_by):
             if pid not in party_ids:
-                add(Problem((*base, "controlled_by", k), _unknown("party", pid, party_ids)))
+                add(Problem((*base, "controlled_by", k), unknown("party", pid, party_ids)))
         if issue.status_quo is not None and issue.status_quo not in issue.option_ids:
             add(
                 Problem(
-                    (*base, "status_quo"), _unknown("option", issue.status_quo, issue.option_ids)
+                    (*base, "status_quo"), unknown("option", issue.status_quo, issue.option_ids)
                 )
             )
 
@@ -119,16 +100,14 @@ def find_problems(scenario: Scenario) -> list[Problem]:
     for pid, prefs in scenario.preferences.items():
         base = ("preferences", pid)
         if pid not in party_ids:
-            add(Problem(base, _unknown("party", pid, party_ids), field="preferences"))
+            add(Problem(base, unknown("party", pid, party_ids), field="preferences"))
             continue
         check_source(prefs.source, (*base, "source"))
         total = 0.0
         for iid, weight in prefs.weights.items():
             wpath: Path = (*base, "weights", iid)
             if iid not in issues:
-                add(
-                    Problem(wpath, _unknown("issue", iid, issues), field=dotted((*base, "weights")))
-                )
+                add(Problem(wpath, unknown("issue", iid, issues), field=dotted((*base, "weights"))))
                 continue
             if weight.value < 0 or (weight.range is not None and weight.range[0] < 0):
                 add(Problem(wpath, f"weight must be non-negative, got {weight.value}"))
@@ -141,14 +120,14 @@ def find_problems(scenario: Scenario) -> list[Problem]:
         for iid, values in prefs.values.items():
             vpath: Path = (*base, "values", iid)
             if iid not in issues:
-                add(Problem(vpath, _unknown("issue", iid, issues), field=dotted((*base, "values"))))
+                add(Problem(vpath, unknown("issue", iid, issues), field=dotted((*base, "values"))))
                 continue
             issue = issues[iid]
             options = {o.id: o for o in issue.options}
             for oid, value in values.items():
                 opath: Path = (*vpath, oid)
                 if oid not in options:
-                    add(Problem(opath, _unknown("option", oid, options), field=dotted(vpath)))
+                    add(Problem(opath, unknown("option", oid, options), field=dotted(vpath)))
                     continue
                 contingent = options[oid].contingent
                 if contingent is None:
@@ -174,7 +153,7 @@ def find_problems(scenario: Scenario) -> list[Problem]:
                     if outcome not in contingent.outcomes:
                         add(
                             Problem(
-                                (*opath, outcome), _unknown("outcome", outcome, contingent.outcomes)
+                                (*opath, outcome), unknown("outcome", outcome, contingent.outcomes)
                             )
                         )
                     else:
@@ -216,14 +195,14 @@ def find_problems(scenario: Scenario) -> list[Problem]:
             if event not in events:
                 add(
                     Problem(
-                        bpath, _unknown("event", event, events), field=dotted((*base, "beliefs"))
+                        bpath, unknown("event", event, events), field=dotted((*base, "beliefs"))
                     )
                 )
                 continue
             total_p = 0.0
             for outcome, est in beliefs.items():
                 if outcome not in events[event]:
-                    add(Problem((*bpath, outcome), _unknown("outcome", outcome, events[event])))
+                    add(Problem((*bpath, outcome), unknown("outcome", outcome, events[event])))
                     continue
                 check_estimate(est, (*bpath, outcome), 0.0, 1.0)
                 total_p += est.value
@@ -234,7 +213,7 @@ def find_problems(scenario: Scenario) -> list[Problem]:
                 add(Problem(bpath, f"probabilities sum to {total_p:g}; they must sum to 1"))
         for k, inter in enumerate(prefs.interactions):
             ipath: Path = (*base, "interactions", k)
-            _check_choices(inter.when, (*ipath, "when"), issues, add)
+            check_choices(inter.when, (*ipath, "when"), issues, add)
             check_source(inter.source, (*ipath, "source"))
             check_estimate(inter.bonus, (*ipath, "bonus"), -1.0, 1.0)
 
@@ -246,20 +225,16 @@ def find_problems(scenario: Scenario) -> list[Problem]:
             ("excludes", constraint.excludes),
         ):
             if mapping is not None:
-                _check_choices(mapping, (*cpath, key), issues, add)
-
-    from peacetable.model.evaluate import (
-        violated_constraints,
-    )  # local: evaluate imports this module
+                check_choices(mapping, (*cpath, key), issues, add)
 
     for n, proposal in enumerate(scenario.proposals):
         ppath: Path = ("proposals", n)
         check_source(proposal.source, (*ppath, "source"))
         for k, pid in enumerate(proposal.proposed_by):
             if pid not in party_ids:
-                add(Problem((*ppath, "proposed_by", k), _unknown("party", pid, party_ids)))
+                add(Problem((*ppath, "proposed_by", k), unknown("party", pid, party_ids)))
         before = len(problems)
-        _check_choices(proposal.package, (*ppath, "package"), issues, add)
+        check_choices(proposal.package, (*ppath, "package"), issues, add)
         if len(problems) == before and not any(p.path[:1] == ("constraints",) for p in problems):
             for k in violated_constraints(scenario, scenario.complete_package(proposal.package)):
                 reason = scenario.constraints[k].reason
@@ -270,37 +245,121 @@ def find_problems(scenario: Scenario) -> list[Problem]:
                         + (f" ({reason})" if reason else ""),
                     )
                 )
+    _check_disagreement(scenario, add, check_estimate, check_source)
+    check_implementation(scenario, add, check_source)  # sequencing lens (issue 17)
+    check_basis(scenario, add)  # what numbers rest on; hindsight; the process block
     return problems
 
 
-def _check_duplicates(
-    items: Iterable[tuple[str, Path]], kind: str, add: Callable[[Problem], None]
-) -> None:
-    seen: set[str] = set()
-    for item_id, path in items:
-        if item_id in seen:
-            add(Problem(path, f"duplicate {kind} id {item_id!r}"))
-        seen.add(item_id)
-
-
-def _check_choices(
-    mapping: Mapping[str, str | tuple[str, ...]],
-    path: Path,
-    issues: Mapping[str, Issue],
+def _check_disagreement(
+    scenario: Scenario,
     add: Callable[[Problem], None],
+    check_estimate: Callable[[Estimate, Path, float | None, float | None], None],
+    check_source: Callable[[str | None, Path], None],
 ) -> None:
-    for iid, choice in mapping.items():
-        issue = issues.get(iid)
-        if issue is None:
-            add(Problem((*path, iid), _unknown("issue", iid, issues), field=dotted(path)))
-            continue
-        for oid in (choice,) if isinstance(choice, str) else choice:
-            if oid not in issue.option_ids:
+    """Cross-references and probabilities of the ``disagreement`` block."""
+    d = scenario.disagreement
+    base: Path = ("disagreement",)
+    issues = {i.id: i for i in scenario.issues}
+    negotiating = scenario.negotiating_party_ids
+    check_source(d.source, (*base, "source"))
+    if isinstance(d.package, str):
+        special = (NO_DEAL_STATUS_QUO, NO_DEAL_NONE)
+        ids = [p.id for p in scenario.proposals]
+        if d.package not in special and d.package not in ids:
+            add(
+                Problem(
+                    (*base, "package"),
+                    unknown("proposal", d.package, ids)
+                    + f"; or {NO_DEAL_STATUS_QUO!r}, {NO_DEAL_NONE!r} or a package",
+                )
+            )
+    else:
+        check_choices(d.package, (*base, "package"), issues, add)
+    check_duplicates(
+        ((o.id, (*base, "outcomes", k, "id")) for k, o in enumerate(d.outcomes)), "outcome", add
+    )
+    outcome_ids = [o.id for o in d.outcomes]
+    for k, outcome in enumerate(d.outcomes):
+        opath: Path = (*base, "outcomes", k)
+        check_source(outcome.source, (*opath, "source"))
+        check_choices(outcome.package, (*opath, "package"), issues, add)
+        known = all(
+            iid in issues and oid in issues[iid].option_ids for iid, oid in outcome.package.items()
+        )
+        if known:
+            full = scenario.complete_package(outcome.package)
+            for c in violated_constraints(scenario, full, kinds=("cannot_happen",)):
                 add(
                     Problem(
-                        (*path, iid), _unknown(f"option of issue {iid!r}", oid, issue.option_ids)
+                        (*opath, "package"),
+                        f"outcome {outcome.id!r} breaks constraints[{c}], which cannot happen",
                     )
                 )
+    if not d.outcomes:
+        for key in ("beliefs", "common"):
+            if getattr(d, key):
+                add(Problem((*base, key), f"{key} given without outcomes to hold them about"))
+        return
+
+    def check_probs(probs: Mapping[str, Estimate], path: Path) -> None:
+        for oid, est in probs.items():
+            if oid not in outcome_ids:
+                add(Problem((*path, oid), unknown("outcome", oid, outcome_ids)))
+            check_estimate(est, (*path, oid), 0.0, 1.0)
+        if sum(e.value for e in probs.values()) > 1.0 + 1e-9:
+            add(Problem(path, "probabilities sum to more than 1"))
+
+    for pid, probs in d.beliefs.items():
+        if pid not in negotiating:
+            add(Problem((*base, "beliefs", pid), unknown("negotiating party", pid, negotiating)))
+        check_probs(probs, (*base, "beliefs", pid))
+    check_probs(d.common, (*base, "common"))
+    missing = [pid for pid in negotiating if pid not in d.beliefs]
+    if missing and not d.common:
+        add(
+            Problem(
+                (*base, "beliefs"),
+                f"no beliefs for {', '.join(missing)} and no common estimate to use instead",
+            )
+        )
+    check_estimate(d.convergence, (*base, "convergence"), 0.0, 1.0)
+    for pid, costs in d.costs.items():
+        cpath: Path = (*base, "costs", pid)
+        if pid not in negotiating:
+            add(Problem(cpath, unknown("negotiating party", pid, negotiating)))
+        check_estimate(costs.cost, (*cpath, "cost"), None, None)
+        check_estimate(costs.monthly, (*cpath, "monthly"), None, None)
+        check_source(costs.source, (*cpath, "source"))
+    for n, party in enumerate(scenario.parties):
+        if party.id in negotiating and party.no_deal is not None:
+            add(
+                Problem(
+                    ("parties", n, "no_deal"),
+                    "the disagreement block values no deal for every negotiating party (its "
+                    "outcomes, beliefs and costs); remove this no_deal or the outcomes",
+                )
+            )
+
+
+def violated_constraints(
+    scenario: Scenario,
+    package: Mapping[str, str],
+    kinds: tuple[str, ...] = ("cannot_be_agreed", "cannot_happen"),
+) -> list[int]:
+    """Indices of the constraints (of these *kinds*) a complete package breaks (plain check)."""
+    broken = []
+    for k, c in enumerate(scenario.constraints):
+        if c.kind not in kinds:
+            continue
+        if c.excludes is not None:
+            if all(package.get(i) == o for i, o in c.excludes.items()):
+                broken.append(k)
+        elif c.if_ is not None and c.then is not None:
+            premise = all(package.get(i) in choice for i, choice in c.if_.items())
+            if premise and not all(package.get(i) in choice for i, choice in c.then.items()):
+                broken.append(k)
+    return broken
 
 
 def check_scenario(scenario: Scenario, file: str | None = None) -> Scenario:

@@ -1,14 +1,17 @@
-"""Build a briefing: run each section builder whose engine is present and works.
+"""Build a briefing: one section per question, each from the session's lens results.
 
-Sections are listed in :data:`SECTIONS`, one module each under
-:mod:`peacetable.report.sections`. A section appears only when its engine
-imports and answers for this scenario:
+The sections are the scenario at a glance, then one per report section named
+in the lens registry (:func:`peacetable.core.registry.report_sections`), in
+registry order; each is a module under :mod:`peacetable.report.sections`
+with ``KEY``, ``TITLE`` and ``build(ctx)``. Every section reads lens results
+from one :class:`~peacetable.core.Session`, so a section's content does not
+depend on which other sections are built. A section appears only when its
+lenses answer for this scenario:
 
-* the engine (or its module) is not installed → the section is omitted, with
-  the reason listed in the appendix;
-* the engine refuses the scenario with a :class:`~peacetable.errors.PeacetableError`
-  (e.g. no issue is controlled by one party, so there is no conflict model)
-  → omitted, reason listed;
+* the section module or its engine is not installed → omitted, with the
+  reason listed in the appendix;
+* a lens is not applicable (e.g. no issue is controlled by one party, so
+  there is no conflict model) → omitted, reason listed;
 * any other exception is a bug: with ``strict=True`` it propagates; otherwise
   the section is omitted, the error is logged with its traceback and listed in
   the appendix, so it is never silent.
@@ -24,23 +27,20 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from peacetable.errors import PeacetableError
+from peacetable.core import PreparedScenario, Session, Settings
+from peacetable.core.registry import report_sections
+from peacetable.errors import InputError, PeacetableError
 from peacetable.model import Scenario
 from peacetable.report.charts import Chart
-from peacetable.report.context import Block, ReportContext, ReportSettings, Section
+from peacetable.report.context import MAX_PAIR_CHARTS, Block, ReportContext, Section
 
 log = logging.getLogger(__name__)
 
-#: ``(key, title, module under peacetable.report.sections)`` in report order.
-SECTIONS: tuple[tuple[str, str, str], ...] = (
-    ("glance", "The scenario at a glance", "glance"),
-    ("proposals", "The proposals on the table", "proposals"),
-    ("frontier", "The frontier of possible agreements", "frontier"),
-    ("robustness", "Robustness to uncertain estimates", "robustness"),
-    ("ripeness", "Ripeness over time", "ripeness"),
-    ("conflict", "Would a deal hold? Conflict stability", "conflict"),
-    ("forecast", "Where bargaining probably ends: forecasts", "forecast"),
-)
+
+def section_modules() -> tuple[str, ...]:
+    """Section modules in report order: ``glance``, then those of the lens registry."""
+    return ("glance", *(module for module, _ in report_sections()))
+
 
 Progress = Callable[[str, str], None]
 
@@ -67,12 +67,12 @@ class Omission:
 class Report:
     """A built briefing: its sections, what was omitted, settings and timings.
 
+    Render it with :func:`peacetable.report.page.render_page`.
+
     Attributes
     ----------
-    scenario:
-        The scenario reported on.
-    settings:
-        Sample sizes and seed used.
+    session:
+        The session whose lens results the sections show.
     sections:
         The sections that were built, in order.
     omitted:
@@ -81,22 +81,25 @@ class Report:
         Build time of each section (and ``"total"``).
     """
 
-    scenario: Scenario
-    settings: ReportSettings
+    session: Session
     sections: tuple[Section, ...]
     omitted: tuple[Omission, ...]
     seconds: dict[str, float]
 
     @property
+    def scenario(self) -> Scenario:
+        """The scenario reported on."""
+        return self.session.scenario
+
+    @property
+    def settings(self) -> Settings:
+        """Seed, sample sizes and horizon every section used."""
+        return self.session.settings
+
+    @property
     def charts(self) -> tuple[Chart, ...]:
         """Every chart, numbered 1, 2, … in report order."""
         return tuple(c for s in self.sections for c in s.charts)
-
-    def to_html(self) -> str:
-        """The self-contained HTML briefing (see :mod:`peacetable.report.page`)."""
-        from peacetable.report.page import render_page
-
-        return render_page(self)
 
     def to_dict(self) -> dict[str, Any]:
         """Summary as plain data (sections, charts, omissions, settings, timings)."""
@@ -133,27 +136,31 @@ def _number_charts(sections: list[Section]) -> list[Section]:
 
 
 def build_report(
-    scenario: Scenario,
-    settings: ReportSettings | None = None,
+    scenario: Scenario | PreparedScenario | Session,
+    settings: Settings | None = None,
     *,
     only: tuple[str, ...] | None = None,
     strict: bool = False,
     progress: Progress | None = None,
+    max_pair_charts: int = MAX_PAIR_CHARTS,
 ) -> Report:
     """Build the briefing of *scenario*.
 
     Parameters
     ----------
     scenario:
-        A validated scenario.
+        A validated scenario, a prepared one, or a session (whose results are reused).
     settings:
-        Seed and sample sizes (defaults keep the seed scenario's report well under a minute).
+        Seed, sample sizes and horizon (the shared defaults of
+        :class:`~peacetable.core.Settings`); ignored when *scenario* is a session.
     only:
-        Build only these section keys (default: all of :data:`SECTIONS`).
+        Build only these section keys (default: all of :func:`section_modules`).
     strict:
         Re-raise unexpected errors of a section builder instead of omitting the section.
     progress:
         Called with ``(key, title)`` before each section is built.
+    max_pair_charts:
+        Most pairwise frontier charts drawn.
 
     Returns
     -------
@@ -164,30 +171,30 @@ def build_report(
     InputError
         For an unknown section key in *only*.
     """
-    from peacetable.errors import InputError
-
-    settings = settings or ReportSettings()
-    known = [key for key, _, _ in SECTIONS]
+    session = scenario if isinstance(scenario, Session) else Session(scenario, settings)
+    known = section_modules()
     for key in only or ():
         if key not in known:
             raise InputError(f"unknown report section {key!r}; sections: {', '.join(known)}")
-    ctx = ReportContext(scenario, settings)
+    ctx = ReportContext(session, max_pair_charts)
     built: list[Section] = []
     omitted: list[Omission] = []
     seconds: dict[str, float] = {}
     t_start = time.perf_counter()
-    for key, title, module_name in SECTIONS:
+    for key in known:
         if only is not None and key not in only:
             continue
-        if progress is not None:
-            progress(key, title)
         t0 = time.perf_counter()
+        title = key
         try:
-            module = importlib.import_module(f"peacetable.report.sections.{module_name}")
+            module: Any = importlib.import_module(f"peacetable.report.sections.{key}")
+            title = module.TITLE
+            if progress is not None:
+                progress(key, title)
             section: Section = module.build(ctx)
         except ImportError as exc:
             missing = exc.name or str(exc)
-            if missing == f"peacetable.report.sections.{module_name}":
+            if missing == f"peacetable.report.sections.{key}":
                 reason = "not available in this version of peacetable"
             else:
                 reason = f"engine not available (cannot import {missing})"
@@ -203,4 +210,4 @@ def build_report(
             built.append(section)
         seconds[key] = time.perf_counter() - t0
     seconds["total"] = time.perf_counter() - t_start
-    return Report(scenario, settings, tuple(_number_charts(built)), tuple(omitted), seconds)
+    return Report(session, tuple(_number_charts(built)), tuple(omitted), seconds)

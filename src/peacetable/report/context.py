@@ -1,63 +1,28 @@
 """What every section builder receives, and what it returns.
 
 A section builder is a function ``build(ctx: ReportContext) -> Section``. It
-reads the scenario and the report settings from the context, calls one
-engine's public functions, and returns a :class:`Section`: the question it
-answers in plain words, the answer in one sentence, then the evidence
-(HTML blocks and charts).
+reads lens results from the context's session (never calling an engine its
+own way), and returns a :class:`Section`: the question it answers in plain
+words, the answer in one sentence, then the evidence (HTML blocks and charts).
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
-from peacetable.analysis.acceptance import ProposalEvaluation, evaluate_proposals
-from peacetable.model import CompiledScenario, Scenario, compile_scenario
+from peacetable.analysis.acceptance import ProposalEvaluation, ProposalEvaluations
+from peacetable.core import NotApplicable, PreparedScenario, Result, Session, Settings
+from peacetable.errors import AnalysisError
+from peacetable.model import Scenario
 from peacetable.report.charts import Chart
 from peacetable.report.markup import Markup
 
 Block = Markup | Chart
 
-
-@dataclass(frozen=True)
-class ReportSettings:
-    """Sample sizes, horizons and the seed of one report (all printed in its appendix).
-
-    Attributes
-    ----------
-    seed:
-        Seed of every random routine the report calls.
-    samples:
-        Monte-Carlo samples of the robustness analysis.
-    ripeness_samples:
-        Monte-Carlo samples of the ripeness timeline (each is searched once per month).
-    months:
-        Horizon of the ripeness timeline, in months.
-    max_changes:
-        Largest number of provision changes searched by "what would it take".
-    max_pair_charts:
-        Most pairwise frontier charts drawn (pairs beyond are listed, not drawn).
-    """
-
-    seed: int = 0
-    samples: int = 10_000
-    ripeness_samples: int = 2_000
-    months: int = 36
-    max_changes: int = 2
-    max_pair_charts: int = 10
-
-    def to_dict(self) -> dict[str, Any]:
-        """Plain data."""
-        return {
-            "seed": self.seed,
-            "samples": self.samples,
-            "ripeness_samples": self.ripeness_samples,
-            "months": self.months,
-            "max_changes": self.max_changes,
-            "max_pair_charts": self.max_pair_charts,
-        }
+#: Most pairwise frontier charts drawn by default (pairs beyond are listed, not drawn).
+MAX_PAIR_CHARTS = 10
 
 
 @dataclass(frozen=True)
@@ -95,32 +60,56 @@ class Section:
 
 @dataclass
 class ReportContext:
-    """The scenario, the settings, and results shared between sections.
+    """What every section builder reads: the session (scenario, settings, lens results).
+
+    Sections read lens results from :attr:`session` only, so each section's
+    content is the same whichever other sections are built, and the same as
+    ``peacetable analyze`` shows for the same settings.
 
     Attributes
     ----------
-    scenario:
-        The scenario being reported.
-    settings:
-        Sample sizes and seed.
-    compiled:
-        The scenario as arrays.
-    cache:
-        Results one section computed that another may reuse (keyed by name).
+    session:
+        The session of the scenario being reported.
+    max_pair_charts:
+        Most pairwise frontier charts drawn (pairs beyond are listed, not drawn).
     """
 
-    scenario: Scenario
-    settings: ReportSettings = field(default_factory=ReportSettings)
-    compiled: CompiledScenario = field(init=False)
-    cache: dict[str, Any] = field(default_factory=dict)
+    session: Session
+    max_pair_charts: int = MAX_PAIR_CHARTS
 
-    def __post_init__(self) -> None:
-        self.compiled = compile_scenario(self.scenario)
+    @property
+    def scenario(self) -> Scenario:
+        """The scenario being reported."""
+        return self.session.scenario
+
+    @property
+    def prepared(self) -> PreparedScenario:
+        """The prepared scenario (arrays, acceptance rule)."""
+        return self.session.prepared
+
+    @property
+    def settings(self) -> Settings:
+        """The shared settings (seed, samples, horizon, …)."""
+        return self.session.settings
+
+    def result(self, key: str, **options: Any) -> Result:
+        """Lens *key*'s result from the session.
+
+        Raises
+        ------
+        AnalysisError
+            The lens cannot answer for this scenario (its reason), so that the
+            section is omitted with that reason.
+        """
+        found = self.session.result(key, **options)
+        if isinstance(found, NotApplicable):
+            raise AnalysisError(found.reason)
+        return found
 
     @property
     def party_ids(self) -> tuple[str, ...]:
         """The negotiating parties (those with preferences)."""
-        return self.compiled.party_ids
+        return self.prepared.party_ids
 
     def party_name(self, party_id: str) -> str:
         """Display name of a party."""
@@ -172,8 +161,7 @@ class ReportContext:
         return f"rejected by {', '.join(names[:-1])} and {names[-1]}"
 
     def evaluations(self) -> list[ProposalEvaluation]:
-        """Acceptance of every proposal (computed once)."""
-        if "evaluations" not in self.cache:
-            self.cache["evaluations"] = evaluate_proposals(self.scenario)
-        result: list[ProposalEvaluation] = self.cache["evaluations"]
-        return result
+        """Acceptance of every proposal (the session's ``acceptance`` lens, all proposals)."""
+        found = self.session.result("acceptance", proposals=None)
+        assert isinstance(found, ProposalEvaluations)
+        return list(found.evaluations)

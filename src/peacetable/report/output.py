@@ -10,6 +10,7 @@ from peacetable.errors import InputError, PeacetableError
 from peacetable.io import write_bytes_atomic, write_text_atomic
 from peacetable.report.builder import Report
 from peacetable.report.charts import Chart
+from peacetable.report.page import render_page
 
 #: Permissions of the files written (readable by others, like any document).
 FILE_MODE = 0o644
@@ -37,7 +38,7 @@ def write_report(report: Report, path: str | os.PathLike[str]) -> Path:
     if not parent.is_dir():
         raise InputError(f"cannot write {target}: folder {parent} does not exist")
     try:
-        html = report.to_html()
+        html = render_page(report)
     except ImportError as exc:
         raise PeacetableError(
             f"the HTML briefing needs plotly ({exc}); install it with: pip install 'peacetable[report]'"

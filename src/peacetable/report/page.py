@@ -184,7 +184,7 @@ def _appendix(report: Report) -> Markup:
         ("seed of every random routine", str(s.seed)),
         ("robustness samples", f"{s.samples:,}"),
         ("ripeness samples", f"{s.ripeness_samples:,}"),
-        ("ripeness horizon", f"{s.months} months"),
+        ("ripeness horizon", f"{s.horizon} months"),
         ("what-would-it-take search", f"up to {s.max_changes} changed provisions"),
         ("report build time", f"{report.seconds.get('total', 0.0):.1f} s"),
         ("peacetable version", __version__),

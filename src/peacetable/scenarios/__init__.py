@@ -7,14 +7,13 @@ from __future__ import annotations
 
 from functools import lru_cache
 from importlib import resources
+from typing import TYPE_CHECKING, Any
 
-from peacetable.errors import ScenarioError
-from peacetable.io import loads_scenario
-from peacetable.model import Scenario
-from peacetable.model.validate import suggest
+from peacetable.defaults import DEFAULT_SCENARIO
+from peacetable.errors import ScenarioError, suggest
 
-DEFAULT_SCENARIO = "ukraine-2022"
-"""Id of the scenario used when none is named."""
+if TYPE_CHECKING:
+    from peacetable.model import Scenario
 
 
 def list_builtin() -> list[str]:
@@ -39,7 +38,33 @@ def builtin_text(scenario_id: str) -> str:
 @lru_cache(maxsize=8)
 def load_builtin(scenario_id: str = DEFAULT_SCENARIO) -> Scenario:
     """Load and validate an embedded scenario by id."""
+    from peacetable.io import loads_scenario
+
     return loads_scenario(builtin_text(scenario_id), file=f"<builtin>/{scenario_id}.yaml")
 
 
-__all__ = ["DEFAULT_SCENARIO", "builtin_text", "list_builtin", "load_builtin"]
+def builtin_summary(scenario_id: str) -> dict[str, Any]:
+    """Id, title and counts of an embedded scenario, read without validating it (fast).
+
+    The embedded scenarios are validated by the test suite, so their counts
+    here equal those of :func:`load_builtin`.
+
+    Examples
+    --------
+    >>> builtin_summary("ukraine-2022")["issues"]
+    11
+    """
+    import yaml
+
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    data = yaml.load(builtin_text(scenario_id), Loader=loader)
+    return {
+        "id": scenario_id,
+        "title": data.get("title", scenario_id),
+        "parties": len(data.get("parties") or ()),
+        "issues": len(data.get("issues") or ()),
+        "proposals": len(data.get("proposals") or ()),
+    }
+
+
+__all__ = ["DEFAULT_SCENARIO", "builtin_summary", "builtin_text", "list_builtin", "load_builtin"]

@@ -170,6 +170,13 @@ def check_input(scenario: Scenario, data: PreferenceInput) -> None:
                 _problem(problems, f"beliefs.{eid}.{oid}", f"unknown outcome {oid!r} of {eid!r}")
         if sum(probs.values()) > 1.0 + 1e-9:
             _problem(problems, f"beliefs.{eid}", "the probabilities add up to more than 1")
+    if data.no_deal is not None and scenario.disagreement.outcomes:
+        _problem(
+            problems,
+            "no_deal",
+            "in this negotiation no deal is valued by how the conflict may end (the scenario's "
+            "disagreement block), not by a rating: leave no_deal out",
+        )
     sure = data.sureness
     if sure is not None and sure.no_deal is not None:
         low, high = sure.no_deal

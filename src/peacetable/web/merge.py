@@ -245,8 +245,20 @@ def merge(
         fast = _one_party(base, only, prefs_all.get(only), parties[only])
         if fast is not None:
             return Merged(fast, provenance)
+        data["implementation"] = []
+        if "disagreement" in data:
+            data["disagreement"] = _own_disagreement(data["disagreement"], only)
     data["preferences"] = prefs_all
     return Merged(scenario_from_data(data, file=label), provenance)
+
+
+def _own_disagreement(block: Mapping[str, Any], party: str) -> dict[str, Any]:
+    """The disagreement block with only *party*'s beliefs and costs (its own view)."""
+    out = dict(block)
+    for key in ("beliefs", "costs"):
+        if key in out:
+            out[key] = {p: v for p, v in out[key].items() if p == party}
+    return out
 
 
 def _one_party(
@@ -254,23 +266,54 @@ def _one_party(
 ) -> Scenario | None:
     """The one-party scenario, validating only what changed (pydantic, then the cross checks).
 
+    The party's own view holds nothing the mediator estimated about another
+    party: their preferences, their beliefs and costs in the disagreement
+    block, and the implementation plans (each step's value to every party)
+    are left out.
+
     Equivalent to :func:`scenario_from_data` on the whole data, whose other
     parts are already valid; ``None`` when anything is wrong, so the caller
     takes the full path and reports the problems with their locations.
     """
     try:
+        nd = party_data.get("no_deal")  # none when no deal is a lottery (disagreement block)
         new_party = base.party(party).model_copy(
-            update={"no_deal": NoDeal.model_validate(party_data["no_deal"])}
+            update={"no_deal": None if nd is None else NoDeal.model_validate(nd)}
         )
         preferences = FrozenDict(
             {party: Preferences.model_validate(prefs)} if prefs is not None else {}
         )
     except ValidationError:
         return None
+    own = base.disagreement
+    disagreement = own.model_copy(
+        update={
+            "beliefs": FrozenDict({p: v for p, v in own.beliefs.items() if p == party}),
+            "costs": FrozenDict({p: v for p, v in own.costs.items() if p == party}),
+        }
+    )
     scenario = base.model_copy(
         update={
             "parties": tuple(new_party if p.id == party else p for p in base.parties),
             "preferences": preferences,
+            "disagreement": disagreement,
+            "implementation": (),
         }
     )
-    return None if find_problems(scenario) else scenario
+    return None if find_problems(_what_changed(scenario)) else scenario
+
+
+def _what_changed(scenario: Scenario) -> Scenario:
+    """The one-party scenario without its constraints and proposals, for the cross checks.
+
+    They are the base scenario's, already valid, and their checks read only
+    the parties' ids, the issues and the sources, which the one-party view
+    does not change; the disagreement block may name a proposal, so then the
+    proposals stay (without constraints to check them against).
+    """
+    keep = isinstance(scenario.disagreement.package, str) and any(
+        p.id == scenario.disagreement.package for p in scenario.proposals
+    )
+    return scenario.model_copy(
+        update={"constraints": (), "proposals": scenario.proposals if keep else ()}
+    )

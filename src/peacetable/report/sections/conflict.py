@@ -13,15 +13,8 @@ from __future__ import annotations
 from collections import defaultdict
 from typing import Any
 
-from peacetable.conflict import (
-    CONCEPTS,
-    analyze,
-    deal_stability,
-    from_scenario,
-    status_quo_analysis,
-)
-from peacetable.conflict.scenario import package_of, state_of
-from peacetable.errors import PeacetableError
+from peacetable.conflict.scenario import DealStability, package_of
+from peacetable.conflict.stability import CONCEPTS
 from peacetable.report.charts import GREY, Arrow, Chart, Trace, colour
 from peacetable.report.context import Block, ReportContext, Section
 from peacetable.report.markup import Markup, bullets, fmt, para, plural, series, table, tag, yes_no
@@ -50,13 +43,13 @@ def _proposal_rows(
     notes: list[Markup | str] = []
     held: dict[str, int] = {}
     for proposal in ctx.scenario.proposals:
-        try:
-            ds = deal_stability(ctx.scenario, proposal.id)
-        except PeacetableError as exc:
+        ds = ctx.session.result("stability", proposal=proposal.id)
+        if not isinstance(ds, DealStability):
             rows.append(
                 (f"{ctx.proposal_tag(proposal.id)} · {proposal.name}", *(["—"] * len(CONCEPTS)))
             )
-            notes.append(f"{proposal.name}: not analysed ({exc}).")
+            reason = ds.to_dict().get("not_applicable", "")
+            notes.append(f"{proposal.name}: not analysed ({reason}).")
             continue
         data = ds.to_dict()
         eq = data["equilibrium"]
@@ -201,10 +194,10 @@ def _graph(
 def build(ctx: ReportContext) -> Section:
     """Build the section (see the module docstring)."""
     rows, notes, held = _proposal_rows(ctx)
-    model = from_scenario(ctx.scenario, None)
-    result = analyze(model)
-    sq = state_of(model, {})
-    sqa = status_quo_analysis(model, sq, stability=result)
+    status_quo = ctx.result("stability", proposal=None)
+    assert isinstance(status_quo, DealStability)
+    model, result = status_quo.model, status_quo.result
+    sq, sqa = status_quo.state, status_quo.paths
     masks = {c: result.equilibria_mask(c) for c in CONCEPTS}
     count = {s: sum(bool(masks[c][s]) for c in CONCEPTS) for s in range(model.n_states)}
     eq_all = [s for s in range(model.n_states) if count[s] > 0]

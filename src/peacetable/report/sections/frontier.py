@@ -13,15 +13,12 @@ import itertools
 from typing import Any
 
 import numpy as np
-import numpy.typing as npt
 
-from peacetable.analysis import (
-    FrontierResult,
-    FrontierTooLarge,
-    is_pareto_efficient,
-    nondominated_mask,
-    pareto_frontier,
-)
+from peacetable.analysis.diagnostics import ProposalDiagnosis
+from peacetable.analysis.frontier import FrontierResult, nondominated_mask
+from peacetable.analysis.solutions import BargainingSolutions
+from peacetable.core.arrays import FloatArray
+from peacetable.errors import AnalysisError
 from peacetable.report.charts import GREY, UTILITY_AXIS, Chart, ReferenceLine, Trace, colour, symbol
 from peacetable.report.context import Block, ReportContext, Section
 from peacetable.report.markup import fmt, para, plural, series, table, tag, yes_no
@@ -41,24 +38,27 @@ SOLUTION_LABELS = {
 MAX_POINTS = 3000
 MAX_LINES = 150
 
-FloatArray = npt.NDArray[np.float64]
-
 
 def _frontier(ctx: ReportContext) -> tuple[FrontierResult, str]:
     try:
-        return pareto_frontier(ctx.scenario), "all feasible packages"
-    except FrontierTooLarge:
-        return pareto_frontier(ctx.scenario, acceptable_only=True), "packages every party accepts"
+        whole = ctx.result("frontier")
+        assert isinstance(whole, FrontierResult)
+        return whole, "all feasible packages"
+    except AnalysisError:  # too large: the frontier of the acceptable packages only
+        part = ctx.result("frontier", acceptable_only=True)
+        assert isinstance(part, FrontierResult)
+        return part, "packages every party accepts"
 
 
 def _solutions(ctx: ReportContext) -> dict[str, Any] | None:
-    try:
-        from peacetable.analysis.solutions import solve_all
-    except ImportError:
-        return None
-    found: dict[str, Any] = solve_all(ctx.scenario)
-    ctx.cache["solutions"] = found
-    return found
+    found = ctx.session.result("solutions")
+    return dict(found.items()) if isinstance(found, BargainingSolutions) else None
+
+
+def _efficient(ctx: ReportContext, proposal: str) -> bool | None:
+    """Is the proposal Pareto-efficient (the ``diagnosis`` lens; ``None``: not answered)?"""
+    found = ctx.session.result("diagnosis", proposal=proposal)
+    return found.efficient if isinstance(found, ProposalDiagnosis) else None
 
 
 def _points(solutions: dict[str, Any] | None) -> list[tuple[str, tuple[float, ...]]]:
@@ -240,18 +240,16 @@ def _parallel_chart(
 def build(ctx: ReportContext) -> Section:
     """Build the section (see the module docstring)."""
     fr, scope = _frontier(ctx)
-    acceptable = fr.points[(fr.points >= fr.no_deal[None, :] - 1e-9).all(axis=1)]
+    acceptable = fr.points[ctx.prepared.accepts_utilities(fr.points).all(axis=1)]
     solutions = _solutions(ctx)
     sols = _points(solutions)
     evaluations = ctx.evaluations()
     proposals = [(e.name, np.array([v.utility for v in e.parties])) for e in evaluations]
-    efficient = {
-        e.proposal: is_pareto_efficient(ctx.scenario, dict(e.package))[0] for e in evaluations
-    }
+    efficient = {e.proposal: _efficient(ctx, e.proposal) for e in evaluations}
     n = fr.points.shape[1]
     blocks: list[Block] = [
         para(
-            f"Of {ctx.compiled.n_packages:,} possible packages, {fr.n_feasible:,} respect the constraints; "
+            f"Of {ctx.prepared.n_packages:,} possible packages, {fr.n_feasible:,} respect the constraints; "
             f"the exact Pareto frontier ({scope}) has {plural(fr.size, 'distinct utility point')}, "
             f"{acceptable.shape[0]:,} of them accepted by every party."
         )
@@ -263,7 +261,9 @@ def build(ctx: ReportContext) -> Section:
                 [
                     (
                         f"{ctx.proposal_tag(e.proposal)} · {e.name}",
-                        yes_no(efficient[e.proposal]),
+                        "—"
+                        if efficient[e.proposal] is None
+                        else yes_no(bool(efficient[e.proposal])),
                         yes_no(e.accepted_by_all),
                     )
                     for e in evaluations
@@ -298,10 +298,7 @@ def build(ctx: ReportContext) -> Section:
             )
         )
     pairs = list(itertools.combinations(range(n), 2))
-    charts = [
-        _pair_chart(ctx, fr, i, j, proposals, sols)
-        for i, j in pairs[: ctx.settings.max_pair_charts]
-    ]
+    charts = [_pair_chart(ctx, fr, i, j, proposals, sols) for i, j in pairs[: ctx.max_pair_charts]]
     if n > 2:
         blocks.append(_parallel_chart(ctx, fr, proposals, sols, scope))
     blocks.append(tag("h3", "Pair by pair"))
@@ -313,7 +310,7 @@ def build(ctx: ReportContext) -> Section:
                 class_="note",
             )
         )
-    n_eff = sum(efficient.values())
+    n_eff = sum(1 for v in efficient.values() if v)
     zopa = (
         "A zone of possible agreement exists: "
         + plural(acceptable.shape[0], "efficient package")
@@ -337,7 +334,7 @@ def build(ctx: ReportContext) -> Section:
             )
             + "."
         )
-    method = f"Exact Pareto frontier by dynamic programming over issues ({fr.method}, {fr.seconds:.2f} s)"
+    method = f"Exact Pareto frontier by dynamic programming over issues ({fr.method})"
     if solutions is not None:
         method += "; bargaining solutions exact over that frontier or by MILP (peacetable.analysis.solutions)"
     else:

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from peacetable.report.charts import Chart, Trace, colour
 from peacetable.report.context import Block, ReportContext, Section
-from peacetable.report.markup import Markup, fmt, plural, series, signed, table, tag
+from peacetable.report.markup import Markup, fmt, plural, series, table, tag
 
 KEY = "glance"
 TITLE = "The scenario at a glance"
@@ -29,21 +29,30 @@ def issue_labels(ctx: ReportContext) -> dict[str, str]:
 
 def _parties_table(ctx: ReportContext) -> Markup:
     rows = []
+    p = ctx.prepared
+    later = dict(zip(p.party_ids, p.no_deal_at(12).tolist(), strict=True))
+    now = dict(zip(p.party_ids, p.no_deal.tolist(), strict=True))
     for party in ctx.scenario.parties:
         nd = party.no_deal
         negotiating = party.id in ctx.party_ids
-        rng = f" ({fmt(nd.range[0], 2)}–{fmt(nd.range[1], 2)})" if nd.range else ""
+        rng = f" ({fmt(nd.range[0], 2)}–{fmt(nd.range[1], 2)})" if nd and nd.range else ""
         rows.append(
             (
                 f"{party.name} ({party.id})",
                 party.role + ("" if negotiating else ", no stated preferences"),
                 fmt(party.power.value, 2),
-                (fmt(nd.utility, 2) + rng) if negotiating else "—",
-                signed(nd.monthly_change, 3) if negotiating else "—",
+                (fmt(now[party.id], 2) + rng) if negotiating else "—",
+                fmt(later[party.id], 2) if negotiating else "—",
             )
         )
     return table(
-        ("party", "role", "power (0–1)", "no-deal utility (range)", "change per month of conflict"),
+        (
+            "party",
+            "role",
+            "power (0–1)",
+            "no-deal utility now (range)",
+            "after 12 months of conflict",
+        ),
         rows,
         caption="Parties",
         numeric=(2, 3, 4),
@@ -113,7 +122,7 @@ def build(ctx: ReportContext) -> Section:
     names = [ctx.party_name(p) for p in ctx.party_ids]
     answer = (
         f"{plural(len(names), 'party', 'parties')} ({series(names)}) negotiate "
-        f"{plural(len(s.issues), 'issue')}, giving {ctx.compiled.n_packages:,} possible packages; "
+        f"{plural(len(s.issues), 'issue')}, giving {ctx.prepared.n_packages:,} possible packages; "
     )
     if not evaluations:
         answer += "no proposal is on the table yet."

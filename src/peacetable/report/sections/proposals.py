@@ -8,10 +8,9 @@ fewest-change amendments that win every party over).
 
 from __future__ import annotations
 
-from types import ModuleType
-from typing import Any
-
 from peacetable.analysis.acceptance import ProposalEvaluation
+from peacetable.analysis.diagnostics import ProposalDiagnosis
+from peacetable.errors import AnalysisError
 from peacetable.report.charts import UTILITY_AXIS, Chart, Trace, colour
 from peacetable.report.context import Block, ReportContext, Section
 from peacetable.report.markup import (
@@ -30,14 +29,6 @@ from peacetable.report.markup import (
 
 KEY = "proposals"
 TITLE = "The proposals on the table"
-
-
-def _diagnostics() -> ModuleType | None:
-    try:
-        from peacetable.analysis import diagnostics
-    except ImportError:
-        return None
-    return diagnostics
 
 
 def _chart(ctx: ReportContext, ev: ProposalEvaluation, k: int) -> Chart:
@@ -107,10 +98,11 @@ def _verdict_table(ctx: ReportContext, ev: ProposalEvaluation) -> Markup:
     )
 
 
-def _what_it_takes(ctx: ReportContext, diagnostics: ModuleType, ev: ProposalEvaluation) -> Markup:
-    d: Any = diagnostics.diagnose_proposal(
-        ctx.scenario, ev.proposal, max_changes=ctx.settings.max_changes, limit=3
-    )
+def _what_it_takes(ctx: ReportContext, ev: ProposalEvaluation) -> Markup:
+    found = ctx.session.result("diagnosis", proposal=ev.proposal)
+    if not isinstance(found, ProposalDiagnosis):
+        return Markup(tag("h4", "What would it take?") + para(f"Not answered: {found.to_dict()}."))
+    d = found
     items: list[Markup | str] = []
     if d.efficient is True:
         items.append(
@@ -124,7 +116,7 @@ def _what_it_takes(ctx: ReportContext, diagnostics: ModuleType, ev: ProposalEval
                 + f" (joint gain {fmt(d.dominated_by.joint_gain)})."
             )
         )
-    if d.improvements.found and d.improvements.solutions:
+    if d.improvements.min_changes is not None and d.improvements.solutions:
         best = d.improvements.solutions[0]
         items.append(
             f"Cheapest improvement for all ({plural(d.improvements.min_changes, 'change')}): "
@@ -184,10 +176,7 @@ def build(ctx: ReportContext) -> Section:
     """Build the section (see the module docstring)."""
     evaluations = ctx.evaluations()
     if not evaluations:
-        from peacetable.errors import AnalysisError
-
         raise AnalysisError("the scenario has no proposals")
-    diagnostics = _diagnostics()
     blocks: list[Block] = []
     for k, ev in enumerate(evaluations, start=1):
         blocks.append(
@@ -209,22 +198,13 @@ def build(ctx: ReportContext) -> Section:
             )
         blocks.append(_chart(ctx, ev, k))
         blocks.append(_verdict_table(ctx, ev))
-        if diagnostics is not None:
-            blocks.append(_what_it_takes(ctx, diagnostics, ev))
-    if diagnostics is None:
-        blocks.append(
-            para(
-                "The what-would-it-take diagnostics are not installed in this version.",
-                class_="note",
-            )
-        )
+        blocks.append(_what_it_takes(ctx, ev))
     answer = _answer(ctx, evaluations)
-    method = "Utility against no-deal utility per party (peacetable.analysis.acceptance)"
-    if diagnostics is not None:
-        method += (
-            "; efficiency and fewest-change amendments by exhaustive search over up to "
-            f"{ctx.settings.max_changes} changed provisions (peacetable.analysis.diagnostics)"
-        )
+    method = (
+        "Utility against no-deal utility per party (peacetable.analysis.acceptance); "
+        "efficiency and fewest-change amendments by exhaustive search over up to "
+        f"{ctx.settings.max_changes} changed provisions (peacetable.analysis.diagnostics)"
+    )
     return Section(
         key=KEY,
         title=TITLE,

@@ -12,10 +12,10 @@ from __future__ import annotations
 from typing import Any
 
 from peacetable.analysis.acceptance import ProposalEvaluation
-from peacetable.analysis.ripeness import ripeness
+from peacetable.analysis.ripeness import RipenessResult
 from peacetable.report.charts import UTILITY_AXIS, Chart, ReferenceLine, Trace, colour, symbol
 from peacetable.report.context import Block, ReportContext, Section
-from peacetable.report.markup import para, pct, series, signed, table
+from peacetable.report.markup import fmt, para, pct, series, table
 
 KEY = "ripeness"
 TITLE = "Ripeness over time"
@@ -91,7 +91,7 @@ def _timeline(ctx: ReportContext, data: dict[str, Any], proposal_name: str | Non
             else "At the central estimates no ZOPA opens within the horizon."
         ),
         caption=f"Each party's no-deal utility changes every month by its estimated cost of conflict; "
-        f"{data['n_samples']:,} sampled worlds, seed {data['seed']}; bars: 95 % Wilson intervals. "
+        f"{data['n_samples']:,} sampled worlds, seed {data['provenance']['seed']}; bars: 95 % Wilson intervals. "
         "Dashed vertical lines: the month it happens at the central estimates.",
         x_title=MONTH_AXIS,
         y_title="probability (0–1)",
@@ -104,25 +104,23 @@ def _timeline(ctx: ReportContext, data: dict[str, Any], proposal_name: str | Non
 
 def _pressure(ctx: ReportContext, data: dict[str, Any]) -> Chart:
     horizon = data["horizon"]
-    xs: list[float | str] = [0.0, float(horizon)]
+    xs: list[float | str] = [float(t) for t in range(horizon + 1)]
     traces = []
-    nd = dict(zip(ctx.compiled.party_ids, ctx.compiled.no_deal.tolist(), strict=True))
     words = []
     for k, pid in enumerate(data["parties"]):
-        change = data["monthly_change"][pid]
-        end = nd[pid] + change * horizon
+        path = data["no_deal_path"][pid]
         traces.append(
             Trace(
                 name=ctx.party_name(pid),
                 x=xs,
-                y=[nd[pid], end],
-                kind="lines+markers",
+                y=list(path),
+                kind="lines",
                 colour=colour(k),
                 symbol=symbol(k),
                 dash=("solid", "dash", "dot")[k % 3],
             )
         )
-        words.append(f"{ctx.party_name(pid)} from {nd[pid]:.2f} to {end:.2f}")
+        words.append(f"{ctx.party_name(pid)} from {path[0]:.2f} to {path[-1]:.2f}")
     return Chart(
         key="ripeness-pressure",
         title="The cost of continuing: each party's no-deal utility over time",
@@ -139,16 +137,11 @@ def _pressure(ctx: ReportContext, data: dict[str, Any]) -> Chart:
 
 def build(ctx: ReportContext) -> Section:
     """Build the section (see the module docstring)."""
-    settings = ctx.settings
     closest = _closest(ctx.evaluations())
-    result = ripeness(
-        ctx.scenario,
-        horizon=settings.months,
-        proposal=closest.proposal if closest is not None else None,
-        n_samples=settings.ripeness_samples,
-        seed=settings.seed,
-    )
+    result = ctx.result("ripeness", proposal=closest.proposal if closest is not None else None)
+    assert isinstance(result, RipenessResult)
     data = result.to_dict()
+    horizon = result.horizon
     name = f"{ctx.proposal_tag(closest.proposal)} · {closest.name}" if closest is not None else None
     first, likely = data["first_zopa_month"], data["first_likely_zopa_month"]
     opened = [ctx.party_name(p) for p in data["opened_by"]]
@@ -178,12 +171,15 @@ def build(ctx: ReportContext) -> Section:
         ]
     blocks: list[Block] = [
         para(
-            "Monthly change of each party's no-deal utility (its cost of continuing the conflict): "
+            f"Each party's no-deal utility over {horizon} months, from the disagreement model: "
             + "; ".join(
-                f"{ctx.party_name(p)} {signed(c)}" for p, c in data["monthly_change"].items()
+                f"{ctx.party_name(p)} {fmt(v[0], 2)} → {fmt(v[-1], 2)}"
+                for p, v in data["no_deal_path"].items()
             )
-            + ". A mutually hurting stalemate (Zartman) holds when every party's no-deal utility has fallen; "
-            "the moment is ripe when, in addition, a zone of possible agreement exists."
+            + ". A mutually hurting stalemate (Zartman) holds when every principal's no-deal "
+            "utility is falling and none expects more from fighting on than from the best "
+            "settlement on offer; the moment is ripe when, in addition, a zone of possible "
+            "agreement exists."
         ),
         _timeline(ctx, data, name),
         table(("milestone", "when"), rows, caption="When a deal becomes possible"),
@@ -196,7 +192,7 @@ def build(ctx: ReportContext) -> Section:
         if opened:
             answer += f", opened by the rising cost of conflict for {series(opened)}"
     else:
-        answer = f"No zone of possible agreement opens within {settings.months} months at the central estimates"
+        answer = f"No zone of possible agreement opens within {result.horizon} months at the central estimates"
     if likely == 0 and first == 0:
         answer += " and in at least half of the sampled worlds"
     elif likely == 0:

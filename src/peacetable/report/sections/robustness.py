@@ -11,10 +11,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from peacetable.analysis.robustness import acceptability
+from peacetable.analysis.robust_search import RobustPackageResult
+from peacetable.analysis.robustness import AcceptabilityResult, PackageAcceptability
+from peacetable.analysis.solutions import BargainingSolutions
 from peacetable.report.charts import Chart, Trace, colour
 from peacetable.report.context import Block, ReportContext, Section
-from peacetable.report.markup import fmt, para, pct, plural, table
+from peacetable.report.markup import Markup, fmt, para, pct, plural, table
+from peacetable.report.sections.frontier import SOLUTION_LABELS
 
 KEY = "robustness"
 TITLE = "Robustness to uncertain estimates"
@@ -22,33 +25,43 @@ TITLE = "Robustness to uncertain estimates"
 PROBABILITY_AXIS = "probability (0–1)"
 
 
+def _packages(result: AcceptabilityResult) -> list[PackageAcceptability]:
+    """The analysed packages, each distinct package once (proposals before solutions)."""
+    seen: list[dict[str, str]] = []
+    out = []
+    for p in sorted(result.packages, key=lambda p: p.kind != "proposal"):
+        if p.package in seen:
+            continue
+        seen.append(p.package)
+        out.append(p)
+    return sorted(out, key=lambda p: result.packages.index(p))
+
+
 def _labels(ctx: ReportContext, result: Any) -> dict[str, str]:
     """Full display name of each analysed package."""
     known = {p.id: f"{ctx.proposal_tag(p.id)} · {p.name}" for p in ctx.scenario.proposals}
-    return {p.name: known.get(p.name, p.name) for p in result.packages}
+    short = {}  # a solution some party rejects is the least-shortfall package, and says so
+    sols = ctx.session.result("solutions")
+    if isinstance(sols, BargainingSolutions):
+        for name, sol in sols.items():
+            if sol.rejected_by:
+                short[name] = f"{SOLUTION_LABELS.get(name, name)} ({sol.label})"
+    return {
+        p.name: known.get(
+            p.name, short.get(p.name, f"{SOLUTION_LABELS.get(p.name, p.name)} solution")
+        )
+        for p in result.packages
+    }
 
 
 def _tags(ctx: ReportContext, result: Any) -> dict[str, str]:
     """Short axis label of each analysed package (P1, P2, … for proposals)."""
     known = {p.id: ctx.proposal_tag(p.id) for p in ctx.scenario.proposals}
-    return {p.name: known.get(p.name, p.name.removesuffix(" solution")) for p in result.packages}
-
-
-def _solution_packages(ctx: ReportContext) -> dict[str, dict[str, str]]:
-    from peacetable.report.sections.frontier import SOLUTION_LABELS
-
-    out: dict[str, dict[str, str]] = {}
-    seen: list[dict[str, str]] = []
-    for name, sol in (ctx.cache.get("solutions") or {}).items():
-        if sol.package is None or sol.package in seen:
-            continue
-        seen.append(sol.package)
-        out[f"{SOLUTION_LABELS.get(name, name)} solution"] = dict(sol.package)
-    return out
+    return {p.name: known.get(p.name, SOLUTION_LABELS.get(p.name, p.name)) for p in result.packages}
 
 
 def _all_chart(ctx: ReportContext, result: Any, labels: dict[str, str]) -> Chart:
-    entries = list(result.packages)
+    entries = _packages(result)
     tags = _tags(ctx, result)
     names = [tags[p.name] for p in entries]
     lows = [p.p_all - p.p_all_interval[0] for p in entries]
@@ -131,17 +144,33 @@ def _party_chart(ctx: ReportContext, result: Any, labels: dict[str, str]) -> Cha
     )
 
 
+def _robust_package(ctx: ReportContext) -> Markup:
+    """The package accepted by all in the most sampled worlds, over the whole space."""
+    found = ctx.session.result("robust_package", top=1)
+    if not isinstance(found, RobustPackageResult):
+        return para(f"The search over every package was not run: {found.to_dict()}.")
+    best = found.best
+    if best is None:
+        return para(
+            f"Over all {found.n_packages:,} packages, none is accepted by every party in any of "
+            f"the {found.n_samples:,} sampled worlds (exact over the samples)."
+        )
+    lo, hi = best.to_dict()["p_all_accept_interval"]
+    what = ctx.proposal_tag(best.proposal) if best.proposal else "a package not among the proposals"
+    changes = "; ".join(
+        f"{ctx.issue_name(i)}: {ctx.option_label(i, o)}" for i, o in best.package.items()
+    )
+    return para(
+        f"Over all {found.n_packages:,} packages, the one accepted by every party in the most "
+        f"of the same sampled worlds ({pct(best.p_all)}, 95 % interval {pct(lo)}–{pct(hi)}; "
+        f"exact over the samples) is {what}: {changes}."
+    )
+
+
 def build(ctx: ReportContext) -> Section:
     """Build the section (see the module docstring)."""
-    settings = ctx.settings
-    solutions = _solution_packages(ctx)
-    result = acceptability(
-        ctx.scenario,
-        solutions or None,
-        package_kind="solution",
-        n_samples=settings.samples,
-        seed=settings.seed,
-    )
+    result = ctx.result("robustness", proposals=None)
+    assert isinstance(result, AcceptabilityResult)
     labels = _labels(ctx, result)
     blocks: list[Block] = [
         para(
@@ -155,7 +184,7 @@ def build(ctx: ReportContext) -> Section:
     if any(p.kind == "proposal" for p in result.packages):
         blocks.append(_party_chart(ctx, result, labels))
     rows = []
-    for p in result.packages:
+    for p in _packages(result):
         sens = result.sensitivity.get(p.name)
         top = sens.to_dict(top=1)["influences"] if sens is not None else []
         driver = "—"
@@ -197,7 +226,7 @@ def build(ctx: ReportContext) -> Section:
     lo, hi = best.p_all_interval
     if best.p_all > 0:
         answer = (
-            f"The most robust package, {labels[best.name]}, is accepted by every party in "
+            f"Of the packages tested, {labels[best.name]} is accepted by every party most often: in "
             f"{pct(best.p_all)} of {result.n_samples:,} sampled worlds (95 % interval {pct(lo)}–{pct(hi)})."
         )
     else:
@@ -205,6 +234,7 @@ def build(ctx: ReportContext) -> Section:
             f"In none of {result.n_samples:,} sampled worlds does every party accept any of these "
             f"{plural(len(result.packages), 'package')} (95 % upper bound {pct(hi)})."
         )
+    blocks.append(_robust_package(ctx))
     return Section(
         key=KEY,
         title=TITLE,

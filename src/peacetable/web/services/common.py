@@ -11,6 +11,8 @@ from sqlalchemy.orm import Session, defer
 
 from peacetable.io import scenario_from_data
 from peacetable.model import Scenario
+from peacetable.web import analysis
+from peacetable.web.analysis import LensSession
 from peacetable.web.context import ServerContext
 from peacetable.web.db import lock_negotiation
 from peacetable.web.elicitation import PreferenceInput
@@ -58,6 +60,28 @@ def cached_scenario(ctx: ServerContext, negotiation_id: str) -> Scenario:
         return scenario_of(ctx, get_negotiation(s, negotiation_id))
 
 
+#: Lens sessions kept per process (each holds its prepared scenario and lens results).
+MAX_SESSIONS = 32
+
+
+def _keep_session(ctx: ServerContext, key: tuple[Any, ...], session: LensSession) -> None:
+    """Cache a lens session, dropping the oldest beyond :data:`MAX_SESSIONS`."""
+    held = [k for k in ctx.cache if isinstance(k, tuple) and k[:1] == ("session",)]
+    for old in held[: max(0, len(held) - MAX_SESSIONS + 1)]:
+        ctx.cache.pop(old, None)
+    ctx.cache[key] = session
+
+
+def scenario_session(ctx: ServerContext, neg: Negotiation) -> LensSession:
+    """A lens session on the negotiation's own scenario (the mediator's estimates)."""
+    key = ("session", neg.id, "scenario")
+    found = ctx.cache.get(key)
+    if not isinstance(found, LensSession):
+        found = analysis.open_session(scenario_of(ctx, neg))
+        _keep_session(ctx, key, found)
+    return found
+
+
 def latest_submissions(s: Session, negotiation_id: str) -> dict[str, Submission]:
     """Each party's latest submission."""
     newest = (
@@ -90,14 +114,10 @@ def merged_key(
     return ("merged", negotiation_id, only, versions)
 
 
-def merged_scenario(
-    ctx: ServerContext, s: Session, neg: Negotiation, only: str | None = None
-) -> Merged:
-    """The negotiation's scenario with the latest submissions merged in (cached per version set).
-
-    With *only*, just that party's preferences (its submission over the
-    mediator's estimates of it): what the party's own views are computed on.
-    """
+def _merged(
+    ctx: ServerContext, s: Session, neg: Negotiation, only: str | None
+) -> tuple[tuple[Any, ...], Merged]:
+    """The merged scenario and its cache key (one per set of latest submission versions)."""
     latest = latest_submissions(s, neg.id)
     if only is not None:
         latest = {only: latest[only]} if only in latest else {}
@@ -111,7 +131,36 @@ def merged_scenario(
             ctx.cache.clear()
         ctx.cache[key] = found
     assert isinstance(found, Merged)
-    return found
+    return key, found
+
+
+def merged_scenario(
+    ctx: ServerContext, s: Session, neg: Negotiation, only: str | None = None
+) -> Merged:
+    """The negotiation's scenario with the latest submissions merged in (cached per version set).
+
+    With *only*, just that party's preferences (its submission over the
+    mediator's estimates of it): what the party's own views are computed on.
+    """
+    return _merged(ctx, s, neg, only)[1]
+
+
+def merged_session(
+    ctx: ServerContext, s: Session, neg: Negotiation, only: str | None = None
+) -> tuple[Merged, LensSession]:
+    """The merged scenario (as :func:`merged_scenario`) and the lens session on it.
+
+    One session per negotiation and merged-scenario version (the set of
+    latest submission versions, and *only*): every analysis of that version
+    reads the lens results already computed (frontier, fair packages, each
+    draft's diagnosis).
+    """
+    key, merged = _merged(ctx, s, neg, only)
+    found = ctx.cache.get(("session", *key))
+    if not isinstance(found, LensSession) or found.scenario is not merged.scenario:
+        found = analysis.open_session(merged.scenario)
+        _keep_session(ctx, ("session", *key), found)
+    return merged, found
 
 
 def draft_content(row: Draft) -> dict[str, Any]:

@@ -20,11 +20,10 @@ from peacetable.web.services.common import (
     draft_text,
     get_draft,
     get_negotiation,
-    latest_submissions,
     locked,
-    merged_key,
-    merged_scenario,
+    merged_session,
     scenario_of,
+    scenario_session,
 )
 from peacetable.web.services.submissions import problems_of
 
@@ -68,7 +67,7 @@ def create(
         neg = locked(s, access.negotiation_id)
         scenario = scenario_of(ctx, neg)
         try:
-            full = analysis.complete_package(scenario, package)
+            full = analysis.complete_package(scenario_session(ctx, neg), package)
         except PeacetableError as exc:
             raise HTTPException(
                 422, {"message": "the package has problems", "problems": problems_of(exc)}
@@ -199,12 +198,17 @@ def publish(ctx: ServerContext, access: Access, version: int) -> dict[str, Any]:
 
 
 def analyse(ctx: ServerContext, access: Access, version: int) -> dict[str, Any]:
-    """Mediator: the analysis of a version on the merged scenario, with whose numbers it used."""
+    """Mediator: the analysis of a version on the merged scenario, with whose numbers it used.
+
+    The lenses run through the session of the current merged scenario, so a
+    version analysed before (or another draft on the same submissions) reuses
+    what that session has computed.
+    """
     with ctx.db.reading() as s:
         neg = get_negotiation(s, access.negotiation_id)
         package = draft_content(get_draft(s, neg.id, version))["package"]
         try:
-            merged = merged_scenario(ctx, s, neg)
+            merged, session = merged_session(ctx, s, neg)
         except PeacetableError as exc:
             raise HTTPException(
                 409, {"message": "the submissions do not merge", "problems": problems_of(exc)}
@@ -213,15 +217,13 @@ def analyse(ctx: ServerContext, access: Access, version: int) -> dict[str, Any]:
         agreed_package = (
             draft_content(get_draft(s, neg.id, agreed))["package"] if agreed is not None else None
         )
-        key = ("analysis", *merged_key(neg.id, latest_submissions(s, neg.id)), version, agreed)
-    result = ctx.cache.get(key)
-    if result is None:
-        result = analysis.analyse_draft(merged.scenario, package)
-        if agreed_package is not None:
-            result["post_settlement"] = analysis.post_settlement_options(
-                merged.scenario, agreed_package
-            )
-        ctx.cache[key] = result
+    result = analysis.analyse_draft(session, package)
+    if agreed_package is not None:
+        try:
+            result["post_settlement"] = analysis.post_settlement_options(session, agreed_package)
+        except PeacetableError as exc:  # e.g. the agreed text breaks a constraint
+            result["post_settlement"] = None
+            result["notes"].append(f"no post-settlement improvements: {exc}")
     return {"version": version, "analysis": result, "provenance": merged.provenance}
 
 
@@ -229,7 +231,7 @@ def scores(ctx: ServerContext, access: Access) -> list[dict[str, Any]]:
     """Party: its own score (0..1 from its no deal to its best package) of each published version."""
     with ctx.db.reading() as s:
         neg = get_negotiation(s, access.negotiation_id)
-        own = merged_scenario(ctx, s, neg, only=access.party)
+        own, session = merged_session(ctx, s, neg, only=access.party)
         rows = (
             s.execute(
                 select(Draft)
@@ -245,7 +247,7 @@ def scores(ctx: ServerContext, access: Access) -> list[dict[str, Any]]:
     return [
         {
             "version": d.version,
-            "score": analysis.party_score(own.scenario, access.party, draft_content(d)["package"]),
+            "score": analysis.party_score(session, access.party, draft_content(d)["package"]),
         }
         for d in rows
     ]

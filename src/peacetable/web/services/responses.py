@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 
 from peacetable.errors import PeacetableError
 from peacetable.web import analysis, record
+from peacetable.web.analysis import LensSession
 from peacetable.web.context import ServerContext
 from peacetable.web.deps import Access
 from peacetable.web.models import Draft, Membership, Negotiation, Response, Submission
@@ -21,7 +22,7 @@ from peacetable.web.services.common import (
     get_draft,
     get_negotiation,
     locked,
-    merged_scenario,
+    merged_session,
     scenario_of,
 )
 
@@ -169,15 +170,16 @@ def everyone(ctx: ServerContext, access: Access) -> list[dict[str, Any]]:
             .all()
         )
         required = _required_parties(ctx, s, neg)
+        session: LensSession | None
         try:
-            merged = merged_scenario(ctx, s, neg).scenario
+            _, session = merged_session(ctx, s, neg)
         except PeacetableError:
-            merged = None
+            session = None
     out = []
     for d in drafts:
         latest = {r.party_id: _response_row(r) for r in rows if r.draft_version == d.version}
         predicted = (
-            analysis.predicted_verdicts(merged, draft_content(d)["package"]) if merged else {}
+            analysis.predicted_verdicts(session, draft_content(d)["package"]) if session else {}
         )
         parties = []
         for p in required:

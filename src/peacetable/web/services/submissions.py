@@ -21,6 +21,7 @@ from peacetable.web.services.common import (
     get_negotiation,
     locked,
     merged_scenario,
+    merged_session,
 )
 
 
@@ -68,15 +69,16 @@ def _evaluate(
     found = contradictions(base, data)
     if not with_preview:
         return found, {}
+    session = analysis.open_session(own.scenario)  # numbers not saved: a session of their own
     preview: dict[str, Any] = {
-        "best": analysis.best_packages(own.scenario, access.party),
+        "best": analysis.best_packages(session, access.party),
         "latest_draft": None,
     }
     if published is not None:
         package = draft_content(published)["package"]
         preview["latest_draft"] = {
             "version": published.version,
-            "score": analysis.party_score(own.scenario, access.party, package),
+            "score": analysis.party_score(session, access.party, package),
         }
     return found, preview
 
@@ -171,7 +173,7 @@ def preview(ctx: ServerContext, access: Access) -> dict[str, Any]:
     """What the party's latest numbers imply: its best packages and its score of each draft."""
     with ctx.db.reading() as s:
         neg = get_negotiation(s, access.negotiation_id)
-        own_view = merged_scenario(ctx, s, neg, only=access.party)
+        own_view, session = merged_session(ctx, s, neg, only=access.party)
         drafts = (
             s.execute(
                 select(Draft)
@@ -183,13 +185,12 @@ def preview(ctx: ServerContext, access: Access) -> dict[str, Any]:
         )
     if own_view.provenance.get(access.party, {}).get("version") is None:
         raise HTTPException(409, "submit your preferences first")
-    sc = own_view.scenario
     return {
-        "best": analysis.best_packages(sc, access.party),
+        "best": analysis.best_packages(session, access.party),
         "scores": [
             {
                 "version": d.version,
-                "score": analysis.party_score(sc, access.party, draft_content(d)["package"]),
+                "score": analysis.party_score(session, access.party, draft_content(d)["package"]),
             }
             for d in drafts
         ],

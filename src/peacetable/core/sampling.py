@@ -43,100 +43,39 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Any
+from statistics import NormalDist
 
 import numpy as np
 import numpy.typing as npt
 
+from peacetable.core.arrays import BoolArray, FloatArray, IntArray
+from peacetable.core.disagreement import no_deal_at
+from peacetable.core.evaluator import ForbiddenPattern, PackageEvaluator, accepts, feasible_mask
+from peacetable.core.parameters import (
+    Belief,
+    Bonus,
+    Contingent,
+    Lottery,
+    Parameter,
+    build_parameters,
+)
 from peacetable.errors import InputError
-from peacetable.model import Estimate, Scenario
+from peacetable.model.scenario import Scenario
 
-IntArray = npt.NDArray[np.int64]
-FloatArray = npt.NDArray[np.float64]
-BoolArray = npt.NDArray[np.bool_]
+__all__ = [
+    "BLOCK",
+    "LotteryDraw",
+    "Parameter",
+    "ParameterModel",
+    "SampleTables",
+    "concat",
+    "sample_chunks",
+    "subset",
+    "wilson_interval",
+]
 
 BLOCK = 4096
 """Samples per random block; chunks are whole numbers of blocks."""
-
-
-@dataclass(frozen=True)
-class Parameter:
-    """One uncertain number of a scenario.
-
-    Attributes
-    ----------
-    name:
-        Dotted name, e.g. ``RU.value.nato_offer.withdrawn``,
-        ``RU.value.crimea.referendum|joins_russia``, ``RU.belief.crimea_vote.joins_russia``,
-        ``RU.weight.nato_offer``, ``RU.bonus[0]``, ``RU.no_deal``, ``RU.monthly_change``.
-    kind:
-        ``weight``, ``value``, ``belief``, ``bonus``, ``no_deal`` or ``monthly_change``.
-    party:
-        The party whose estimate it is.
-    base, low, high:
-        Nominal value and sampling interval (``low == high``: held fixed).
-    source:
-        Where the estimate comes from, if the scenario says.
-    """
-
-    name: str
-    kind: str
-    party: str
-    base: float
-    low: float
-    high: float
-    source: str | None = None
-
-    @property
-    def uncertain(self) -> bool:
-        """Whether the parameter is sampled (its interval has positive width)."""
-        return self.high > self.low
-
-    @property
-    def label(self) -> str:
-        """Plain-words description, e.g. ``US's no-deal utility (0.4, range 0.3-0.5)``."""
-        rest = self.name.split(".", 2)[2] if self.name.count(".") >= 2 else ""
-        what = {
-            "weight": f"weight of {rest}",
-            "value": f"value of {rest.replace('.', ' = ', 1).replace('|', ' if ')}",
-            "belief": f"belief in {rest.replace('.', ' = ', 1)}",
-            "no_deal": "no-deal utility",
-            "monthly_change": "monthly change of its no-deal utility",
-        }.get(self.kind, f"interaction {self.name.split('.', 1)[1]}")
-        return f"{self.party}'s {what} ({self.base:g}, range {self.low:g}-{self.high:g})"
-
-    def to_dict(self) -> dict[str, Any]:
-        """JSON-serialisable form."""
-        return {
-            "name": self.name,
-            "kind": self.kind,
-            "party": self.party,
-            "base": self.base,
-            "low": self.low,
-            "high": self.high,
-            "source": self.source,
-            "label": self.label,
-        }
-
-
-@dataclass(frozen=True)
-class _Contingent:
-    party: int
-    option: int  # flat option index
-    outcome_values: tuple[int, ...]  # parameter index per outcome
-    belief: int  # index into _Belief list
-
-
-@dataclass(frozen=True)
-class _Belief:
-    outcomes: tuple[int, ...]  # parameter index per outcome, -1 when left out
-
-
-@dataclass(frozen=True)
-class _Bonus:
-    party: int
-    parameter: int
-    conditions: tuple[tuple[int, int], ...]
 
 
 @dataclass(frozen=True)
@@ -158,7 +97,9 @@ class SampleTables:
         ``(n_options_total,)`` row of :attr:`tables` of each flat option
         (``-1``: not tabulated, when only some options were asked for).
     monthly_change:
-        ``(n_parties, n)`` monthly change of the no-deal utilities.
+        ``(n_parties, n)`` monthly change of the no-deal utilities (scalar form).
+    lottery:
+        The conflict lottery's sampled numbers (lottery form), else ``None``.
     """
 
     tables: FloatArray
@@ -166,11 +107,52 @@ class SampleTables:
     bonus: FloatArray
     no_deal: FloatArray
     monthly_change: FloatArray
+    lottery: LotteryDraw | None = None
 
     @property
     def n(self) -> int:
         """Number of sampled worlds."""
         return int(self.tables.shape[2])
+
+    def no_deal_at(self, month: float) -> FloatArray:
+        """``(n_parties, n)`` each party's no-deal utility after *month* months in each world.
+
+        The disagreement model of :mod:`peacetable.core.disagreement`: linear
+        in the scalar form, the converging lottery minus costs otherwise.
+        """
+        if self.lottery is None:
+            return np.asarray(self.no_deal + self.monthly_change * month)
+        return self.lottery.at(month)
+
+
+@dataclass(frozen=True)
+class LotteryDraw:
+    """The conflict lottery in ``n`` sampled worlds (arrays with worlds last).
+
+    ``beliefs`` ``(P, m, n)``, ``common`` ``(m, n)``, ``rate`` ``(n,)``,
+    ``cost`` and ``monthly`` ``(P, n)``, ``outcome_utilities`` ``(m, P, n)``.
+    """
+
+    beliefs: FloatArray
+    common: FloatArray
+    rate: FloatArray
+    cost: FloatArray
+    monthly: FloatArray
+    outcome_utilities: FloatArray
+
+    def at(self, month: float) -> FloatArray:
+        """``(P, n)`` the lottery no-deal utilities after *month* months."""
+        return no_deal_at(
+            self.beliefs, self.common, self.rate, self.cost, self.monthly,
+            self.outcome_utilities, month,
+        )  # fmt: skip
+
+    def subset(self, rows: IntArray) -> LotteryDraw:
+        """The worlds *rows*."""
+        return LotteryDraw(
+            self.beliefs[:, :, rows], self.common[:, rows], self.rate[rows],
+            self.cost[:, rows], self.monthly[:, rows], self.outcome_utilities[:, :, rows],
+        )  # fmt: skip
 
 
 @dataclass(frozen=True, eq=False)
@@ -190,24 +172,32 @@ class ParameterModel:
     status_quo: IntArray
     interactions: tuple[tuple[tuple[int, int], ...], ...]
     interaction_party: IntArray
-    forbidden: tuple[tuple[tuple[int, BoolArray], ...], ...]
+    forbidden: tuple[ForbiddenPattern, ...]
+    tie: float
+    no_deal_package: IntArray | None
     _weights: IntArray  # (P, I) parameter index or -1
     _values: IntArray  # (P, J) parameter index or -1 (zero or contingent)
-    _contingent: tuple[_Contingent, ...]
-    _beliefs: tuple[_Belief, ...]
-    _bonuses: tuple[_Bonus, ...]
+    _contingent: tuple[Contingent, ...]
+    _beliefs: tuple[Belief, ...]
+    _bonuses: tuple[Bonus, ...]
     _no_deal: IntArray  # (P,)
     _monthly: IntArray  # (P,)
+    _lottery: Lottery | None
 
     # ----------------------------------------------------------------- build
     @classmethod
-    def from_scenario(cls, scenario: Scenario) -> ParameterModel:
+    def from_scenario(cls, scenario: Scenario, evaluator: PackageEvaluator) -> ParameterModel:
         """The parametric form of a validated scenario.
+
+        Use ``prepare(scenario).sampling``, which builds it once.
 
         Parameters
         ----------
         scenario:
             A validated :class:`~peacetable.model.Scenario`.
+        evaluator:
+            Its arrays (the prepared scenario): ids, status quo, constraints
+            and the tie tolerance of the acceptance rule.
 
         Returns
         -------
@@ -223,163 +213,27 @@ class ParameterModel:
         Lahdelma & Salminen (2001), section 3 (uniform sampling of imprecise
         weights and criteria values).
         """
-        from peacetable.model import compile_scenario
-
-        compiled = compile_scenario(scenario)
-        parties = compiled.party_ids
-        issue_ids = compiled.issue_ids
-        n_opts = [len(o) for o in compiled.option_ids]
-        offsets = np.concatenate([[0], np.cumsum(n_opts)]).astype(np.int64)
-        n_total = int(offsets[-1])
-        params: list[Parameter] = []
-
-        def add(
-            name: str, kind: str, party: str, est: Estimate, half: float, lo: float, hi: float
-        ) -> int:
-            low, high = est.bounds(half, lo, hi)
-            params.append(Parameter(name, kind, party, est.value, low, high, est.source))
-            return len(params) - 1
-
-        weights = -np.ones((len(parties), len(issue_ids)), dtype=np.int64)
-        values = -np.ones((len(parties), n_total), dtype=np.int64)
-        contingent: list[_Contingent] = []
-        beliefs: list[_Belief] = []
-        bonuses: list[_Bonus] = []
-        no_deal = np.zeros(len(parties), dtype=np.int64)
-        monthly = np.zeros(len(parties), dtype=np.int64)
-        for p, pid in enumerate(parties):
-            prefs = scenario.preferences[pid]
-            unc = prefs.uncertainty
-            belief_slot: dict[str, int] = {}
-            for i, issue in enumerate(scenario.issues):
-                w = prefs.weights.get(issue.id)
-                if w is None:
-                    continue
-                k = add(
-                    f"{pid}.weight.{issue.id}",
-                    "weight",
-                    pid,
-                    w,
-                    unc.weights * abs(w.value),
-                    0.0,
-                    np.inf,
-                )
-                weights[p, i] = k
-                if params[k].high <= 0.0:
-                    continue
-                given = prefs.values.get(issue.id, {})
-                for o, option in enumerate(issue.options):
-                    v = given.get(option.id)
-                    j = int(offsets[i]) + o
-                    if v is None:
-                        continue
-                    if isinstance(v, Estimate):
-                        values[p, j] = add(
-                            f"{pid}.value.{issue.id}.{option.id}",
-                            "value",
-                            pid,
-                            v,
-                            unc.values,
-                            0.0,
-                            1.0,
-                        )
-                        continue
-                    c = option.contingent
-                    if c is None:  # pragma: no cover - validation forbids it
-                        raise InputError(f"option {issue.id}.{option.id} is not contingent")
-                    outs = tuple(c.outcomes)
-                    if c.event not in belief_slot:
-                        stated = prefs.beliefs.get(c.event, {})
-                        slots = []
-                        for e in outs:
-                            if e in stated:
-                                slots.append(
-                                    add(
-                                        f"{pid}.belief.{c.event}.{e}",
-                                        "belief",
-                                        pid,
-                                        stated[e],
-                                        unc.beliefs,
-                                        0.0,
-                                        1.0,
-                                    )
-                                )
-                            else:
-                                slots.append(-1)
-                        beliefs.append(_Belief(tuple(slots)))
-                        belief_slot[c.event] = len(beliefs) - 1
-                    per_outcome = tuple(
-                        add(
-                            f"{pid}.value.{issue.id}.{option.id}|{e}",
-                            "value",
-                            pid,
-                            v[e],
-                            unc.values,
-                            0.0,
-                            1.0,
-                        )
-                        for e in outs
-                    )
-                    contingent.append(_Contingent(p, j, per_outcome, belief_slot[c.event]))
-            for n, inter in enumerate(prefs.interactions):
-                b = inter.bonus.value
-                k = add(
-                    f"{pid}.bonus[{n}]",
-                    "bonus",
-                    pid,
-                    inter.bonus,
-                    unc.values,
-                    0.0 if b >= 0 else -np.inf,
-                    np.inf if b >= 0 else 0.0,
-                )
-                conds = tuple(
-                    (issue_ids.index(iid), compiled.option_ids[issue_ids.index(iid)].index(oid))
-                    for iid, oid in inter.when.items()
-                )
-                bonuses.append(_Bonus(p, k, conds))
-            nd = scenario.party(pid).no_deal
-            params.append(
-                Parameter(
-                    f"{pid}.no_deal",
-                    "no_deal",
-                    pid,
-                    nd.utility,
-                    *(
-                        nd.range
-                        or (max(-1.0, nd.utility - unc.values), min(2.0, nd.utility + unc.values))
-                    ),
-                    nd.source,
-                )
-            )
-            no_deal[p] = len(params) - 1
-            params.append(
-                Parameter(
-                    f"{pid}.monthly_change",
-                    "monthly_change",
-                    pid,
-                    nd.monthly_change,
-                    *(nd.monthly_change_range or (nd.monthly_change, nd.monthly_change)),
-                    nd.source,
-                )
-            )
-            monthly[p] = len(params) - 1
+        built = build_parameters(scenario, evaluator)
         return cls(
-            party_ids=parties,
-            issue_ids=issue_ids,
-            option_ids=compiled.option_ids,
-            parameters=tuple(params),
-            offsets=offsets,
-            status_quo=compiled.status_quo,
-            interactions=tuple(b.conditions for b in bonuses),
-            interaction_party=np.array([b.party for b in bonuses], dtype=np.int64),
-            forbidden=tuple(f.clauses for f in compiled.forbidden),
-            _weights=weights,
-            _values=values,
-            _contingent=tuple(contingent),
-            _beliefs=tuple(beliefs),
-            _bonuses=tuple(bonuses),
-            _no_deal=no_deal,
-            _monthly=monthly,
+            party_ids=evaluator.party_ids,
+            issue_ids=evaluator.issue_ids,
+            option_ids=evaluator.option_ids,
+            parameters=built["parameters"],
+            offsets=built["offsets"],
+            status_quo=evaluator.status_quo,
+            interactions=built["interactions"],
+            interaction_party=built["interaction_party"],
+            forbidden=evaluator.forbidden,
+            tie=evaluator.tie,
+            no_deal_package=evaluator.no_deal_package,
+            _weights=built["weights_index"],
+            _values=built["values_index"],
+            _contingent=built["contingent"],
+            _beliefs=built["beliefs"],
+            _bonuses=built["bonuses"],
+            _no_deal=built["no_deal_index"],
+            _monthly=built["monthly_index"],
+            _lottery=built["lottery"],
         )
 
     # ----------------------------------------------------------------- sizes
@@ -468,7 +322,11 @@ class ParameterModel:
             of the options used, beliefs behind them, bonuses, no-deal
             utilities and monthly changes), and the flat option indices used.
         """
-        options = np.unique(self.flat(packages))
+        lot = self._lottery
+        used = self.flat(packages)
+        if lot is not None:  # every no-deal utility reads the outcome packages
+            used = np.concatenate([used.reshape(-1), self.flat(lot.outcomes).reshape(-1)])
+        options = np.unique(used)
         params = set(self._weights[self._weights >= 0].tolist())
         params |= set(self._values[:, options][self._values[:, options] >= 0].tolist())
         for c in self._contingent:
@@ -477,6 +335,10 @@ class ParameterModel:
                 params |= {i for i in self._beliefs[c.belief].outcomes if i >= 0}
         params |= {b.parameter for b in self._bonuses}
         params |= set(self._no_deal.tolist()) | set(self._monthly.tolist())
+        if lot is not None:
+            params |= set(lot.beliefs[lot.beliefs >= 0].tolist())
+            params |= set(lot.common[lot.common >= 0].tolist()) | {lot.convergence}
+            params |= set(lot.cost.tolist()) | set(lot.monthly.tolist())
         unc = self.uncertain
         rows = np.flatnonzero(np.isin(unc, np.array(sorted(params), dtype=np.int64)))
         return rows.astype(np.int64), options.astype(np.int64)
@@ -533,16 +395,49 @@ class ParameterModel:
                 "on,on->n", beliefs[c.belief], padded[list(c.outcome_values)]
             )
         v *= w[np.repeat(np.arange(n_i), np.diff(self.offsets))[opts]]
-        return SampleTables(
+        st = SampleTables(
             tables=v,
             row_of=row_of,
             bonus=padded[[b.parameter for b in self._bonuses]],
             no_deal=padded[self._no_deal],
             monthly_change=padded[self._monthly],
         )
+        if self._lottery is None:
+            return st
+        draw = self._lottery_draw(padded, st)
+        return SampleTables(
+            st.tables, st.row_of, st.bonus, draw.at(0.0), np.zeros_like(st.monthly_change), draw
+        )
+
+    def _lottery_draw(self, padded: FloatArray, st: SampleTables) -> LotteryDraw:
+        """The conflict lottery's numbers in these worlds (beliefs normalised, utilities of
+        its outcomes from these worlds' tables)."""
+        lot = self._lottery
+        assert lot is not None
+        n = padded.shape[1]
+        stated = {
+            p: self._belief_probs(padded, Belief(tuple(int(k) for k in lot.beliefs[p])))
+            for p in range(self.n_parties)
+            if lot.stated[p]
+        }
+        if lot.has_common:
+            common = self._belief_probs(padded, Belief(tuple(int(k) for k in lot.common)))
+        elif stated:
+            common = np.mean(np.stack(list(stated.values())), axis=0)
+        else:
+            common = np.full((lot.outcomes.shape[0], n), 1.0 / lot.outcomes.shape[0])
+        beliefs = np.stack([stated.get(p, common) for p in range(self.n_parties)])
+        return LotteryDraw(
+            beliefs=beliefs,
+            common=common,
+            rate=padded[lot.convergence],
+            cost=padded[lot.cost],
+            monthly=padded[lot.monthly],
+            outcome_utilities=self._additive_utilities(st, lot.outcomes),
+        )
 
     @staticmethod
-    def _belief_probs(padded: FloatArray, belief: _Belief) -> FloatArray:
+    def _belief_probs(padded: FloatArray, belief: Belief) -> FloatArray:
         idx = np.array(belief.outcomes)
         stated = padded[np.where(idx >= 0, idx, padded.shape[0] - 1)]  # (n_out, n)
         missing = idx < 0
@@ -570,8 +465,19 @@ class ParameterModel:
         """Utilities ``(m, n_parties, n)`` of ``m`` packages in ``n`` sampled worlds.
 
         The canonical evaluation every engine of this family uses: issue terms
-        summed in issue order, then interaction bonuses in order.
+        summed in issue order, then interaction bonuses in order; the no-deal
+        package is worth each world's disagreement point (as in the core).
         """
+        x = np.asarray(packages, dtype=np.int64).reshape(-1, self.n_issues)
+        u = self._additive_utilities(st, x)
+        if self.no_deal_package is not None:
+            hit = (x == self.no_deal_package[None, :]).all(axis=1)
+            if hit.any():
+                u[hit] = st.no_deal[None, :, :]
+        return u
+
+    def _additive_utilities(self, st: SampleTables, packages: npt.ArrayLike) -> FloatArray:
+        """Issue terms plus interaction bonuses ``(m, n_parties, n)`` (no override)."""
         x = np.asarray(packages, dtype=np.int64).reshape(-1, self.n_issues)
         fx = st.row_of[self.flat(x)]
         if np.any(fx < 0):
@@ -588,19 +494,17 @@ class ParameterModel:
         return u
 
     def accepts(self, st: SampleTables, packages: npt.ArrayLike) -> BoolArray:
-        """``(m, n_parties, n)``: does each party accept each package in each world?"""
-        return self.utilities(st, packages) >= st.no_deal[None, :, :]
+        """``(m, n_parties, n)``: does each party accept each package in each world?
+
+        The core's acceptance rule (:func:`peacetable.core.evaluator.accepts`)
+        with the nominal scenario's tie tolerance.
+        """
+        return accepts(self.utilities(st, packages), st.no_deal[None, :, :], self.tie)
 
     def feasible(self, packages: npt.ArrayLike) -> BoolArray:
-        """Which packages satisfy every constraint."""
+        """Which packages satisfy every constraint (the core evaluator's rule)."""
         x = np.asarray(packages, dtype=np.int64).reshape(-1, self.n_issues)
-        ok = np.ones(x.shape[0], dtype=bool)
-        for clauses in self.forbidden:
-            inside = np.ones(x.shape[0], dtype=bool)
-            for issue, mask in clauses:
-                inside &= mask[x[:, issue]]
-            ok &= ~inside
-        return ok
+        return feasible_mask(self.forbidden, x)
 
 
 def _runs(rows: IntArray) -> list[tuple[int, int]]:
@@ -647,11 +551,9 @@ def wilson_interval(successes: int, n: int, confidence: float = 0.95) -> tuple[f
     .. [1] Wilson, E. B. (1927). Probable inference, the law of succession, and
        statistical inference. *JASA* 22(158), 209-212.
     """
-    from scipy.stats import norm
-
     if n < 1:
         raise InputError("a confidence interval needs at least one sample")
-    z = float(norm.ppf(0.5 + confidence / 2))
+    z = NormalDist().inv_cdf(0.5 + confidence / 2)  # stdlib: no scipy.stats import (2 s)
     if successes in (0, n):  # the closed forms, free of rounding
         bound = (z * z / n) / (1 + z * z / n)
         return (0.0, bound) if successes == 0 else (1.0 - bound, 1.0)
@@ -670,15 +572,26 @@ def subset(st: SampleTables, rows: IntArray) -> SampleTables:
         st.bonus[:, rows],
         st.no_deal[:, rows],
         st.monthly_change[:, rows],
+        None if st.lottery is None else st.lottery.subset(rows),
     )
 
 
 def concat(parts: list[SampleTables]) -> SampleTables:
     """Batches of sample tables joined in order."""
+    lottery = None
+    if parts[0].lottery is not None:
+        draws = [p.lottery for p in parts if p.lottery is not None]
+        lottery = LotteryDraw(
+            *(np.concatenate([getattr(d, f) for d in draws], axis=-1) for f in _DRAW_FIELDS)
+        )
     return SampleTables(
         np.concatenate([p.tables for p in parts], axis=2),
         parts[0].row_of,
         np.concatenate([p.bonus for p in parts], axis=1),
         np.concatenate([p.no_deal for p in parts], axis=1),
         np.concatenate([p.monthly_change for p in parts], axis=1),
+        lottery,
     )
+
+
+_DRAW_FIELDS = ("beliefs", "common", "rate", "cost", "monthly", "outcome_utilities")
