@@ -8,8 +8,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from webtest_support import World, build_world, settings_for
+from markupsafe import escape
+from webtest_support import World, build_world, invite, join, settings_for
 
+from peacetable.core import prepare
+from peacetable.scenarios import load_builtin
 from peacetable.web import presenting
 from peacetable.web.app import create_app
 
@@ -99,3 +102,66 @@ def test_plotly_is_served_from_the_installed_package_with_its_style_placeholders
     assert ids[0] == "plotly.js-style-global" and len(ids) >= 2
     for pid in ids:
         assert f'<meta id="{pid}" class="no-inline-styles">' in html
+
+
+def test_a_draft_that_is_no_deal_is_named_so_with_the_server_s_notes(world: World) -> None:
+    m = _client(world, "mediator")
+    p = prepare(load_builtin())
+    assert p.no_deal_package is not None, "the embedded scenario names its no-deal package"
+    package = p.package_dict(p.no_deal_package)
+    r = m.post(
+        f"/api/negotiations/{world.nid}/drafts", json={"title": "Nothing", "package": package}
+    )
+    assert r.status_code == 201, r.text
+    version = r.json()["version"]
+    answer = m.get(f"/api/negotiations/{world.nid}/drafts/{version}/analysis").json()
+    analysis = answer["analysis"]
+    assert analysis["no_deal_package"] and not analysis["agreement"]
+    html = m.http.get(f"/n/{world.nid}/desk/drafts/{version}").text
+    assert "This text is no deal" in html and "Every party's preferences accept" not in html
+    for note in analysis["notes"]:
+        assert escape(note) in html
+    plan = m.http.get(f"/n/{world.nid}/desk/drafts/1").text
+    assert "This text is no deal" not in plan
+
+
+def _lottery_scenario() -> dict[str, Any]:
+    """Two parties, one issue, and no deal valued by how a war may end (the disagreement block)."""
+    options = [{"id": f"s{k}", "label": f"A gets {k}%"} for k in (0, 50, 100)]
+    values = {f"s{k}": k / 100 for k in (0, 50, 100)}
+    return {
+        "id": "split",
+        "title": "A divisible issue",
+        "parties": [{"id": "A", "name": "Alpha"}, {"id": "B", "name": "Beta"}],
+        "issues": [{"id": "split", "name": "Split", "ordered": True, "options": options}],
+        "preferences": {
+            "A": {"weights": {"split": 1}, "values": {"split": values}},
+            "B": {
+                "weights": {"split": 1},
+                "values": {"split": {k: 1 - v for k, v in values.items()}},
+            },
+        },
+        "disagreement": {
+            "package": "none",
+            "outcomes": [
+                {"id": "a_wins", "name": "A wins", "package": {"split": "s100"}},
+                {"id": "b_wins", "name": "B wins", "package": {"split": "s0"}},
+            ],
+            "beliefs": {"A": {"a_wins": 0.6}, "B": {"a_wins": 0.4}},
+            "costs": {"A": {"cost": 0.1}, "B": {"cost": 0.1}},
+        },
+    }
+
+
+def test_elicitation_asks_no_walking_away_number_when_no_deal_is_a_lottery(world: World) -> None:
+    m = _client(world, "mediator")
+    r = m.post("/api/negotiations", json={"scenario": _lottery_scenario()})
+    assert r.status_code == 201, r.text
+    nid = r.json()["id"]
+    assert m.get(f"/api/negotiations/{nid}/issues").json()["no_deal_by_outcomes"] is True
+    assert m.get(f"/api/negotiations/{world.nid}/issues").json()["no_deal_by_outcomes"] is False
+    a = join(world.app, invite(m, nid, "party", "A"), "party_lottery")
+    html = a.http.get(f"/n/{nid}/preferences").text
+    assert "data-nodeal-by-outcomes" in html and 'id="no-deal"' not in html
+    ukraine = _client(world, "party_a").http.get(f"/n/{world.nid}/preferences").text
+    assert "data-nodeal-by-outcomes" not in ukraine and 'id="no-deal"' in ukraine

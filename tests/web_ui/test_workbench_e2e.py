@@ -104,6 +104,8 @@ def flow(
     f.desk(m)
     m.check_page("desk-agreed")
     m.shot("desk-agreed")
+    status, f.agreement = m.api("GET", f"/api/negotiations/{f.nid}/agreement")
+    assert status == 200, f.agreement
     status, export = m.api("GET", f"/api/negotiations/{f.nid}/export")
     assert status == 200, export
     f.export_path = dump(export, folder / "export.json")
@@ -121,11 +123,16 @@ def flow(
 def test_mediation_reaches_an_agreement_everyone_can_check(flow: Flow) -> None:
     assert "broken.yaml, line 6" in flow.upload_error and "parties[0]" in flow.upload_error
     assert flow.live_update_seen
-    assert "Offer stands" in flow.contradiction_seen and "rated it lower" in flow.contradiction_seen
+    assert flow.contradiction_label and flow.contradiction_label in flow.contradiction_seen
+    assert "rated it lower" in flow.contradiction_seen
     assert flow.suggestion_used
+    assert set(flow.predicted) == {1} and set(flow.predicted[1]) == set(PARTIES)
     codes = set(flow.codes.values())
     assert len(codes) == 1 and len(next(iter(codes))) == 64, flow.codes
     assert set(flow.codes) == {*PARTIES, "observer"}
+    agreed = flow.agreement
+    assert agreed["agreed"] and agreed["version"] == 2 and agreed["kind"] == "draft", agreed
+    assert agreed["settlement_code"] in codes
     assert flow.export_path is not None and flow.checkpoint_path is not None
     done = _verify(flow.export_path)
     assert done.returncode == 0, done.stdout + done.stderr

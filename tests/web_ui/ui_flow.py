@@ -23,6 +23,8 @@ from ui_support import (
 )
 from webtest_support import PASSWORD
 
+from peacetable.web.presenting import suggestions
+
 PARTIES = ("RU", "UA", "US", "NATO")
 
 
@@ -39,12 +41,15 @@ class Flow:
     actors: dict[str, Actor] = field(default_factory=dict)
     codes: dict[str, str] = field(default_factory=dict)
     contradiction_seen: str = ""
+    contradiction_label: str = ""
     upload_error: str = ""
     times: list[tuple[str, float]] = field(default_factory=list)
     live_update_seen: bool = False
     suggestion_used: str = ""
     export_path: Path | None = None
     checkpoint_path: Path | None = None
+    predicted: dict[int, dict[str, bool]] = field(default_factory=dict)
+    agreement: dict[str, Any] = field(default_factory=dict)
 
     def actor(self, name: str, keep_bodies: bool = False) -> Actor:
         a = Actor(self.browser, name, self.base, self.shots, keep_bodies=keep_bodies)
@@ -170,6 +175,15 @@ class Flow:
         p.click("button[data-save]")
         p.wait_for_url(re.compile(r"/party\?saved=\d+$"))
 
+    def walking_away(self, a: Actor, value: str) -> None:
+        """Step 4: a number, unless the scenario values no deal by how the conflict may end
+        (then the step asks for nothing, as the server says in ``no_deal_by_outcomes``)."""
+        issues = a.api("GET", f"/api/negotiations/{self.nid}/issues")[1]
+        if issues["no_deal_by_outcomes"]:
+            a.page.locator("[data-nodeal-by-outcomes]").wait_for()
+        else:
+            a.page.fill("#no-deal", value)
+
     def elicit_ru(self, a: Actor) -> None:
         self.open_elicitation(a)
         a.shot("elicitation-step-1-order")
@@ -183,7 +197,7 @@ class Flow:
             a.page.fill(f"input[data-weight='{issue}']", str(points))
         a.shot("elicitation-step-3-importance")
         self.step(a, "nodeal")
-        a.page.fill("#no-deal", "55")
+        self.walking_away(a, "55")
         a.shot("elicitation-step-4-walking-away")
         self.step(a, "beliefs")
         a.page.fill("#b-crimea_vote-joins_russia", "80")
@@ -201,7 +215,7 @@ class Flow:
         for issue, points in B_WEIGHTS.items():
             a.page.fill(f"input[data-weight='{issue}']", points)
         self.step(a, "nodeal")
-        a.page.fill("#no-deal", B_NO_DEAL)
+        self.walking_away(a, B_NO_DEAL)
         self.step(a, "beliefs")
         self.step(a, "review")
         a.page.fill("#note", B_NOTE)
@@ -218,6 +232,11 @@ class Flow:
         flag = p.locator("[data-contradiction='nato_offer']")
         flag.wait_for(state="visible")
         self.contradiction_seen = str(flag.inner_text())
+        issues = a.api("GET", f"/api/negotiations/{self.nid}/issues")[1]["issues"]
+        nato_offer = next(i for i in issues if i["id"] == "nato_offer")
+        self.contradiction_label = next(
+            o["label"] for o in nato_offer["options"] if o["id"] == "stands"
+        )
         flag.evaluate("el => el.closest('.issue-block').scrollIntoView()")
         a.shot("elicitation-contradiction-in-view", full_page=False)
         a.check_page("elicitation-contradiction")
@@ -229,7 +248,7 @@ class Flow:
         p.fill("input[data-weight='nato_offer']", "60")
         p.fill("input[data-weight='guarantees']", "40")
         self.step(a, "nodeal")
-        p.fill("#no-deal", "50")
+        self.walking_away(a, "50")
         self.save(a, "elicitation-us")
 
     def elicit_nato(self, a: Actor) -> None:
@@ -238,8 +257,7 @@ class Flow:
         self.rate(a, "guarantees", "binding", 20)
         self.step(a, "weights")
         self.step(a, "nodeal")
-        p = a.page
-        p.fill("#no-deal", "45")
+        self.walking_away(a, "45")
         self.save(a, "elicitation-nato")
 
     # ------------------------------------------------------------------ the text
@@ -320,15 +338,21 @@ class Flow:
         p.locator("table.answers tbody tr .verdict").nth(3).wait_for()
         m.check_page("draft-published-answers")
         m.shot("draft-1-answers-and-predicted-verdicts")
+        self.check_answers_against_the_server(m, 1)
         link = p.locator("a[data-suggestion]").first
         self.suggestion_used = str(link.get_attribute("data-suggestion"))
+        expected = self.suggested_package(m, 1, self.suggestion_used)
         link.click()
         p.wait_for_url(re.compile(r"suggestion="))
+        for issue, option in expected.items():
+            assert p.locator(f"#opt-{issue}").input_value() == option, (issue, option)
         p.fill("#draft-title", "Seven points, revised")
         m.check_page("editor-suggestion")
         m.shot("draft-editor-from-suggestion")
         p.click("button:has-text('Save as a new version')")
         p.wait_for_url(re.compile(r"/desk/drafts/2$"))
+        status, second = m.api("GET", f"/api/negotiations/{self.nid}/drafts/2")
+        assert status == 200 and second["package"] == expected, second
         p.click("button:has-text('Publish version 2')")
         p.locator("button[data-publish]").wait_for(state="detached")
         m.settle()
@@ -337,6 +361,41 @@ class Flow:
         p.locator("details summary:has-text('What changed from v1')").click()
         m.check_page("desk-history")
         m.shot("desk-version-history-diff")
+
+    def check_answers_against_the_server(self, m: Actor, version: int) -> None:
+        """The page shows each party's answer and the verdict its preferences predict, as the
+        API has them (the expectations come from the server, not from the scenario's numbers)."""
+        p = m.page
+        status, answers = m.api("GET", f"/api/negotiations/{self.nid}/responses")
+        assert status == 200, answers
+        row = next(a for a in answers if a["version"] == version)
+        status, result = m.api("GET", f"/api/negotiations/{self.nid}/drafts/{version}/analysis")
+        assert status == 200, result
+        accepts = {v["party"]: v["accepts"] for v in result["analysis"]["parties"]}
+        assert set(accepts) == set(PARTIES)
+        for a in row["parties"]:
+            party = a["party"]
+            assert a["predicted"]["accepts"] == accepts[party], (party, a, accepts)
+            said = a["response"]["verdict"]
+            answer = p.locator(f"table.answers tr[data-party='{party}']")
+            assert answer.locator(".verdict").inner_text().strip() == said
+            predicted = answer.locator("td.predicted").inner_text()
+            assert predicted.startswith("accepts" if accepts[party] else "rejects"), predicted
+            assert ("differs from the answer" in predicted) == a["disagrees"], (party, predicted)
+            verdict = p.locator(f"table.verdicts tr[data-party='{party}'] td").first.inner_text()
+            assert verdict == ("accepts" if accepts[party] else "rejects"), (party, verdict)
+        self.predicted[version] = accepts
+
+    def suggested_package(self, m: Actor, version: int, suggestion: str) -> dict[str, str]:
+        """The package the suggestion stands for, computed from the server's analysis."""
+        base = m.api("GET", f"/api/negotiations/{self.nid}/drafts/{version}")[1]["package"]
+        issues = m.api("GET", f"/api/negotiations/{self.nid}/issues")[1]
+        result = m.api("GET", f"/api/negotiations/{self.nid}/drafts/{version}/analysis")[1]
+        found = {s["id"]: s for s in suggestions(result["analysis"], base, issues)}
+        assert suggestion in found, (suggestion, sorted(found))
+        package: dict[str, str] = found[suggestion]["package"]
+        assert package != base
+        return package
 
     def settlement_code(self, a: Actor, page: str = "party") -> str:
         a.goto(f"/n/{self.nid}/{page}")

@@ -108,7 +108,7 @@
       for (const w of weights) prefs.weights[w.dataset.weight] = Math.max(0, Number(w.value) || 0);
     }
     const noDeal = document.getElementById("no-deal");
-    if (noDeal.dataset.answered && noDeal.value !== "") prefs.no_deal = Number(noDeal.value);
+    if (noDeal && noDeal.dataset.answered && noDeal.value !== "") prefs.no_deal = Number(noDeal.value);
     for (const set of form.querySelectorAll("[data-event]")) {
       const given = [...set.querySelectorAll("input[data-belief]")].filter((i) => i.value !== "");
       if (given.length) {
@@ -197,7 +197,9 @@
     const issues = Object.keys(prefs.ranking || {}).map(issueName);
     list.appendChild(el("li", {}, issues.length ? "Your order and ratings of: " + issues.join(", ") + "." : "No order or ratings: the mediator keeps its estimate."));
     list.appendChild(el("li", {}, prefs.weights ? "How much each issue matters to you." : "No importance points: the mediator keeps its estimate."));
-    list.appendChild(el("li", {}, prefs.no_deal !== undefined ? `Walking away: ${prefs.no_deal} of 100.` : "No answer on walking away: the mediator keeps its estimate."));
+    if (document.getElementById("no-deal")) {
+      list.appendChild(el("li", {}, prefs.no_deal !== undefined ? `Walking away: ${prefs.no_deal} of 100.` : "No answer on walking away: the mediator keeps its estimate."));
+    }
     if (form.querySelector("[data-event]")) {
       list.appendChild(el("li", {}, prefs.beliefs ? "Your beliefs about uncertain events." : "No beliefs: the mediator keeps its estimate."));
     }
@@ -238,6 +240,7 @@
   function updateNoDeal(source) {
     const range = document.getElementById("no-deal-range");
     const number = document.getElementById("no-deal");
+    if (!number) return; // no deal is valued by how the conflict may end: nothing to rate
     if (source === range) number.value = range.value;
     else if (number.value !== "") range.value = Math.round(Number(number.value));
     if (source) number.dataset.answered = "yes";
