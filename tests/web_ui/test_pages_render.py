@@ -158,8 +158,8 @@ def test_elicitation_asks_no_walking_away_number_when_no_deal_is_a_lottery(world
     r = m.post("/api/negotiations", json={"scenario": _lottery_scenario()})
     assert r.status_code == 201, r.text
     nid = r.json()["id"]
-    assert m.get(f"/api/negotiations/{nid}/issues").json()["no_deal_by_outcomes"] is True
-    assert m.get(f"/api/negotiations/{world.nid}/issues").json()["no_deal_by_outcomes"] is False
+    assert m.get(f"/api/negotiations/{nid}/issues").json()["disagreement_is_lottery"] is True
+    assert m.get(f"/api/negotiations/{world.nid}/issues").json()["disagreement_is_lottery"] is False
     a = join(world.app, invite(m, nid, "party", "A"), "party_lottery")
     html = a.http.get(f"/n/{nid}/preferences").text
     assert "data-nodeal-by-outcomes" in html and 'id="no-deal"' not in html

@@ -177,9 +177,9 @@ class Flow:
 
     def walking_away(self, a: Actor, value: str) -> None:
         """Step 4: a number, unless the scenario values no deal by how the conflict may end
-        (then the step asks for nothing, as the server says in ``no_deal_by_outcomes``)."""
+        (then the step asks for nothing, as the server says in ``disagreement_is_lottery``)."""
         issues = a.api("GET", f"/api/negotiations/{self.nid}/issues")[1]
-        if issues["no_deal_by_outcomes"]:
+        if issues["disagreement_is_lottery"]:
             a.page.locator("[data-nodeal-by-outcomes]").wait_for()
         else:
             a.page.fill("#no-deal", value)

@@ -141,7 +141,7 @@ def issues(ctx: ServerContext, access: Access) -> dict[str, Any]:
         ],
         "events": [{"id": e, "outcomes": list(o)} for e, o in scenario.iter_events()],
         # no deal valued by the disagreement block's outcomes: a party gives no no-deal rating
-        "no_deal_by_outcomes": bool(scenario.disagreement.outcomes),
+        "disagreement_is_lottery": bool(scenario.disagreement.outcomes),
     }
 
 
