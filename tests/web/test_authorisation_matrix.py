@@ -40,6 +40,8 @@ MEDIATOR = {"mediator"}
 PARTIES = {"party_a", "party_b"}
 
 N = "/api/negotiations/{negotiation_id}"
+P = "/n/{negotiation_id}"
+IN_A_NEGOTIATION = (N, P)
 EXPECTED: dict[tuple[str, str], set[str]] = {
     ("GET", "/api/auth/csrf"): PUBLIC,
     ("POST", "/api/auth/login"): PUBLIC,
@@ -96,6 +98,17 @@ EXPECTED: dict[tuple[str, str], set[str]] = {
     ("POST", "/setup/{token}"): PUBLIC,
     ("GET", "/invite/{token}"): PUBLIC,
     ("POST", "/invite/{token}"): PUBLIC,
+    ("GET", "/static/vendor/plotly.min.js"): PUBLIC,
+    # the workbench pages: the same permissions as the API they show
+    ("GET", P): MEMBERS,
+    ("GET", P + "/desk"): MEDIATOR,
+    ("GET", P + "/desk/live"): MEDIATOR,
+    ("GET", P + "/desk/drafts/{version}"): MEDIATOR,
+    ("GET", P + "/desk/new"): MEDIATOR,
+    ("GET", P + "/party"): PARTIES,
+    ("GET", P + "/preferences"): PARTIES,
+    ("GET", P + "/texts"): MEMBERS,
+    ("GET", P + "/record"): MEMBERS,
 }
 
 
@@ -249,10 +262,10 @@ def test_each_role_is_allowed_or_denied_as_the_table_says(
             denied_status = {"anonymous": 401, "other_mediator": 404}.get(role, 403)
             if role in allowed:
                 if status in (401, 403) or (
-                    status == 404 and path.startswith(N) and role == "other_mediator"
+                    status == 404 and path.startswith(IN_A_NEGOTIATION) and role == "other_mediator"
                 ):
                     wrong.append(f"{method} {path} as {role}: denied ({status}), should be allowed")
-            elif role == "other_mediator" and not path.startswith(N):
+            elif role == "other_mediator" and not path.startswith(IN_A_NEGOTIATION):
                 if status != 403:
                     wrong.append(f"{method} {path} as {role}: {status}, should be 403")
             elif status != denied_status:

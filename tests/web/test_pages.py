@@ -51,7 +51,7 @@ def test_an_invitation_page_lets_a_party_join_and_sign_in(tmp_path: Path) -> Non
     )
     assert ok.status_code == 303
     home = c.http.get("/").text
-    assert "signed in as ua_delegate" in home and "party (UA)" in home
+    assert "signed in as ua_delegate" in home and "party for UA" in home
     out = c.http.post("/logout", data={"csrf_token": _field(home)}, follow_redirects=False)
     assert out.status_code == 303
     assert "signed in" not in c.http.get("/").text

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
@@ -217,4 +218,7 @@ def test_security_headers_on_every_response(world: World, url: str) -> None:
 
 def test_pages_have_no_inline_script(world: World) -> None:
     for url in ("/", "/login"):
-        assert "<script" not in Client(world.app).get(url).text.lower()
+        html = Client(world.app).get(url).text.lower()
+        tags = re.findall(r"<script\b[^>]*>(.*?)</script>", html, re.S)
+        assert tags == [""], "one external script, nothing inline"
+        assert '<script src="/static/workbench.js" defer></script>' in html

@@ -18,9 +18,11 @@ from pathlib import Path
 from typing import Any
 
 from fastapi import FastAPI, Request
+from fastapi.exception_handlers import http_exception_handler
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
+from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from peacetable.errors import PeacetableError
 from peacetable.web.config import WebSettings
@@ -28,8 +30,10 @@ from peacetable.web.context import ServerContext
 from peacetable.web.middleware import Guard
 from peacetable.web.routers import (
     auth,
+    desk,
     drafts,
     invites,
+    member,
     negotiations,
     pages,
     record,
@@ -76,6 +80,8 @@ def create_app(settings: WebSettings | None = None, ctx: ServerContext | None = 
     for module in (auth, negotiations, invites, submissions, drafts, responses, record, transfer):
         app.include_router(module.router)
     app.include_router(pages.router)
+    app.include_router(desk.router)
+    app.include_router(member.router)
     app.mount("/static", StaticFiles(directory=Path(__file__).parent / "static"), name="static")
 
     @app.exception_handler(RequestValidationError)
@@ -89,6 +95,12 @@ def create_app(settings: WebSettings | None = None, ctx: ServerContext | None = 
             },
             status_code=422,
         )
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _http_error(request: Request, exc: StarletteHTTPException) -> Response:
+        if request.url.path.startswith("/n/"):  # a workbench page: answer with a page
+            return pages.error_page(request, ctx, exc)
+        return await http_exception_handler(request, exc)
 
     @app.exception_handler(PeacetableError)
     async def _bad_input(request: Request, exc: PeacetableError) -> JSONResponse:

@@ -1,7 +1,8 @@
 """The few server-rendered pages a person needs a link for: set-up, invitation, sign-in, home.
 
 Every value is escaped by Jinja2's autoescape; no page has inline script.
-The pages of the mediation workbench come later and build on the JSON API.
+The pages of the workbench itself are in :mod:`peacetable.web.routers.desk`
+(the mediator) and :mod:`peacetable.web.routers.member` (every member).
 """
 
 from __future__ import annotations
@@ -9,8 +10,10 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Form, HTTPException, Request, Response
-from fastapi.responses import HTMLResponse, RedirectResponse
+from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from peacetable.web import presenting
 from peacetable.web.context import ServerContext
 from peacetable.web.deps import Ctx, CurrentUser, MaybeUser
 from peacetable.web.routers.auth import clear_session, client_address, csrf_for, limit, set_session
@@ -40,6 +43,34 @@ def render(
     return response
 
 
+ERROR_HEADINGS = {
+    401: "Please sign in",
+    403: "Not open to your role",
+    404: "Not found",
+    409: "Not possible now",
+    422: "Not accepted",
+}
+
+
+def error_page(request: Request, ctx: ServerContext, exc: StarletteHTTPException) -> HTMLResponse:
+    """A workbench page's refusal as a page (same status as the API would give)."""
+    detail = exc.detail
+    message = str(detail.get("message", detail)) if isinstance(detail, dict) else str(detail)
+    response = render(
+        request,
+        ctx,
+        "message.html",
+        None,
+        exc.status_code,
+        heading=ERROR_HEADINGS.get(exc.status_code, "Something went wrong"),
+        message=message[:1].upper() + message[1:] + ".",
+        sign_in=exc.status_code == 401,
+    )
+    if exc.headers:
+        response.headers.update(exc.headers)
+    return response
+
+
 def _detail(exc: HTTPException) -> str:
     d = exc.detail
     return str(d.get("message", d)) if isinstance(d, dict) else str(d)
@@ -48,8 +79,21 @@ def _detail(exc: HTTPException) -> str:
 @router.get("/", response_class=HTMLResponse)
 def home(request: Request, user: MaybeUser, ctx: Ctx) -> HTMLResponse:
     """The start page."""
+    from peacetable.scenarios import list_builtin
+
     listing = negotiations.list_for(ctx, user) if user else []
-    return render(request, ctx, "home.html", user, negotiations=listing)
+    return render(request, ctx, "home.html", user, negotiations=listing, scenarios=list_builtin())
+
+
+@router.get("/static/vendor/plotly.min.js")
+def plotly_js() -> FileResponse:
+    """plotly.js from the installed ``plotly`` package (no CDN; cached by the browser)."""
+    path = presenting.plotly_js_path()
+    if path is None:
+        raise HTTPException(404, "plotly is not installed (pip install plotly)")
+    return FileResponse(
+        path, media_type="text/javascript", headers={"cache-control": "public, max-age=86400"}
+    )
 
 
 @router.get("/login", response_class=HTMLResponse)
@@ -212,7 +256,7 @@ def accept_invite(
             button="Join",
             username=username,
         )
-    response = RedirectResponse("/", status_code=303)
+    response = RedirectResponse(f"/n/{out['negotiation']}", status_code=303)
     if out["session_token"] is not None:
         set_session(response, ctx, out["session_token"])
     return response

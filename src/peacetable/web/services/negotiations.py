@@ -140,6 +140,8 @@ def issues(ctx: ServerContext, access: Access) -> dict[str, Any]:
             for i in scenario.issues
         ],
         "events": [{"id": e, "outcomes": list(o)} for e, o in scenario.iter_events()],
+        # no deal valued by the disagreement block's outcomes: a party gives no no-deal rating
+        "disagreement_is_lottery": bool(scenario.disagreement.outcomes),
     }
 
 
