@@ -287,9 +287,12 @@ POST_SETTLEMENT = Lens(
 class RobustnessSettings:
     """Settings of the ``robustness`` lens.
 
-    The packages are the proposals in focus (all by default) and, when the
-    agreement-space lens answers, the bargaining solutions; sensitivity is
-    computed for the proposals.
+    The packages are the proposals in focus (all by default), when the
+    agreement-space lens answers the bargaining solutions, and ``package``
+    (``{issue: option}``, stored as sorted pairs; issues left out at their
+    status quo) under the name ``package_name``, e.g. a draft that is no
+    proposal of the scenario; sensitivity is computed for the proposals and
+    ``package``.
     """
 
     samples: int = DEFAULT_SAMPLES
@@ -299,6 +302,11 @@ class RobustnessSettings:
     chunk_size: int = 16_384
     workers: int = 1
     confidence: float = 0.95
+    package: Package | Mapping[str, str] | None = None
+    package_name: str = "package"
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "package", package_pairs(self.package))
 
 
 def solution_packages(session: Session) -> dict[str, dict[str, str]]:
@@ -326,6 +334,16 @@ def _robustness(
         for name, pkg in solution_packages(session).items():
             packages[name] = pkg
             kinds[name] = "solution"
+    if s.package is not None:
+        if s.package_name in packages:
+            raise InputError(
+                f"package_name {s.package_name!r} names a proposal or a bargaining solution "
+                "already tested; choose another name",
+                Location(field="package_name"),
+            )
+        packages[s.package_name] = p.package_dict(p.package(dict(s.package)))
+        kinds[s.package_name] = "package"
+        ids = (*ids, s.package_name)
     if not packages:
         raise AnalysisError("no proposal and no bargaining solution to test for robustness")
     return acceptability(
@@ -403,22 +421,32 @@ CONTINGENT = Lens(
 
 @dataclass(frozen=True)
 class RipenessSettings:
-    """Settings of the ``ripeness`` lens (``proposal``: the proposal followed)."""
+    """Settings of the ``ripeness`` lens: the package followed month by month, by
+    ``proposal`` id or as ``package`` (``{issue: option}``, stored as sorted pairs;
+    issues left out at their status quo); neither: the first proposal, if any."""
 
     horizon: int = DEFAULT_HORIZON
     ripeness_samples: int = DEFAULT_RIPENESS_SAMPLES
     seed: int = DEFAULT_SEED
     proposal: str | None = None
+    package: Package | Mapping[str, str] | None = None
     hurt_threshold: float = 0.0
     confidence: float = 0.95
     trade_process: bool = False
 
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "package", package_pairs(self.package))
+        _one_package(self.proposal, self.package, "proposal")
+
 
 def _ripeness(p: PreparedScenario, s: RipenessSettings, session: Session) -> RipenessResult:
+    followed: str | dict[str, str] | None = s.proposal
+    if s.package is not None:
+        followed = p.package_dict(p.package(dict(s.package)))
     return ripeness(
         p.settled(s.trade_process),
         horizon=s.horizon,
-        proposal=s.proposal,
+        proposal=followed,
         n_samples=s.ripeness_samples,
         seed=s.seed,
         hurt_threshold=s.hurt_threshold,
