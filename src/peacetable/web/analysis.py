@@ -19,7 +19,9 @@ set of submissions.
   from its no-deal utility to its best package (the ``frontier`` lens);
 * :func:`best_packages` -- the packages best for one party;
 * :func:`post_settlement_options` -- improvements on an agreed package (the
-  ``post_settlement`` lens).
+  ``post_settlement`` lens);
+* :func:`draft_outlook` -- how sure, and when: a draft's robustness (the
+  ``robustness`` lens, SMAA) and ripeness (the ``ripeness`` lens) in brief.
 
 Results are deterministic, so two requests that compute the same lens at
 once on one session get equal answers (the session keeps one of them).
@@ -29,6 +31,10 @@ References
 .. [1] Raiffa, H. (1982). *The Art and Science of Negotiation*, ch. 14 (the
    single negotiating text) and ch. 11 (additive scoring).
 .. [2] Raiffa, H. (1985). Post-settlement settlements. *Negotiation Journal* 1(1), 9-12.
+.. [3] Lahdelma, R. & Salminen, P. (2001). SMAA-2: Stochastic multicriteria
+   acceptability analysis for group decision making. *Operations Research* 49(3), 444-454.
+.. [4] Zartman, I. W. (2000). Ripeness: the hurting stalemate and beyond. In P. C. Stern &
+   D. Druckman (eds.), *International Conflict Resolution after the Cold War*, 225-250.
 """
 
 from __future__ import annotations
@@ -41,6 +47,8 @@ import numpy as np
 from peacetable.analysis.diagnostics import ProposalDiagnosis
 from peacetable.analysis.frontier import FrontierResult
 from peacetable.analysis.negotiating_text import PostSettlementResult
+from peacetable.analysis.ripeness import RipenessResult
+from peacetable.analysis.robustness import AcceptabilityResult
 from peacetable.analysis.solutions import BargainingSolutions
 from peacetable.core import NotApplicable, Result, Session, Settings
 from peacetable.core.arrays import FloatArray
@@ -379,4 +387,191 @@ def post_settlement_options(
         "efficient": r.efficient,
         "recommended": change(r.recommended) if r.recommended is not None else None,
         "improvements": [change(c) for c in r.improvements[:limit]],
+    }
+
+
+DRAFT = "draft"
+"""The name the robustness lens gives the draft (how a page names it does not change the run)."""
+
+
+def _chance(entry: Mapping[str, Any]) -> dict[str, Any]:
+    return {"p": _r(entry["p"]), "interval": [_r(v) for v in entry["interval"]]}
+
+
+def _lens(session: Session, kind: type[R], key: str, **options: Any) -> R | str:
+    """Lens *key*'s result, or the reason it cannot answer (``NotApplicable``), verbatim."""
+    found = session.result(key, **options)
+    if isinstance(found, NotApplicable):
+        return found.reason
+    if not isinstance(found, kind):  # pragma: no cover - the registry's contract
+        raise TypeError(f"lens {key!r} returned {type(found).__name__}")
+    return found
+
+
+def _robustness_brief(
+    session: Session, package: dict[str, str], names: Mapping[str, str]
+) -> dict[str, Any]:
+    """The ``robustness`` lens (SMAA) on the draft alone, in brief."""
+    found = _lens(
+        session,
+        AcceptabilityResult,
+        "robustness",
+        package=package,
+        package_name=DRAFT,
+        proposals=(),
+        include_solutions=False,
+    )
+    if isinstance(found, str):
+        return {"answered": False, "reason": found}
+    entry = found.get(DRAFT).to_dict()
+    parties = [
+        {
+            "party": q,
+            "name": names[q],
+            **_chance(entry["p_accept"][q]),
+            "accepts_nominally": q in entry["nominal_accepted_by"],
+        }
+        for q in found.party_ids
+    ]
+    sens = found.sensitivity.get(DRAFT)
+    top = None if sens is None else sens.most_important
+    return {
+        "answered": True,
+        **_chance({"p": entry["p_all_accept"], "interval": entry["p_all_accept_interval"]}),
+        "confidence": found.confidence,
+        "samples": found.n_samples,
+        "seed": found.provenance.seed,
+        "parties": parties,
+        "least_sure": min(parties, key=lambda v: v["p"]),  # the first in party order on a tie
+        "matters_most": None
+        if top is None
+        else {
+            "estimate": top.parameter.label,
+            "party": top.parameter.party,
+            "kind": top.parameter.kind,
+            "index": _r(top.index),
+            "p_all_accept_when_low": _r(top.p_low),
+            "p_all_accept_when_high": _r(top.p_high),
+        },
+    }
+
+
+def _ripeness_brief(
+    session: Session, package: dict[str, str] | None, names: Mapping[str, str]
+) -> dict[str, Any]:
+    """The ``ripeness`` lens following the draft (*package*; ``None``: not an agreement)."""
+    options = {} if package is None else {"package": package}
+    found = _lens(session, RipenessResult, "ripeness", **options)
+    if isinstance(found, str):
+        return {"answered": False, "reason": found}
+    today = found.months[0]
+    out: dict[str, Any] = {
+        "answered": True,
+        "horizon": found.horizon,
+        "samples": found.n_samples,
+        "seed": found.provenance.seed,
+        "confidence": today.confidence,
+        "zopa_today": today.zopa,
+        "p_zopa_today": _chance(today.to_dict()["p_zopa"]),
+        "first_zopa_month": found.first_zopa_month,
+        "first_likely_zopa_month": found.first_likely_zopa_month,
+        "opened_by": [{"party": q, "name": names.get(q, q)} for q in found.opened_by],
+        "draft": None,
+    }
+    if package is not None:
+        first = found.proposal_first_month
+        month = found.horizon if first is None else first
+        out["draft"] = {
+            "from_month": first,
+            "likely_from_month": found.proposal_first_likely_month,
+            "month_of_p": month,
+            **_chance(found.months[month].to_dict()["p_proposal_accepted"]),
+        }
+    return out
+
+
+def draft_outlook(
+    session: Session, package: Mapping[str, str], name: str = "the draft"
+) -> dict[str, Any]:
+    """How sure, and when: a draft's robustness and ripeness in brief.
+
+    Runs the ``robustness`` lens (SMAA: every uncertain estimate sampled
+    within its range) on the draft alone and the ``ripeness`` lens following
+    the draft month by month, with the session's settings (``samples``
+    worlds for robustness, ``ripeness_samples`` for ripeness, its ``seed``
+    and ``horizon``): the answer is ``session.result`` of those lenses, and a
+    second request reads the session's cache. The wording is
+    :func:`peacetable.web.presenting.outlook_sentences`.
+
+    Parameters
+    ----------
+    session:
+        A session on the merged scenario (every party's numbers: mediator only).
+    package:
+        ``{issue: option}``; issues left out stay at their status quo.
+    name:
+        How the answer names the draft, e.g. ``"Version 2 (Seven points)"``.
+
+    Returns
+    -------
+    dict
+        ``draft`` (*name*), ``package`` (complete), ``no_deal_package``,
+        ``feasible``, ``agreement``, ``not_an_agreement`` (why, or ``None``),
+        ``parties`` (id to name); ``robustness``: ``answered`` and either
+        ``reason`` (no agreement, or the lens's reason) or ``p`` (every party
+        accepts) with ``interval``, ``confidence``, ``samples``, ``seed``,
+        ``parties`` (each one's ``p``), ``least_sure`` and ``matters_most``
+        (the estimate that moves acceptance most; ``None``: none measurably);
+        ``ripeness``: ``answered`` and either ``reason`` or ``zopa_today``
+        (nominal), ``p_zopa_today``, ``first_zopa_month``,
+        ``first_likely_zopa_month`` (in at least half the worlds),
+        ``opened_by``, ``draft`` (``from_month`` it is accepted by all at the
+        nominal estimates, ``likely_from_month``, ``p`` at ``month_of_p``;
+        ``None`` when no agreement), ``horizon``, ``samples`` and ``seed``.
+        Probabilities are Monte Carlo estimates with Wilson intervals.
+
+    Raises
+    ------
+    InputError
+        Unknown issue or option.
+
+    References
+    ----------
+    Lahdelma & Salminen (2001) (SMAA); Zartman (2000) (ripeness).
+
+    Examples
+    --------
+    >>> from peacetable.scenarios import load_builtin
+    >>> s = load_builtin()
+    >>> session = Session(s, Settings(samples=512, ripeness_samples=16, horizon=3))
+    >>> o = draft_outlook(session, s.proposal("seven-points").package, "Seven points")
+    >>> o["robustness"]["samples"], o["ripeness"]["samples"], o["ripeness"]["zopa_today"]
+    (512, 16, True)
+    >>> o = draft_outlook(session, {}, "Nothing agreed")
+    >>> o["no_deal_package"], o["robustness"]["answered"], o["ripeness"]["draft"]
+    (True, False, None)
+    """
+    p = session.prepared
+    x = p.package(dict(package))
+    full = p.package_dict(x)
+    names = {q: p.scenario.party(q).name for q in p.party_ids}
+    no_deal = bool(p.is_no_deal(x)[0])
+    agreement = bool(p.is_agreement(x)[0])
+    why_not = None
+    if no_deal:
+        why_not = "it is no deal (what walking away leaves in place), not an agreement"
+    elif not agreement:
+        why_not = "it breaks the scenario's constraints: it cannot be an agreement as it stands"
+    return {
+        "draft": name,
+        "package": full,
+        "no_deal_package": no_deal,
+        "feasible": bool(p.feasible(x)[0]),
+        "agreement": agreement,
+        "not_an_agreement": why_not,
+        "parties": names,
+        "robustness": _robustness_brief(session, full, names)
+        if why_not is None
+        else {"answered": False, "reason": f"{name}: {why_not}"},
+        "ripeness": _ripeness_brief(session, full if agreement else None, names),
     }

@@ -272,3 +272,95 @@ def plotly_style_ids() -> tuple[str, ...]:
     text = path.read_text(encoding="utf-8", errors="replace")
     found = re.findall(r'getElementById\("([0-9a-f]{64})"\)', text)
     return ("plotly.js-style-global", *dict.fromkeys(found))
+
+
+def _pct(p: float) -> str:
+    return f"{100 * p:.1f}%"
+
+
+def _sure(chance: Mapping[str, Any], confidence: float) -> str:
+    """``"97.0% (95% interval 96.2–97.6%)"`` of a ``{"p", "interval"}`` estimate."""
+    lo, hi = chance["interval"]
+    return f"{_pct(chance['p'])} ({100 * confidence:g}% interval {_pct(lo)}–{_pct(hi)})"
+
+
+def _when(month: int | None, horizon: int) -> str:
+    if month is None:
+        return f"not within {horizon} months"
+    return "from today" if month == 0 else f"from month {month}"
+
+
+def _robustness_sentences(name: str, r: Mapping[str, Any]) -> list[str]:
+    if not r["answered"]:
+        return [f"{r['reason'][:1].upper()}{r['reason'][1:]}."]
+    level, least, top = r["confidence"], r["least_sure"], r["matters_most"]
+    out = [
+        f"{name}: every party accepts it in {_sure(r, level)} of {r['samples']:,} sampled "
+        "worlds (each estimate drawn within its range).",
+        f"Least sure to accept: {least['name']}, in {_sure(least, level)} of them.",
+    ]
+    if top is None:
+        out.append("No single estimate changes that measurably.")
+    else:
+        out.append(
+            f"The estimate that matters most: {top['estimate']}. Every party accepts in "
+            f"{_pct(top['p_all_accept_when_low'])} of the worlds where it is lowest and "
+            f"{_pct(top['p_all_accept_when_high'])} where it is highest: firm it up first."
+        )
+    return out
+
+
+def _ripeness_sentences(name: str, r: Mapping[str, Any], why_not: str | None) -> list[str]:
+    if not r["answered"]:
+        return [f"When a deal becomes possible cannot be said: {r['reason']}."]
+    level, horizon = r["confidence"], r["horizon"]
+    zopa = "a deal every party prefers to walking away (a ZOPA)"
+    if r["first_zopa_month"] == 0:
+        first = f"{zopa[0].upper()}{zopa[1:]} exists today"
+    elif r["first_zopa_month"] is None:
+        first = f"No {zopa[2:]} opens within {horizon} months"
+    else:
+        who = ", ".join(q["name"] for q in r["opened_by"]) or "no single party"
+        first = (
+            f"No {zopa[2:]} exists today; one opens in month {r['first_zopa_month']} as "
+            f"continuing costs more (the pressure needed is on: {who})"
+        )
+    out = [
+        f"{first}, at the nominal estimates. Today a ZOPA exists in "
+        f"{_sure(r['p_zopa_today'], level)} of {r['samples']:,} sampled worlds; it is likely "
+        f"(in at least half of them) {_when(r['first_likely_zopa_month'], horizon)}.",
+    ]
+    d = r["draft"]
+    if d is None:
+        out.append(f"{name}: {why_not}, so there is no month from which it is accepted.")
+    else:
+        then = "Then" if d["from_month"] is not None else f"At month {d['month_of_p']}"
+        out.append(
+            f"{name} is accepted by every party {_when(d['from_month'], horizon)} at the "
+            f"nominal estimates. {then} every party accepts it in {_sure(d, level)} of the "
+            "sampled worlds; it is likely (in at least half of them) "
+            f"{_when(d['likely_from_month'], horizon)}."
+        )
+    return out
+
+
+def outlook_sentences(outlook: Mapping[str, Any]) -> dict[str, list[str]]:
+    """Plain sentences of a draft's outlook (:func:`peacetable.web.analysis.draft_outlook`).
+
+    Each sentence names the draft or the party and says how sure (the
+    estimate, its interval and the number of sampled worlds).
+
+    Examples
+    --------
+    >>> why = "it is no deal (what walking away leaves in place), not an agreement"
+    >>> o = {"draft": "Version 1", "not_an_agreement": why,
+    ...      "robustness": {"answered": False, "reason": f"Version 1: {why}"},
+    ...      "ripeness": {"answered": False, "reason": "no scenario"}}
+    >>> outlook_sentences(o)["robustness"]
+    ['Version 1: it is no deal (what walking away leaves in place), not an agreement.']
+    """
+    name = outlook["draft"]
+    return {
+        "robustness": _robustness_sentences(name, outlook["robustness"]),
+        "ripeness": _ripeness_sentences(name, outlook["ripeness"], outlook["not_an_agreement"]),
+    }
