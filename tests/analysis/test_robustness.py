@@ -253,3 +253,35 @@ def test_robustness_command_json_and_bad_input() -> None:
     bad = runner.invoke(app, ["robustness", str(MINI), "--proposal", "nope"])
     assert bad.exit_code == 2
     assert runner.invoke(app, ["robustness", str(MINI), "--samples", "0"]).exit_code == 2
+
+
+def test_the_lenses_test_and_follow_a_package_that_is_no_proposal() -> None:
+    """``robustness`` with ``package`` counts it as the engine does; ``ripeness`` with
+    ``package`` follows it as it follows the proposal with the same package."""
+    from peacetable.core import Session, Settings
+    from peacetable.scenarios import load_builtin
+
+    s = load_builtin()
+    session = Session(s, Settings(samples=1_024, ripeness_samples=16, horizon=2, seed=5))
+    plan = dict(s.proposal("seven-points").package)
+    lens = session.result(
+        "robustness", package=plan, package_name="mine", proposals=(), include_solutions=False
+    )
+    direct = acceptability(
+        session.prepared,
+        {"mine": plan},
+        include_proposals=False,
+        n_samples=1_024,
+        seed=5,
+        sensitivity_for=["mine"],
+    )
+    assert lens.get("mine").party_counts == direct.get("mine").party_counts
+    assert set(lens.sensitivity) == {"mine"}
+    with pytest.raises(InputError, match="package_name"):
+        session.result("robustness", package=plan, package_name="seven-points")
+    followed = session.result("ripeness", package=plan)
+    named = session.result("ripeness", proposal="seven-points")
+    assert [m.proposal_count for m in followed.months] == [m.proposal_count for m in named.months]
+    assert followed.proposal == "package" and named.proposal == "seven-points"
+    with pytest.raises(InputError, match="not both"):
+        session.result("ripeness", package=plan, proposal="seven-points")

@@ -11,11 +11,13 @@ from typing import Any
 import numpy as np
 from webtest_support import b_preferences, full_ranking
 
+from peacetable.analysis.ripeness import RipenessResult
+from peacetable.analysis.robustness import AcceptabilityResult
 from peacetable.analysis.solutions import BargainingSolutions
-from peacetable.core import Session
+from peacetable.core import NotApplicable, Session, Settings
 from peacetable.model import Scenario
 from peacetable.scenarios import load_builtin
-from peacetable.web import analysis
+from peacetable.web import analysis, presenting
 from peacetable.web.elicitation import PreferenceInput
 from peacetable.web.merge import Submitted, merge
 
@@ -215,3 +217,130 @@ def test_the_server_keeps_a_bounded_number_of_sessions() -> None:
     held = [k for k in ctx.cache if k[0] == "session"]
     assert held == [("session", "n", k) for k in range(3, common.MAX_SESSIONS + 3)]
     assert ctx.cache[("scenario", "n")] == "kept"
+
+
+OUTLOOK_SETTINGS = Settings(samples=2_000, ripeness_samples=64, horizon=6, seed=3)
+
+
+def test_the_outlook_is_the_robustness_and_ripeness_lenses_answer_for_the_draft() -> None:
+    session = Session(_merged(), OUTLOOK_SETTINGS)
+    p = session.prepared
+    hedged = dict(load_builtin().proposal("seven-points-hedged").package)
+    package = {**hedged, "venue": "neutral"}  # a draft that is no proposal of the scenario
+    o = analysis.draft_outlook(session, package, "Version 7 (Hedged)")
+    assert o["draft"] == "Version 7 (Hedged)" and o["agreement"] and o["not_an_agreement"] is None
+    assert o["package"] == p.package_dict(p.package(package))
+    r = o["robustness"]
+    lens = session.result(
+        "robustness",
+        package=o["package"],
+        package_name=analysis.DRAFT,
+        proposals=(),
+        include_solutions=False,
+    )
+    assert isinstance(lens, AcceptabilityResult) and [e.name for e in lens.packages] == ["draft"]
+    entry = lens.get("draft")
+    assert r["answered"] and r["samples"] == 2_000 and r["seed"] == 3
+    assert r["p"] == round(entry.p_all, 9) and r["interval"] == [
+        round(v, 9) for v in entry.p_all_interval
+    ]
+    assert [v["party"] for v in r["parties"]] == list(p.party_ids)
+    assert {v["party"]: v["p"] for v in r["parties"]} == {
+        q: round(v, 9) for q, v in entry.p_party.items()
+    }
+    least = min(entry.p_party.values())
+    assert r["least_sure"]["p"] == round(least, 9) and r["least_sure"]["name"] == (
+        p.scenario.party(r["least_sure"]["party"]).name
+    )
+    top = lens.sensitivity["draft"].most_important
+    assert (r["matters_most"] is None) == (top is None)
+    if top is not None:
+        assert r["matters_most"]["estimate"] == top.parameter.label
+    assert [v["accepts_nominally"] for v in r["parties"]] == p.accepts(p.package(package))[
+        0
+    ].tolist()
+    ripe = session.result("ripeness", package=o["package"])
+    assert isinstance(ripe, RipenessResult)
+    g = o["ripeness"]
+    assert g["answered"] and g["samples"] == 64 and g["horizon"] == 6 and g["seed"] == 3
+    assert g["zopa_today"] == ripe.months[0].zopa
+    assert g["first_zopa_month"] == ripe.first_zopa_month
+    assert g["first_likely_zopa_month"] == ripe.first_likely_zopa_month
+    assert g["draft"]["from_month"] == ripe.proposal_first_month
+    assert g["draft"]["likely_from_month"] == ripe.proposal_first_likely_month
+    month = ripe.months[g["draft"]["month_of_p"]]
+    assert g["draft"]["p"] == round((month.proposal_count or 0) / 64, 9)
+    # asked again: the session's cached results, the same answer
+    runs: list[str] = []
+    session.progress = lambda key, done, total: runs.append(key)
+    assert analysis.draft_outlook(session, package, "Version 7 (Hedged)") == o
+    assert runs == []
+    said = presenting.outlook_sentences(o)
+    assert said["robustness"][0].startswith("Version 7 (Hedged): every party accepts it in ")
+    assert "2,000 sampled worlds" in said["robustness"][0]
+    assert r["least_sure"]["name"] in said["robustness"][1]
+    assert said["ripeness"][-1].startswith("Version 7 (Hedged) is accepted by every party ")
+
+
+def test_the_outlook_of_a_no_deal_draft_says_so_without_a_probability() -> None:
+    session = Session(_merged(), OUTLOOK_SETTINGS)
+    p = session.prepared
+    assert p.no_deal_package is not None
+    o = analysis.draft_outlook(session, p.package_dict(p.no_deal_package), "Version 2")
+    assert o["no_deal_package"] and not o["agreement"]
+    assert o["robustness"] == {
+        "answered": False,
+        "reason": "Version 2: it is no deal (what walking away leaves in place), not an agreement",
+    }
+    assert (
+        session.cached(
+            "robustness",
+            package=o["package"],
+            package_name=analysis.DRAFT,
+            proposals=(),
+            include_solutions=False,
+        )
+        is None
+    )
+    g = o["ripeness"]
+    assert g["answered"] and g["draft"] is None  # when a ZOPA opens is still answered
+    assert g["zopa_today"] == session.result("ripeness").months[0].zopa
+    said = presenting.outlook_sentences(o)
+    assert not any("%" in s for s in said["robustness"])
+    assert "no deal" in said["ripeness"][-1] and "Version 2" in said["ripeness"][-1]
+
+
+def test_the_outlook_of_a_draft_that_breaks_a_constraint_gives_no_probability() -> None:
+    session = Session(_merged(), OUTLOOK_SETTINGS)
+    p = session.prepared
+    broken = [x for x in _random_packages(400, 5) if not p.feasible(p.package(x))[0]]
+    assert broken, "the embedded scenario has constraints"
+    o = analysis.draft_outlook(session, broken[0], "Version 4")
+    assert not o["feasible"] and not o["agreement"] and not o["robustness"]["answered"]
+    assert "constraints" in o["robustness"]["reason"] and o["ripeness"]["draft"] is None
+
+
+class _CannotAnswer(Session):
+    """A session whose robustness and ripeness lenses cannot answer (``NotApplicable``)."""
+
+    def result(self, key: str, **options: Any) -> Any:
+        if key in ("robustness", "ripeness"):
+            return NotApplicable(f"{key} cannot answer here: test reason")
+        return super().result(key, **options)
+
+
+def test_the_outlook_passes_on_why_a_lens_cannot_answer() -> None:
+    session = _CannotAnswer(_merged(), OUTLOOK_SETTINGS)
+    plan = dict(load_builtin().proposal("seven-points").package)
+    o = analysis.draft_outlook(session, plan, "Version 1")
+    assert o["robustness"] == {
+        "answered": False,
+        "reason": "robustness cannot answer here: test reason",
+    }
+    assert o["ripeness"] == {
+        "answered": False,
+        "reason": "ripeness cannot answer here: test reason",
+    }
+    said = presenting.outlook_sentences(o)
+    assert said["robustness"] == ["Robustness cannot answer here: test reason."]
+    assert "ripeness cannot answer here: test reason" in said["ripeness"][0]
