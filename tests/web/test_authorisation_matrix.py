@@ -75,6 +75,7 @@ EXPECTED: dict[tuple[str, str], set[str]] = {
     ("GET", N + "/drafts/{version}/diff"): MEDIATOR,
     ("POST", N + "/drafts/{version}/publish"): MEDIATOR,
     ("GET", N + "/drafts/{version}/analysis"): MEDIATOR,
+    ("GET", N + "/drafts/{version}/outlook"): MEDIATOR,
     ("GET", N + "/published"): MEMBERS,
     ("GET", N + "/published/{version}"): MEMBERS,
     ("GET", N + "/published/{version}/diff"): MEMBERS,

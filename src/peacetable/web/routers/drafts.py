@@ -58,6 +58,14 @@ def analyse(
     return drafts.analyse(ctx, access, version)
 
 
+@router.get("/drafts/{version}/outlook")
+def outlook(
+    version: Version, access: Annotated[Access, Depends(allowed(Action.ANALYSE))], ctx: Ctx
+) -> dict[str, Any]:
+    """Mediator: how sure (robustness over sampled worlds) and when (ripeness), in brief."""
+    return drafts.outlook(ctx, access, version)
+
+
 @router.get("/published")
 def published(access: Published, ctx: Ctx) -> list[dict[str, Any]]:
     """Every published version with its text."""

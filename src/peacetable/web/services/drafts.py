@@ -1,4 +1,5 @@
-"""The single negotiating text: draft versions, diffs, publication, and the mediator's analysis."""
+"""The single negotiating text: draft versions, diffs, publication, the mediator's analysis and
+outlook."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from fastapi import HTTPException
 from sqlalchemy import func, select
 
 from peacetable.errors import PeacetableError
-from peacetable.web import analysis, record
+from peacetable.web import analysis, presenting, record
 from peacetable.web.context import ServerContext
 from peacetable.web.deps import Access
 from peacetable.web.models import Draft, Negotiation, utcnow
@@ -225,6 +226,32 @@ def analyse(ctx: ServerContext, access: Access, version: int) -> dict[str, Any]:
             result["post_settlement"] = None
             result["notes"].append(f"no post-settlement improvements: {exc}")
     return {"version": version, "analysis": result, "provenance": merged.provenance}
+
+
+def outlook(ctx: ServerContext, access: Access, version: int) -> dict[str, Any]:
+    """Mediator: how sure, and when -- a version's robustness and ripeness in brief.
+
+    Slower than :func:`analyse` (sampled worlds), so the draft page asks for
+    it separately; it runs through the same session of the current merged
+    scenario, so asking again reads that session's cache.
+    """
+    with ctx.db.reading() as s:
+        neg = get_negotiation(s, access.negotiation_id)
+        content = draft_content(get_draft(s, neg.id, version))
+        try:
+            merged, session = merged_session(ctx, s, neg)
+        except PeacetableError as exc:
+            raise HTTPException(
+                409, {"message": "the submissions do not merge", "problems": problems_of(exc)}
+            ) from None
+    title = str(content.get("title", "")).strip()
+    name = f"Version {version}" + (f" ({title})" if title else "")
+    result = analysis.draft_outlook(session, content["package"], name)
+    return {
+        "version": version,
+        "outlook": {**result, "summary": presenting.outlook_sentences(result)},
+        "provenance": merged.provenance,
+    }
 
 
 def scores(ctx: ServerContext, access: Access) -> list[dict[str, Any]]:
