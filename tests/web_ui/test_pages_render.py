@@ -125,6 +125,28 @@ def test_a_draft_that_is_no_deal_is_named_so_with_the_server_s_notes(world: Worl
     assert "This text is no deal" not in plan
 
 
+def test_the_draft_page_asks_how_sure_and_when_and_says_it_is_working(world: World) -> None:
+    """The section is on the mediator's draft page, filled by workbench.js from the outlook
+    endpoint (no inline script), announced politely while it loads."""
+    m = _client(world, "mediator")
+    for version in (1, 2):
+        html = m.http.get(f"/n/{world.nid}/desk/drafts/{version}").text
+        section = re.search(r'<section class="outlook"[^>]*>(.*?)</section>', html, re.S)
+        assert section, version
+        url = f"/api/negotiations/{world.nid}/drafts/{version}/outlook"
+        assert f'data-outlook="{url}"' in section.group(0)
+        assert "How sure, and when?" in section.group(1)
+        answer = re.search(
+            r'<div class="outlook-answer"([^>]*)>(.*?)</div>', section.group(1), re.S
+        )
+        assert answer and 'role="status"' in answer.group(1)
+        assert 'aria-live="polite"' in answer.group(1) and 'aria-busy="true"' in answer.group(1)
+        assert "Working it out" in answer.group(2)
+        assert m.get(url).status_code == 200
+    js = m.http.get("/static/workbench.js").text
+    assert "[data-outlook]" in js and "aria-busy" in js and "o.summary[key]" in js
+
+
 def _lottery_scenario() -> dict[str, Any]:
     """Two parties, one issue, and no deal valued by how a war may end (the disagreement block)."""
     options = [{"id": f"s{k}", "label": f"A gets {k}%"} for k in (0, 50, 100)]

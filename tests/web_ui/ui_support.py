@@ -153,11 +153,15 @@ class Actor:
         return response
 
     def settle(self) -> None:
-        """Wait until the page has loaded and drawn its charts (plotly draws after loading)."""
+        """Wait until the page has loaded, drawn its charts (plotly draws after loading) and
+        filled a draft's outlook (asked for after loading)."""
         self.page.wait_for_load_state("load")
         charts = self.page.locator("[data-chart]")
         if charts.count():
             charts.first.locator(".main-svg").first.wait_for()
+        outlook = self.page.locator("[data-outlook]")
+        if outlook.count():
+            outlook.first.locator(".outlook-answer[aria-busy='false']").wait_for(timeout=60_000)
 
     def shot(self, step: str, full_page: bool = True) -> Path:
         return self.shots.take(self.page, f"{self.name}-{step}", full_page)

@@ -223,11 +223,41 @@
     }
   }
 
+  // The draft's outlook (robustness and ripeness in brief): slower than the analysis, so the
+  // page asks for it after loading and fills the section when it arrives.
+  async function outlook(section) {
+    const box = section.querySelector(".outlook-answer");
+    const result = await api("GET", section.dataset.outlook);
+    const parts = [];
+    if (!result.ok) {
+      const detail = result.data && result.data.detail;
+      const message = typeof detail === "string" ? detail : (detail && detail.message) || "something went wrong";
+      parts.push(el("p", { class: "error" }, "The outlook could not be worked out: " + message + "."));
+    } else {
+      const o = result.data.outlook;
+      for (const [key, heading] of [["robustness", "How sure"], ["ripeness", "When"]]) {
+        parts.push(el("h4", {}, heading));
+        const list = el("ul", { class: "outlook-" + key });
+        for (const sentence of o.summary[key]) list.appendChild(el("li", {}, sentence));
+        parts.push(list);
+      }
+      const how = [];
+      if (o.robustness.answered) how.push(o.robustness.samples.toLocaleString("en") + " sampled worlds for how sure");
+      if (o.ripeness.answered) {
+        how.push(o.ripeness.samples.toLocaleString("en") + " for when, " + o.ripeness.horizon + " months ahead");
+      }
+      if (how.length) parts.push(el("p", { class: "meta" }, "Estimates over " + how.join("; ") + "."));
+    }
+    box.replaceChildren(...parts);
+    box.setAttribute("aria-busy", "false");
+  }
+
   window.peacetable = { api, showErrors, el };
   document.addEventListener("submit", submitForm);
   document.addEventListener("click", clicked);
   document.addEventListener("DOMContentLoaded", () => {
     charts();
+    for (const section of document.querySelectorAll("[data-outlook]")) outlook(section);
     const invite = document.getElementById("invite-form");
     if (invite) {
       const sync = () => {
