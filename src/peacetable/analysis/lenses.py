@@ -6,12 +6,18 @@ settings block (a frozen dataclass whose fields named like the shared
 function calling the engine's public function on the prepared scenario. The
 registry (:data:`peacetable.core.registry.LENSES`) lists them; a
 :class:`~peacetable.core.Session` runs them.
+
+Every lens that can run long takes the shared ``time_limit`` (seconds) and
+``memory_limit`` (bytes) and reports its progress through the session; a
+lens of the agreement space refuses a scenario whose constraints leave no
+agreement (:func:`~peacetable.analysis._budget.require_agreements`).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
+from peacetable.analysis._budget import require_agreements
 from peacetable.analysis.acceptance import ProposalEvaluations, evaluate_proposals
 from peacetable.analysis.contingent import ContingentResult, contingent_terms
 from peacetable.analysis.diagnostics import ProposalDiagnosis, diagnose_proposal
@@ -32,9 +38,11 @@ from peacetable.core import Lens, NotApplicable, PreparedScenario, Provenance, S
 from peacetable.core.settings import (
     DEFAULT_HORIZON,
     DEFAULT_MAX_CHANGES,
+    DEFAULT_MEMORY_LIMIT,
     DEFAULT_RIPENESS_SAMPLES,
     DEFAULT_SAMPLES,
     DEFAULT_SEED,
+    DEFAULT_TIME_LIMIT,
 )
 from peacetable.errors import AnalysisError
 
@@ -67,10 +75,20 @@ class DiagnosisSettings:
     proposal: str | None = None
     max_changes: int = DEFAULT_MAX_CHANGES
     limit: int = 5
+    time_limit: float | None = DEFAULT_TIME_LIMIT
+    memory_limit: int = DEFAULT_MEMORY_LIMIT
 
 
-def _diagnosis(p: PreparedScenario, s: DiagnosisSettings, _: Session) -> ProposalDiagnosis:
-    return diagnose_proposal(p, s.proposal, max_changes=s.max_changes, limit=s.limit)
+def _diagnosis(p: PreparedScenario, s: DiagnosisSettings, session: Session) -> ProposalDiagnosis:
+    return diagnose_proposal(
+        p,
+        s.proposal,
+        max_changes=s.max_changes,
+        limit=s.limit,
+        time_limit=s.time_limit,
+        memory_limit=s.memory_limit,
+        progress=session.task_progress("diagnosis"),
+    )
 
 
 DIAGNOSIS = Lens(
@@ -86,10 +104,19 @@ class FrontierSettings:
     """Settings of the ``frontier`` lens."""
 
     acceptable_only: bool = False
+    time_limit: float | None = DEFAULT_TIME_LIMIT
+    memory_limit: int = DEFAULT_MEMORY_LIMIT
 
 
-def _frontier(p: PreparedScenario, s: FrontierSettings, _: Session) -> FrontierResult:
-    return pareto_frontier(p, acceptable_only=s.acceptable_only)
+def _frontier(p: PreparedScenario, s: FrontierSettings, session: Session) -> FrontierResult:
+    require_agreements(p.space)
+    return pareto_frontier(
+        p,
+        acceptable_only=s.acceptable_only,
+        time_limit=s.time_limit,
+        memory_limit=s.memory_limit,
+        progress=session.task_progress("frontier"),
+    )
 
 
 FRONTIER = Lens("frontier", "Which packages are efficient?", FrontierSettings, _frontier)
@@ -100,16 +127,29 @@ class SolutionsSettings:
     """Settings of the ``solutions`` lens (``method``: auto, frontier or milp)."""
 
     method: str = "auto"
+    time_limit: float | None = DEFAULT_TIME_LIMIT
+    memory_limit: int = DEFAULT_MEMORY_LIMIT
 
 
-def _solutions(p: PreparedScenario, s: SolutionsSettings, _: Session) -> BargainingSolutions:
-    found = solve_all(p, method=s.method)
+def _solutions(p: PreparedScenario, s: SolutionsSettings, session: Session) -> BargainingSolutions:
+    require_agreements(p.space)
+    found = solve_all(
+        p,
+        method=s.method,
+        time_limit=s.time_limit,
+        memory_limit=s.memory_limit,
+        progress=session.task_progress("solutions"),
+    )
     methods = sorted({sol.method for sol in found.values()})
+    loose = [name for name, sol in found.items() if not sol.exact]
     return BargainingSolutions(
         found,
         provenance=Provenance(
             "bargaining solutions over the exact frontier or by MILP: " + ", ".join(methods),
-            exact=all(sol.exact for sol in found.values()),
+            exact=not loose,
+            bound=None
+            if not loose
+            else f"approximate: {', '.join(loose)} (each solution's provenance says how far off)",
         ),
     )
 
@@ -124,10 +164,20 @@ class ZopaSettings:
 
     seed: int = DEFAULT_SEED
     count_samples: int = 1_000_000
+    time_limit: float | None = DEFAULT_TIME_LIMIT
+    memory_limit: int = DEFAULT_MEMORY_LIMIT
 
 
-def _zopa(p: PreparedScenario, s: ZopaSettings, _: Session) -> ZopaResult:
-    return zopa(p, samples=s.count_samples, seed=s.seed)
+def _zopa(p: PreparedScenario, s: ZopaSettings, session: Session) -> ZopaResult:
+    require_agreements(p.space)
+    return zopa(
+        p,
+        samples=s.count_samples,
+        seed=s.seed,
+        time_limit=s.time_limit,
+        memory_limit=s.memory_limit,
+        progress=session.task_progress("zopa"),
+    )
 
 
 ZOPA = Lens("zopa", "Is there a zone of possible agreement?", ZopaSettings, _zopa)
@@ -159,10 +209,19 @@ class SingleTextSettings:
     start: str | None = None
     rule: str = "unanimous"
     max_steps: int = 1000
+    time_limit: float | None = DEFAULT_TIME_LIMIT
+    memory_limit: int = DEFAULT_MEMORY_LIMIT
 
 
 def _single_text(p: PreparedScenario, s: SingleTextSettings, _: Session) -> SingleTextResult:
-    return single_negotiating_text(p, s.start, rule=s.rule, max_steps=s.max_steps)  # type: ignore[arg-type]
+    return single_negotiating_text(
+        p,
+        s.start,
+        rule=s.rule,  # type: ignore[arg-type]
+        max_steps=s.max_steps,
+        time_limit=s.time_limit,
+        memory_limit=s.memory_limit,
+    )
 
 
 SINGLE_TEXT = Lens(
@@ -178,12 +237,14 @@ class PostSettlementSettings:
     """Settings of the ``post_settlement`` lens (``agreed``: a proposal id)."""
 
     agreed: str | None = None
+    time_limit: float | None = DEFAULT_TIME_LIMIT
+    memory_limit: int = DEFAULT_MEMORY_LIMIT
 
 
 def _post_settlement(
     p: PreparedScenario, s: PostSettlementSettings, _: Session
 ) -> PostSettlementResult:
-    return post_settlement(p, s.agreed)
+    return post_settlement(p, s.agreed, time_limit=s.time_limit, memory_limit=s.memory_limit)
 
 
 POST_SETTLEMENT = Lens(
@@ -213,6 +274,8 @@ class RobustnessSettings:
     chunk_size: int = 16_384
     workers: int = 1
     confidence: float = 0.95
+    time_limit: float | None = DEFAULT_TIME_LIMIT
+    memory_limit: int = DEFAULT_MEMORY_LIMIT
 
 
 def solution_packages(session: Session) -> dict[str, dict[str, str]]:
@@ -241,7 +304,18 @@ def _robustness(
             packages[name] = pkg
             kinds[name] = "solution"
     if not packages:
-        raise AnalysisError("no proposal and no bargaining solution to test for robustness")
+        found = session.result("solutions") if s.include_solutions else None
+        why = (
+            f" ({found.reason})"
+            if isinstance(found, NotApplicable)
+            else " (not asked for)"
+            if found is None
+            else ""
+        )
+        raise AnalysisError(
+            "nothing to test for robustness: the scenario has no proposals and no bargaining "
+            f"solution{why}"
+        )
     return acceptability(
         p,
         packages,
@@ -255,6 +329,8 @@ def _robustness(
         sensitivity_for=ids,
         confidence=s.confidence,
         progress=session.task_progress("robustness"),
+        time_limit=s.time_limit,
+        memory_limit=s.memory_limit,
     )
 
 
@@ -273,17 +349,22 @@ class RobustPackageSettings:
     samples: int = DEFAULT_SAMPLES
     seed: int = DEFAULT_SEED
     top: int = 5
+    time_limit: float | None = DEFAULT_TIME_LIMIT
+    memory_limit: int = DEFAULT_MEMORY_LIMIT
 
 
 def _robust_package(
     p: PreparedScenario, s: RobustPackageSettings, session: Session
 ) -> RobustPackageResult:
+    require_agreements(p.space)
     return robust_package(
         p,
         n_samples=s.samples,
         seed=s.seed,
         top=s.top,
         progress=session.task_progress("robust_package"),
+        time_limit=s.time_limit,
+        memory_limit=s.memory_limit,
     )
 
 
@@ -324,6 +405,8 @@ class RipenessSettings:
     proposal: str | None = None
     hurt_threshold: float = 0.0
     confidence: float = 0.95
+    time_limit: float | None = DEFAULT_TIME_LIMIT
+    memory_limit: int = DEFAULT_MEMORY_LIMIT
 
 
 def _ripeness(p: PreparedScenario, s: RipenessSettings, session: Session) -> RipenessResult:
@@ -336,6 +419,8 @@ def _ripeness(p: PreparedScenario, s: RipenessSettings, session: Session) -> Rip
         hurt_threshold=s.hurt_threshold,
         confidence=s.confidence,
         progress=session.task_progress("ripeness"),
+        time_limit=s.time_limit,
+        memory_limit=s.memory_limit,
     )
 
 

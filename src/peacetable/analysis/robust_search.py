@@ -24,13 +24,15 @@ References
 
 from __future__ import annotations
 
+import contextlib
 from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
 import numpy.typing as npt
 
-from peacetable.analysis.robustness import Progress
+from peacetable.analysis._budget import Deadline, check_memory, format_bytes
+from peacetable.analysis.robustness import Progress, _chunk_counts, _fitting_chunk
 from peacetable.core import PreparedScenario, Provenance, Result, prepare
 from peacetable.core.arrays import FloatArray, IntArray
 from peacetable.core.sampling import (
@@ -47,6 +49,11 @@ from peacetable.model import Scenario
 _ALL_TRUE = np.uint64(0x0101010101010101)
 _FLOAT32_SLACK = 1e-4  # pruning slack per 4 parties: bounds are float32, leaves recounted exactly
 _MAX_PAIRED_PARTIES = 6  # beyond this many parties, pair columns would cost too much memory
+_MIN_SEARCH_WORLDS = 256  # fewer would not rank packages usefully: refuse instead
+
+
+class _OutOfTime(Exception):
+    """The search's deadline passed."""
 
 
 def _combinations(n_parties: int) -> FloatArray:
@@ -151,6 +158,8 @@ class _Search:
     bonus: list[tuple[dict[int, int], int, npt.NDArray[np.float32], npt.NDArray[np.float32]]]
     forbidden: list[tuple[dict[int, npt.NDArray[np.bool_]], int]]
     k: int
+    deadline: Deadline = field(default_factory=lambda: Deadline(None))
+    mix: FloatArray = field(default_factory=lambda: np.zeros((0, 0)))
     found: dict[tuple[int, ...], int] = field(default_factory=dict)
     nodes: int = 0
 
@@ -163,6 +172,16 @@ class _Search:
     def tol(self) -> float:
         # float32 rounding grows with the number of slacks summed in a column
         return _FLOAT32_SLACK * max(1.0, self.model.n_parties / 4)
+
+    def root(self) -> tuple[IntArray, npt.NDArray[np.float32]]:
+        """The worlds where every party (and subset column) can still reach its no-deal
+        utility with the best options of every issue, and their slacks."""
+        optimistic = np.zeros((self.st.n, self.mix.shape[1]), np.float32)
+        for _, _, opt, _ in self.bonus:
+            optimistic += opt
+        slack = sum(self.best_of, optimistic) - (self.st.no_deal.T @ self.mix)
+        poss = np.flatnonzero((slack >= -self.tol).all(axis=1))
+        return poss, slack[poss].astype(np.float32)
 
     def threshold(self) -> int:
         if len(self.found) < self.k:
@@ -181,6 +200,8 @@ class _Search:
         prefix: list[int],
         progress: Progress | None,
     ) -> None:
+        if self.deadline.expired():
+            raise _OutOfTime
         self.nodes += 1
         g_util, g_best = self.utils[depth], self.best_of[depth]  # (n, m, L), (n, L)
         m, n_cols = g_util.shape[1], g_util.shape[2]
@@ -239,6 +260,8 @@ def robust_package(
     chunk_size: int = 16_384,
     confidence: float = 0.95,
     progress: Progress | None = None,
+    time_limit: float | Deadline | None = None,
+    memory_limit: int | None = None,
 ) -> RobustPackageResult:
     """The feasible packages accepted by all in the most sampled worlds (exact over samples).
 
@@ -256,6 +279,15 @@ def robust_package(
         Level of the Wilson intervals.
     progress:
         ``progress(done, total)`` over the first-level branches.
+    time_limit:
+        Seconds (or a shared :class:`~peacetable.analysis._budget.Deadline`);
+        ``None``: none. When it runs out the search stops with the best
+        packages found so far, labelled approximate (a better one may exist).
+    memory_limit:
+        Bytes the search's per-world tables may take. When all *n_samples*
+        worlds do not fit, the search runs over the first worlds that do
+        (labelled approximate); the counts of the packages it lists are then
+        recounted exactly over all *n_samples* worlds.
 
     Returns
     -------
@@ -266,7 +298,8 @@ def robust_package(
     InputError
         Bad arguments.
     AnalysisError
-        When linked issues form a compound issue too large to enumerate.
+        When linked issues form a compound issue too large to enumerate, or
+        not even 256 worlds fit *memory_limit*.
 
     Notes
     -----
@@ -308,9 +341,121 @@ def robust_package(
     compiled = prepare(scenario)
     scenario = compiled.scenario
     model = compiled.sampling
+    deadline = Deadline.of(time_limit)
+    mix = _combinations(model.n_parties)
+    n_search = _searchable_worlds(model, mix.shape[1], n_samples, memory_limit)
+    if n_search < n_samples:
+        chunk_size = min(chunk_size, 4096)  # draw in blocks: the parameter matrix stays small
     st = concat(
-        [model.tables(model.draw(a, b, seed)) for a, b in sample_chunks(n_samples, chunk_size)]
+        [model.tables(model.draw(a, b, seed)) for a, b in sample_chunks(n_search, chunk_size)]
     )
+    search = _build_search(model, st, mix, top, deadline)
+    proposals = [(_key(compiled.encode(prop.package)), prop.id) for prop in scenario.proposals]
+    counts = {}
+    for key, _ in proposals:
+        counts[key] = search.exact(np.array(key), np.arange(st.n))
+        if compiled.is_agreement(np.array(key))[0]:
+            search.found[key] = counts[key]
+    root = search.root()
+    bound_all = int(root[0].size)
+    with contextlib.suppress(_OutOfTime):  # the deadline passed: the best found so far
+        search.expand(0, *root, [], progress)
+    ranked = sorted(search.found.items(), key=lambda kv: -kv[1])[:top]
+    caveats = []
+    if n_search < n_samples:
+        recount = _recount(
+            model, [k for k, _ in ranked] + [k for k, _ in proposals], n_samples, seed, memory_limit
+        )
+        ranked = sorted(((k, recount[k]) for k, _ in ranked), key=lambda kv: -kv[1])
+        counts = {k: recount[k] for k, _ in proposals}
+        caveats.append(
+            f"searched over the first {n_search:,} of the {n_samples:,} sampled worlds (the "
+            "per-world tables of all of them exceed the "
+            f"{format_bytes(memory_limit or 0)} memory limit); the counts listed are exact over "
+            "all of them, but a package accepted in more worlds may exist"
+        )
+    props = tuple(
+        RankedPackage(compiled.package_dict(np.array(k)), counts[k], n_samples, confidence, pid)
+        for k, pid in proposals
+    )
+    names = dict(proposals)  # a package named twice keeps its last name
+    if deadline.cut:
+        caveats.append(
+            f"the search {deadline.note()} after {search.nodes:,} nodes: the best package found "
+            f"so far; none is accepted by all in more than {bound_all:,} of the "
+            f"{n_search:,} searched worlds"
+        )
+    best = tuple(
+        RankedPackage(compiled.package_dict(np.array(k)), c, n_samples, confidence, names.get(k))
+        for k, c in ranked
+        if c > 0
+    )
+    bound = (
+        "the ranking is exact over the samples; probabilities are Monte Carlo "
+        f"estimates ({100 * confidence:g}% Wilson intervals)"
+    )
+    if caveats:
+        bound = "; ".join(["the ranking is not proven: " + caveats[0], *caveats[1:]])
+        bound += (
+            f"; probabilities are Monte Carlo estimates ({100 * confidence:g}% Wilson intervals)"
+        )
+    return RobustPackageResult(
+        top=best,
+        proposals=props,
+        n_samples=n_samples,
+        n_packages=compiled.n_packages,
+        nodes=search.nodes,
+        provenance=Provenance(
+            "depth-first branch and bound over issues, per-world bounds",
+            exact=False,
+            bound=bound,
+            seed=seed,
+            samples=n_samples,
+        ),
+    )
+
+
+def _key(x: npt.ArrayLike) -> tuple[int, ...]:
+    """A package as a tuple of Python ints (the search's dictionary key)."""
+    return tuple(int(v) for v in np.asarray(x).reshape(-1))
+
+
+def _searchable_worlds(
+    model: ParameterModel, columns: int, n_samples: int, memory_limit: int | None
+) -> int:
+    """How many of the *n_samples* worlds the search's tables fit in *memory_limit*.
+
+    Per world: the single-precision bound tables (options × columns), the
+    double-precision utility tables (options × parties) and, while drawing,
+    the parameter matrix (8 bytes each).
+    """
+    if memory_limit is None:
+        return n_samples
+    n_options = int(model.offsets[-1])
+    per_world = (
+        4 * (n_options + model.n_issues) * columns
+        + 8 * n_options * model.n_parties
+        + 8 * (len(model.parameters) + 1)
+    )
+    least = min(n_samples, _MIN_SEARCH_WORLDS)
+    check_memory(
+        per_world * least,
+        f"the robust-package search over {least:,} sampled worlds ({n_options:,} options, "
+        f"{model.n_parties} parties)",
+        memory_limit,
+        "raise the memory limit or give fewer estimates a range",
+    )
+    return int(min(n_samples, memory_limit // per_world))
+
+
+def _build_search(
+    model: ParameterModel,
+    st: SampleTables,
+    mix: FloatArray,
+    top: int,
+    deadline: Deadline,
+) -> _Search:
+    """The search's per-depth tables: issues by decreasing nominal spread first."""
     nominal = model.tables(model.base)
     spread = [
         float(np.ptp(nominal.tables[model.offsets[i] : model.offsets[i + 1], :, 0], axis=0).sum())
@@ -318,55 +463,39 @@ def robust_package(
     ]
     order = sorted(range(model.n_issues), key=lambda i: (-spread[i], i))
     depth_of = {i: d for d, i in enumerate(order)}
-    mix = _combinations(model.n_parties)
     utils = []
     for i in order:
         rows = st.row_of[model.offsets[i] : model.offsets[i + 1]]
         utils.append(np.einsum("mpn,pl->nml", st.tables[rows], mix).astype(np.float32))
     best_of = [u.max(axis=1) for u in utils]
     bonus = []
-    optimistic = np.zeros((st.n, mix.shape[1]), np.float32)
     for k, conds in enumerate(model.interactions):
         column = mix[model.interaction_party[k]]  # (L,)
         opt = (np.maximum(st.bonus[k], 0.0)[:, None] * column).astype(np.float32)
         exact = (st.bonus[k][:, None] * column).astype(np.float32)
         need = {depth_of[i]: o for i, o in conds}
         bonus.append((need, max(need), opt, exact))
-        optimistic += opt
     forbidden = []
     for pattern in model.forbidden:
         by_depth = {depth_of[i]: mask for i, mask in pattern.clauses}
         forbidden.append((by_depth, max(by_depth)))
-    search = _Search(model, st, order, utils, best_of, bonus, forbidden, top)
-    props = []
-    for prop in scenario.proposals:
-        x = compiled.encode(prop.package)
-        count = search.exact(x, np.arange(st.n))
-        props.append(RankedPackage(compiled.package_dict(x), count, n_samples, confidence, prop.id))
-        if compiled.is_agreement(x)[0]:
-            search.found[tuple(int(v) for v in x)] = count
-    slack = sum(best_of, optimistic) - (st.no_deal.T @ mix)
-    poss = np.flatnonzero((slack >= -search.tol).all(axis=1))
-    search.expand(0, poss, slack[poss].astype(np.float32), [], progress)
-    ranked = sorted(search.found.items(), key=lambda kv: -kv[1])[:top]
-    names = {tuple(int(v) for v in compiled.encode(p.package)): p.id for p in scenario.proposals}
-    best = tuple(
-        RankedPackage(compiled.package_dict(np.array(k)), c, n_samples, confidence, names.get(k))
-        for k, c in ranked
-        if c > 0
-    )
-    return RobustPackageResult(
-        top=best,
-        proposals=tuple(props),
-        n_samples=n_samples,
-        n_packages=compiled.n_packages,
-        nodes=search.nodes,
-        provenance=Provenance(
-            "depth-first branch and bound over issues, per-world bounds",
-            exact=False,
-            bound="the ranking is exact over the samples; probabilities are Monte Carlo "
-            f"estimates ({100 * confidence:g}% Wilson intervals)",
-            seed=seed,
-            samples=n_samples,
-        ),
-    )
+    return _Search(model, st, order, utils, best_of, bonus, forbidden, top, deadline, mix)
+
+
+def _recount(
+    model: ParameterModel,
+    packages: list[tuple[int, ...]],
+    n_samples: int,
+    seed: int,
+    memory_limit: int | None,
+) -> dict[tuple[int, ...], int]:
+    """Worlds (of all *n_samples*) in which every party accepts each package, exactly."""
+    keys = list(dict.fromkeys(packages))
+    if not keys:
+        return {}
+    x = np.array(keys, dtype=np.int64)
+    chunk = _fitting_chunk(model, x, 16_384, memory_limit) if memory_limit else 16_384
+    total = np.zeros(len(keys), dtype=np.int64)
+    for a, b in sample_chunks(n_samples, chunk):
+        total += _chunk_counts(model, x, a, b, seed, ())[1]
+    return {k: int(c) for k, c in zip(keys, total, strict=True)}

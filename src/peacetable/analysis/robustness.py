@@ -40,6 +40,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
+from peacetable.analysis._budget import Deadline, check_memory
 from peacetable.analysis.sensitivity import (
     N_BINS,
     SensitivityResult,
@@ -254,6 +255,8 @@ def acceptability(
     sensitivity_for: Sequence[str] | None = None,
     confidence: float = 0.95,
     progress: Progress | None = None,
+    time_limit: float | Deadline | None = None,
+    memory_limit: int | None = None,
 ) -> AcceptabilityResult:
     """Probability that each party, and all, accept each package (SMAA).
 
@@ -285,6 +288,17 @@ def acceptability(
         Level of the Wilson intervals.
     progress:
         ``progress(done, total)`` after each chunk.
+    time_limit:
+        Seconds (or a shared :class:`~peacetable.analysis._budget.Deadline`);
+        ``None``: none. Checked between chunks of a local run (the first
+        chunk always runs): when it runs out, the probabilities are those of
+        the worlds swept so far (``n_samples`` says how many) and the result
+        says so in its provenance.
+    memory_limit:
+        Bytes one chunk may take: the chunk size is lowered (to whole blocks
+        of :data:`~peacetable.core.sampling.BLOCK` worlds) to fit it; when
+        even one block would not fit, the analysis is refused before it
+        allocates.
 
     Returns
     -------
@@ -296,6 +310,8 @@ def acceptability(
         No package to analyse, bad sampling arguments, unknown names.
     ScenarioError
         Unknown issue or option in a package.
+    AnalysisError
+        One block of sampled worlds would exceed *memory_limit*.
 
     Notes
     -----
@@ -354,8 +370,12 @@ def acceptability(
     if unknown:
         raise InputError(f"unknown package(s) for sensitivity: {', '.join(unknown)}")
     track = tuple(names.index(n) for n in sensitivity_for)
+    if memory_limit is not None:
+        chunk_size = _fitting_chunk(model, x, chunk_size, memory_limit)
     chunks = list(sample_chunks(n_samples, chunk_size))
-    results = _run_chunks(model, x, chunks, seed, track, client, progress, workers)
+    deadline = Deadline.of(time_limit)
+    results = _run_chunks(model, x, chunks, seed, track, client, progress, workers, deadline)
+    requested, n_samples = n_samples, sum(b - a for a, b in chunks[: len(results)])
     party = sum((r[0] for r in results), np.zeros((len(names), model.n_parties), np.int64))
     all_counts = sum((r[1] for r in results), np.zeros(len(names), np.int64))
     n_unc = len(model.needed(x)[0])
@@ -401,11 +421,46 @@ def acceptability(
         provenance=Provenance(
             "SMAA: uniform sampling within ranges, unanimous-acceptance indices",
             exact=False,
-            bound=f"Monte Carlo estimates; {100 * confidence:g}% Wilson score intervals",
+            bound=f"Monte Carlo estimates; {100 * confidence:g}% Wilson score intervals"
+            + (
+                f"; {n_samples:,} of the {requested:,} sampled worlds, {deadline.note()}"
+                if n_samples < requested
+                else ""
+            ),
             seed=seed,
             samples=n_samples,
         ),
     )
+
+
+def _fitting_chunk(model: ParameterModel, x: IntArray, chunk_size: int, memory_limit: int) -> int:
+    """The largest chunk (whole blocks, at most *chunk_size*) whose arrays fit *memory_limit*.
+
+    Per sampled world a chunk holds every parameter (the parameter matrix), the
+    sampled ones it reads, the weights and the values of the options used, and
+    the utilities and acceptance of the packages (8 bytes each).
+
+    Raises
+    ------
+    AnalysisError
+        When one block of :data:`~peacetable.core.sampling.BLOCK` worlds does not fit.
+    """
+    rows, options = model.needed(x)
+    per_world = 8 * (
+        len(model.parameters)
+        + 1
+        + rows.size
+        + model.n_parties * (model.n_issues + options.size + 2 * x.shape[0])
+    )
+    check_memory(
+        per_world * BLOCK,
+        f"one block of {BLOCK:,} sampled worlds of {len(model.parameters):,} parameters and "
+        f"{x.shape[0]:,} packages",
+        memory_limit,
+        "analyse fewer packages, give fewer estimates a range, or raise the memory limit",
+    )
+    blocks = max(1, min(-(-chunk_size // BLOCK), memory_limit // (per_world * BLOCK)))
+    return int(blocks * BLOCK)
 
 
 def _run_chunks(
@@ -417,11 +472,14 @@ def _run_chunks(
     client: Any,
     progress: Progress | None,
     workers: int = 1,
+    deadline: Deadline | None = None,
 ) -> list[tuple[IntArray, IntArray, IntArray, IntArray]]:
     total = len(chunks)
     if client is None and workers <= 1:
-        out = []
+        out: list[tuple[IntArray, IntArray, IntArray, IntArray]] = []
         for done, (a, b) in enumerate(chunks, start=1):
+            if out and deadline is not None and deadline.expired():
+                break  # the time is up: the chunks swept so far
             out.append(_chunk_counts(model, x, a, b, seed, track))
             if progress is not None:
                 progress(done, total)
