@@ -173,6 +173,9 @@ class RipenessResult(Result):
         The parties the stalemate test is about.
     first_stalemate_month:
         First month the mutually hurting stalemate holds at the nominal estimates.
+    complete:
+        False when the time limit left some search undecided (the provenance
+        says which).
     """
 
     party_ids: tuple[str, ...]
@@ -190,6 +193,7 @@ class RipenessResult(Result):
     horizon: int
     hurt_threshold: float
     n_samples: int
+    complete: bool = True
 
     def headline(self) -> str:
         """One sentence for ``peacetable analyze``."""
@@ -227,6 +231,7 @@ class RipenessResult(Result):
         return {
             "headline": self.headline(),
             "n_samples": self.n_samples,
+            "complete": self.complete,
             "horizon": self.horizon,
             "hurt_threshold": self.hurt_threshold,
             "parties": list(self.party_ids),
@@ -406,6 +411,7 @@ def ripeness(
         horizon=horizon,
         hurt_threshold=hurt_threshold,
         n_samples=n_samples,
+        complete=not cut,
         provenance=Provenance(
             "exact ZOPA search per month (branch and bound); Monte Carlo over estimates",
             exact=False,

@@ -32,7 +32,7 @@ import numpy as np
 import numpy.typing as npt
 
 from peacetable.analysis._budget import Deadline, check_memory, format_bytes
-from peacetable.analysis.robustness import Progress, _chunk_counts, _fitting_chunk
+from peacetable.analysis.robustness import Progress
 from peacetable.core import PreparedScenario, Provenance, Result, prepare
 from peacetable.core.arrays import FloatArray, IntArray
 from peacetable.core.sampling import (
@@ -120,6 +120,10 @@ class RobustPackageResult(Result):
         Packages in the space (feasible or not), searched implicitly.
     nodes:
         Branch-and-bound nodes expanded.
+    proven:
+        False when the time limit cut the search short: the packages listed
+        are the best found (their counts are exact), but a better one may
+        exist (the provenance says so).
     """
 
     top: tuple[RankedPackage, ...]
@@ -127,6 +131,7 @@ class RobustPackageResult(Result):
     n_samples: int
     n_packages: int
     nodes: int
+    proven: bool = True
 
     @property
     def best(self) -> RankedPackage | None:
@@ -139,6 +144,7 @@ class RobustPackageResult(Result):
             "n_samples": self.n_samples,
             "n_packages": self.n_packages,
             "nodes": self.nodes,
+            "proven": self.proven,
             "best": None if self.best is None else self.best.to_dict(),
             "top": [t.to_dict() for t in self.top],
             "proposals": [p.to_dict() for p in self.proposals],
@@ -285,9 +291,9 @@ def robust_package(
         packages found so far, labelled approximate (a better one may exist).
     memory_limit:
         Bytes the search's per-world tables may take. When all *n_samples*
-        worlds do not fit, the search runs over the first worlds that do
-        (labelled approximate); the counts of the packages it lists are then
-        recounted exactly over all *n_samples* worlds.
+        worlds do not fit, the search runs over, and counts in, the first
+        worlds that do (``n_samples`` of the result says how many; labelled
+        approximate, since another sample may rank packages differently).
 
     Returns
     -------
@@ -361,56 +367,46 @@ def robust_package(
     with contextlib.suppress(_OutOfTime):  # the deadline passed: the best found so far
         search.expand(0, *root, [], progress)
     ranked = sorted(search.found.items(), key=lambda kv: -kv[1])[:top]
-    caveats = []
-    if n_search < n_samples:
-        recount = _recount(
-            model, [k for k, _ in ranked] + [k for k, _ in proposals], n_samples, seed, memory_limit
-        )
-        ranked = sorted(((k, recount[k]) for k, _ in ranked), key=lambda kv: -kv[1])
-        counts = {k: recount[k] for k, _ in proposals}
-        caveats.append(
-            f"searched over the first {n_search:,} of the {n_samples:,} sampled worlds (the "
-            "per-world tables of all of them exceed the "
-            f"{format_bytes(memory_limit or 0)} memory limit); the counts listed are exact over "
-            "all of them, but a package accepted in more worlds may exist"
-        )
     props = tuple(
-        RankedPackage(compiled.package_dict(np.array(k)), counts[k], n_samples, confidence, pid)
+        RankedPackage(compiled.package_dict(np.array(k)), counts[k], n_search, confidence, pid)
         for k, pid in proposals
     )
     names = dict(proposals)  # a package named twice keeps its last name
-    if deadline.cut:
-        caveats.append(
-            f"the search {deadline.note()} after {search.nodes:,} nodes: the best package found "
-            f"so far; none is accepted by all in more than {bound_all:,} of the "
-            f"{n_search:,} searched worlds"
-        )
     best = tuple(
-        RankedPackage(compiled.package_dict(np.array(k)), c, n_samples, confidence, names.get(k))
+        RankedPackage(compiled.package_dict(np.array(k)), c, n_search, confidence, names.get(k))
         for k, c in ranked
         if c > 0
     )
-    bound = (
-        "the ranking is exact over the samples; probabilities are Monte Carlo "
-        f"estimates ({100 * confidence:g}% Wilson intervals)"
-    )
-    if caveats:
-        bound = "; ".join(["the ranking is not proven: " + caveats[0], *caveats[1:]])
-        bound += (
-            f"; probabilities are Monte Carlo estimates ({100 * confidence:g}% Wilson intervals)"
+    scope = "the samples"
+    if n_search < n_samples:
+        scope = (
+            f"the first {n_search:,} of the {n_samples:,} sampled worlds (the search's tables "
+            f"of all of them exceed the {format_bytes(memory_limit or 0)} memory limit)"
         )
+    ranking = f"the ranking is exact over {scope}"
+    if deadline.cut:
+        ranking = (
+            f"the ranking is not proven: the search over {scope} {deadline.note()} after "
+            f"{search.nodes:,} nodes, with the best packages found so far (no package is "
+            f"accepted by all in more than {bound_all:,} of those worlds)"
+        )
+    bound = (
+        f"{ranking}; probabilities are Monte Carlo estimates ({100 * confidence:g}% Wilson "
+        "intervals)"
+    )
     return RobustPackageResult(
         top=best,
         proposals=props,
-        n_samples=n_samples,
+        n_samples=n_search,
         n_packages=compiled.n_packages,
         nodes=search.nodes,
+        proven=not deadline.cut,
         provenance=Provenance(
             "depth-first branch and bound over issues, per-world bounds",
             exact=False,
             bound=bound,
             seed=seed,
-            samples=n_samples,
+            samples=n_search,
         ),
     )
 
@@ -480,22 +476,3 @@ def _build_search(
         by_depth = {depth_of[i]: mask for i, mask in pattern.clauses}
         forbidden.append((by_depth, max(by_depth)))
     return _Search(model, st, order, utils, best_of, bonus, forbidden, top, deadline, mix)
-
-
-def _recount(
-    model: ParameterModel,
-    packages: list[tuple[int, ...]],
-    n_samples: int,
-    seed: int,
-    memory_limit: int | None,
-) -> dict[tuple[int, ...], int]:
-    """Worlds (of all *n_samples*) in which every party accepts each package, exactly."""
-    keys = list(dict.fromkeys(packages))
-    if not keys:
-        return {}
-    x = np.array(keys, dtype=np.int64)
-    chunk = _fitting_chunk(model, x, 16_384, memory_limit) if memory_limit else 16_384
-    total = np.zeros(len(keys), dtype=np.int64)
-    for a, b in sample_chunks(n_samples, chunk):
-        total += _chunk_counts(model, x, a, b, seed, ())[1]
-    return {k: int(c) for k, c in zip(keys, total, strict=True)}

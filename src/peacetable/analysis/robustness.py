@@ -33,6 +33,8 @@ References
 
 from __future__ import annotations
 
+import math
+import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -60,6 +62,8 @@ from peacetable.model import Scenario
 
 Progress = Callable[[int, int], None]
 """Called as ``progress(done, total)`` after each chunk of work."""
+
+_FIRST_TIMED_CHUNK = 1024  # worlds of the first chunk of a time-limited sweep
 
 SENSITIVITY_SAMPLES = 131_072
 """Sensitivity indices use the first this-many samples (enough to rank the estimates)."""
@@ -334,6 +338,7 @@ def acceptability(
     """
     if not 0 < confidence < 1:
         raise InputError(f"confidence must be within 0..1, got {confidence}")
+    next(sample_chunks(n_samples, chunk_size))  # the same checks of both, same messages
     compiled = prepare(scenario)
     scenario = compiled.scenario
     model = compiled.sampling
@@ -372,10 +377,15 @@ def acceptability(
     track = tuple(names.index(n) for n in sensitivity_for)
     if memory_limit is not None:
         chunk_size = _fitting_chunk(model, x, chunk_size, memory_limit)
-    chunks = list(sample_chunks(n_samples, chunk_size))
     deadline = Deadline.of(time_limit)
-    results = _run_chunks(model, x, chunks, seed, track, client, progress, workers, deadline)
-    requested, n_samples = n_samples, sum(b - a for a, b in chunks[: len(results)])
+    requested = n_samples
+    if client is None and workers <= 1:
+        results, n_samples = _run_local(
+            model, x, n_samples, chunk_size, seed, track, progress, deadline
+        )
+    else:
+        chunks = list(sample_chunks(n_samples, chunk_size))
+        results = _run_chunks(model, x, chunks, seed, track, client, progress, workers)
     party = sum((r[0] for r in results), np.zeros((len(names), model.n_parties), np.int64))
     all_counts = sum((r[1] for r in results), np.zeros(len(names), np.int64))
     n_unc = len(model.needed(x)[0])
@@ -463,6 +473,46 @@ def _fitting_chunk(model: ParameterModel, x: IntArray, chunk_size: int, memory_l
     return int(blocks * BLOCK)
 
 
+def _run_local(
+    model: ParameterModel,
+    x: IntArray,
+    n_samples: int,
+    chunk_size: int,
+    seed: int,
+    track: tuple[int, ...],
+    progress: Progress | None,
+    deadline: Deadline,
+) -> tuple[list[tuple[IntArray, IntArray, IntArray, IntArray]], int]:
+    """The sweep in this process, chunk by chunk; returns the chunks' counts and how many
+    worlds they cover.
+
+    Without a time limit the chunks are *chunk_size* worlds. With one, the first
+    chunk is small (:data:`_FIRST_TIMED_CHUNK` worlds) and the next ones are
+    sized from the time per world measured so far to use about half of the
+    time left, so that the deadline is checked often; the first chunk always
+    runs. Counts do not depend on the chunking (sample ``i`` has the same
+    numbers in any range).
+    """
+    out: list[tuple[IntArray, IntArray, IntArray, IntArray]] = []
+    timed = not math.isinf(deadline.remaining())
+    size = min(chunk_size, _FIRST_TIMED_CHUNK) if timed else chunk_size
+    start = 0
+    while start < n_samples:
+        if out and deadline.expired():
+            break  # the time is up: the worlds swept so far
+        stop = min(n_samples, start + size)
+        began = time.perf_counter()
+        out.append(_chunk_counts(model, x, start, stop, seed, track))
+        per_world = (time.perf_counter() - began) / (stop - start)
+        start = stop
+        if timed:
+            fit = deadline.remaining() / 2 / max(per_world, 1e-9)
+            size = int(min(chunk_size, max(_FIRST_TIMED_CHUNK // 4, fit)))
+        if progress is not None:
+            progress(start, n_samples)
+    return out, start
+
+
 def _run_chunks(
     model: ParameterModel,
     x: IntArray,
@@ -472,18 +522,8 @@ def _run_chunks(
     client: Any,
     progress: Progress | None,
     workers: int = 1,
-    deadline: Deadline | None = None,
 ) -> list[tuple[IntArray, IntArray, IntArray, IntArray]]:
     total = len(chunks)
-    if client is None and workers <= 1:
-        out: list[tuple[IntArray, IntArray, IntArray, IntArray]] = []
-        for done, (a, b) in enumerate(chunks, start=1):
-            if out and deadline is not None and deadline.expired():
-                break  # the time is up: the chunks swept so far
-            out.append(_chunk_counts(model, x, a, b, seed, track))
-            if progress is not None:
-                progress(done, total)
-        return out
     if client is None:
         # NumPy releases the GIL in its kernels: threads share the cores
         from concurrent.futures import ThreadPoolExecutor

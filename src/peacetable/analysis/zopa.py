@@ -228,7 +228,8 @@ def _estimate(
     *samples*.
     """
     rng = np.random.default_rng(seed)
-    chunk = 250_000
+    # about 1e8 additions per chunk (~0.5 s), so that the deadline is checked often
+    chunk = int(max(1_000, min(250_000, 10**8 // max(1, len(space.groups) * space.n_parties))))
     if memory_limit is not None:
         chunk = int(max(1_000, min(chunk, memory_limit // (16 * max(1, space.n_parties)))))
     hits = 0
