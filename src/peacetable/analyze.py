@@ -37,7 +37,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
-from peacetable.analysis.acceptance import ProposalEvaluation, ProposalEvaluations
+from peacetable.analysis.acceptance import NO_PROPOSALS, ProposalEvaluation, ProposalEvaluations
 from peacetable.analysis.contingent import ContingentResult
 from peacetable.analysis.diagnostics import ProposalDiagnosis
 from peacetable.analysis.ripeness import RipenessResult
@@ -71,6 +71,7 @@ from peacetable.sequence.result import SequenceResult
 from peacetable.simulate.lens import SimulateLensResult
 
 __all__ = [
+    "NO_PROPOSALS",
     "TIME_SHARES",
     "Analysis",
     "NotApplicable",
@@ -88,13 +89,8 @@ TIME_SHARES: dict[str, float] = {
     "robustness": 0.15,
     "robust_package": 0.10,
     "ripeness": 0.20,
+    "frontier": 0.10,  # read by the report only
 }
-
-NO_PROPOSALS = (
-    "the scenario has no proposals: the answers about a draft (acceptance, efficiency, what "
-    "it would take, how sure, whether it would hold) need a 'proposals' block"
-)
-"""What every per-proposal answer says for a scenario without proposals."""
 
 
 @dataclass(frozen=True)

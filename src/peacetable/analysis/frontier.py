@@ -278,7 +278,7 @@ def _check_stage(
         )
     if math.isinf(deadline.remaining()):
         return
-    rate = growth.sizes[-1] / growth.sizes[-2] if len(growth.sizes) > 1 else float(m)
+    rate = growth.sizes[-1] / max(1, growth.sizes[-2]) if len(growth.sizes) > 1 else float(m)
     front = int(min(candidates, max(1.0, growth.sizes[-1] * rate) if growth.sizes else 1))
     projected = growth.projected_seconds(candidates, front)
     left = deadline.remaining()

@@ -65,7 +65,7 @@ def _label(result: Any) -> None:
 
 def _no_proposals(a: Analysis) -> bool:
     """Print, for a per-proposal question, that the scenario has none."""
-    from peacetable.analyze import NO_PROPOSALS
+    from peacetable.analysis.acceptance import NO_PROPOSALS
 
     if a.proposals:
         return False

@@ -8,8 +8,16 @@ from typing import Annotated
 import typer
 from rich.markup import escape
 
-from peacetable.cli._common import console, emit_json, err_console, handle_errors, load_scenario_arg
+from peacetable.cli._common import (
+    console,
+    emit_json,
+    err_console,
+    handle_errors,
+    load_scenario_arg,
+    time_limit_setting,
+)
 from peacetable.defaults import (
+    DEFAULT_ANALYZE_TIME_LIMIT,
     DEFAULT_HORIZON,
     DEFAULT_RIPENESS_SAMPLES,
     DEFAULT_SAMPLES,
@@ -61,6 +69,14 @@ def report_command(
         bool,
         typer.Option("--strict", help="Fail on a section error instead of omitting the section."),
     ] = False,
+    time_limit: Annotated[
+        float,
+        typer.Option(
+            "--time-limit",
+            min=0.0,
+            help="Seconds the long analyses share (as in analyze); 0: no limit.",
+        ),
+    ] = DEFAULT_ANALYZE_TIME_LIMIT,
     as_json: Annotated[
         bool, typer.Option("--json", help="Print a JSON summary of what was written.")
     ] = False,
@@ -73,13 +89,18 @@ def report_command(
 
     Example: peacetable report ukraine-2022 -o briefing.html --images slides/
     """
-    from peacetable.core import Settings
+    from peacetable.analyze import analysis_settings
     from peacetable.report import build_report, export_images, write_report
     from peacetable.report.markup import plural
 
     s = load_scenario_arg(scenario)
-    settings = Settings(
-        seed=seed, samples=samples, ripeness_samples=ripeness_samples, horizon=horizon
+    settings = analysis_settings(
+        s,
+        seed=seed,
+        samples=samples,
+        ripeness_samples=ripeness_samples,
+        horizon=horizon,
+        time_limit=time_limit_setting(time_limit),
     )
     quiet = as_json
     with console.status("building the briefing…", spinner="dots") as status:
