@@ -194,8 +194,10 @@ class _Search:
             return 0
         return sorted(self.found.values(), reverse=True)[self.k - 1]
 
-    def exact(self, package: IntArray, rows: IntArray) -> int:
-        acc = self.model.accepts(subset(self.st, rows), package)
+    def exact(self, package: IntArray, rows: IntArray | None = None) -> int:
+        """Worlds (*rows*; ``None``: all) in which every party accepts *package*, exactly."""
+        st = self.st if rows is None else subset(self.st, rows)
+        acc = self.model.accepts(st, package)
         return int(acc.all(axis=1).sum())
 
     def expand(
@@ -359,7 +361,7 @@ def robust_package(
     proposals = [(_key(compiled.encode(prop.package)), prop.id) for prop in scenario.proposals]
     counts = {}
     for key, _ in proposals:
-        counts[key] = search.exact(np.array(key), np.arange(st.n))
+        counts[key] = search.exact(np.array(key))
         if compiled.is_agreement(np.array(key))[0]:
             search.found[key] = counts[key]
     root = search.root()
@@ -462,7 +464,8 @@ def _build_search(
     utils = []
     for i in order:
         rows = st.row_of[model.offsets[i] : model.offsets[i + 1]]
-        utils.append(np.einsum("mpn,pl->nml", st.tables[rows], mix).astype(np.float32))
+        # (n, m, P) @ (P, L): a BLAS product (bounds only; leaves are recounted exactly)
+        utils.append((st.tables[rows].transpose(2, 0, 1) @ mix).astype(np.float32))
     best_of = [u.max(axis=1) for u in utils]
     bonus = []
     for k, conds in enumerate(model.interactions):

@@ -64,6 +64,7 @@ Progress = Callable[[int, int], None]
 """Called as ``progress(done, total)`` after each chunk of work."""
 
 _FIRST_TIMED_CHUNK = 1024  # worlds of the first chunk of a time-limited sweep
+_MIN_CHUNK = 256  # fewer worlds per chunk would be all overhead: refuse instead
 
 SENSITIVITY_SAMPLES = 131_072
 """Sensitivity indices use the first this-many samples (enough to rank the estimates)."""
@@ -299,10 +300,10 @@ def acceptability(
         the worlds swept so far (``n_samples`` says how many) and the result
         says so in its provenance.
     memory_limit:
-        Bytes one chunk may take: the chunk size is lowered (to whole blocks
-        of :data:`~peacetable.core.sampling.BLOCK` worlds) to fit it; when
-        even one block would not fit, the analysis is refused before it
-        allocates.
+        Bytes one chunk may take: the chunk size is lowered to fit it (a
+        parallel sweep rounds chunks up to whole blocks of
+        :data:`~peacetable.core.sampling.BLOCK` worlds); when not even 256
+        worlds fit, the analysis is refused before it allocates.
 
     Returns
     -------
@@ -315,7 +316,7 @@ def acceptability(
     ScenarioError
         Unknown issue or option in a package.
     AnalysisError
-        One block of sampled worlds would exceed *memory_limit*.
+        256 sampled worlds would exceed *memory_limit*.
 
     Notes
     -----
@@ -444,16 +445,18 @@ def acceptability(
 
 
 def _fitting_chunk(model: ParameterModel, x: IntArray, chunk_size: int, memory_limit: int) -> int:
-    """The largest chunk (whole blocks, at most *chunk_size*) whose arrays fit *memory_limit*.
+    """The largest chunk (at most *chunk_size* worlds) whose arrays fit *memory_limit*.
 
     Per sampled world a chunk holds every parameter (the parameter matrix), the
     sampled ones it reads, the weights and the values of the options used, and
-    the utilities and acceptance of the packages (8 bytes each).
+    the utilities and acceptance of the packages (8 bytes each). A local sweep
+    uses chunks of this size; a parallel one rounds them up to whole blocks of
+    :data:`~peacetable.core.sampling.BLOCK` worlds.
 
     Raises
     ------
     AnalysisError
-        When one block of :data:`~peacetable.core.sampling.BLOCK` worlds does not fit.
+        When not even :data:`_MIN_CHUNK` worlds fit.
     """
     rows, options = model.needed(x)
     per_world = 8 * (
@@ -463,14 +466,13 @@ def _fitting_chunk(model: ParameterModel, x: IntArray, chunk_size: int, memory_l
         + model.n_parties * (model.n_issues + options.size + 2 * x.shape[0])
     )
     check_memory(
-        per_world * BLOCK,
-        f"one block of {BLOCK:,} sampled worlds of {len(model.parameters):,} parameters and "
+        per_world * _MIN_CHUNK,
+        f"a chunk of {_MIN_CHUNK:,} sampled worlds of {len(model.parameters):,} parameters and "
         f"{x.shape[0]:,} packages",
         memory_limit,
         "analyse fewer packages, give fewer estimates a range, or raise the memory limit",
     )
-    blocks = max(1, min(-(-chunk_size // BLOCK), memory_limit // (per_world * BLOCK)))
-    return int(blocks * BLOCK)
+    return int(max(_MIN_CHUNK, min(chunk_size, memory_limit // per_world)))
 
 
 def _run_local(

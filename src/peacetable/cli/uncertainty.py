@@ -114,7 +114,8 @@ def robustness_command(
     accept, which estimate matters most, the package accepted by all in the
     most worlds (exact over the samples), and contingent terms. Without
     proposals it reports the bargaining solutions (the fair packages).
-    --time-limit applies to each of its analyses (solutions, sweep, search).
+    --time-limit is shared: 30% for the bargaining solutions, 40% for the sweep, 30% for the
+    search; what it cuts short is labelled.
 
     Example: [bold]peacetable robustness ukraine-2022 --samples 100000 --seed 1 --json[/]
     """
@@ -122,12 +123,18 @@ def robustness_command(
 
     if top < 1:
         raise InputError("--top must be at least 1")
+    limit = time_limit_setting(time_limit)
+    shares = {"solutions": 0.3, "robustness": 0.4, "robust_package": 0.3}
+    options: dict[str, dict[str, Any]] = {
+        key: {} if limit is None else {"time_limit": limit * share} for key, share in shares.items()
+    }
+    options["robustness"].update(include_solutions=solutions, chunk_size=chunk_size)
     settings = Settings(
         seed=seed,
         samples=samples,
         proposals=tuple(proposal) if proposal else None,
-        time_limit=time_limit_setting(time_limit),
-        lens_options={"robustness": {"include_solutions": solutions, "chunk_size": chunk_size}},
+        time_limit=limit,
+        lens_options=options,
     )
     with _client(use_dask, scheduler) as client, progress_reporter(not as_json) as progress:
         session = open_session(scenario, settings, progress=progress, client=client)
