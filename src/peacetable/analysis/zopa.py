@@ -375,6 +375,8 @@ def zopa(
                 method, exact=False, bound="; ".join([*caveats, deadline.note()])
             )
         return _result(space, exists, count, None, best, confidence, provenance, count)
+    if deadline.cut and space.n_feasible <= max_exact:
+        caveats.append("an exact count did not fit the time limit")
     hits, draws = _estimate(space, d, samples, seed, deadline, memory_limit)
     if progress is not None:
         progress(3, 3)
