@@ -214,8 +214,8 @@ def progress_reporter(enabled: bool = True) -> Iterator[Callable[[str, int, int]
             started[key] = time.perf_counter()
             return
         if key not in tasks:
-            if time.perf_counter() - started.get(key, 0.0) < PROGRESS_AFTER and done < total:
-                return
+            if done >= total or time.perf_counter() - started.get(key, 0.0) < PROGRESS_AFTER:
+                return  # finished, or not yet running for a second: no bar
             if not bar.live.is_started:
                 bar.start()
             tasks[key] = bar.add_task(key, total=total)
