@@ -46,6 +46,7 @@ def test_analyze_json_shape() -> None:
         "answers",
         "proposals",
         "proposals_note",
+        "hindsight",
         "zopa",
         "solutions",
         "robustness",

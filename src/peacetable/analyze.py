@@ -99,11 +99,14 @@ class Analysis:
 
     Attributes hold the lenses' result objects (each with ``to_dict()``) or
     :class:`~peacetable.core.NotApplicable`; ``session`` is the session they
-    came from.
+    came from. ``hindsight`` holds the acceptance of the scenario's
+    ``hindsight`` proposals (later proposals, for comparison only): they are
+    never the focus of another answer.
     """
 
     session: Session
     proposals: tuple[ProposalEvaluation, ...]
+    hindsight: tuple[ProposalEvaluation, ...]
     diagnoses: dict[str, ProposalDiagnosis | NotApplicable]
     zopa: ZopaResult | NotApplicable
     solutions: BargainingSolutions | NotApplicable
@@ -204,6 +207,7 @@ class Analysis:
             "answers": self.answers(),
             "proposals": per_proposal,
             "proposals_note": None if self.proposals else NO_PROPOSALS,
+            "hindsight": [ev.to_dict() for ev in self.hindsight],
             "zopa": to_plain(self.zopa),
             "solutions": to_plain(self.solutions),
             "robustness": robust_dict,
@@ -231,9 +235,14 @@ def analyze_session(session: Session) -> Analysis:
     assert isinstance(evaluations, ProposalEvaluations)
     ids = [ev.proposal for ev in evaluations.evaluations]
     focus = ids[0] if len(ids) == 1 else None
+    later = session.prepared.hindsight_ids
+    hindsight = _typed(session.result("acceptance", proposals=later), ProposalEvaluations)
     return Analysis(
         session=session,
         proposals=evaluations.evaluations,
+        hindsight=hindsight.evaluations
+        if later and isinstance(hindsight, ProposalEvaluations)
+        else (),
         diagnoses={
             pid: _typed(session.result("diagnosis", proposal=pid), ProposalDiagnosis) for pid in ids
         },

@@ -172,6 +172,7 @@ def _nothing_agreed_everywhere(s: Any) -> None:
     assert ev.accepted_by_all and all(v.margin == 0.0 for v in ev.parties)
     d = diagnose_proposal(s, {}, max_changes=1)
     assert all(d.accepts.values()) and list(d.utilities.values()) == p.no_deal.tolist()
+    assert d.acceptance.min_changes != 0  # never "already acceptable": it is not an agreement
     robust = acceptability(s, {"nothing": {}}, include_proposals=False, n_samples=300, seed=1)
     assert robust.get("nothing").all_count == 300  # worth no deal in every sampled world
     r = ripeness(s, horizon=0, proposal={}, n_samples=30)

@@ -151,3 +151,25 @@ def test_lenses_depend_on_the_core_not_on_surfaces() -> None:
                 )
             ]
             assert not lenses, f"the core module {name} imports lenses {lenses}"
+
+
+def test_help_loads_no_engine() -> None:
+    """``peacetable --help`` stays fast: the command line registers every command without
+    importing NumPy, pydantic, the model or any engine (they load inside the commands)."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys\n"
+        "from typer.main import get_command\n"
+        "from peacetable.cli import app\n"
+        "get_command(app)\n"
+        "heavy = ('numpy', 'scipy', 'pydantic', 'peacetable.model', 'peacetable.core.prepared',"
+        " 'peacetable.analysis', 'peacetable.simulate', 'fastapi', 'sqlalchemy')\n"
+        "print(sorted({m.split('.')[0] if not m.startswith('peacetable') else m"
+        " for m in sys.modules if m.startswith(heavy)}))\n"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=120
+    )
+    assert out.stdout.strip() == "[]", out.stdout

@@ -110,6 +110,13 @@ def test_every_lens_result_carries_provenance() -> None:
         ("linkage", {"reference": "nope"}),
         ("single_text", {"start": "nope"}),
         ("post_settlement", {"agreed": "nope"}),
+        ("diagnosis", {"package": {"x": "nope"}}),
+        ("diagnosis", {"package": {"nope": "low"}}),
+        ("diagnosis", {"package": {"x": 1}}),
+        ("diagnosis", {"package": "x=mid"}),
+        ("diagnosis", {"proposal": "p1", "package": {"x": "mid"}}),
+        ("post_settlement", {"package": {"x": "nope"}}),
+        ("post_settlement", {"agreed": "p1", "package": {"x": "mid"}}),
         ("robustness", {"proposals": ("nope",)}),
         ("acceptance", {"proposals": ("nope",)}),
         ("zopa", {"no_such_setting": 1}),
@@ -119,6 +126,28 @@ def test_a_bad_argument_is_an_input_error_everywhere(key: str, options: dict[str
     session = Session(load_scenario(MINI), Settings(samples=100, ripeness_samples=10))
     with pytest.raises(InputError):
         session.result(key, **options)
+
+
+def test_a_package_setting_is_the_proposal_it_spells_and_is_cached_by_value() -> None:
+    """The diagnosis and post-settlement lenses take an arbitrary package as well as a
+    proposal id (the web's drafts); a mapping and its pairs are one setting, one result."""
+    session = Session(load_scenario(MINI))
+    spelled = {"y": "vote", "x": "mid"}
+    by_package = session.result("diagnosis", package=spelled)
+    assert session.result("diagnosis", package=(("x", "mid"), ("y", "vote"))) is by_package
+    by_id = session.result("diagnosis", proposal="p1")
+    assert by_package.to_dict() | {"proposal": "p1"} == by_id.to_dict() | {
+        "provenance": by_package.to_dict()["provenance"]
+    }
+    settled = session.result("post_settlement", package={"x": "mid", "y": "vote"})
+    assert (
+        settled.to_dict()["improvements"]
+        == session.result("post_settlement", agreed="p1").to_dict()["improvements"]
+    )
+    assert session.lens_settings("diagnosis", package=spelled).package == (
+        ("x", "mid"),
+        ("y", "vote"),
+    )
 
 
 def test_unknown_lens_names_the_lenses() -> None:

@@ -17,7 +17,10 @@ def test_mapping_on_the_seed_scenario() -> None:
     p = from_scenario(sc)
     stakeholders = [x.id for x in sc.parties if x.role in ("principal", "guarantor")]
     assert list(p.actors) == [a for a in stakeholders if a in sc.preferences]
-    assert [i.id for i in p.issues] == [i.id for i in sc.issues if i.ordered]
+    # ordered issues that no single party controls alone (those are decided by it)
+    assert [i.id for i in p.issues] == [
+        i.id for i in sc.issues if i.ordered and len(i.controlled_by) != 1
+    ]
     for k, issue in enumerate(p.issues):
         sc_issue = next(i for i in sc.issues if i.id == issue.id)
         n_opt = len(sc_issue.options)
@@ -46,7 +49,8 @@ def test_forecast_scenario_rows() -> None:
     sc = load_builtin("ukraine-2022")
     fc = forecast_scenario(sc, ["compromise", "median", "bdm", "exchange"], rounds=3)
     rows = fc.issue_rows()
-    assert len(rows) == len([i for i in sc.issues if i.ordered])
+    bargained = [i for i in sc.issues if i.ordered and len(i.controlled_by) != 1]
+    assert len(rows) == len(bargained)
     for row in rows:
         options = row["options"]
         for m in ("compromise", "median", "bdm", "exchange"):
@@ -55,8 +59,13 @@ def test_forecast_scenario_rows() -> None:
             j = options.index(f["option"])
             # the nearest option: within half a step of the value
             assert abs(f["value"] - 100 * j / (len(options) - 1)) <= 50 / (len(options) - 1) + 1e-9
-        assert set(row["proposals"]) == {p.id for p in sc.proposals}
-    assert set(fc.skipped_issues) == {i.id for i in sc.issues if not i.ordered}
+        assert set(row["proposals"]) == {p.id for p in sc.tabled_proposals}
+    assert set(fc.skipped_issues) == {i.id for i in sc.issues if i not in bargained}
+    for issue in sc.issues:
+        if len(issue.controlled_by) == 1:
+            who = issue.controlled_by[0]
+            assert fc.decided[issue.id]["by"] == who
+            assert "decided by" in fc.skipped_issues[issue.id]
     json.dumps(fc.to_dict())
     json.dumps(fc.result.to_dict())
 
@@ -76,3 +85,31 @@ def test_median_forecast_is_a_stakeholder_position() -> None:
     for k in range(p.n_issues):
         v = float(fc.result.models[0].forecast[k])
         assert np.any(np.isclose(p.position[p.present[:, k], k], v))
+
+
+def test_allies_in_one_bloc_count_once() -> None:
+    sc = load_builtin("ukraine-2022")
+    parties = tuple(
+        p.model_copy(update={"bloc": "west"}) if p.id in ("US", "NATO") else p for p in sc.parties
+    )
+    allied = sc.model_copy(update={"parties": parties})
+    p = from_scenario(allied)
+    assert list(p.actors) == ["RU", "UA", "west"]
+    power = {x.id: x.power.value for x in sc.parties}
+    k = 0
+    assert p.capability[2, k] == pytest.approx(max(power["US"], power["NATO"]))
+    fc = forecast_scenario(allied, ["compromise"], rounds=2)
+    assert fc.blocs == {"west": ("US", "NATO")}
+    # a bloc's position maximises the sum of its members' weighted values
+    issue = p.issues[k]
+    sc_issue = next(i for i in sc.issues if i.id == issue.id)
+    totals = [
+        sum(
+            sc.preferences[q].normalised_weights()[issue.id]
+            * sc.preferences[q].values[issue.id][o.id].value
+            for q in ("US", "NATO")
+        )
+        for o in sc_issue.options
+    ]
+    best = max(range(len(totals)), key=lambda j: (totals[j], -j))
+    assert p.position[2, k] == pytest.approx(100 * best / (len(totals) - 1))

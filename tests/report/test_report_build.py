@@ -164,9 +164,27 @@ def test_robustness_section_when_engine_present(three_party_report: Report) -> N
 
 def test_forecast_section_when_engine_present(three_party_report: Report) -> None:
     pytest.importorskip("peacetable.forecast.scenario")
-    section = next(s for s in three_party_report.sections if s.key == "forecast")
-    # the two ordered issues (harbour, river) get a trajectory chart each
-    assert [c.key for c in section.charts] == ["forecast-harbour", "forecast-river"]
+    # harbour and river, the ordered issues, are each controlled by one party alone: decided by
+    # it, not bargained over by votes, so nothing is left to forecast and the section says why
+    assert all(s.key != "forecast" for s in three_party_report.sections)
+    assert any(
+        o.key == "forecast" and o.kind == "not applicable" and "bargain over" in o.reason
+        for o in three_party_report.omitted
+    )
+    from peacetable.scenarios import load_builtin
+
+    seed = build_report(load_builtin("ukraine-2022"), FAST, only=("forecast",), strict=True)
+    section = seed.sections[0]
+    # one trajectory chart per ordered issue nobody controls alone
+    assert [c.key for c in section.charts] == [
+        "forecast-nato_forces",
+        "forecast-guarantees",
+        "forecast-nuclear",
+        "forecast-nato_offer",
+        "forecast-deployments",
+        "forecast-crimea",
+    ]
+    assert "decided by Russia, which controls it alone" in str(section.blocks[0])
     assert all(c.x_title == "bargaining round" for c in section.charts)
 
 

@@ -38,6 +38,18 @@ class PackageChange:
         """Sum of the gains over the parties."""
         return float(sum(self.gains.values()))
 
+    def describe(self) -> str:
+        """The changes in words: ``issue: from → to; …`` (``no change`` when none).
+
+        Examples
+        --------
+        >>> PackageChange({"x": "b"}, {"x": ("a", "b")}, {"P": 1.0}, {"P": 0.5}).describe()
+        'x: a → b'
+        """
+        if not self.changes:
+            return "no change"
+        return "; ".join(f"{i}: {a} → {b}" for i, (a, b) in self.changes.items())
+
 
 def make_change(
     ev: PackageEvaluator, base: IntArray, package: IntArray, u_base: FloatArray

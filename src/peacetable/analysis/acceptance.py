@@ -52,12 +52,18 @@ class PartyVerdict:
 
 @dataclass(frozen=True)
 class ProposalEvaluation(Result):
-    """Acceptance of one proposal by every negotiating party."""
+    """Acceptance of one proposal by every negotiating party.
+
+    ``no_deal`` is true when the package is the scenario's no-deal package: it
+    is then worth exactly the disagreement point (every margin is 0) and is no
+    agreement, which the verdict says.
+    """
 
     proposal: str
     name: str
     package: dict[str, str]
     parties: tuple[PartyVerdict, ...]
+    no_deal: bool = False
 
     plain_properties = ("accepted_by_all", "rejected_by", "verdict")
 
@@ -73,7 +79,9 @@ class ProposalEvaluation(Result):
 
     @property
     def verdict(self) -> str:
-        """One line: accepted by all, or rejected by whom."""
+        """One line: accepted by all, rejected by whom, or no deal itself."""
+        if self.no_deal:
+            return "no deal itself: every party gets exactly its no-deal value"
         if self.accepted_by_all:
             return "accepted by all"
         return "rejected by " + ", ".join(self.rejected_by)
@@ -165,7 +173,12 @@ def evaluate_package(
             )
         )
     return ProposalEvaluation(
-        proposal_id, name, p.package_dict(x), tuple(verdicts), provenance=_METHOD
+        proposal_id,
+        name,
+        p.package_dict(x),
+        tuple(verdicts),
+        no_deal=bool(p.is_no_deal(x)[0]),
+        provenance=_METHOD,
     )
 
 

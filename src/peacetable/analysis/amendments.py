@@ -241,9 +241,10 @@ def _search(
                 solutions=solutions,
                 n_checked=checked,
                 statement=(
+                    f"changing {solutions[0].describe()} gives a package that is {describe} "
+                    "(the best of "
                     f"{found.shape[0]} package{'s' * (found.shape[0] > 1)} changing {k} "
-                    f"provision{plural} {'are' if found.shape[0] > 1 else 'is'} {describe}; "
-                    "none changing fewer is"
+                    f"provision{plural}; no package changing fewer provisions qualifies)"
                 ),
                 provenance=_EXHAUSTIVE,
             )
@@ -252,16 +253,35 @@ def _search(
         _closest(cs, base, lower, strict_above, predicate, kmax + 1, deadline) if exists else None
     )
     fewest = int((nearest != base).sum()) if nearest is not None else None
-    statement = (
-        f"proven: no feasible package changing at most {kmax} provision{'s' * (kmax != 1)} "
-        f"is {describe} ({checked:,} package{'s' * (checked != 1)} checked exhaustively)"
+    checked_text = (
+        f"{checked:,} package{'s' * (checked != 1)} changing at most {kmax} "
+        f"provision{'s' * (kmax != 1)} checked exhaustively"
     )
+    change = make_change(cs, base, nearest, u_base) if nearest is not None else None
     if exists is False:
-        statement += f"; no feasible package at all is {describe}"
-    elif fewest is not None:
-        statement += f"; the fewest changes that make one are {fewest}"
+        statement = f"no feasible package at all is {describe} (exact)"
+    elif change is not None:
+        statement = (
+            f"no package within {kmax} change{'s' * (kmax != 1)} ({checked_text}); the nearest "
+            f"package that is {describe} changes {fewest} provisions: {change.describe()}"
+        )
     elif exists:
-        statement += f"; one changing {bound} provisions is"
+        statement = (
+            f"no package within {kmax} change{'s' * (kmax != 1)} ({checked_text}); one "
+            f"changing {bound} provisions is {describe}"
+        )
+    elif deadline.cut:
+        statement = (
+            f"no package within {kmax} change{'s' * (kmax != 1)} is {describe} "
+            f"({checked_text}); whether one exists further away was not settled "
+            f"({deadline.note()})"
+        )
+    else:
+        statement = (
+            f"no package within {kmax} change{'s' * (kmax != 1)} is {describe} "
+            f"({checked_text}); whether one exists further away is unknown (the exact "
+            "search exceeded its budget)"
+        )
     beyond = (
         "beyond: existence by the frontier DP, fewest changes by a mixed-integer program (HiGHS)"
     )
@@ -269,11 +289,8 @@ def _search(
         f"exhaustive search over sets of k <= {kmax} changed provisions; " + beyond
     )
     if deadline.cut:
-        statement += (
-            f"; whether more changes would make one was not settled ({deadline.note()})"
-            if exists is None
-            else f"; the fewest changes beyond {kmax} were not settled ({deadline.note()})"
-        )
+        if exists:
+            statement += f"; the fewest changes beyond {kmax} were not settled ({deadline.note()})"
         provenance = Provenance(
             provenance.method,
             exact=False,
@@ -290,7 +307,7 @@ def _search(
         exists=exists,
         upper_bound=bound,
         fewest_beyond=fewest,
-        nearest=make_change(cs, base, nearest, u_base) if nearest is not None else None,
+        nearest=change,
         provenance=provenance,
     )
 
@@ -611,7 +628,8 @@ def acceptance_fixes(
     -------
     ChangeSearch
         ``min_changes = 0`` when the package is already acceptable (no
-        solutions listed); ``None`` with a proven statement when no change of
+        solutions listed; never for the no-deal package, which is not an
+        agreement); ``None`` with a proven statement when no change of
         at most ``max_changes`` provisions suffices.
 
     Raises
@@ -657,7 +675,9 @@ def acceptance_fixes(
             f"accepted-by:{party}",
             f"acceptable to {party} without losing anyone who accepts",
         )
-    if accepted[need].all():
+    if accepted[need].all() and not cs.is_no_deal(base)[0]:
+        # (the no-deal package is worth exactly no deal to all, yet it is not an agreement:
+        # what would make it acceptable is an agreement every party accepts)
         return ChangeSearch(
             question=question,
             min_changes=0,

@@ -15,6 +15,7 @@ agreement (:func:`~peacetable.analysis._budget.require_agreements`).
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from peacetable.analysis._budget import require_agreements
@@ -34,7 +35,7 @@ from peacetable.analysis.robust_search import RobustPackageResult, robust_packag
 from peacetable.analysis.robustness import AcceptabilityResult, acceptability
 from peacetable.analysis.solutions import BargainingSolutions, Solution, solve_all
 from peacetable.analysis.zopa import ZopaResult, zopa
-from peacetable.core import Lens, NotApplicable, PreparedScenario, Provenance, Session
+from peacetable.core import Lens, NotApplicable, PackageRef, PreparedScenario, Provenance, Session
 from peacetable.core.settings import (
     DEFAULT_HORIZON,
     DEFAULT_MAX_CHANGES,
@@ -44,7 +45,63 @@ from peacetable.core.settings import (
     DEFAULT_SEED,
     DEFAULT_TIME_LIMIT,
 )
-from peacetable.errors import AnalysisError
+from peacetable.errors import AnalysisError, InputError, Location
+
+Package = tuple[tuple[str, str], ...]
+"""A package in lens settings: sorted ``(issue, option)`` pairs (hashable, so a session
+caches by it); issues left out stay at their status quo."""
+
+
+def package_pairs(
+    value: Package | Mapping[str, str] | None, name: str = "package"
+) -> Package | None:
+    """A package setting as sorted ``(issue, option)`` pairs (``None`` stays ``None``).
+
+    Parameters
+    ----------
+    value:
+        ``{issue: option}`` or ``(issue, option)`` pairs.
+    name:
+        The setting's name, for the error location.
+
+    Raises
+    ------
+    InputError
+        Not a mapping or pairs of strings, or an issue named twice.
+
+    Examples
+    --------
+    >>> package_pairs({"venue": "neutral", "crimea": "russia"})
+    (('crimea', 'russia'), ('venue', 'neutral'))
+    """
+    if value is None:
+        return None
+    try:
+        pairs = list(value.items() if isinstance(value, Mapping) else value)
+        if not all(isinstance(k, str) and isinstance(v, str) for k, v in pairs):
+            raise TypeError
+    except (TypeError, ValueError):
+        raise InputError(
+            f"{name} must map issue ids to option ids, got {value!r}", Location(field=name)
+        ) from None
+    if len({k for k, _ in pairs}) != len(pairs):
+        raise InputError(f"{name} names an issue twice", Location(field=name))
+    return tuple(sorted(pairs))
+
+
+def _one_package(
+    proposal: str | None, package: Package | Mapping[str, str] | None, name: str
+) -> PackageRef:
+    """The package a lens looks at: a proposal id or a package (not both); ``None``: status quo."""
+    if proposal is not None and package is not None:
+        raise InputError(
+            f"give either a proposal or a package, not both (got {name}={proposal!r} and a package)",
+            Location(field="package"),
+        )
+    if package is None:
+        return proposal
+    return dict(package.items() if isinstance(package, Mapping) else package)
+
 
 # ------------------------------------------------------------------ acceptance
 
@@ -70,19 +127,27 @@ ACCEPTANCE = Lens("acceptance", "Would each proposal be accepted?", AcceptanceSe
 
 @dataclass(frozen=True)
 class DiagnosisSettings:
-    """Settings of the ``diagnosis`` lens (one package; ``None``: the status quo)."""
+    """Settings of the ``diagnosis`` lens: one package, by ``proposal`` id or as ``package``
+    (``{issue: option}``, stored as sorted pairs; issues left out at their status quo);
+    neither: the status quo."""
 
     proposal: str | None = None
+    package: Package | Mapping[str, str] | None = None
     max_changes: int = DEFAULT_MAX_CHANGES
     limit: int = 5
+    trade_process: bool = False
     time_limit: float | None = DEFAULT_TIME_LIMIT
     memory_limit: int = DEFAULT_MEMORY_LIMIT
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "package", package_pairs(self.package))
+        _one_package(self.proposal, self.package, "proposal")
 
 
 def _diagnosis(p: PreparedScenario, s: DiagnosisSettings, session: Session) -> ProposalDiagnosis:
     return diagnose_proposal(
-        p,
-        s.proposal,
+        p.settled(s.trade_process),
+        _one_package(s.proposal, s.package, "proposal"),
         max_changes=s.max_changes,
         limit=s.limit,
         time_limit=s.time_limit,
@@ -104,14 +169,16 @@ class FrontierSettings:
     """Settings of the ``frontier`` lens."""
 
     acceptable_only: bool = False
+    trade_process: bool = False
     time_limit: float | None = DEFAULT_TIME_LIMIT
     memory_limit: int = DEFAULT_MEMORY_LIMIT
 
 
 def _frontier(p: PreparedScenario, s: FrontierSettings, session: Session) -> FrontierResult:
-    require_agreements(p.space)
+    settled = p.settled(s.trade_process)
+    require_agreements(settled.space)
     return pareto_frontier(
-        p,
+        settled,
         acceptable_only=s.acceptable_only,
         time_limit=s.time_limit,
         memory_limit=s.memory_limit,
@@ -127,14 +194,16 @@ class SolutionsSettings:
     """Settings of the ``solutions`` lens (``method``: auto, frontier or milp)."""
 
     method: str = "auto"
+    trade_process: bool = False
     time_limit: float | None = DEFAULT_TIME_LIMIT
     memory_limit: int = DEFAULT_MEMORY_LIMIT
 
 
 def _solutions(p: PreparedScenario, s: SolutionsSettings, session: Session) -> BargainingSolutions:
-    require_agreements(p.space)
+    settled = p.settled(s.trade_process)
+    require_agreements(settled.space)
     found = solve_all(
-        p,
+        settled,
         method=s.method,
         time_limit=s.time_limit,
         memory_limit=s.memory_limit,
@@ -164,14 +233,16 @@ class ZopaSettings:
 
     seed: int = DEFAULT_SEED
     count_samples: int = 1_000_000
+    trade_process: bool = False
     time_limit: float | None = DEFAULT_TIME_LIMIT
     memory_limit: int = DEFAULT_MEMORY_LIMIT
 
 
 def _zopa(p: PreparedScenario, s: ZopaSettings, session: Session) -> ZopaResult:
-    require_agreements(p.space)
+    settled = p.settled(s.trade_process)
+    require_agreements(settled.space)
     return zopa(
-        p,
+        settled,
         samples=s.count_samples,
         seed=s.seed,
         time_limit=s.time_limit,
@@ -193,10 +264,11 @@ class LinkageSettings:
     reference: str | None = None
     parties: tuple[str, ...] | None = None
     limit: int = 10
+    trade_process: bool = False
 
 
 def _linkage(p: PreparedScenario, s: LinkageSettings, _: Session) -> LinkageResult:
-    return issue_linkage(p, s.reference, parties=s.parties, limit=s.limit)
+    return issue_linkage(p.settled(s.trade_process), s.reference, parties=s.parties, limit=s.limit)
 
 
 LINKAGE = Lens("linkage", "Which trades do both sides gain from?", LinkageSettings, _linkage)
@@ -209,13 +281,14 @@ class SingleTextSettings:
     start: str | None = None
     rule: str = "unanimous"
     max_steps: int = 1000
+    trade_process: bool = False
     time_limit: float | None = DEFAULT_TIME_LIMIT
     memory_limit: int = DEFAULT_MEMORY_LIMIT
 
 
 def _single_text(p: PreparedScenario, s: SingleTextSettings, _: Session) -> SingleTextResult:
     return single_negotiating_text(
-        p,
+        p.settled(s.trade_process),
         s.start,
         rule=s.rule,  # type: ignore[arg-type]
         max_steps=s.max_steps,
@@ -234,17 +307,30 @@ SINGLE_TEXT = Lens(
 
 @dataclass(frozen=True)
 class PostSettlementSettings:
-    """Settings of the ``post_settlement`` lens (``agreed``: a proposal id)."""
+    """Settings of the ``post_settlement`` lens: the agreed package, by proposal id
+    (``agreed``) or as ``package`` (``{issue: option}``, stored as sorted pairs);
+    neither: the status quo."""
 
     agreed: str | None = None
+    package: Package | Mapping[str, str] | None = None
+    trade_process: bool = False
     time_limit: float | None = DEFAULT_TIME_LIMIT
     memory_limit: int = DEFAULT_MEMORY_LIMIT
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "package", package_pairs(self.package))
+        _one_package(self.agreed, self.package, "agreed")
 
 
 def _post_settlement(
     p: PreparedScenario, s: PostSettlementSettings, _: Session
 ) -> PostSettlementResult:
-    return post_settlement(p, s.agreed, time_limit=s.time_limit, memory_limit=s.memory_limit)
+    return post_settlement(
+        p.settled(s.trade_process),
+        _one_package(s.agreed, s.package, "agreed"),
+        time_limit=s.time_limit,
+        memory_limit=s.memory_limit,
+    )
 
 
 POST_SETTLEMENT = Lens(
@@ -349,6 +435,7 @@ class RobustPackageSettings:
     samples: int = DEFAULT_SAMPLES
     seed: int = DEFAULT_SEED
     top: int = 5
+    trade_process: bool = False
     time_limit: float | None = DEFAULT_TIME_LIMIT
     memory_limit: int = DEFAULT_MEMORY_LIMIT
 
@@ -356,9 +443,10 @@ class RobustPackageSettings:
 def _robust_package(
     p: PreparedScenario, s: RobustPackageSettings, session: Session
 ) -> RobustPackageResult:
-    require_agreements(p.space)
+    settled = p.settled(s.trade_process)
+    require_agreements(settled.space)
     return robust_package(
-        p,
+        settled,
         n_samples=s.samples,
         seed=s.seed,
         top=s.top,
@@ -405,13 +493,14 @@ class RipenessSettings:
     proposal: str | None = None
     hurt_threshold: float = 0.0
     confidence: float = 0.95
+    trade_process: bool = False
     time_limit: float | None = DEFAULT_TIME_LIMIT
     memory_limit: int = DEFAULT_MEMORY_LIMIT
 
 
 def _ripeness(p: PreparedScenario, s: RipenessSettings, session: Session) -> RipenessResult:
     return ripeness(
-        p,
+        p.settled(s.trade_process),
         horizon=s.horizon,
         proposal=s.proposal,
         n_samples=s.ripeness_samples,

@@ -97,7 +97,9 @@ class Solution(Result):
     party_ids:
         Parties.
     note:
-        Why there is no answer, or how ties were broken.
+        Why there is no answer, how ties were broken, or, for a package some
+        party rejects (egalitarian and leximin when there is no zone of
+        agreement), that it is the *least-shortfall* package and who rejects it.
 
     ``provenance.method`` is ``"frontier"`` (maximum over the exact Pareto
     frontier) or ``"milp"`` (HiGHS mixed-integer programs, re-evaluated on
@@ -112,10 +114,27 @@ class Solution(Result):
     note: str = ""
     package_indices: tuple[int, ...] | None = field(default=None, repr=False)
 
+    @property
+    def rejected_by(self) -> tuple[str, ...]:
+        """Parties that prefer no deal to the package (negative gain)."""
+        if self.gains is None:
+            return ()
+        return tuple(p for p, g in zip(self.party_ids, self.gains, strict=True) if g < 0)
+
+    @property
+    def label(self) -> str:
+        """What the package is: the rule's name, or ``least-shortfall package — rejected by …``
+        when some party rejects it (no package is acceptable to every party)."""
+        if self.rejected_by:
+            return f"least-shortfall package — rejected by {', '.join(self.rejected_by)}"
+        return self.name
+
     def to_dict(self) -> dict[str, Any]:
         """JSON-serialisable form."""
         return {
             "name": self.name,
+            "label": self.label,
+            "rejected_by": list(self.rejected_by),
             "package": self.package,
             "utilities": None
             if self.utilities is None
@@ -291,13 +310,22 @@ def _make(
             provenance=Provenance(method, exact=not approximate, bound=approximate or None),
         )
     u = space.utilities(pkg)[0]
+    gains = space.margin_of(u)
     note = ""
+    if (gains < 0).any():
+        note = (
+            "no package is acceptable to every party: this is the package whose worst "
+            "shortfall below no deal is smallest (least-shortfall), not an agreement"
+        )
     exact = not approximate
     bound: str | None = approximate or None
     if method == "milp":
-        note = f"MILP optimal to {SOLVER_TOLERANCE:g}; ties broken by the solver"
-        if approximate:
-            note = "MILP stopped at the time limit: " + approximate
+        solver = (
+            "MILP stopped at the time limit: " + approximate
+            if approximate
+            else f"MILP optimal to {SOLVER_TOLERANCE:g}; ties broken by the solver"
+        )
+        note = (note + "; " if note else "") + solver
         if name == "nash":
             note += f"; gains below {_milp.NASH_MIN_GAIN:g} count as zero"
         if name in ("nash", "utilitarian", "kalai_smorodinsky") and not space.accepts(pkg).all():
@@ -309,7 +337,7 @@ def _make(
         name=name,
         package=space.package_dict(pkg),
         utilities=tuple(float(v) for v in u),
-        gains=tuple(float(v) for v in space.margin_of(u)),
+        gains=tuple(float(v) for v in gains),
         party_ids=space.party_ids,
         note=note,
         package_indices=tuple(int(v) for v in pkg),

@@ -1,6 +1,7 @@
 """The ``peacetable`` command.
 
-Surface commands (``scenarios``, ``analyze``, ``report``) are listed in
+Surface commands (``scenarios``, ``analyze``, ``report``, and ``serve`` /
+``record`` of the mediation server in ``web``) are listed in
 ``_COMMAND_MODULES``; each lens's commands come from the module the lens
 registry names for it (:func:`peacetable.core.registry.cli_modules`). Every
 module adds its commands through ``register(app)`` and imports its engine
@@ -24,7 +25,7 @@ app = typer.Typer(
 )
 
 #: Command modules that are surfaces, not lenses (listed before the lenses' own).
-_COMMAND_MODULES: tuple[str, ...] = ("scenarios", "analyze", "report")
+_COMMAND_MODULES: tuple[str, ...] = ("scenarios", "analyze", "report", "web")
 
 for _name in (*_COMMAND_MODULES, *(m for m in cli_modules() if m not in _COMMAND_MODULES)):
     importlib.import_module(f"peacetable.cli.{_name}").register(app)

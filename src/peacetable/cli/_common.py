@@ -22,7 +22,7 @@ import typer
 from rich.console import Console
 from rich.text import Text
 
-from peacetable.errors import AnalysisError, Location, PeacetableError, ScenarioError
+from peacetable.errors import AnalysisError, InputError, Location, PeacetableError, ScenarioError
 
 if TYPE_CHECKING:
     from peacetable.core import Result, Session, Settings
@@ -60,6 +60,16 @@ _SOURCES: weakref.WeakKeyDictionary[Any, str] = weakref.WeakKeyDictionary()
 def time_limit_setting(seconds: float) -> float | None:
     """The ``time_limit`` setting of a ``--time-limit`` value (0: none)."""
     return seconds if seconds > 0 else None
+
+
+TradeProcessOpt = Annotated[
+    bool,
+    typer.Option(
+        "--trade-process",
+        help="Let fair packages, improvements and trades vary the talks-about-talks issues "
+        "(by default they stay at the agreed process when the scenario says it comes first).",
+    ),
+]
 
 
 def emit_json(data: Any) -> None:
@@ -226,3 +236,40 @@ def progress_reporter(enabled: bool = True) -> Iterator[Callable[[str, int, int]
     finally:
         if bar.live.is_started:
             bar.stop()
+
+
+WORKER_ENVIRONMENT = {
+    "distributed.nanny.pre-spawn-environ": {
+        "MALLOC_TRIM_THRESHOLD_": str(2**28),
+        "MALLOC_MMAP_THRESHOLD_": str(2**26),
+    }
+}
+"""Dask's default ``MALLOC_TRIM_THRESHOLD_=65536`` makes glibc map and unmap every
+large array of a chunk; letting workers keep their heap is faster for the sweep."""
+
+
+@contextmanager
+def dask_client(use_dask: bool, scheduler: str | None) -> Iterator[Any]:
+    """A Dask client for ``--dask`` (a local 2-worker cluster) or ``--scheduler ADDRESS``;
+    ``None`` when neither is given. Results never depend on it."""
+    if not use_dask and scheduler is None:
+        yield None
+        return
+    try:
+        from distributed import Client, LocalCluster
+    except ImportError:
+        raise InputError("--dask needs dask.distributed: pip install 'peacetable[dask]'") from None
+    if scheduler is not None:
+        with Client(scheduler) as client:  # type: ignore[no-untyped-call]
+            yield client
+        return
+    import dask
+
+    with (
+        dask.config.set(WORKER_ENVIRONMENT),
+        LocalCluster(  # type: ignore[no-untyped-call]
+            n_workers=2, threads_per_worker=1, dashboard_address=None
+        ) as cluster,
+        Client(cluster) as client,  # type: ignore[no-untyped-call]
+    ):
+        yield client

@@ -10,6 +10,7 @@ from rich.table import Table
 
 from peacetable.cli._common import (
     TimeLimitOpt,
+    TradeProcessOpt,
     answer,
     approximation_note,
     console,
@@ -108,6 +109,7 @@ def solve_command(
         str, typer.Option("--method", help="auto (frontier, MILP if too large), frontier or milp.")
     ] = "auto",
     time_limit: TimeLimitOpt = DEFAULT_TIME_LIMIT,
+    trade_process: TradeProcessOpt = False,
     as_json: JsonOpt = False,
 ) -> None:
     """Bargaining solutions: Nash, Kalai–Smorodinsky, utilitarian, maximin gain, leximin.
@@ -121,7 +123,9 @@ def solve_command(
 
     with progress_reporter(not as_json) as progress:
         session = open_session(
-            scenario, Settings(time_limit=time_limit_setting(time_limit)), progress=progress
+            scenario,
+            Settings(time_limit=time_limit_setting(time_limit), trade_process=trade_process),
+            progress=progress,
         )
         sc, space = session.scenario, session.prepared
         sols: Any = answer(session, "solutions", method=method)

@@ -11,8 +11,10 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 from rich.markup import escape
 from rich.table import Table
+from rich.text import Text
 
 from peacetable.cli._common import (
+    TradeProcessOpt,
     approximation_note,
     console,
     emit_json,
@@ -81,8 +83,7 @@ def _acceptance(a: Analysis) -> None:
         "A party accepts when the package is worth at least its no-deal utility (its BATNA); "
         "utilities are on a 0–1 scale.",
     )
-    if _no_proposals(a):
-        return
+    _no_proposals(a)
     for ev in a.proposals:
         table = Table(title=f"{ev.name} [dim]({ev.proposal})[/]", title_justify="left")
         for col in ("party", "utility", "no deal", "margin", "verdict"):
@@ -102,8 +103,15 @@ def _acceptance(a: Analysis) -> None:
                     f"{c.issue}={c.option} (−{c.loss:.3f} vs {c.best_option})" for c in v.costliest
                 )
                 console.print(f"  {v.party} loses most on: {costs}")
-        colour = "green" if ev.accepted_by_all else "red"
+        colour = "yellow" if ev.no_deal else "green" if ev.accepted_by_all else "red"
         console.print(f"  verdict: [{colour}]{ev.verdict}[/]\n")
+    for ev in a.hindsight:
+        margins = ", ".join(f"{v.party} {v.margin:+.3f}" for v in ev.parties)
+        console.print(
+            Text(f"  hindsight, for comparison only — {ev.name} ({ev.proposal}): ")
+            + Text(ev.verdict)
+            + Text(f"; margins {margins}", style="dim")
+        )
 
 
 def _diagnoses(a: Analysis) -> None:
@@ -161,14 +169,26 @@ def _space(a: Analysis) -> None:
     table.add_column("solution")
     for pid in cs.party_ids:
         table.add_column(pid, justify="right")
-    table.add_column("note")
     for name, sol in sols.items():
-        note = ("approximate; " if not sol.exact else "") + (sol.note or "")
-        if sol.package is None:
-            table.add_row(name, *("–" for _ in cs.party_ids), escape(note))
-        else:
-            table.add_row(name, *(f"{g:+.3f}" for g in sol.gains or ()), escape(note))
+        gains = (
+            ("–" for _ in cs.party_ids) if sol.gains is None else (f"{g:+.3f}" for g in sol.gains)
+        )
+        table.add_row(name, *gains)
     console.print(table)
+    for name, sol in sols.items():
+        if sol.package is None:
+            console.print(Text(f"  {name}: none — {sol.note}"))
+            continue
+        head = f"  {name}" + (f" ({sol.label})" if sol.rejected_by else "")
+        console.print(Text(f"{head}: {_changes_from(a, _first_tabled(a), sol.package)}"))
+        note = approximation_note(sol)
+        if note:
+            console.print(Text(f"    {note}", style="yellow"))
+
+
+def _first_tabled(a: Analysis) -> str | None:
+    ids = a.prepared.proposal_ids
+    return ids[0] if ids else None
 
 
 def _robustness(a: Analysis) -> None:
@@ -252,23 +272,23 @@ def _forecast(a: Analysis) -> None:
     f = a.forecast
     if _not_applicable(f):
         return
-    rows = f.issue_rows()
-    if not rows:
-        return
-    models = list(rows[0]["forecast"])
-    table = Table(title="Forecast per ordered issue (nearest option)", title_justify="left")
-    table.add_column("issue")
-    for m in models:
-        table.add_column(m)
-    for pid in (ev.proposal for ev in a.proposals):
-        table.add_column(f"[dim]{pid}[/]")
-    for row in rows:
-        table.add_row(
-            row["issue"],
-            *(row["forecast"][m]["option"] for m in models),
-            *(f"[dim]{row['proposals'].get(ev.proposal, '')}[/]" for ev in a.proposals),
+    for issue, d in f.decided.items():
+        console.print(
+            Text(f"  {issue}: decided by {d['by']}, which controls it alone → {d['option']}")
         )
-    console.print(table)
+    rows = f.issue_rows()
+    for row in rows:
+        by_option: dict[str, list[str]] = {}
+        for model, fc in row["forecast"].items():
+            if fc["option"] is not None:
+                by_option.setdefault(fc["option"], []).append(model)
+        forecasts = "; ".join(f"{o} ({', '.join(ms)})" for o, ms in by_option.items())
+        console.print(Text(f"  {row['issue']}: {forecasts}"))
+    for actor, members in f.blocs.items():
+        console.print(Text(f"  {actor} counts once: {', '.join(members)} act as one bloc"))
+    unordered = [i for i, why in f.skipped_issues.items() if why.startswith("options are not")]
+    if unordered:
+        console.print(Text(f"  not forecast (options form no scale): {', '.join(unordered)}"))
 
 
 def _simulate(a: Analysis) -> None:
@@ -350,6 +370,7 @@ def analyze_command(
             "its share runs out. 0: no limit.",
         ),
     ] = DEFAULT_ANALYZE_TIME_LIMIT,
+    trade_process: TradeProcessOpt = False,
     as_json: Annotated[
         bool, typer.Option("--json", help="Print JSON (stable keys; see README).")
     ] = False,
@@ -375,6 +396,7 @@ def analyze_command(
         samples=samples,
         horizon=horizon,
         time_limit=time_limit_setting(time_limit),
+        trade_process=trade_process,
     )
     with progress_reporter(not as_json) as progress:
         result = analyze_session(Session(prepared, settings, progress=progress))

@@ -18,6 +18,7 @@ from rich.table import Table
 
 from peacetable.cli._common import (
     TimeLimitOpt,
+    TradeProcessOpt,
     answer,
     approximation_note,
     console,
@@ -163,6 +164,7 @@ def improve_command(
         int, typer.Option("--limit", min=1, help="Solutions listed per question.")
     ] = 5,
     time_limit: TimeLimitOpt = DEFAULT_TIME_LIMIT,
+    trade_process: TradeProcessOpt = False,
     as_json: JsonOpt = False,
 ) -> None:
     """Is PROPOSAL efficient, who rejects it and what would it take; single text; post-settlement.
@@ -179,6 +181,7 @@ def improve_command(
     settings = Settings(
         max_changes=max_changes,
         time_limit=limit_s,
+        trade_process=trade_process,
         lens_options={}
         if limit_s is None
         else {k: {"time_limit": limit_s * v} for k, v in shares.items()},
@@ -234,13 +237,16 @@ def linkage_command(
         list[str] | None, typer.Option("--party", "-p", help="Only these parties (repeatable).")
     ] = None,
     limit: Annotated[int, typer.Option("--limit", min=1, help="Trades listed per pair.")] = 5,
+    trade_process: TradeProcessOpt = False,
     as_json: JsonOpt = False,
 ) -> None:
     """Trades 'I give way on issue A, you on B' that both parties gain from, per pair.
 
     Example: peacetable linkage --reference seven-points --party RU --party UA
     """
-    session = open_session(scenario)
+    from peacetable.core import Settings
+
+    session = open_session(scenario, Settings(trade_process=trade_process))
     s = session.scenario
     result: Any = answer(
         session,

@@ -9,6 +9,7 @@ import typer
 from rich.markup import escape
 
 from peacetable.cli._common import (
+    TradeProcessOpt,
     console,
     emit_json,
     err_console,
@@ -77,6 +78,7 @@ def report_command(
             help="Seconds the long analyses share (as in analyze); 0: no limit.",
         ),
     ] = DEFAULT_ANALYZE_TIME_LIMIT,
+    trade_process: TradeProcessOpt = False,
     as_json: Annotated[
         bool, typer.Option("--json", help="Print a JSON summary of what was written.")
     ] = False,
@@ -101,6 +103,7 @@ def report_command(
         ripeness_samples=ripeness_samples,
         horizon=horizon,
         time_limit=time_limit_setting(time_limit),
+        trade_process=trade_process,
     )
     quiet = as_json
     with console.status("building the briefing…", spinner="dots") as status:

@@ -5,24 +5,25 @@ Engines are imported inside the commands so that ``peacetable --help`` stays fas
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
 from functools import partial
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
 from peacetable.cli._common import (
     answer,
     console,
+    dask_client,
     emit_json,
     handle_errors,
     load_scenario_arg,
     progress_reporter,
 )
 from peacetable.errors import InputError, Location
-from peacetable.model import Scenario
+
+if TYPE_CHECKING:
+    from peacetable.model import Scenario
 
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print the result as JSON.")]
 SeedOpt = Annotated[int, typer.Option("--seed", help="Random seed (same seed, same result).")]
@@ -49,28 +50,6 @@ def load_negotiation(arg: str | None) -> Scenario:
                 "the folder holds no GENIUS XML or GeniusWeb JSON files", Location(file=arg)
             )
     return load_scenario_arg(arg)
-
-
-@contextmanager
-def _client(use_dask: bool, scheduler: str | None) -> Iterator[Any]:
-    if not use_dask and scheduler is None:
-        yield None
-        return
-    try:
-        from distributed import Client, LocalCluster
-    except ImportError:
-        raise InputError("--dask needs dask.distributed: pip install 'peacetable[dask]'") from None
-    if scheduler is not None:
-        with Client(scheduler) as client:  # type: ignore[no-untyped-call]
-            yield client
-        return
-    with (
-        LocalCluster(  # type: ignore[no-untyped-call]
-            n_workers=2, threads_per_worker=1, dashboard_address=None
-        ) as cluster,
-        Client(cluster) as client,  # type: ignore[no-untyped-call]
-    ):
-        yield client
 
 
 def _strategy_map(values: list[str] | None) -> tuple[dict[str, str], str | None]:
@@ -270,7 +249,7 @@ def tournament_command(
         "tit-for-tat",
     ]
     chosen = [parse_strategy(n, field="--strategy") for n in names]
-    with progress_reporter(not as_json) as report, _client(use_dask, scheduler) as client:
+    with progress_reporter(not as_json) as report, dask_client(use_dask, scheduler) as client:
         if report is not None:
             report("negotiating", 0, 0)
         result = tournament(

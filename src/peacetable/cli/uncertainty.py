@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
 from typing import Annotated, Any
 
 import typer
@@ -14,6 +12,7 @@ from peacetable.cli._common import (
     TimeLimitOpt,
     answer,
     console,
+    dask_client,
     emit_json,
     handle_errors,
     open_session,
@@ -37,41 +36,6 @@ ScenarioArg = Annotated[
 ]
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print the result as JSON.")]
 SeedOpt = Annotated[int, typer.Option("--seed", help="Random seed (same seed, same result).")]
-
-
-WORKER_ENVIRONMENT = {
-    "distributed.nanny.pre-spawn-environ": {
-        "MALLOC_TRIM_THRESHOLD_": str(2**28),
-        "MALLOC_MMAP_THRESHOLD_": str(2**26),
-    }
-}
-"""Dask's default ``MALLOC_TRIM_THRESHOLD_=65536`` makes glibc map and unmap every
-large array of a chunk; letting workers keep their heap is faster for the sweep."""
-
-
-@contextmanager
-def _client(use_dask: bool, scheduler: str | None) -> Iterator[Any]:
-    if not use_dask and scheduler is None:
-        yield None
-        return
-    try:
-        from distributed import Client, LocalCluster
-    except ImportError:
-        raise InputError("--dask needs dask.distributed: pip install 'peacetable[dask]'") from None
-    if scheduler is not None:
-        with Client(scheduler) as client:  # type: ignore[no-untyped-call]
-            yield client
-        return
-    import dask
-
-    with (
-        dask.config.set(WORKER_ENVIRONMENT),
-        LocalCluster(  # type: ignore[no-untyped-call]
-            n_workers=2, threads_per_worker=1, dashboard_address=None
-        ) as cluster,
-        Client(cluster) as client,  # type: ignore[no-untyped-call]
-    ):
-        yield client
 
 
 def _pct(p: float) -> str:
@@ -136,7 +100,7 @@ def robustness_command(
         time_limit=limit,
         lens_options=options,
     )
-    with _client(use_dask, scheduler) as client, progress_reporter(not as_json) as progress:
+    with dask_client(use_dask, scheduler) as client, progress_reporter(not as_json) as progress:
         session = open_session(scenario, settings, progress=progress, client=client)
         sc = session.scenario
         result: Any = answer(session, "robustness")

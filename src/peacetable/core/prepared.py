@@ -19,6 +19,7 @@ References
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -30,7 +31,7 @@ import numpy.typing as npt
 from peacetable.core.arrays import FloatArray, IntArray
 from peacetable.core.compile import lottery_inputs, no_deal_package, scenario_arrays
 from peacetable.core.disagreement import DisagreementPoint
-from peacetable.core.evaluator import PackageEvaluator, snap
+from peacetable.core.evaluator import ForbiddenPattern, PackageEvaluator, snap
 from peacetable.core.sampling import ParameterModel
 from peacetable.core.space import AgreementSpace
 from peacetable.errors import InputError, Location, suggest
@@ -74,8 +75,48 @@ class PreparedScenario(PackageEvaluator):
 
     @property
     def proposal_ids(self) -> tuple[str, ...]:
-        """Ids of the scenario's proposals, in file order."""
-        return tuple(p.id for p in self.scenario.proposals)
+        """Ids of the proposals on the table, in file order (``hindsight`` ones apart)."""
+        return tuple(p.id for p in self.scenario.tabled_proposals)
+
+    @property
+    def hindsight_ids(self) -> tuple[str, ...]:
+        """Ids of the ``hindsight`` proposals (later proposals kept for comparison)."""
+        return tuple(p.id for p in self.scenario.proposals if p.hindsight)
+
+    def settled(self, trade_process: bool = False) -> PreparedScenario:
+        """The scenario as the agreement-space searches see it: the process agreed first.
+
+        When the scenario has a ``process`` block with ``first: true`` and
+        *trade_process* is false, every process issue is held at its agreed
+        option (:meth:`~peacetable.model.Scenario.process_package`): the other
+        options of those issues cannot be agreed in a search (frontier, fair
+        packages, ZOPA, fewest changes, linkage, single text, post-settlement,
+        robust package). Utilities, acceptance and no deal are unchanged, and
+        package indices are the same; otherwise this is the scenario itself.
+
+        Examples
+        --------
+        >>> from peacetable.scenarios import load_builtin
+        >>> p = prepare(load_builtin())
+        >>> p.settled(trade_process=True) is p
+        True
+        """
+        if trade_process:
+            return self
+        return self._process_held
+
+    @cached_property
+    def _process_held(self) -> PreparedScenario:
+        process = self.scenario.process
+        agreed = self.scenario.process_package()
+        if process is None or not process.first or agreed is None:
+            return self
+        held = []
+        for iid, oid in agreed.items():
+            k = self.issue_ids.index(iid)
+            mask = np.asarray([o != oid for o in self.option_ids[k]], dtype=bool)
+            held.append(ForbiddenPattern(((k, mask),), f"process agreed first: {iid} = {oid}"))
+        return dataclasses.replace(self, forbidden=(*self.forbidden, *held))
 
     def resolve(self, ref: PackageRef) -> tuple[IntArray, str | None]:
         """Option indices of a package reference, and the proposal id if it named one.
@@ -108,7 +149,7 @@ class PreparedScenario(PackageEvaluator):
         if ref is None:
             return self.status_quo.copy(), None
         if isinstance(ref, str):
-            ids = self.proposal_ids
+            ids = (*self.proposal_ids, *self.hindsight_ids)
             if ref not in ids:
                 listing = ", ".join(ids) if ids else "none"
                 raise InputError(

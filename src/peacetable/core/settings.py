@@ -59,7 +59,12 @@ class Settings:
     max_changes:
         Largest number of changed provisions the "what would it take" searches try.
     proposals:
-        Proposal ids in focus (``None``: every proposal).
+        Proposal ids in focus (``None``: every proposal on the table).
+    trade_process:
+        Let the agreement-space searches vary the process issues of a scenario
+        whose ``process`` block says the talks are agreed first (default: they
+        are held at the agreed process; see
+        :meth:`peacetable.core.PreparedScenario.settled`).
     time_limit:
         Seconds each lens may spend on its long work (searches, solver runs,
         sampled sweeps). A lens that reaches it stops with what it has and
@@ -85,6 +90,7 @@ class Settings:
     horizon: int = DEFAULT_HORIZON
     max_changes: int = DEFAULT_MAX_CHANGES
     proposals: tuple[str, ...] | None = None
+    trade_process: bool = False
     time_limit: float | None = DEFAULT_TIME_LIMIT
     memory_limit: int = DEFAULT_MEMORY_LIMIT
     lens_options: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)

@@ -5,18 +5,25 @@ Mapping (documented choice):
 * **issues** — only *ordered* issues (their options form a scale); option *k*
   of *n* sits at ``100 k / (n - 1)`` on a 0..100 scale.  Unordered issues have
   no scale and are skipped (listed in ``skipped_issues`` with the reason);
+* **control** — an issue one party controls alone (``controlled_by: [X]``) is
+  not bargained over by votes: it is *decided by* X, reported in ``decided``
+  with X's most valued option, and left out of the models;
 * **actors** — by default the parties with role ``principal`` or
   ``guarantor`` that state preferences: they must accept and carry out the
   outcome.  Mediators, hosts and observers shape the talks but do not hold a
   stake in the outcome, so they are left out unless ``include="all"``
-  (every party with preferences).  With fewer than two such parties the
-  forecast is not meaningful and :class:`~peacetable.errors.AnalysisError` is
-  raised;
-* **position** — the party's most valued option on the issue (the first one on
-  ties); a contingent option is valued by the party's own beliefs;
-* **salience** — the party's normalised weight of the issue (0..1); a party
-  with weight 0 or without values on the issue takes no part in it;
-* **capability** — the party's ``power`` (central estimate).
+  (every party with preferences).  Parties with the same ``bloc`` act as one
+  actor (allies are not counted as separate voters).  With fewer than two
+  actors the forecast is not meaningful and
+  :class:`~peacetable.errors.AnalysisError` is raised;
+* **position** — the actor's most valued option on the issue (the first one on
+  ties); a contingent option is valued by the party's own beliefs; a bloc's
+  value of an option is the sum of its members' weighted values;
+* **salience** — the party's normalised weight of the issue (0..1), a bloc's
+  the mean over its members; a party with weight 0 or without values on the
+  issue takes no part in it;
+* **capability** — the party's ``power`` (central estimate), a bloc's the
+  largest of its members' (allies' clout is not added twice).
 
 The per-issue forecast of each model is mapped back to the nearest option.
 """
@@ -24,7 +31,7 @@ The per-issue forecast of each model is mapped back to the nearest option.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Literal
 
 import numpy as np
@@ -66,27 +73,27 @@ def from_scenario(
     """
     if isinstance(scenario, PreparedScenario):
         scenario = scenario.scenario
-    prefs = scenario.preferences
-    parties = [
-        p
-        for p in scenario.parties
-        if p.id in prefs and (include == "all" or p.role in STAKEHOLDER_ROLES)
-    ]
-    if len(parties) < 2:
+    actors = _actors(scenario, include)
+    if len(actors) < 2:
         raise AnalysisError(
-            f"scenario {scenario.id!r}: {len(parties)} party with preferences and role "
+            f"scenario {scenario.id!r}: {len(actors)} actor with preferences and role "
             f"{'/'.join(STAKEHOLDER_ROLES)}; a forecast needs at least two "
             "(use include='all' to count every party with preferences)",
             Location(field="parties"),
         )
-    issues = [i for i in scenario.issues if i.ordered and len(i.options) >= 2]
+    issues = [
+        i
+        for i in scenario.issues
+        if i.ordered and len(i.options) >= 2 and decided_by(scenario, i.id) is None
+    ]
     if not issues:
         raise AnalysisError(
-            f"scenario {scenario.id!r} has no ordered issue; forecasting needs issues whose "
-            "options form a scale (set 'ordered: true')",
+            f"scenario {scenario.id!r} has no ordered issue that the parties bargain over; "
+            "forecasting needs issues whose options form a scale (set 'ordered: true') and "
+            "that no single party controls alone",
             Location(field="issues"),
         )
-    n, m = len(parties), len(issues)
+    n, m = len(actors), len(issues)
     pos = np.full((n, m), np.nan)
     sal = np.full((n, m), np.nan)
     cap = np.full((n, m), np.nan)
@@ -106,29 +113,79 @@ def from_scenario(
                 reference_point=sq,
             )
         )
-        for a, party in enumerate(parties):
-            pr = prefs[party.id]
-            weights = pr.normalised_weights()
-            values = pr.values.get(issue.id)
-            if weights.get(issue.id, 0.0) <= 0 or not values:
+        for a, (_, members) in enumerate(actors):
+            found = _actor_on_issue(scenario, members, issue.id)
+            if found is None:
                 continue
-            vals = [
-                option_value(scenario, party.id, issue.id, o.id) if o.id in values else -np.inf
-                for o in issue.options
-            ]
-            pos[a, k] = points[int(np.argmax(vals))]
-            sal[a, k] = min(1.0, weights[issue.id])
-            cap[a, k] = max(0.0, float(party.power.value))
+            best, salience = found
+            pos[a, k] = points[best]
+            sal[a, k] = salience
+            cap[a, k] = max(max(0.0, float(scenario.party(q).power.value)) for q in members)
     return ForecastProblem(
-        actors=tuple(p.id for p in parties),
+        actors=tuple(actor for actor, _ in actors),
         issues=tuple(scales),
         position=pos,
         salience=sal,
         capability=cap,
         name=scenario.id,
         source=f"scenario {scenario.id}",
-        actor_names=tuple(p.name for p in parties),
+        actor_names=tuple(
+            " + ".join(scenario.party(q).name for q in members) for _, members in actors
+        ),
     )
+
+
+def _actors(scenario: Scenario, include: str) -> list[tuple[str, tuple[str, ...]]]:
+    """``(actor id, member party ids)`` in file order; a bloc is one actor named by its id."""
+    prefs = scenario.preferences
+    groups: dict[str, list[str]] = {}
+    for p in scenario.parties:
+        if p.id in prefs and (include == "all" or p.role in STAKEHOLDER_ROLES):
+            groups.setdefault(p.bloc or p.id, []).append(p.id)
+    return [
+        (key if len(members) > 1 else members[0], tuple(members)) for key, members in groups.items()
+    ]
+
+
+def _actor_on_issue(
+    scenario: Scenario, members: Sequence[str], issue_id: str
+) -> tuple[int, float] | None:
+    """The actor's most valued option index on an issue and its salience, or None when no
+    member cares about the issue."""
+    issue = scenario.issue(issue_id)
+    total = np.zeros(len(issue.options))
+    saliences = []
+    for q in members:
+        pr = scenario.preferences[q]
+        weight = pr.normalised_weights().get(issue_id, 0.0)
+        values = pr.values.get(issue_id)
+        if weight <= 0 or not values:
+            continue
+        vals = [
+            option_value(scenario, q, issue_id, o.id) if o.id in values else -np.inf
+            for o in issue.options
+        ]
+        total += weight * np.asarray(vals, dtype=float)
+        saliences.append(min(1.0, weight))
+    if not saliences:
+        return None
+    return int(np.argmax(total)), float(np.mean(saliences))
+
+
+def decided_by(scenario: Scenario, issue_id: str) -> str | None:
+    """The party that controls an issue alone and has preferences, or None.
+
+    Examples
+    --------
+    >>> from peacetable.scenarios import load_builtin
+    >>> s = load_builtin()
+    >>> [i.id for i in s.issues if decided_by(s, i.id)] != []
+    True
+    """
+    control = scenario.issue(issue_id).controlled_by
+    if len(control) == 1 and control[0] in scenario.preferences:
+        return control[0]
+    return None
 
 
 @dataclass(frozen=True)
@@ -147,9 +204,15 @@ class ScenarioForecast(Result):
         ``{proposal_id: {issue_id: option_id}}`` (missing issues take the
         status quo), for display next to the forecasts.
     skipped_issues:
-        ``{issue_id: reason}`` for issues not forecast (unordered).
+        ``{issue_id: reason}`` for issues not forecast (unordered, or decided
+        by one party).
     include:
         Which parties were counted.
+    decided:
+        ``{issue_id: {"by", "option", "label"}}``: issues one party controls
+        alone, with that party's most valued option.
+    blocs:
+        ``{actor id: member party ids}`` of the actors that are blocs.
     """
 
     scenario_id: str
@@ -158,6 +221,8 @@ class ScenarioForecast(Result):
     proposals: dict[str, dict[str, str | None]]
     skipped_issues: dict[str, str]
     include: str
+    decided: dict[str, dict[str, str]] = field(default_factory=dict)
+    blocs: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
     def issue_rows(self) -> list[dict[str, Any]]:
         """One row per forecast issue: per model the value, nearest option id and label."""
@@ -197,6 +262,8 @@ class ScenarioForecast(Result):
                 for m in self.result.models
             ],
             "issues": self.issue_rows(),
+            "decided": {k: dict(v) for k, v in self.decided.items()},
+            "blocs": {k: list(v) for k, v in self.blocs.items()},
             "skipped_issues": dict(self.skipped_issues),
             "provenance": self.provenance.to_dict(),
         }
@@ -252,13 +319,27 @@ def forecast_scenario(
         {s.id for s in problem.issues}
     }  # fmt: skip
     proposals: dict[str, dict[str, str | None]] = {}
-    for prop in scenario.proposals:
+    for prop in scenario.tabled_proposals:
         proposals[prop.id] = {i.id: prop.package.get(i.id, i.status_quo) for i in scenario.issues}
+    decided: dict[str, dict[str, str]] = {}
+    for issue in scenario.issues:
+        party = decided_by(scenario, issue.id)
+        if party is None:
+            continue
+        found = _actor_on_issue(scenario, (party,), issue.id)
+        if found is not None:
+            option = issue.options[found[0]]
+            decided[issue.id] = {"by": party, "option": option.id, "label": option.label}
     skipped = {
-        i.id: "options are not ordered (no scale)" if not i.ordered else "fewer than two options"
+        i.id: f"decided by {decided_by(scenario, i.id)}, which controls it alone"
+        if decided_by(scenario, i.id) is not None
+        else "options are not ordered (no scale)"
+        if not i.ordered
+        else "fewer than two options"
         for i in scenario.issues
         if i.id not in option_ids
     }
+    blocs = {a: members for a, members in _actors(scenario, include) if len(members) > 1}
     return ScenarioForecast(
         scenario_id=scenario.id,
         result=result,
@@ -266,6 +347,8 @@ def forecast_scenario(
         proposals=proposals,
         skipped_issues=skipped,
         include=include,
+        decided=decided,
+        blocs=blocs,
         provenance=Provenance(
             "forecast models: " + ", ".join(m.model for m in result.models), seed=seed
         ),

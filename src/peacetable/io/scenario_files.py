@@ -24,14 +24,9 @@ from peacetable.errors import Location, ScenarioError, suggest
 from peacetable.io.json_parse import parse_json
 from peacetable.io.textfiles import read_text, write_bytes_atomic, write_text_atomic
 from peacetable.io.yaml_parse import parse_yaml
+from peacetable.model.problems import Path, Problem, dotted
 from peacetable.model.scenario import Estimate, Scenario
-from peacetable.model.validate import (
-    Path,
-    Problem,
-    dotted,
-    find_problems,
-    problems_to_error,
-)
+from peacetable.model.validate import find_problems, problems_to_error
 
 Positions = Mapping[Path, tuple[int, int]]
 

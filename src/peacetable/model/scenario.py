@@ -17,112 +17,76 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from typing import Annotated, Any, Literal
 
-from pydantic import (
-    AfterValidator,
-    BaseModel,
-    BeforeValidator,
-    ConfigDict,
-    Field,
-    field_validator,
-    model_validator,
+from pydantic import AfterValidator, BeforeValidator, Field, field_validator, model_validator
+
+from peacetable.model.base import (
+    FORMAT,
+    Estimate,
+    FrozenDict,
+    Id,
+    Number,
+    Role,
+    _estimate_from_number,
+    _freeze,
+    _Frozen,
+)
+from peacetable.model.plans import (
+    Dispute,
+    Implementation,
+    Reading,
+    SequenceRule,
+    Step,
+    Verification,
 )
 
-FORMAT = "peacetable/1"
-"""The scenario format identifier written in every file."""
-
-Role = Literal["principal", "mediator", "guarantor", "host", "observer"]
-Id = Annotated[str, Field(min_length=1, max_length=64, pattern=r"^[A-Za-z][A-Za-z0-9_\-]*$")]
-
-
-class FrozenDict(dict[Any, Any]):
-    """A ``dict`` that refuses mutation after construction (hashable by identity)."""
-
-    def _readonly(self, *args: Any, **kwargs: Any) -> None:
-        raise TypeError("scenario objects are immutable; use model_copy(update=...)")
-
-    __setitem__ = _readonly
-    __delitem__ = _readonly
-    clear = _readonly
-    pop = _readonly
-    popitem = _readonly  # type: ignore[assignment]
-    setdefault = _readonly
-    update = _readonly
-
-    def __hash__(self) -> int:  # type: ignore[override]
-        return id(self)
-
-
-def _freeze(value: Any) -> Any:
-    if isinstance(value, dict) and not isinstance(value, FrozenDict):
-        return FrozenDict({k: _freeze(v) for k, v in value.items()})
-    return value
-
-
-class _Frozen(BaseModel):
-    # allow_inf_nan=False: NaN and infinities are refused where they are written, with their
-    # location, instead of surfacing later as "utilities must be finite" or invalid JSON output
-    model_config = ConfigDict(
-        frozen=True, extra="forbid", populate_by_name=True, allow_inf_nan=False
-    )
-
-
-def _estimate_from_number(value: Any) -> Any:
-    if isinstance(value, bool):
-        return value  # let pydantic reject booleans as numbers
-    if isinstance(value, int | float):
-        return {"value": value}
-    return value
-
-
-class Estimate(_Frozen):
-    """An illustrative estimate: a central value, its plausible range and its basis.
-
-    Attributes
-    ----------
-    value:
-        The central estimate.
-    range:
-        ``(low, high)`` with ``low <= value <= high``; ``None`` means "use the
-        default uncertainty of the context" (see :class:`Uncertainty`).
-    source:
-        Reference ``SOURCE_ID#PASSAGE`` to the sentence the estimate rests on.
-    assumption:
-        A one-line reason when the number is an analyst's assumption.
-    """
-
-    value: float
-    range: tuple[float, float] | None = None
-    source: str | None = None
-    assumption: str | None = None
-
-    @model_validator(mode="after")
-    def _range_contains_value(self) -> Estimate:
-        if self.range is not None:
-            low, high = self.range
-            if not low <= self.value <= high:
-                raise ValueError(
-                    f"range [{low}, {high}] must contain the value {self.value} (low <= value <= high)"
-                )
-        return self
-
-    def bounds(self, default_halfwidth: float, lower: float, upper: float) -> tuple[float, float]:
-        """The uncertainty interval: the declared range, else value ± halfwidth, clipped."""
-        if self.range is not None:
-            return self.range
-        return (
-            max(lower, self.value - default_halfwidth),
-            min(upper, self.value + default_halfwidth),
-        )
-
-
-Number = Annotated[Estimate, BeforeValidator(_estimate_from_number)]
+# the building blocks and plan classes are re-exported: ``peacetable.model.scenario`` is
+# the one import path of the model
+__all__ = [
+    "FORMAT",
+    "NO_DEAL_NONE",
+    "NO_DEAL_STATUS_QUO",
+    "ConflictCosts",
+    "ConflictOutcome",
+    "Constraint",
+    "Contingent",
+    "Disagreement",
+    "Dispute",
+    "Estimate",
+    "FrozenDict",
+    "Id",
+    "Implementation",
+    "Interaction",
+    "Issue",
+    "NoDeal",
+    "Number",
+    "Option",
+    "Party",
+    "Passage",
+    "Preferences",
+    "Process",
+    "Proposal",
+    "Reading",
+    "Role",
+    "Scenario",
+    "SequenceRule",
+    "Source",
+    "Step",
+    "Uncertainty",
+    "Verification",
+]
 
 
 class Passage(_Frozen):
-    """A quoted sentence of a source that estimates point to."""
+    """A quoted sentence of a source that estimates point to.
+
+    ``opinion: true`` marks an evaluative sentence (the author's judgement, not
+    a report): a number may cite it only next to a stated ``assumption``, never
+    rest on it alone (checked by validation).
+    """
 
     text: str = Field(min_length=1)
     note: str | None = None
+    opinion: bool = False
 
 
 class Source(_Frozen):
@@ -164,7 +128,12 @@ class NoDeal(_Frozen):
 
 
 class Party(_Frozen):
-    """A party at the table (or around it)."""
+    """A party at the table (or around it).
+
+    ``bloc`` names the alliance a party acts in: parties with the same bloc id
+    act as one actor where a lens needs single actors (forecasting counts a
+    bloc once, not each ally as a separate voter).
+    """
 
     id: Id
     name: str = Field(min_length=1)
@@ -172,6 +141,7 @@ class Party(_Frozen):
     description: str | None = None
     power: Number = Field(default_factory=lambda: Estimate(value=0.5))
     no_deal: NoDeal | None = None
+    bloc: Id | None = None
 
     @property
     def no_deal_value(self) -> NoDeal:
@@ -432,7 +402,13 @@ class Disagreement(_Frozen):
 
 
 class Proposal(_Frozen):
-    """A named package on the table; issues it leaves out stay at their status quo."""
+    """A named package on the table; issues it leaves out stay at their status quo.
+
+    ``hindsight: true`` marks a proposal made after the scenario's date that a
+    user wants to compare (e.g. a later real draft): it is evaluated and shown
+    apart from the proposals on the table, is never the focus of an analysis,
+    and no number may rest on its source (checked by validation).
+    """
 
     id: Id
     name: str = Field(min_length=1)
@@ -440,155 +416,26 @@ class Proposal(_Frozen):
     proposed_by: tuple[Id, ...] = ()
     package: Annotated[dict[str, str], AfterValidator(_freeze)]
     source: str | None = None
+    hindsight: bool = False
 
 
-# =====================================================================================
-# BEGIN implementation plans (sequencing lens, issue 17). Additive block: the optional
-# `implementation:` list of a scenario, read by peacetable.sequence. Cross-references
-# are checked in validate.py (block "implementation plans"). Reference: docs/format.md,
-# section "implementation".
-# =====================================================================================
+class Process(_Frozen):
+    """Talks about talks: issues settled before the settlement and not traded against it.
 
-
-class Verification(_Frozen):
-    """How a step is verified: by whom, how long after it is done, and how likely a breach is seen.
-
-    ``delay`` is in months; ``detection`` is the probability (0..1) that the
-    verifiers detect a reversal (breach) of the step (Kilgour & Brams 1992).
+    With ``first: true`` (the default) the bargaining solutions, frontier, zone
+    of agreement, "what would it take" searches, linkage trades, single-text
+    and post-settlement improvements hold every process issue at its agreed
+    option (``package``; default: the first proposal on the table), so a
+    settlement is never "improved" by moving the venue or the mediator. A
+    user can lift that per run (``Settings(trade_process=True)``,
+    ``--trade-process``).
     """
 
-    by: tuple[Id, ...] = Field(min_length=1)
-    delay: Number = Field(default_factory=lambda: Estimate(value=0.0))
-    detection: Number
+    issues: tuple[Id, ...] = Field(min_length=1)
+    package: Annotated[dict[str, str], AfterValidator(_freeze)] | None = None
+    first: bool = True
     source: str | None = None
-    assumption: str | None = None
-
-
-class Step(_Frozen):
-    """One step of an implementation plan, performed by one party, possibly in tranches.
-
-    ``issue`` is the provision the step implements and ``reaches`` the option of that
-    issue holding once this step (and the earlier steps of the issue) are done; the
-    step's default value to each party is derived from the scenario's utilities (see
-    docs/format.md). ``value`` overrides the derivation per party. ``duration`` is in
-    months, per tranche; ``tranches`` is a count (equal tranches) or the list of
-    tranche sizes (fractions summing to 1).
-    """
-
-    id: Id
-    name: str = Field(min_length=1)
-    description: str | None = None
-    performer: Id
-    issue: Id | None = None
-    reaches: Id | None = None
-    size: Number = Field(default_factory=lambda: Estimate(value=1.0))
-    tranches: int | tuple[Number, ...] = 1
-    duration: Number
-    value: Annotated[dict[str, Number], AfterValidator(_freeze)] = Field(default_factory=FrozenDict)
-    reversible: bool = False
-    reversal_cost: Number = Field(default_factory=lambda: Estimate(value=0.0))
-    verification: Verification | None = None
-    source: str | None = None
-    assumption: str | None = None
-
-    @property
-    def tranche_sizes(self) -> tuple[float, ...]:
-        """Tranche sizes as fractions of the step (equal tranches for a count)."""
-        if isinstance(self.tranches, int):
-            return (1.0 / self.tranches,) * self.tranches
-        return tuple(t.value for t in self.tranches)
-
-
-class SequenceRule(_Frozen):
-    """One constraint on the order of steps; exactly one form.
-
-    ``before: [A, B]`` (A, all tranches, done and verified before B starts);
-    ``match: [A, B]`` with ``within: k`` (tranche j of B within k phases of
-    tranche j of A); ``same_phase: [A, B, ...]`` (tranche j of each in one
-    phase); ``limit: n`` with ``steps`` and/or ``performer`` (at most n tranches
-    of those steps per phase; neither given: of all steps).
-    """
-
-    id: Id | None = None
-    before: tuple[Id, Id] | None = None
-    match: tuple[Id, Id] | None = None
-    within: int = Field(default=0, ge=0)
-    same_phase: tuple[Id, ...] | None = None
-    limit: int | None = Field(default=None, ge=1)
-    steps: tuple[Id, ...] = ()
-    performer: Id | None = None
-    reason: str | None = None
-
-    @model_validator(mode="after")
-    def _one_form(self) -> SequenceRule:
-        forms = [
-            k
-            for k, v in (
-                ("before", self.before),
-                ("match", self.match),
-                ("same_phase", self.same_phase),
-                ("limit", self.limit),
-            )
-            if v is not None
-        ]
-        if len(forms) != 1:
-            raise ValueError(
-                "a sequencing constraint has exactly one of 'before', 'match', 'same_phase', "
-                f"'limit' (got {', '.join(forms) or 'none'})"
-            )
-        if self.within and self.match is None:
-            raise ValueError("'within' goes with 'match'")
-        if (self.steps or self.performer is not None) and self.limit is None:
-            raise ValueError("'steps' and 'performer' go with 'limit'")
-        if self.same_phase is not None and len(self.same_phase) < 2:
-            raise ValueError("'same_phase' needs two or more steps")
-        return self
-
-
-class Reading(_Frozen):
-    """One reading of a disputed order: the precedences it imposes."""
-
-    id: Id
-    name: str = Field(min_length=1)
-    before: tuple[tuple[Id, Id], ...] = Field(min_length=1)
-    source: str | None = None
-    assumption: str | None = None
-
-
-class Dispute(_Frozen):
-    """An order the parties read differently (e.g. the Minsk order); two or more readings."""
-
-    id: Id
-    name: str = Field(min_length=1)
-    description: str | None = None
-    readings: tuple[Reading, ...] = Field(min_length=2)
-    source: str | None = None
-
-
-class Implementation(_Frozen):
-    """How a proposal is implemented: steps, order constraints, exposure bounds, disputes.
-
-    ``exposure_bound`` is the default bound of every negotiating party (utility units,
-    the 0..1 scale); ``exposure_bounds`` sets it per party.
-    """
-
-    proposal: Id
-    description: str | None = None
-    max_phases: int = Field(default=12, ge=1, le=400)
-    exposure_bound: Number | None = None
-    exposure_bounds: Annotated[dict[str, Number], AfterValidator(_freeze)] = Field(
-        default_factory=FrozenDict
-    )
-    steps: tuple[Step, ...] = Field(min_length=1)
-    constraints: tuple[SequenceRule, ...] = ()
-    disputes: tuple[Dispute, ...] = ()
-    source: str | None = None
-    assumption: str | None = None
-
-
-# =====================================================================================
-# END implementation plans (sequencing lens, issue 17)
-# =====================================================================================
+    note: str | None = None
 
 
 class Scenario(_Frozen):
@@ -606,6 +453,7 @@ class Scenario(_Frozen):
     constraints: tuple[Constraint, ...] = ()
     proposals: tuple[Proposal, ...] = ()
     disagreement: Disagreement = Field(default_factory=Disagreement)
+    process: Process | None = None
     implementation: tuple[Implementation, ...] = ()  # sequencing lens (issue 17)
 
     @property
@@ -637,6 +485,25 @@ class Scenario(_Frozen):
         """The proposal with this id (KeyError if unknown)."""
         found: Proposal = _by_id(self.proposals, proposal_id, "proposal")
         return found
+
+    @property
+    def tabled_proposals(self) -> tuple[Proposal, ...]:
+        """The proposals on the table (not ``hindsight``), in file order."""
+        return tuple(p for p in self.proposals if not p.hindsight)
+
+    def process_package(self) -> dict[str, str] | None:
+        """The agreed options of the process issues (``process.package``, else the first
+        proposal on the table's), or None when the scenario has no process block or
+        neither is given."""
+        if self.process is None:
+            return None
+        if self.process.package is not None:
+            return dict(self.process.package)
+        tabled = self.tabled_proposals
+        if not tabled:
+            return None
+        full = self.complete_package(tabled[0].package)
+        return {i: full[i] for i in self.process.issues if i in full}
 
     def complete_package(self, package: Mapping[str, str]) -> dict[str, str]:
         """A full package: *package* with every missing issue at its status quo."""

@@ -7,51 +7,31 @@ holding them all. The loaders attach file, line and column to each path.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping
 
 from peacetable.errors import Location, ScenarioError, suggest
-from peacetable.model.scenario import (
-    NO_DEAL_NONE,
-    NO_DEAL_STATUS_QUO,
-    Estimate,
-    Implementation,
-    Issue,
-    Scenario,
+from peacetable.model.basis import check_basis
+from peacetable.model.problems import (
+    Path,
+    Problem,
+    check_choices,
+    check_duplicates,
+    dotted,
+    unknown,
 )
+from peacetable.model.scenario import NO_DEAL_NONE, NO_DEAL_STATUS_QUO, Estimate, Scenario
+from peacetable.model.validate_plans import check_implementation
 
-Path = tuple[str | int, ...]
+__all__ = [
+    "Problem",
+    "check_scenario",
+    "dotted",
+    "find_problems",
+    "problems_to_error",
+    "violated_constraints",
+]
 
 _BELIEF_TOLERANCE = 1e-6
-
-
-@dataclass(frozen=True)
-class Problem:
-    """One problem: ``path`` locates it in the file, ``field`` is what is printed."""
-
-    path: Path
-    message: str
-    field: str | None = None
-
-    @property
-    def display_field(self) -> str:
-        """Dotted field path as shown to the user."""
-        return self.field if self.field is not None else dotted(self.path)
-
-
-def dotted(path: Iterable[str | int]) -> str:
-    """``("preferences", "RU", "weights")`` → ``preferences.RU.weights``; ints as ``[i]``."""
-    out = ""
-    for part in path:
-        if isinstance(part, int):
-            out += f"[{part}]"
-        else:
-            out += ("." if out else "") + part
-    return out
-
-
-def _unknown(kind: str, word: str, choices: Iterable[str]) -> str:
-    return f"unknown {kind} {word!r}{suggest(word, choices)}"
 
 
 def find_problems(scenario: Scenario) -> list[Problem]:
@@ -62,16 +42,16 @@ def find_problems(scenario: Scenario) -> list[Problem]:
     issues = {i.id: i for i in scenario.issues}
     events = dict(scenario.iter_events())
 
-    _check_duplicates(
+    check_duplicates(
         ((s.id, ("sources", n, "id")) for n, s in enumerate(scenario.sources)), "source", add
     )
-    _check_duplicates(
+    check_duplicates(
         ((p.id, ("parties", n, "id")) for n, p in enumerate(scenario.parties)), "party", add
     )
-    _check_duplicates(
+    check_duplicates(
         ((i.id, ("issues", n, "id")) for n, i in enumerate(scenario.issues)), "issue", add
     )
-    _check_duplicates(
+    check_duplicates(
         ((p.id, ("proposals", n, "id")) for n, p in enumerate(scenario.proposals)), "proposal", add
     )
     sources = {s.id: s for s in scenario.sources}
@@ -81,7 +61,7 @@ def find_problems(scenario: Scenario) -> list[Problem]:
             return
         sid, _, key = ref.partition("#")
         if sid not in sources:
-            add(Problem(path, _unknown("source", sid, sources)))
+            add(Problem(path, unknown("source", sid, sources)))
         elif key and key not in sources[sid].passages:
             passages = sources[sid].passages
             add(Problem(path, f"unknown passage {key!r} of source {sid!r}{suggest(key, passages)}"))
@@ -100,18 +80,18 @@ def find_problems(scenario: Scenario) -> list[Problem]:
 
     for n, issue in enumerate(scenario.issues):
         base: Path = ("issues", n)
-        _check_duplicates(
+        check_duplicates(
             ((o.id, (*base, "options", k, "id")) for k, o in enumerate(issue.options)),
             f"option of issue {issue.id!r}",
             add,
         )
         for k, pid in enumerate(issue.controlled_by):
             if pid not in party_ids:
-                add(Problem((*base, "controlled_by", k), _unknown("party", pid, party_ids)))
+                add(Problem((*base, "controlled_by", k), unknown("party", pid, party_ids)))
         if issue.status_quo is not None and issue.status_quo not in issue.option_ids:
             add(
                 Problem(
-                    (*base, "status_quo"), _unknown("option", issue.status_quo, issue.option_ids)
+                    (*base, "status_quo"), unknown("option", issue.status_quo, issue.option_ids)
                 )
             )
 
@@ -120,16 +100,14 @@ def find_problems(scenario: Scenario) -> list[Problem]:
     for pid, prefs in scenario.preferences.items():
         base = ("preferences", pid)
         if pid not in party_ids:
-            add(Problem(base, _unknown("party", pid, party_ids), field="preferences"))
+            add(Problem(base, unknown("party", pid, party_ids), field="preferences"))
             continue
         check_source(prefs.source, (*base, "source"))
         total = 0.0
         for iid, weight in prefs.weights.items():
             wpath: Path = (*base, "weights", iid)
             if iid not in issues:
-                add(
-                    Problem(wpath, _unknown("issue", iid, issues), field=dotted((*base, "weights")))
-                )
+                add(Problem(wpath, unknown("issue", iid, issues), field=dotted((*base, "weights"))))
                 continue
             if weight.value < 0 or (weight.range is not None and weight.range[0] < 0):
                 add(Problem(wpath, f"weight must be non-negative, got {weight.value}"))
@@ -142,14 +120,14 @@ def find_problems(scenario: Scenario) -> list[Problem]:
         for iid, values in prefs.values.items():
             vpath: Path = (*base, "values", iid)
             if iid not in issues:
-                add(Problem(vpath, _unknown("issue", iid, issues), field=dotted((*base, "values"))))
+                add(Problem(vpath, unknown("issue", iid, issues), field=dotted((*base, "values"))))
                 continue
             issue = issues[iid]
             options = {o.id: o for o in issue.options}
             for oid, value in values.items():
                 opath: Path = (*vpath, oid)
                 if oid not in options:
-                    add(Problem(opath, _unknown("option", oid, options), field=dotted(vpath)))
+                    add(Problem(opath, unknown("option", oid, options), field=dotted(vpath)))
                     continue
                 contingent = options[oid].contingent
                 if contingent is None:
@@ -175,7 +153,7 @@ def find_problems(scenario: Scenario) -> list[Problem]:
                     if outcome not in contingent.outcomes:
                         add(
                             Problem(
-                                (*opath, outcome), _unknown("outcome", outcome, contingent.outcomes)
+                                (*opath, outcome), unknown("outcome", outcome, contingent.outcomes)
                             )
                         )
                     else:
@@ -217,14 +195,14 @@ def find_problems(scenario: Scenario) -> list[Problem]:
             if event not in events:
                 add(
                     Problem(
-                        bpath, _unknown("event", event, events), field=dotted((*base, "beliefs"))
+                        bpath, unknown("event", event, events), field=dotted((*base, "beliefs"))
                     )
                 )
                 continue
             total_p = 0.0
             for outcome, est in beliefs.items():
                 if outcome not in events[event]:
-                    add(Problem((*bpath, outcome), _unknown("outcome", outcome, events[event])))
+                    add(Problem((*bpath, outcome), unknown("outcome", outcome, events[event])))
                     continue
                 check_estimate(est, (*bpath, outcome), 0.0, 1.0)
                 total_p += est.value
@@ -235,7 +213,7 @@ def find_problems(scenario: Scenario) -> list[Problem]:
                 add(Problem(bpath, f"probabilities sum to {total_p:g}; they must sum to 1"))
         for k, inter in enumerate(prefs.interactions):
             ipath: Path = (*base, "interactions", k)
-            _check_choices(inter.when, (*ipath, "when"), issues, add)
+            check_choices(inter.when, (*ipath, "when"), issues, add)
             check_source(inter.source, (*ipath, "source"))
             check_estimate(inter.bonus, (*ipath, "bonus"), -1.0, 1.0)
 
@@ -247,16 +225,16 @@ def find_problems(scenario: Scenario) -> list[Problem]:
             ("excludes", constraint.excludes),
         ):
             if mapping is not None:
-                _check_choices(mapping, (*cpath, key), issues, add)
+                check_choices(mapping, (*cpath, key), issues, add)
 
     for n, proposal in enumerate(scenario.proposals):
         ppath: Path = ("proposals", n)
         check_source(proposal.source, (*ppath, "source"))
         for k, pid in enumerate(proposal.proposed_by):
             if pid not in party_ids:
-                add(Problem((*ppath, "proposed_by", k), _unknown("party", pid, party_ids)))
+                add(Problem((*ppath, "proposed_by", k), unknown("party", pid, party_ids)))
         before = len(problems)
-        _check_choices(proposal.package, (*ppath, "package"), issues, add)
+        check_choices(proposal.package, (*ppath, "package"), issues, add)
         if len(problems) == before and not any(p.path[:1] == ("constraints",) for p in problems):
             for k in violated_constraints(scenario, scenario.complete_package(proposal.package)):
                 reason = scenario.constraints[k].reason
@@ -268,7 +246,8 @@ def find_problems(scenario: Scenario) -> list[Problem]:
                     )
                 )
     _check_disagreement(scenario, add, check_estimate, check_source)
-    _check_implementation(scenario, add, check_source)  # sequencing lens (issue 17)
+    check_implementation(scenario, add, check_source)  # sequencing lens (issue 17)
+    check_basis(scenario, add)  # what numbers rest on; hindsight; the process block
     return problems
 
 
@@ -291,20 +270,20 @@ def _check_disagreement(
             add(
                 Problem(
                     (*base, "package"),
-                    _unknown("proposal", d.package, ids)
+                    unknown("proposal", d.package, ids)
                     + f"; or {NO_DEAL_STATUS_QUO!r}, {NO_DEAL_NONE!r} or a package",
                 )
             )
     else:
-        _check_choices(d.package, (*base, "package"), issues, add)
-    _check_duplicates(
+        check_choices(d.package, (*base, "package"), issues, add)
+    check_duplicates(
         ((o.id, (*base, "outcomes", k, "id")) for k, o in enumerate(d.outcomes)), "outcome", add
     )
     outcome_ids = [o.id for o in d.outcomes]
     for k, outcome in enumerate(d.outcomes):
         opath: Path = (*base, "outcomes", k)
         check_source(outcome.source, (*opath, "source"))
-        _check_choices(outcome.package, (*opath, "package"), issues, add)
+        check_choices(outcome.package, (*opath, "package"), issues, add)
         known = all(
             iid in issues and oid in issues[iid].option_ids for iid, oid in outcome.package.items()
         )
@@ -326,14 +305,14 @@ def _check_disagreement(
     def check_probs(probs: Mapping[str, Estimate], path: Path) -> None:
         for oid, est in probs.items():
             if oid not in outcome_ids:
-                add(Problem((*path, oid), _unknown("outcome", oid, outcome_ids)))
+                add(Problem((*path, oid), unknown("outcome", oid, outcome_ids)))
             check_estimate(est, (*path, oid), 0.0, 1.0)
         if sum(e.value for e in probs.values()) > 1.0 + 1e-9:
             add(Problem(path, "probabilities sum to more than 1"))
 
     for pid, probs in d.beliefs.items():
         if pid not in negotiating:
-            add(Problem((*base, "beliefs", pid), _unknown("negotiating party", pid, negotiating)))
+            add(Problem((*base, "beliefs", pid), unknown("negotiating party", pid, negotiating)))
         check_probs(probs, (*base, "beliefs", pid))
     check_probs(d.common, (*base, "common"))
     missing = [pid for pid in negotiating if pid not in d.beliefs]
@@ -348,7 +327,7 @@ def _check_disagreement(
     for pid, costs in d.costs.items():
         cpath: Path = (*base, "costs", pid)
         if pid not in negotiating:
-            add(Problem(cpath, _unknown("negotiating party", pid, negotiating)))
+            add(Problem(cpath, unknown("negotiating party", pid, negotiating)))
         check_estimate(costs.cost, (*cpath, "cost"), None, None)
         check_estimate(costs.monthly, (*cpath, "monthly"), None, None)
         check_source(costs.source, (*cpath, "source"))
@@ -383,36 +362,6 @@ def violated_constraints(
     return broken
 
 
-def _check_duplicates(
-    items: Iterable[tuple[str, Path]], kind: str, add: Callable[[Problem], None]
-) -> None:
-    seen: set[str] = set()
-    for item_id, path in items:
-        if item_id in seen:
-            add(Problem(path, f"duplicate {kind} id {item_id!r}"))
-        seen.add(item_id)
-
-
-def _check_choices(
-    mapping: Mapping[str, str | tuple[str, ...]],
-    path: Path,
-    issues: Mapping[str, Issue],
-    add: Callable[[Problem], None],
-) -> None:
-    for iid, choice in mapping.items():
-        issue = issues.get(iid)
-        if issue is None:
-            add(Problem((*path, iid), _unknown("issue", iid, issues), field=dotted(path)))
-            continue
-        for oid in (choice,) if isinstance(choice, str) else choice:
-            if oid not in issue.option_ids:
-                add(
-                    Problem(
-                        (*path, iid), _unknown(f"option of issue {iid!r}", oid, issue.option_ids)
-                    )
-                )
-
-
 def check_scenario(scenario: Scenario, file: str | None = None) -> Scenario:
     """Raise :class:`ScenarioError` listing every problem of *scenario*; return it if sound."""
     problems = find_problems(scenario)
@@ -445,194 +394,3 @@ def _locate(
         if probe in positions:
             line, column = positions[probe]
     return Location(file=file, line=line, column=column, field=field or None)
-
-
-# =====================================================================================
-# BEGIN implementation plans (sequencing lens, issue 17): cross-reference checks of the
-# optional `implementation:` block. Called once from find_problems.
-# =====================================================================================
-
-_SIZE_TOLERANCE = 1e-6
-
-
-def _check_implementation(
-    scenario: Scenario,
-    add: Callable[[Problem], None],
-    check_source: Callable[[str | None, Path], None],
-) -> None:
-    """Problems of every implementation plan: ids, references, numbers, tranche counts."""
-    party_ids = {p.id for p in scenario.parties}
-    negotiating = set(scenario.negotiating_party_ids)
-    issues = {i.id: i for i in scenario.issues}
-    proposals = {p.id for p in scenario.proposals}
-    for n, plan in enumerate(scenario.implementation):
-        base: Path = ("implementation", n)
-        if plan.proposal not in proposals:
-            add(Problem((*base, "proposal"), _unknown("proposal", plan.proposal, proposals)))
-        check_source(plan.source, (*base, "source"))
-        _check_duplicates(
-            ((s.id, (*base, "steps", k, "id")) for k, s in enumerate(plan.steps)), "step", add
-        )
-        steps = {s.id: s for s in plan.steps}
-        _check_plan_numbers(plan, base, negotiating, add)
-        for pid in plan.exposure_bounds:
-            if pid not in negotiating:
-                add(
-                    Problem(
-                        (*base, "exposure_bounds", pid),
-                        _unknown("negotiating party", pid, negotiating),
-                        field=dotted((*base, "exposure_bounds")),
-                    )
-                )
-        if plan.exposure_bound is None:
-            missing = [p for p in scenario.negotiating_party_ids if p not in plan.exposure_bounds]
-            if missing:
-                add(
-                    Problem(
-                        base,
-                        f"no exposure bound for {', '.join(missing)}: give 'exposure_bound' "
-                        "(every party) or 'exposure_bounds' per party",
-                    )
-                )
-        for k, step in enumerate(plan.steps):
-            spath: Path = (*base, "steps", k)
-            check_source(step.source, (*spath, "source"))
-            if step.performer not in party_ids:
-                add(Problem((*spath, "performer"), _unknown("party", step.performer, party_ids)))
-            if step.issue is not None and step.issue not in issues:
-                add(Problem((*spath, "issue"), _unknown("issue", step.issue, issues)))
-            elif step.reaches is not None:
-                if step.issue is None:
-                    add(Problem((*spath, "reaches"), "'reaches' needs the step's 'issue'"))
-                elif step.reaches not in issues[step.issue].option_ids:
-                    opts = issues[step.issue].option_ids
-                    add(
-                        Problem(
-                            (*spath, "reaches"),
-                            _unknown(f"option of issue {step.issue!r}", step.reaches, opts),
-                        )
-                    )
-            for pid in step.value:
-                if pid not in negotiating:
-                    add(
-                        Problem(
-                            (*spath, "value", pid),
-                            _unknown("negotiating party", pid, negotiating),
-                            field=dotted((*spath, "value")),
-                        )
-                    )
-            if step.verification is not None:
-                check_source(step.verification.source, (*spath, "verification", "source"))
-                for j, pid in enumerate(step.verification.by):
-                    if pid not in party_ids:
-                        add(
-                            Problem(
-                                (*spath, "verification", "by", j), _unknown("party", pid, party_ids)
-                            )
-                        )
-        _check_rules(plan, base, steps, party_ids, add)
-
-
-def _check_plan_numbers(
-    plan: Implementation, base: Path, negotiating: set[str], add: Callable[[Problem], None]
-) -> None:
-    """Bounds of the plan's numbers (durations, sizes, probabilities, costs, bounds)."""
-
-    def within(est: Estimate, path: Path, lower: float, upper: float | None) -> None:
-        for bound in (est.value, *(est.range or ())):
-            if bound < lower or (upper is not None and bound > upper):
-                limit = f"{lower}..{upper}" if upper is not None else f">= {lower}"
-                add(Problem(path, f"{bound} is outside {limit}"))
-                return
-
-    if plan.exposure_bound is not None:
-        within(plan.exposure_bound, (*base, "exposure_bound"), 0.0, None)
-    for pid, est in plan.exposure_bounds.items():
-        if pid in negotiating:
-            within(est, (*base, "exposure_bounds", pid), 0.0, None)
-    for k, step in enumerate(plan.steps):
-        spath: Path = (*base, "steps", k)
-        within(step.duration, (*spath, "duration"), 0.0, None)
-        within(step.size, (*spath, "size"), 0.0, None)
-        within(step.reversal_cost, (*spath, "reversal_cost"), 0.0, None)
-        if isinstance(step.tranches, int):
-            if step.tranches < 1:
-                add(Problem((*spath, "tranches"), f"at least 1 tranche, got {step.tranches}"))
-        else:
-            for j, est in enumerate(step.tranches):
-                within(est, (*spath, "tranches", j), 0.0, 1.0)
-            total = sum(t.value for t in step.tranches)
-            if not step.tranches or abs(total - 1.0) > _SIZE_TOLERANCE:
-                add(
-                    Problem(
-                        (*spath, "tranches"), f"tranche sizes sum to {total:g}; they must sum to 1"
-                    )
-                )
-        for pid, est in step.value.items():
-            within(est, (*spath, "value", pid), -1.0, 1.0)
-        if step.verification is not None:
-            within(step.verification.delay, (*spath, "verification", "delay"), 0.0, None)
-            within(step.verification.detection, (*spath, "verification", "detection"), 0.0, 1.0)
-
-
-def _check_rules(
-    plan: Implementation,
-    base: Path,
-    steps: Mapping[str, object],
-    party_ids: set[str],
-    add: Callable[[Problem], None],
-) -> None:
-    """Step references of the constraints and disputes; equal tranche counts where matched."""
-    counts = {s.id: len(s.tranche_sizes) for s in plan.steps}
-
-    def check_steps(ids: Iterable[str], path: Path) -> None:
-        for j, sid in enumerate(ids):
-            if sid not in steps:
-                add(Problem((*path, j), _unknown("step", sid, steps)))
-
-    rule_ids: set[str] = set()
-    for k, rule in enumerate(plan.constraints):
-        rpath: Path = (*base, "constraints", k)
-        if rule.id is not None:
-            if rule.id in rule_ids:
-                add(Problem((*rpath, "id"), f"duplicate constraint id {rule.id!r}"))
-            rule_ids.add(rule.id)
-        for key, ids in (
-            ("before", rule.before),
-            ("match", rule.match),
-            ("same_phase", rule.same_phase),
-            ("steps", rule.steps),
-        ):
-            if ids:
-                check_steps(ids, (*rpath, key))
-        if rule.performer is not None and rule.performer not in party_ids:
-            add(Problem((*rpath, "performer"), _unknown("party", rule.performer, party_ids)))
-        for key, ids in (("match", rule.match), ("same_phase", rule.same_phase)):
-            known = bool(ids) and all(sid in counts for sid in ids or ())
-            if known and len({counts[sid] for sid in ids or ()}) > 1:
-                shown = ", ".join(f"{sid}: {counts[sid]}" for sid in ids or ())
-                add(Problem((*rpath, key), f"the steps must have equal tranche counts ({shown})"))
-        if rule.before is not None and rule.before[0] == rule.before[1]:
-            add(
-                Problem(
-                    (*rpath, "before"), f"a step cannot come before itself ({rule.before[0]!r})"
-                )
-            )
-    _check_duplicates(
-        ((d.id, (*base, "disputes", k, "id")) for k, d in enumerate(plan.disputes)), "dispute", add
-    )
-    for k, dispute in enumerate(plan.disputes):
-        dpath: Path = (*base, "disputes", k)
-        _check_duplicates(
-            ((r.id, (*dpath, "readings", j, "id")) for j, r in enumerate(dispute.readings)),
-            f"reading of dispute {dispute.id!r}",
-            add,
-        )
-        for j, reading in enumerate(dispute.readings):
-            for m, pair in enumerate(reading.before):
-                check_steps(pair, (*dpath, "readings", j, "before", m))
-
-
-# =====================================================================================
-# END implementation plans (sequencing lens, issue 17)
-# =====================================================================================

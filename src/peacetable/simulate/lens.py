@@ -76,6 +76,9 @@ class SimulateSettings:
     time_limit:
         Optional wall-clock limit per protocol in seconds (``sao``); results
         then depend on the machine, so it is off by default.
+    trade_process:
+        Let the negotiators vary the process issues of a scenario whose talks
+        are agreed first (default: held, as in every search of the core).
     """
 
     protocols: tuple[str, ...] = ("sao", "single-text")
@@ -89,6 +92,7 @@ class SimulateSettings:
     horizon: float | None = None
     outcome_limit: int = DEFAULT_OUTCOME_LIMIT
     time_limit: float | None = None
+    trade_process: bool = False
 
     def __post_init__(self) -> None:
         pairs = self.strategies.items() if isinstance(self.strategies, Mapping) else self.strategies
@@ -271,7 +275,9 @@ def run(
     unknown = [p for p in cfg.protocols if p not in ("sao", "single-text")]
     if unknown or not cfg.protocols:
         raise InputError(f"unknown protocol(s) {unknown}; choose sao and/or single-text")
-    source = None if isinstance(prepared, OutcomeSpace) else prepare(prepared)
+    source = (
+        None if isinstance(prepared, OutcomeSpace) else prepare(prepared).settled(cfg.trade_process)
+    )
     space = outcome_space(prepared if source is None else source, limit=cfg.outcome_limit)
     bench = benchmarks_of(space, session if session is not None else source)
     if cfg.horizon is not None and source is None:

@@ -128,6 +128,27 @@ def _issue_chart(ctx: ReportContext, fc: Any, k: int) -> Chart:
     )
 
 
+def _decided_and_skipped(ctx: ReportContext, fc: ScenarioForecast) -> str:
+    """Sentences on the issues one party decides alone, the blocs, and the unordered issues."""
+    out = []
+    for issue, d in fc.decided.items():
+        out.append(
+            f"{ctx.issue_name(issue)} is decided by {ctx.party_name(d['by'])}, which controls it "
+            f"alone: its most valued option is {d['label']}."
+        )
+    for actor, members in fc.blocs.items():
+        out.append(
+            f"{series([ctx.party_name(m) for m in members])} act as one bloc ({actor}) and count "
+            "once."
+        )
+    unordered = [i for i, why in fc.skipped_issues.items() if i not in fc.decided]
+    if unordered:
+        out.append(
+            f"Not forecast (options form no scale): {series([ctx.issue_name(i) for i in unordered])}."
+        )
+    return " ".join(out)
+
+
 def build(ctx: ReportContext) -> Section:
     """Build the section (see the module docstring)."""
     fc = ctx.result("forecast")
@@ -160,12 +181,7 @@ def build(ctx: ReportContext) -> Section:
             f"{plural(len(fc.result.problem.actors), 'party', 'parties')} "
             f"({series([ctx.party_name(a) for a in fc.result.problem.actors])}) bargain over "
             f"{plural(len(rows), 'ordered issue')}; each starts at its most valued option, with its "
-            "weight as salience and its power as capability. "
-            + (
-                f"Not forecast (options form no scale): {series([ctx.issue_name(i) for i in fc.skipped_issues])}."
-                if fc.skipped_issues
-                else ""
-            )
+            "weight as salience and its power as capability. " + _decided_and_skipped(ctx, fc)
         ),
         table(
             ("issue", *(MODEL_LABELS.get(m, m) for m in models)),

@@ -13,6 +13,7 @@ from typing import Any
 
 from peacetable.analysis.robust_search import RobustPackageResult
 from peacetable.analysis.robustness import AcceptabilityResult, PackageAcceptability
+from peacetable.analysis.solutions import BargainingSolutions
 from peacetable.report.charts import Chart, Trace, colour
 from peacetable.report.context import Block, ReportContext, Section
 from peacetable.report.markup import Markup, fmt, para, pct, plural, table
@@ -39,8 +40,16 @@ def _packages(result: AcceptabilityResult) -> list[PackageAcceptability]:
 def _labels(ctx: ReportContext, result: Any) -> dict[str, str]:
     """Full display name of each analysed package."""
     known = {p.id: f"{ctx.proposal_tag(p.id)} · {p.name}" for p in ctx.scenario.proposals}
+    short = {}  # a solution some party rejects is the least-shortfall package, and says so
+    sols = ctx.session.result("solutions")
+    if isinstance(sols, BargainingSolutions):
+        for name, sol in sols.items():
+            if sol.rejected_by:
+                short[name] = f"{SOLUTION_LABELS.get(name, name)} ({sol.label})"
     return {
-        p.name: known.get(p.name, f"{SOLUTION_LABELS.get(p.name, p.name)} solution")
+        p.name: known.get(
+            p.name, short.get(p.name, f"{SOLUTION_LABELS.get(p.name, p.name)} solution")
+        )
         for p in result.packages
     }
 

@@ -1,0 +1,191 @@
+"""The mediation server on the seed scenario (``ukraine-2022``).
+
+Rows:
+
+* **analysis of a draft** (the mediator's ``GET .../drafts/{v}/analysis``:
+  acceptance, diagnostics, fewest changes, Pareto improvements, fair packages)
+  on the scenario with all four principals' full submissions merged in; each
+  run writes a new draft (seeded random package), so its diagnosis is new.
+  Two rows: submissions unchanged (the session of the merged scenario already
+  holds the frontier and the fair packages), and the first analysis after a
+  party revises its numbers (a new merged scenario: every lens runs).
+  Target: p95 under 1 s. In-process (ASGI), so it measures the server, not
+  the network.
+* **50 concurrent parties submitting** to a real uvicorn process on loopback,
+  on SQLite (and PostgreSQL when one can be started): latency per
+  acknowledged write. Target: p95 under 200 ms.
+
+Run with ``python benchmarks/run.py web`` (``--quick`` for a smoke run).
+"""
+
+from __future__ import annotations
+
+import random
+import statistics
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+from typing import Any
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE.parent / "tests" / "web"))
+
+PRINCIPALS = ("RU", "UA", "US", "NATO")
+
+
+def full_preferences(seed: int) -> dict[str, Any]:
+    """A complete, consistent submission: weights, ranking and ratings for every issue."""
+    from peacetable.scenarios import load_builtin
+
+    rng = random.Random(seed)
+    s = load_builtin()
+    ratings: dict[str, Any] = {}
+    ranking: dict[str, list[str]] = {}
+    for issue in s.issues:
+        values = {o.id: rng.randint(0, 99) for o in issue.options}
+        top = max(values, key=lambda o: values[o])
+        values[top] = 100
+        ranking[issue.id] = sorted(values, key=lambda o: -values[o])
+        ratings[issue.id] = {
+            o.id: (
+                dict.fromkeys(o.contingent.outcomes, values[o.id]) if o.contingent else values[o.id]
+            )
+            for o in issue.options
+        }
+    return {
+        "weights": {i.id: rng.randint(1, 20) for i in s.issues},
+        "ranking": ranking,
+        "ratings": ratings,
+        "no_deal": rng.randint(40, 70),
+        "beliefs": {"crimea_vote": {"joins_russia": round(rng.random(), 3)}},
+    }
+
+
+def _percentiles(times: list[float]) -> dict[str, str]:
+    ordered = sorted(times)
+    p95 = ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
+    return {
+        "n": str(len(times)),
+        "median ms": f"{1000 * statistics.median(times):.0f}",
+        "p95 ms": f"{1000 * p95:.0f}",
+        "max ms": f"{1000 * max(times):.0f}",
+    }
+
+
+def bench_analysis(runs: int, cold: bool) -> dict[str, Any]:
+    """Draft analyses; *cold*: each right after a new submission (a new merged version)."""
+    from webtest_support import invite, join, organiser, settings_for
+
+    from peacetable.scenarios import load_builtin
+    from peacetable.web.app import create_app
+
+    with tempfile.TemporaryDirectory() as tmp:
+        app = create_app(settings_for(Path(tmp)))
+        m = organiser(app, "mediator")
+        nid = m.post("/api/negotiations", json={"scenario_id": "ukraine-2022"}).json()["id"]
+        clients = []
+        for k, p in enumerate(PRINCIPALS):
+            c = join(app, invite(m, nid, "party", p), f"delegate_{p}")
+            r = c.post(
+                f"/api/negotiations/{nid}/my/submissions", json={"preferences": full_preferences(k)}
+            )
+            assert r.status_code == 201, r.text
+            clients.append(c)
+        s = load_builtin()
+        rng = random.Random(0)
+        times = []
+        for k in range(runs + 1):  # the first run warms up (imports, caches) and is not counted
+            package = {i.id: rng.choice(i.option_ids) for i in s.issues}
+            r = m.post(f"/api/negotiations/{nid}/drafts", json={"title": "d", "package": package})
+            v = r.json()["version"]
+            if cold:  # a party revises its numbers: the merged scenario changes
+                r = clients[k % 4].post(
+                    f"/api/negotiations/{nid}/my/submissions",
+                    json={"preferences": full_preferences(100 + k)},
+                )
+                assert r.status_code == 201, r.text
+            t0 = time.perf_counter()
+            r = m.get(f"/api/negotiations/{nid}/drafts/{v}/analysis")
+            if k:
+                times.append(time.perf_counter() - t0)
+            assert r.status_code == 200, r.text
+    return {
+        "case": "analysis of a draft, "
+        + ("first after a new submission" if cold else "submissions unchanged")
+        + " (4 submissions merged)",
+        "database": "sqlite",
+        **_percentiles(times),
+        "target": "p95 < 1000 ms",
+    }
+
+
+def bench_submissions(
+    url: str | None, label: str, clients: int, rounds: int, workers: int = 1
+) -> dict[str, Any]:
+    from loopback_support import Server, join_party, mediator_with_negotiations
+
+    with tempfile.TemporaryDirectory() as tmp:
+        server = Server(Path(tmp), url, workers).start()
+        try:
+            m, (nid,) = mediator_with_negotiations(server, 1)
+            peers = [
+                join_party(server, m, nid, PRINCIPALS[i % 4], f"delegate{i}")
+                for i in range(clients)
+            ]
+            times: list[float] = []
+            lock = threading.Lock()
+            start = threading.Barrier(clients)
+
+            def work(i: int) -> None:
+                start.wait()
+                for k in range(rounds):
+                    body = {"preferences": full_preferences(1000 * i + k)}
+                    t0 = time.perf_counter()
+                    r = peers[i].post(f"/api/negotiations/{nid}/my/submissions", json=body)
+                    dt = time.perf_counter() - t0
+                    assert r.status_code == 201, r.text
+                    with lock:
+                        times.append(dt)
+
+            threads = [threading.Thread(target=work, args=(i,)) for i in range(clients)]
+            wall = time.perf_counter()
+            for t in threads:
+                t.start()
+            for t in threads:
+                t.join()
+            wall = time.perf_counter() - wall
+        finally:
+            server.stop()
+    row = {
+        "case": f"{clients} parties submitting at once, {workers} process(es)",
+        "database": label,
+        **_percentiles(times),
+        "target": "p95 < 200 ms",
+    }
+    row["case"] += f" ({len(times) / wall:.0f} writes/s)"
+    return row
+
+
+def run(quick: bool = False) -> list[dict[str, Any]]:
+    """Rows of the web benchmark (see the module docstring)."""
+    rows = [
+        bench_analysis(5 if quick else 40, cold=False),
+        bench_analysis(3 if quick else 20, cold=True),
+    ]
+    clients, rounds = (10, 2) if quick else (50, 4)
+    for workers in (1, 2):
+        rows.append(bench_submissions(None, "sqlite", clients, rounds, workers))
+    if not quick:
+        from webtest_support import PostgresCluster, start_postgres
+
+        cluster = start_postgres()
+        if isinstance(cluster, PostgresCluster):
+            try:
+                for workers in (1, 2):
+                    url = cluster.new_database()
+                    rows.append(bench_submissions(url, "postgresql", clients, rounds, workers))
+            finally:
+                cluster.stop()
+    return rows

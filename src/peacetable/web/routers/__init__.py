@@ -1,0 +1,1 @@
+"""HTTP routers, one per resource; each only translates between HTTP and a service."""

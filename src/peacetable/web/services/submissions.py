@@ -1,0 +1,263 @@
+"""A party's confidential preferences: check, save (versioned, committed in the record), read."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from fastapi import HTTPException
+from sqlalchemy import func, select
+
+from peacetable.errors import PeacetableError, ScenarioError
+from peacetable.web import analysis, record
+from peacetable.web.context import ServerContext
+from peacetable.web.deps import Access
+from peacetable.web.elicitation import PreferenceInput, check_input, contradictions
+from peacetable.web.merge import Submitted, merge
+from peacetable.web.models import Draft, Response, Submission
+from peacetable.web.services.common import (
+    cached_scenario,
+    draft_content,
+    get_negotiation,
+    locked,
+    merged_scenario,
+    merged_session,
+)
+
+
+def problems_of(exc: PeacetableError) -> list[dict[str, Any]]:
+    """Located problems as JSON: ``[{"field", "line", "column", "message"}]``."""
+    found = exc.problems if isinstance(exc, ScenarioError) else [exc]
+    out = []
+    for p in found:
+        loc = p.location
+        out.append(
+            {
+                "field": loc.field if loc else None,
+                "line": loc.line if loc else None,
+                "column": loc.column if loc else None,
+                "message": p.message,
+            }
+        )
+    return out
+
+
+def _evaluate(
+    ctx: ServerContext, access: Access, data: PreferenceInput, with_preview: bool = True
+) -> tuple[list[dict[str, Any]], dict[str, Any]]:
+    """Check a submission on the party's own view; its contradictions and (optionally) a preview."""
+    base = cached_scenario(ctx, access.negotiation_id)
+    published = None
+    if with_preview:
+        with ctx.db.reading() as s:
+            published = s.execute(
+                select(Draft)
+                .where(
+                    Draft.negotiation_id == access.negotiation_id,
+                    Draft.published_at.is_not(None),
+                )
+                .order_by(Draft.version.desc())
+                .limit(1)
+            ).scalar_one_or_none()
+    try:
+        check_input(base, data)
+        own = merge(base, {access.party: Submitted(data, 0)}, only=access.party, label="submission")
+    except PeacetableError as exc:
+        raise HTTPException(
+            422, {"message": "the submission has problems", "problems": problems_of(exc)}
+        ) from None
+    found = contradictions(base, data)
+    if not with_preview:
+        return found, {}
+    session = analysis.open_session(own.scenario)  # numbers not saved: a session of their own
+    preview: dict[str, Any] = {
+        "best": analysis.best_packages(session, access.party),
+        "latest_draft": None,
+    }
+    if published is not None:
+        package = draft_content(published)["package"]
+        preview["latest_draft"] = {
+            "version": published.version,
+            "score": analysis.party_score(session, access.party, package),
+        }
+    return found, preview
+
+
+def check(ctx: ServerContext, access: Access, data: PreferenceInput) -> dict[str, Any]:
+    """Dry run: the contradictions and what the numbers imply, nothing saved."""
+    found, preview = _evaluate(ctx, access, data)
+    return {"contradictions": found, "preview": preview}
+
+
+def submit(
+    ctx: ServerContext, access: Access, data: PreferenceInput, acknowledge: bool
+) -> dict[str, Any]:
+    """Save a new version; refused while rank–rating contradictions are not acknowledged."""
+    found, _ = _evaluate(ctx, access, data, with_preview=False)
+    if found and not acknowledge:
+        raise HTTPException(
+            422,
+            {
+                "message": "the ranking and the ratings contradict each other; fix them or "
+                "resend with acknowledge_contradictions: true",
+                "contradictions": found,
+            },
+        )
+    content = data.model_dump(mode="json")
+    salt, commitment = record.commit(content)
+    with ctx.db.writing(access.negotiation_id) as s:
+        neg = locked(s, access.negotiation_id)
+        version = 1 + (
+            s.execute(
+                select(func.max(Submission.version)).where(
+                    Submission.negotiation_id == neg.id, Submission.party_id == access.party
+                )
+            ).scalar()
+            or 0
+        )
+        entry = record.append(
+            s,
+            neg,
+            "preferences_submitted",
+            {"party": access.party, "version": version, "commitment": commitment},
+            ctx.key,
+        )
+        s.add(
+            Submission(
+                negotiation_id=neg.id,
+                party_id=access.party,
+                version=version,
+                user_id=access.user.id,
+                content_json=json.dumps(content),
+                contradictions_json=json.dumps(found),
+                salt=salt,
+                commitment=commitment,
+                record_seq=entry.seq,
+            )
+        )
+        return {
+            "version": version,
+            "commitment": commitment,
+            "contradictions": found,
+            "receipt": record.receipt(entry),
+        }
+
+
+def _row(r: Submission) -> dict[str, Any]:
+    return {
+        "party": r.party_id,
+        "version": r.version,
+        "created_at": r.created_at.isoformat(),
+        "preferences": json.loads(r.content_json),
+        "contradictions": json.loads(r.contradictions_json),
+        "commitment": r.commitment,
+        "record_seq": r.record_seq,
+    }
+
+
+def own(ctx: ServerContext, access: Access) -> list[dict[str, Any]]:
+    """Every version the party submitted, oldest first."""
+    with ctx.db.reading() as s:
+        rows = s.execute(
+            select(Submission)
+            .where(
+                Submission.negotiation_id == access.negotiation_id,
+                Submission.party_id == access.party,
+            )
+            .order_by(Submission.version)
+        ).scalars()
+        return [_row(r) for r in rows]
+
+
+def preview(ctx: ServerContext, access: Access) -> dict[str, Any]:
+    """What the party's latest numbers imply: its best packages and its score of each draft."""
+    with ctx.db.reading() as s:
+        neg = get_negotiation(s, access.negotiation_id)
+        own_view, session = merged_session(ctx, s, neg, only=access.party)
+        drafts = (
+            s.execute(
+                select(Draft)
+                .where(Draft.negotiation_id == neg.id, Draft.published_at.is_not(None))
+                .order_by(Draft.version)
+            )
+            .scalars()
+            .all()
+        )
+    if own_view.provenance.get(access.party, {}).get("version") is None:
+        raise HTTPException(409, "submit your preferences first")
+    return {
+        "best": analysis.best_packages(session, access.party),
+        "scores": [
+            {
+                "version": d.version,
+                "score": analysis.party_score(session, access.party, draft_content(d)["package"]),
+            }
+            for d in drafts
+        ],
+    }
+
+
+def everyone(ctx: ServerContext, access: Access) -> dict[str, Any]:
+    """Mediator: every party's versions and whose each number in the merged scenario is."""
+    with ctx.db.reading() as s:
+        neg = get_negotiation(s, access.negotiation_id)
+        rows = (
+            s.execute(
+                select(Submission)
+                .where(Submission.negotiation_id == neg.id)
+                .order_by(Submission.party_id, Submission.version)
+            )
+            .scalars()
+            .all()
+        )
+        provenance: dict[str, Any]
+        try:
+            provenance = merged_scenario(ctx, s, neg).provenance
+        except PeacetableError as exc:
+            provenance = {"problems": problems_of(exc)}
+    return {"submissions": [_row(r) for r in rows], "provenance": provenance}
+
+
+def one(ctx: ServerContext, access: Access, party: str, version: int) -> dict[str, Any]:
+    """Mediator: one version of one party's submission."""
+    with ctx.db.reading() as s:
+        row = s.execute(
+            select(Submission).where(
+                Submission.negotiation_id == access.negotiation_id,
+                Submission.party_id == party,
+                Submission.version == version,
+            )
+        ).scalar_one_or_none()
+        if row is None:
+            raise HTTPException(404, f"no version {version} from {party}")
+        return _row(row)
+
+
+def openings(ctx: ServerContext, access: Access) -> list[dict[str, Any]]:
+    """The party's own commitments opened: record entry, salt and content of each."""
+    with ctx.db.reading() as s:
+        subs = (
+            s.execute(
+                select(Submission).where(
+                    Submission.negotiation_id == access.negotiation_id,
+                    Submission.party_id == access.party,
+                )
+            )
+            .scalars()
+            .all()
+        )
+        resp = (
+            s.execute(
+                select(Response).where(
+                    Response.negotiation_id == access.negotiation_id,
+                    Response.party_id == access.party,
+                )
+            )
+            .scalars()
+            .all()
+        )
+    items: list[Submission | Response] = [*subs, *resp]
+    out = [
+        {"seq": r.record_seq, "salt": r.salt, "content": json.loads(r.content_json)} for r in items
+    ]
+    return sorted(out, key=lambda o: int(o["seq"]))
