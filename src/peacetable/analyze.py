@@ -88,7 +88,8 @@ TIME_SHARES: dict[str, float] = {
     "zopa": 0.10,
     "robustness": 0.15,
     "robust_package": 0.10,
-    "ripeness": 0.20,
+    "ripeness": 0.15,
+    "forecast": 0.05,
     "frontier": 0.10,  # read by the report only
 }
 
@@ -383,7 +384,7 @@ def analysis_settings(
     >>> from peacetable.scenarios import load_builtin
     >>> s = analysis_settings(load_builtin(), ["seven-points"], time_limit=60)
     >>> s.lens_options["ripeness"]["time_limit"], s.lens_options["diagnosis"]["time_limit"]
-    (12.0, 9.0)
+    (9.0, 9.0)
     """
     focus = tuple(proposals) if proposals else None
     n_props = len(focus) if focus is not None else len(prepare(scenario).proposal_ids)

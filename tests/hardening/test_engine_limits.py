@@ -25,8 +25,12 @@ from peacetable.analyze import TIME_SHARES, analysis_settings, analyze
 from peacetable.core import Session, Settings, prepare
 from peacetable.core.space import AgreementSpace
 from peacetable.errors import AnalysisError, InputError
+from peacetable.forecast.data import ForecastProblem, problem_from_arrays
+from peacetable.forecast.exchange import exchange_model
+from peacetable.forecast.scenario import forecast_scenario
 from peacetable.io import load_scenario
 from peacetable.model import Scenario
+from peacetable.scenarios import load_builtin
 
 MINI = "tests/model/mini.yaml"
 
@@ -79,6 +83,8 @@ def test_analysis_settings_share_the_time_between_the_long_lenses() -> None:
         100 * TIME_SHARES["diagnosis"] / n_props
     )
     assert sum(v for k, v in TIME_SHARES.items() if k != "frontier") <= 1.0
+    assert sum(TIME_SHARES.values()) <= 1.0  # the report's frontier too
+    assert s.lens_options["forecast"]["time_limit"] == pytest.approx(100 * TIME_SHARES["forecast"])
     assert analysis_settings(scenario, None, time_limit=None).lens_options == {}
 
 
@@ -233,3 +239,44 @@ def test_same_seed_same_answers_apart_from_seconds() -> None:
     second = analyze(scenario, samples=500, ripeness_samples=100, seed=4).to_dict()
     assert plain(first) == plain(second)
     assert set(first["answers"]) >= {"zopa", "solutions", "ripeness"}
+
+
+# ---------------------------------------------------------------- forecast: the exchange model
+
+
+def _exchange_problem(n: int = 12, m: int = 6) -> ForecastProblem:
+    rng = np.random.default_rng(3)
+    return problem_from_arrays(
+        [f"a{i}" for i in range(n)],
+        rng.integers(0, 11, size=(n, m)) * 10.0,
+        rng.uniform(0.05, 1.0, size=(n, m)),
+        rng.uniform(0.1, 1, n),
+        scales={f"issue{k + 1}": (0, 100) for k in range(m)},
+    )
+
+
+def test_exchange_model_cut_by_time_keeps_what_it_did_and_says_so() -> None:
+    p = _exchange_problem()
+    full = exchange_model(p, rounds=5, seed=1)
+    assert full.provenance.exact and not full.diagnostics["cut_short"] and full.rounds == 5
+    roomy = exchange_model(p, rounds=5, seed=1, time_limit=600.0)
+    np.testing.assert_array_equal(roomy.forecast, full.forecast)
+    assert roomy.provenance.exact
+    cut = exchange_model(p, rounds=5, seed=1, time_limit=0.0)
+    assert cut.diagnostics["cut_short"] and not cut.provenance.exact
+    assert cut.rounds == 1 and cut.diagnostics["exchanges_per_round"] == [0]
+    assert cut.provenance.bound is not None
+    assert cut.provenance.bound.startswith("stopped at its 0 s time limit after 0 of 5 rounds")
+    np.testing.assert_array_equal(cut.forecast, full.forecast_by_round[0])  # nothing moved yet
+
+
+def test_forecast_lens_cut_by_time_is_labelled_approximate() -> None:
+    scenario = load_builtin("ukraine-2022")
+    exact = forecast_scenario(scenario)
+    assert exact.provenance.exact and exact.provenance.bound is None
+    cut = forecast_scenario(scenario, time_limit=0.0)
+    assert not cut.provenance.exact
+    assert cut.provenance.bound is not None and cut.provenance.bound.startswith("exchange: ")
+    assert [m.model for m in cut.result.cut_short] == ["exchange"]
+    session = Session(scenario, Settings(lens_options={"forecast": {"time_limit": 0.0}}))
+    assert not session.result("forecast").provenance.exact
