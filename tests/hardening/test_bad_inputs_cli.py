@@ -419,6 +419,26 @@ def test_d18_ripeness_robustness_and_improve_within_a_small_time_limit(data: Pat
     assert "not_applicable" in settle or settle["provenance"]["exact"] is True
 
 
+def test_d18_analyze_labels_every_answer_within_a_small_time_limit(data: Path) -> None:
+    """The issue's target at a small scale (the 60 s default run is benchmarks/bench_limits.py)."""
+    out = _json(
+        ["analyze", "--json", "--time-limit", "6", "--samples", "500", "--horizon", "2",
+         str(data / D18_FILE)]
+    )  # fmt: skip
+    answers = out["answers"]
+    assert out["settings"]["time_limit"] == 6
+    for name, how in answers.items():
+        assert how == "exact" or how.startswith(("approximate: ", "not applicable: ")), (name, how)
+    for lens in ("zopa", "solutions", "robustness", "robust_package", "ripeness", "forecast"):
+        assert not answers[lens].startswith("not applicable"), (lens, answers[lens])
+    for lens in ("zopa", "robustness", "robust_package", "ripeness", "forecast"):
+        _labelled(out[lens]["provenance"])
+    for solution in out["solutions"].values():
+        _labelled(solution["provenance"])
+    assert any("time limit" in how for how in answers.values())
+    assert [p["proposal"] for p in out["proposals"]] == ["pr0", "pr1", "pr2", "sq"]
+
+
 def test_milp_json_is_not_preceded_by_the_solver_banner() -> None:
     """HiGHS prints a header on the process's standard output the first time it starts."""
     env = {**os.environ, "PYTHONPATH": str(SRC)}
