@@ -280,3 +280,13 @@ def test_forecast_lens_cut_by_time_is_labelled_approximate() -> None:
     assert [m.model for m in cut.result.cut_short] == ["exchange"]
     session = Session(scenario, Settings(lens_options={"forecast": {"time_limit": 0.0}}))
     assert not session.result("forecast").provenance.exact
+
+
+def test_small_frontier_stages_are_not_refused_on_a_projection() -> None:
+    """A projection from a tiny first stage is call overhead: it once refused a 4 ms frontier
+    (and left the ZOPA of the embedded scenario "undecided")."""
+    p = prepare(load_builtin("ukraine-2022"))
+    unbounded = pareto_frontier(p, time_limit=None)
+    assert pareto_frontier(p, time_limit=0.5).size == unbounded.size
+    z = zopa(p, time_limit=6.0)
+    assert z.exists is False and z.provenance.exact

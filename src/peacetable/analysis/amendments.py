@@ -45,6 +45,7 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 
 import numpy as np
+from scipy.optimize import Bounds, LinearConstraint, milp
 
 from peacetable.analysis._budget import Deadline
 from peacetable.analysis._packages import PackageChange, make_change
@@ -404,8 +405,6 @@ def _closest(
     .. [2] Huangfu, Q. & Hall, J. A. J. (2018). Parallelizing the dual
        revised simplex method. *Math. Prog. Comp.* 10, 119-142 (HiGHS).
     """
-    from scipy.optimize import Bounds, LinearConstraint, milp
-
     time_limit = min(CLOSEST_TIME_LIMIT, deadline.remaining())
     if time_limit <= 0.0:
         deadline.mark_cut()

@@ -461,9 +461,10 @@ def _existence(
                 best[pid] = _best_entry(space, reps[j])
         return front.size > 0, best, []
     n = space.n_parties
-    first = _milp.max_weighted(space, np.ones(n), d, deadline.part(0.5))
+    program = deadline.part(0.5)
+    first = _milp.max_weighted(space, np.ones(n), d, program)
     if first is None:
-        if deadline.cut:
+        if program.cut:  # (not a cut of the frontier attempt above: it may have refused)
             return None, best, ["existence undecided: no acceptable package found in time"]
         return False, best, []
     top = space.offset + sum((g.utilities.max(axis=0) for g in space.groups), np.zeros(n))

@@ -195,11 +195,12 @@ def _robustness(a: Analysis) -> None:
     r = a.robustness
     _question("How sure are we?", "Every estimate is sampled within its stated range (SMAA).")
     if not _not_applicable(r):
+        names = [ev.proposal for ev in a.proposals]
         if not a.proposals:
             console.print("  No proposals: how sure the fair packages are.")
-        for entry in r.packages:
-            if entry.kind == "proposal" or not a.proposals:
-                console.print("  " + escape(r.headline(entry.name)), highlight=False)
+            names = [entry.name for entry in r.packages]
+        for name in names:
+            console.print("  " + escape(r.headline(name)), highlight=False)
         if r.n_samples < a.settings.samples:
             console.print(f"  [yellow]{escape(r.provenance.bound or '')}[/]", highlight=False)
     rp: Any = a.robust_package
