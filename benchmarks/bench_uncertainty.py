@@ -88,7 +88,7 @@ def run(quick: bool = False) -> list[dict[str, Any]]:
     if LocalCluster is not None:
         import dask
 
-        from peacetable.cli.uncertainty import WORKER_ENVIRONMENT
+        from peacetable.cli._common import WORKER_ENVIRONMENT
 
         with (
             dask.config.set(WORKER_ENVIRONMENT),

@@ -43,7 +43,9 @@ def test_analyze_json_shape() -> None:
     assert set(data) == {
         "scenario",
         "settings",
+        "answers",
         "proposals",
+        "proposals_note",
         "hindsight",
         "zopa",
         "solutions",

@@ -21,7 +21,14 @@
 The report, the command line and the web app read the same session, so they
 show the same objects with the same defaults. A lens that cannot answer for
 this scenario is reported as :class:`~peacetable.core.NotApplicable` with
-its own reason.
+its own reason; a scenario without proposals gets every answer that needs
+none (the frontier, the fair packages, the ZOPA, the robustness of the fair
+packages, ripeness) and is told that the per-proposal answers need proposals.
+
+Time: :func:`analysis_settings` shares one time limit between the long lenses
+(:data:`TIME_SHARES`); each lens stops within its share and labels what it
+had to approximate (``provenance.exact`` and ``provenance.bound`` of every
+answer; :meth:`Analysis.answers` lists them).
 """
 
 from __future__ import annotations
@@ -30,7 +37,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
-from peacetable.analysis.acceptance import ProposalEvaluation, ProposalEvaluations
+from peacetable.analysis.acceptance import NO_PROPOSALS, ProposalEvaluation, ProposalEvaluations
 from peacetable.analysis.contingent import ContingentResult
 from peacetable.analysis.diagnostics import ProposalDiagnosis
 from peacetable.analysis.ripeness import RipenessResult
@@ -45,21 +52,49 @@ from peacetable.core import (
     Result,
     Session,
     Settings,
+    prepare,
     to_plain,
 )
 from peacetable.core.settings import (
     DEFAULT_HORIZON,
     DEFAULT_MAX_CHANGES,
+    DEFAULT_MEMORY_LIMIT,
     DEFAULT_RIPENESS_SAMPLES,
     DEFAULT_SAMPLES,
     DEFAULT_SEED,
 )
+from peacetable.defaults import DEFAULT_ANALYZE_TIME_LIMIT
+from peacetable.errors import InputError
 from peacetable.forecast.scenario import ScenarioForecast
 from peacetable.model import Scenario
 from peacetable.sequence.result import SequenceResult
 from peacetable.simulate.lens import SimulateLensResult
 
-__all__ = ["Analysis", "NotApplicable", "analyze", "analyze_session"]
+__all__ = [
+    "NO_PROPOSALS",
+    "TIME_SHARES",
+    "Analysis",
+    "NotApplicable",
+    "analysis_settings",
+    "analyze",
+    "analyze_session",
+]
+
+#: The diagnosis share is split between at most this many proposals (each keeps a quarter).
+MAX_DIAGNOSIS_SPLIT = 4
+
+#: Share of the analysis's time limit each long lens may use (the diagnosis share is
+#: split between the proposals; the rest is left for the lenses that run quickly).
+TIME_SHARES: dict[str, float] = {
+    "diagnosis": 0.15,
+    "solutions": 0.15,
+    "zopa": 0.10,
+    "robustness": 0.15,
+    "robust_package": 0.10,
+    "ripeness": 0.15,
+    "forecast": 0.05,
+    "frontier": 0.10,  # read by the report only
+}
 
 
 @dataclass(frozen=True)
@@ -117,6 +152,38 @@ class Analysis:
             return f"{proposal}: no deal itself in every plausible world (nothing to accept)"
         return robust.headline(proposal)
 
+    @property
+    def time_limit(self) -> float | None:
+        """The time limit the long lenses shared (seconds), or ``None``."""
+        return self.settings.time_limit
+
+    def results(self) -> dict[str, Result]:
+        """Every answer by name (per proposal as ``"<lens>:<proposal>"``)."""
+        out: dict[str, Result] = {}
+        for pid, d in self.diagnoses.items():
+            out[f"diagnosis:{pid}"] = d
+        for name in (
+            "zopa", "solutions", "robustness", "robust_package", "contingent", "ripeness",
+            "forecast", "simulate", "sequence",
+        ):  # fmt: skip
+            out[name] = getattr(self, name)
+        for pid, s in self.stability.items():
+            out[f"stability:{pid}"] = s
+        return out
+
+    def answers(self) -> dict[str, str]:
+        """How each answer was obtained: ``"exact"``, ``"approximate: <how far off>"`` or
+        ``"not applicable: <why>"``."""
+        out: dict[str, str] = {}
+        for name, r in self.results().items():
+            if isinstance(r, NotApplicable):
+                out[name] = f"not applicable: {r.reason}"
+            elif r.provenance.exact:
+                out[name] = "exact"
+            else:
+                out[name] = f"approximate: {r.provenance.bound or 'see its provenance'}"
+        return out
+
     def to_dict(self) -> dict[str, Any]:
         """JSON-serialisable form; the keys are documented in the README and stable."""
         p = self.prepared
@@ -152,8 +219,12 @@ class Analysis:
                 "horizon": self.settings.horizon,
                 "seed": self.settings.seed,
                 "max_changes": self.settings.max_changes,
+                "time_limit": self.time_limit,
+                "memory_limit": self.settings.memory_limit,
             },
+            "answers": self.answers(),
             "proposals": per_proposal,
+            "proposals_note": None if self.proposals else NO_PROPOSALS,
             "hindsight": [ev.to_dict() for ev in self.hindsight],
             "zopa": to_plain(self.zopa),
             "solutions": to_plain(self.solutions),
@@ -199,9 +270,7 @@ def analyze_session(session: Session) -> Analysis:
         robust_package=_typed(session.result("robust_package", top=1), RobustPackageResult),
         contingent=_typed(session.result("contingent", proposal=focus), ContingentResult),
         ripeness=_typed(session.result("ripeness", proposal=focus), RipenessResult),
-        stability={
-            pid: _typed(session.result("stability", proposal=pid), DealStability) for pid in ids
-        },
+        stability={pid: _stability(session, pid) for pid in ids},
         forecast=_typed(session.result("forecast"), ScenarioForecast),
         simulate=_typed(session.result("simulate"), SimulateLensResult),
         sequence=_typed(session.result("sequence", proposal=focus), SequenceResult),
@@ -209,6 +278,21 @@ def analyze_session(session: Session) -> Analysis:
 
 
 R = TypeVar("R", bound=Result)
+
+
+def _stability(session: Session, proposal: str) -> DealStability | NotApplicable:
+    """The stability lens's answer for a proposal already resolved by the acceptance lens.
+
+    The proposal id is known to be valid here, so a bad-input error from the
+    conflict model (e.g. a scenario with more options under unilateral control
+    than a conflict model can hold) means the lens cannot answer this
+    scenario: it is reported as not applicable rather than ending the analysis.
+    """
+    try:
+        found = session.result("stability", proposal=proposal)
+    except InputError as exc:
+        return NotApplicable(f"conflict analysis cannot model this scenario: {exc}")
+    return _typed(found, DealStability)
 
 
 def _typed(found: Result, kind: type[R]) -> R | NotApplicable:
@@ -227,6 +311,8 @@ def analyze(
     horizon: int = DEFAULT_HORIZON,
     seed: int = DEFAULT_SEED,
     max_changes: int = DEFAULT_MAX_CHANGES,
+    time_limit: float | None = DEFAULT_ANALYZE_TIME_LIMIT,
+    memory_limit: int = DEFAULT_MEMORY_LIMIT,
 ) -> Analysis:
     """Answer the mediator's questions for each proposal of *scenario*.
 
@@ -247,6 +333,11 @@ def analyze(
     max_changes:
         Largest number of changed provisions the exact "what would it take"
         search tries before it reports a proven "none within k".
+    time_limit:
+        Seconds the long lenses share (:data:`TIME_SHARES`); ``None``: no
+        limit. What a lens had to cut short is labelled in its answer.
+    memory_limit:
+        Bytes of working arrays one step of a lens may allocate.
 
     Returns
     -------
@@ -264,12 +355,67 @@ def analyze(
     >>> result.proposals[0].proposal
     'seven-points'
     """
-    settings = Settings(
+    prepared = prepare(scenario)
+    settings = analysis_settings(
+        prepared,
+        proposals,
         seed=seed,
         samples=samples,
         ripeness_samples=ripeness_samples,
         horizon=horizon,
         max_changes=max_changes,
-        proposals=tuple(proposals) if proposals else None,
+        time_limit=time_limit,
+        memory_limit=memory_limit,
     )
-    return analyze_session(Session(scenario, settings))
+    return analyze_session(Session(prepared, settings))
+
+
+def analysis_settings(
+    scenario: Scenario | PreparedScenario,
+    proposals: Sequence[str] | None = None,
+    *,
+    time_limit: float | None = DEFAULT_ANALYZE_TIME_LIMIT,
+    **shared: Any,
+) -> Settings:
+    """The settings of an analysis whose long lenses share *time_limit* seconds.
+
+    Each lens of :data:`TIME_SHARES` gets its share as its own ``time_limit``
+    lens option (the diagnosis share divided between the proposals in
+    focus, but never below a quarter of it: with more than four proposals
+    the diagnoses together may take up to ``n / 4`` times their share, so
+    that each keeps time for its exact searches), so a lens that another lens reads (the fair packages, read by
+    the robustness lens) runs once with one budget; the shared ``time_limit``
+    setting holds the total.
+
+    Parameters
+    ----------
+    scenario:
+        The scenario (to count its proposals).
+    proposals:
+        Proposal ids in focus (``None``: all).
+    time_limit:
+        Seconds for the whole analysis, or ``None``.
+    **shared:
+        Other :class:`~peacetable.core.Settings` fields.
+
+    Examples
+    --------
+    >>> from peacetable.scenarios import load_builtin
+    >>> s = analysis_settings(load_builtin(), ["seven-points"], time_limit=60)
+    >>> s.lens_options["ripeness"]["time_limit"], s.lens_options["diagnosis"]["time_limit"]
+    (9.0, 9.0)
+    """
+    focus = tuple(proposals) if proposals else None
+    n_props = len(focus) if focus is not None else len(prepare(scenario).proposal_ids)
+    options: dict[str, dict[str, Any]] = {}
+    if time_limit is not None:
+        for key, share in TIME_SHARES.items():
+            split = min(max(1, n_props), MAX_DIAGNOSIS_SPLIT) if key == "diagnosis" else 1
+            seconds = time_limit * share / split
+            options[key] = {"time_limit": round(seconds, 6)}
+    return Settings(
+        **shared,
+        proposals=focus,
+        time_limit=time_limit,
+        lens_options=options,
+    )

@@ -2,11 +2,17 @@
 
 Each bad input ends with exit code 2 and exactly one ``error: FILE:LINE:COL: FIELD: message``
 line on stderr (no traceback, nothing on stdout, no output file written); D12 is a valid
-GENIUS domain and is converted correctly. D16-D18 (analysis engines) are not covered here.
+GENIUS domain and is converted correctly. The analysis cases: D16 (constraints that exclude
+every package) is refused by every agreement-space command in one located line and is "not
+applicable" per lens in ``analyze`` and ``report``; D17 (no proposals) is analysed, with the
+per-proposal answers saying they need proposals; D18 (50 parties × 30 issues × 10 options) is
+answered within small time limits, every answer labelled exact or approximate, or refused
+with the frontier's growth (``benchmarks/bench_limits.py`` times the full 60 s run).
 """
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import resource
@@ -15,11 +21,13 @@ import subprocess
 import sys
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pytest
 from typer.testing import CliRunner
 
+from peacetable.analysis.acceptance import NO_PROPOSALS
 from peacetable.cli import app
 from peacetable.core import prepare
 from peacetable.io import load_scenario
@@ -28,6 +36,9 @@ DATA = Path(__file__).resolve().parents[2].parent / "shared" / "data" / "bad-inp
 SRC = Path(__file__).resolve().parents[2] / "src"
 pytestmark = pytest.mark.external
 runner = CliRunner()
+D16_FILE = "D16_all_packages_infeasible.yaml"
+D17_FILE = "D17_no_proposals_laptop.yaml"
+D18_FILE = "D18_50parties_30issues_10options.yaml"
 
 
 @dataclass(frozen=True)
@@ -161,6 +172,23 @@ CASES = (
     ),
 )
 
+D16 = (
+    r"D16_all_packages_infeasible\.yaml: constraints: the 6 constraints exclude every one of "
+    r"the 6 packages, so no agreement is possible; remove or relax a constraint"
+)
+CASES += (
+    *(
+        Case(f"D16-{command}", (command, "D16_all_packages_infeasible.yaml"), D16)
+        for command in ("frontier", "solve", "zopa", "ripeness")
+    ),
+    Case(
+        "D16-robustness",
+        ("robustness", "D16_all_packages_infeasible.yaml"),
+        r"D16_all_packages_infeasible\.yaml: nothing to test for robustness: the scenario has "
+        r"no proposals and no bargaining solution \(constraints: the 6 constraints exclude",
+    ),
+)
+
 #: ``error: FILE[:LINE[:COL]]: …`` as the README promises.
 ERROR_LINE = re.compile(r"^error: [^:\n]+(?::\d+(?::\d+)?)?: \S.*$")
 
@@ -272,3 +300,152 @@ def test_console_script(data: Path) -> None:
         f"error: {data}/D14_emoji_line100.yaml:100:1: (top level): unknown key 'titel' "
         "(did you mean 'title'?)"
     ]
+
+
+# ---------------------------------------------------------------- D16-D18: the analysis engines
+
+
+def _json(argv: list[str]) -> dict[str, Any]:
+    result = runner.invoke(app, argv)
+    assert result.exit_code == 0, (result.stdout[-2000:], result.stderr)
+    assert "Traceback" not in result.stdout + result.stderr
+    data: dict[str, Any] = json.loads(result.stdout)
+    return data
+
+
+def test_d16_analyze_answers_not_applicable_per_lens(data: Path) -> None:
+    """No lens crashes: those of the agreement space say why they cannot answer."""
+    out = _json(["analyze", "--json", "--samples", "200", str(data / D16_FILE)])
+    reason = "not applicable: constraints: the 6 constraints exclude every one of the 6 packages"
+    for lens in ("zopa", "solutions", "robust_package", "ripeness"):
+        assert out["answers"][lens].startswith(reason), (lens, out["answers"][lens])
+    assert out["answers"]["robustness"].startswith("not applicable: nothing to test")
+    assert out["zopa"] == {
+        "not_applicable": out["answers"]["zopa"].removeprefix("not applicable: ")
+    }
+    assert out["proposals"] == [] and out["proposals_note"] == NO_PROPOSALS
+
+
+def test_d16_report_omits_the_sections_with_the_reason(data: Path, tmp_path: Path) -> None:
+    target = tmp_path / "d16.html"
+    out = _json(["report", "--json", "--samples", "200", str(data / D16_FILE), "-o", str(target)])
+    assert target.is_file()
+    omitted = {o["key"]: o for o in out["omitted"]}
+    for key in ("frontier", "ripeness"):
+        assert omitted[key]["kind"] == "not applicable"
+        assert "exclude every one of the 6 packages" in omitted[key]["reason"]
+
+
+def test_d17_analyze_answers_what_needs_no_proposal(data: Path) -> None:
+    argv = ["analyze", "--samples", "500", str(data / D17_FILE)]
+    out = _json([*argv, "--json"])
+    assert out["proposals"] == [] and out["proposals_note"] == NO_PROPOSALS
+    assert out["zopa"]["exists"] is True and out["zopa"]["count_is_exact"] is True
+    assert out["answers"]["zopa"] == out["answers"]["solutions"] == "exact"
+    assert all(s["package"] for s in out["solutions"].values())
+    kinds = {p["name"]: p["kind"] for p in out["robustness"]["packages"]}
+    assert kinds == {name: "solution" for name in out["solutions"]}
+    assert out["ripeness"]["first_zopa_month"] == 0
+    assert out["robust_package"]["best"] is not None
+    text = runner.invoke(app, argv)
+    assert text.exit_code == 0, text.stderr
+    flat = " ".join(text.stdout.split())
+    assert "not applicable: the scenario has no proposals: the answers about a draft" in flat
+    assert "No proposals: how sure the fair packages are." in flat
+    assert "nash: accepted by all in 100.0% of plausible worlds" in flat
+
+
+def test_d17_robustness_and_report_without_proposals(data: Path, tmp_path: Path) -> None:
+    out = _json(["robustness", "--json", "--samples", "500", str(data / D17_FILE)])
+    assert out["headlines"] == []
+    assert {p["kind"] for p in out["acceptability"]["packages"]} == {"solution"}
+    report = _json(
+        ["report", "--json", "--samples", "300", str(data / D17_FILE), "-o", str(tmp_path / "r")]
+    )
+    built = {s["key"] for s in report["sections"]}
+    assert {"frontier", "robustness", "ripeness"} <= built
+    omitted = {o["key"]: o["reason"] for o in report["omitted"]}
+    assert omitted["proposals"] == NO_PROPOSALS
+
+
+def test_d18_frontier_stops_with_its_growth(data: Path) -> None:
+    result = runner.invoke(app, ["frontier", "--time-limit", "1", str(data / D18_FILE)])
+    assert result.exit_code == 2, result.stdout[-500:]
+    lines = result.stderr.splitlines()
+    assert len(lines) == 1 and ERROR_LINE.match(lines[0]), lines
+    assert re.match(
+        rf"error: {re.escape(str(data / D18_FILE))}: the exact Pareto frontier is too large to "
+        r"build: after \d+ of 30 issue groups it holds [\d,]+ non-dominated partial packages "
+        r"\(growth per group: [\d,]+ → [\d,]+.*\); group \d+ would .*time limit.*; with 50 "
+        r"parties nearly every package is efficient; ask for",
+        lines[0],
+    ), lines[0]
+
+
+def _labelled(provenance: dict[str, Any]) -> None:
+    """Exact, or approximate with the bound in words."""
+    assert isinstance(provenance["exact"], bool)
+    if not provenance["exact"]:
+        assert provenance["bound"], provenance
+
+
+def test_d18_solve_and_zopa_answer_within_a_small_time_limit(data: Path) -> None:
+    sols = _json(["solve", "--json", "--time-limit", "2", str(data / D18_FILE)])["solutions"]
+    for sol in sols.values():
+        _labelled(sol["provenance"])
+    assert any("time limit" in (s["provenance"]["bound"] or "") for s in sols.values())
+    z = _json(["zopa", "--json", "--time-limit", "2", str(data / D18_FILE)])["zopa"]
+    _labelled(z["provenance"])
+    assert z["count_is_exact"] is False and z["provenance"]["method"] == "monte-carlo"
+    assert z["exists"] is True  # an acceptable package was found (by the first program)
+
+
+def test_d18_ripeness_robustness_and_improve_within_a_small_time_limit(data: Path) -> None:
+    rip = _json(
+        ["ripeness", "--json", "--time-limit", "2", "--samples", "40", "--horizon", "2",
+         str(data / D18_FILE)]
+    )["ripeness"]  # fmt: skip
+    _labelled(rip["provenance"])
+    if not rip["complete"]:
+        assert "time limit" in rip["provenance"]["bound"]
+    rob = _json(
+        ["robustness", "--json", "--time-limit", "3", "--samples", "2000", "--no-search",
+         "--no-solutions", str(data / D18_FILE)]
+    )  # fmt: skip
+    _labelled(rob["acceptability"]["provenance"])
+    imp = _json(["improve", "pr0", "-s", str(data / D18_FILE), "--json", "--time-limit", "3"])
+    _labelled(imp["diagnosis"]["provenance"])
+    settle = imp["post_settlement"]
+    assert "not_applicable" in settle or settle["provenance"]["exact"] is True
+
+
+def test_d18_analyze_labels_every_answer_within_a_small_time_limit(data: Path) -> None:
+    """The issue's target at a small scale (the 60 s default run is benchmarks/bench_limits.py)."""
+    out = _json(
+        ["analyze", "--json", "--time-limit", "6", "--samples", "500", "--horizon", "2",
+         str(data / D18_FILE)]
+    )  # fmt: skip
+    answers = out["answers"]
+    assert out["settings"]["time_limit"] == 6
+    for name, how in answers.items():
+        assert how == "exact" or how.startswith(("approximate: ", "not applicable: ")), (name, how)
+    for lens in ("zopa", "solutions", "robustness", "robust_package", "ripeness", "forecast"):
+        assert not answers[lens].startswith("not applicable"), (lens, answers[lens])
+    for lens in ("zopa", "robustness", "robust_package", "ripeness", "forecast"):
+        _labelled(out[lens]["provenance"])
+    for solution in out["solutions"].values():
+        _labelled(solution["provenance"])
+    assert any("time limit" in how for how in answers.values())
+    assert [p["proposal"] for p in out["proposals"]] == ["pr0", "pr1", "pr2", "sq"]
+
+
+def test_milp_json_is_not_preceded_by_the_solver_banner() -> None:
+    """HiGHS prints a header on the process's standard output the first time it starts."""
+    env = {**os.environ, "PYTHONPATH": str(SRC)}
+    proc = subprocess.run(
+        [sys.executable, "-m", "peacetable", "solve", "--method", "milp", "--json",
+         str(SRC.parent / "tests" / "model" / "mini.yaml")],
+        capture_output=True, text=True, env=env, timeout=120, check=False,
+    )  # fmt: skip
+    assert proc.returncode == 0, proc.stderr
+    assert json.loads(proc.stdout)["solutions"]["nash"]["package"] is not None

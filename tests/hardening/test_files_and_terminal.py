@@ -170,3 +170,39 @@ def test_a_scenario_error_with_user_text_is_one_unformatted_line(tmp_path: Path)
     lines = result.stderr.splitlines()
     assert result.exit_code == 2 and len(lines) == 2
     assert all(line.startswith(f"error: {many}:") for line in lines)
+
+
+def _terminal(monkeypatch: pytest.MonkeyPatch) -> io.StringIO:
+    out = io.StringIO()
+    console = Console(file=out, force_terminal=True, color_system="standard", width=80)
+    monkeypatch.setattr(_common, "err_console", console)
+    return out
+
+
+def test_progress_bar_only_for_work_over_a_second(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A lens that finishes within a second draws nothing; one still working after it does."""
+    out = _terminal(monkeypatch)
+    clock = [100.0]
+    monkeypatch.setattr(_common.time, "perf_counter", lambda: clock[0])
+    with _common.progress_reporter() as report:
+        assert report is not None
+        report("zopa", 0, 0)  # the session: the lens starts
+        clock[0] += 0.5
+        report("zopa", 3, 10)
+        assert out.getvalue() == ""
+        report("zopa", 10, 10)  # done within a second: no bar
+        assert out.getvalue() == ""
+        report("ripeness", 0, 0)
+        clock[0] += 1.5
+        report("ripeness", 4, 10)
+        report("ripeness", 9, 10)
+    assert "ripeness" in out.getvalue() and "zopa" not in out.getvalue()
+
+
+def test_no_progress_bar_for_json_or_off_a_terminal(monkeypatch: pytest.MonkeyPatch) -> None:
+    _terminal(monkeypatch)
+    with _common.progress_reporter(enabled=False) as report:
+        assert report is None
+    monkeypatch.setattr(_common, "err_console", Console(file=io.StringIO()))
+    with _common.progress_reporter() as report:
+        assert report is None

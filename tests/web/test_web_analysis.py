@@ -84,7 +84,12 @@ def test_fair_packages_and_fixes_are_the_lenses_answers() -> None:
 
 def test_one_session_reuses_the_frontier_the_fair_packages_and_each_diagnosis() -> None:
     runs: list[str] = []
-    session = Session(_merged(), progress=lambda key, done, total: runs.append(key))
+
+    def started(key: str, done: int, total: int) -> None:
+        if total == 0:  # (key, 0, 0): a lens starts; later calls are its own progress
+            runs.append(key)
+
+    session = Session(_merged(), progress=started)
     first, second = _random_packages(2, 11)
     analysis.analyse_draft(session, first)
     analysis.analyse_draft(session, second)

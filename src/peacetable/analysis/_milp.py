@@ -12,6 +12,11 @@ Solver tolerances: relative MIP gap 0, absolute gap and feasibility
 :data:`peacetable.core.evaluator.SOLVER_TOLERANCE`; every package returned is
 re-evaluated with the core's exact evaluator.
 
+Every solve honours a :class:`~peacetable.analysis._budget.Deadline` (HiGHS's
+own ``time_limit``): a solve stopped by it returns its best package with the
+solver's proven bound (:class:`Solved` with ``optimal`` false), so the caller
+can say how far off the answer may be.
+
 References
 ----------
 .. [1] Huangfu, Q. & Hall, J. A. J. (2018). Parallelizing the dual revised
@@ -26,29 +31,124 @@ References
 
 from __future__ import annotations
 
+import contextlib
+import ctypes
 import math
+import os
+import sys
+from collections.abc import Iterator
+from dataclasses import dataclass
 
 import highspy
 import numpy as np
 import numpy.typing as npt
 
+from peacetable.analysis._budget import Deadline
 from peacetable.analysis._nondominated import nondominated_mask
 from peacetable.core.arrays import FloatArray, IntArray
 from peacetable.core.evaluator import SOLVER_TOLERANCE
 from peacetable.core.space import AgreementSpace
 from peacetable.errors import AnalysisError
 
+_FEASIBLE = 2  # HiGHS SolutionStatus.kSolutionStatusFeasible
+
 #: Smallest gain the MILP Nash search treats as positive (above the solver tolerance).
 NASH_MIN_GAIN = 1e-6
 
+_HEADER_WRITTEN = False
+
+
+@contextlib.contextmanager
+def _stdout_silenced() -> Iterator[None]:
+    """Send the process's standard output (file descriptor 1) to the null device."""
+    sys.stdout.flush()
+    saved = os.dup(1)
+    null = os.open(os.devnull, os.O_WRONLY)
+    try:
+        os.dup2(null, 1)
+        yield
+    finally:
+        with contextlib.suppress(OSError, AttributeError):
+            ctypes.CDLL(None).fflush(None)  # C buffers go to the null device too
+        os.dup2(saved, 1)
+        os.close(saved)
+        os.close(null)
+
+
+def _new_highs() -> highspy.Highs:
+    """A quiet HiGHS instance.
+
+    HiGHS writes its licence header to standard output when the first
+    instance of a process is created, before any option can switch it off;
+    that would corrupt ``--json`` output, so the first instance is created
+    with standard output sent to the null device.
+    """
+    global _HEADER_WRITTEN
+    if _HEADER_WRITTEN:
+        h = highspy.Highs()  # type: ignore[no-untyped-call]
+    else:
+        try:
+            with _stdout_silenced():
+                h = highspy.Highs()  # type: ignore[no-untyped-call]
+        except OSError:  # no file descriptor 1 to redirect
+            h = highspy.Highs()  # type: ignore[no-untyped-call]
+        _HEADER_WRITTEN = True
+    h.setOptionValue("output_flag", False)
+    return h
+
+
+@dataclass(frozen=True)
+class Solved:
+    """The best package of one program, and how sure that is.
+
+    Attributes
+    ----------
+    package:
+        Option indices ``(n_issues,)``.
+    objective:
+        The program's objective at *package*.
+    bound:
+        The solver's proven bound on the optimum (equal to *objective*, up to
+        the tolerance, when *optimal*).
+    optimal:
+        False when the time limit stopped the solver first.
+    detail:
+        When not optimal: how far off the package may be, in words.
+    """
+
+    package: IntArray
+    objective: float
+    bound: float
+    optimal: bool = True
+    detail: str = ""
+
+    @property
+    def gap(self) -> float:
+        """How much better the optimum may be than *objective* (0 when optimal)."""
+        return 0.0 if self.optimal else max(0.0, self.bound - self.objective)
+
 
 class PackageModel:
-    """A HiGHS model whose binaries choose one combination per compound issue."""
+    """A HiGHS model whose binaries choose one combination per compound issue.
 
-    def __init__(self, space: AgreementSpace) -> None:
+    Parameters
+    ----------
+    space:
+        The agreement space.
+    deadline:
+        Time budget of every solve of this model (``None``: none).
+
+    Attributes
+    ----------
+    timed_out:
+        Whether the last :meth:`maximize` was stopped by the time limit.
+    """
+
+    def __init__(self, space: AgreementSpace, deadline: Deadline | None = None) -> None:
         self.space = space
-        self.h = highspy.Highs()  # type: ignore[no-untyped-call]
-        self.h.setOptionValue("output_flag", False)
+        self.deadline = deadline if deadline is not None else Deadline(None)
+        self.timed_out = False
+        self.h = _new_highs()
         self.h.setOptionValue("mip_rel_gap", 0.0)
         self.h.setOptionValue("mip_abs_gap", SOLVER_TOLERANCE)
         self.h.setOptionValue("mip_feasibility_tolerance", SOLVER_TOLERANCE)
@@ -80,6 +180,8 @@ class PackageModel:
 
     def _exclude_no_deal(self) -> None:
         """The no-deal package is not an agreement: forbid choosing all of its combinations."""
+        if any(g.size == 0 for g in self.space.groups):
+            return  # no feasible package at all
         rows = self.space.no_deal_rows
         if rows is None:
             return
@@ -130,10 +232,24 @@ class PackageModel:
             val = np.concatenate([val, np.array(list(extra.values()))])
         self.add_row(level - float(self.space.offset[party]), highspy.kHighsInf, idx, val)
 
-    def maximize(self, cost: dict[int, float]) -> tuple[IntArray, float] | None:
-        """Maximise ``sum cost[c] * col_c``; return (package, objective) or None if infeasible."""
+    def maximize(self, cost: dict[int, float]) -> Solved | None:
+        """Maximise ``sum cost[c] * col_c`` within the deadline.
+
+        Returns
+        -------
+        Solved or None
+            ``None`` when the program is infeasible, or when the time ran out
+            before any package was found (then :attr:`timed_out` is set).
+        """
+        self.timed_out = False
         if any(r.size == 0 for r in self.rows):
             return None  # a compound issue without any feasible combination
+        left = self.deadline.remaining()
+        if left <= 0.0:
+            self.timed_out = True
+            self.deadline.mark_cut()
+            return None
+        self.h.setOptionValue("time_limit", float(left) if math.isfinite(left) else math.inf)
         costs = np.zeros(self.n_cols)
         for c, v in cost.items():
             costs[c] = v
@@ -147,12 +263,23 @@ class PackageModel:
             highspy.HighsModelStatus.kUnboundedOrInfeasible,
         ):
             return None
+        info = self.h.getInfo()
+        if status == highspy.HighsModelStatus.kTimeLimit:
+            self.timed_out = True
+            self.deadline.mark_cut()
+            if info.primal_solution_status != _FEASIBLE:
+                return None
+            values = np.asarray(self.h.getSolution().col_value)
+            objective = float(info.objective_function_value)
+            bound = float(info.mip_dual_bound)
+            return Solved(self.package_of(values), objective, max(bound, objective), False)
         if status != highspy.HighsModelStatus.kOptimal:
             raise AnalysisError(
                 f"the MILP solver stopped with status {self.h.modelStatusToString(status)}"
             )
         values = np.asarray(self.h.getSolution().col_value)
-        return self.package_of(values), float(self.h.getInfo().objective_function_value)
+        objective = float(info.objective_function_value)
+        return Solved(self.package_of(values), objective, objective)
 
     def package_of(self, values: FloatArray) -> IntArray:
         """Decode the chosen combination of each group into a package."""
@@ -168,34 +295,41 @@ class PackageModel:
         return {int(c): float(v) for c, v in enumerate(w) if v != 0.0}
 
 
-def dominating_package(space: AgreementSpace, u: FloatArray) -> IntArray | None:
+def dominating_package(
+    space: AgreementSpace, u: FloatArray, deadline: Deadline | None = None
+) -> Solved | None:
     """A feasible package whose utilities dominate *u*, with maximal sum; None if none.
 
     Solves ``max sum_p u_p(x)`` s.t. ``u_p(x) >= u_p`` (exact re-check on the grid).
+    ``None`` also when the time ran out before any dominating package was found
+    (``deadline.cut`` tells the two apart).
     """
-    model = PackageModel(space)
+    model = PackageModel(space, deadline)
     for p in range(space.n_parties):
         model.add_utility_at_least(p, float(u[p]) - space.tie)
     out = model.maximize(model.utility_cost(np.ones(space.n_parties)))
     if out is None:
         return None
-    pkg = out[0]
-    return pkg if space.improves_on(space.utilities(pkg), u)[0] else None
+    return out if space.improves_on(space.utilities(out.package), u)[0] else None
 
 
 def max_weighted(
-    space: AgreementSpace, weights: FloatArray, lower: FloatArray | None
-) -> IntArray | None:
+    space: AgreementSpace,
+    weights: FloatArray,
+    lower: FloatArray | None,
+    deadline: Deadline | None = None,
+) -> Solved | None:
     """Package maximising ``sum_p weights_p u_p`` subject to ``u >= lower``."""
-    model = PackageModel(space)
+    model = PackageModel(space, deadline)
     if lower is not None:
         for p in range(space.n_parties):
             model.add_utility_at_least(p, float(lower[p]))
-    out = model.maximize(model.utility_cost(weights))
-    return None if out is None else out[0]
+    return model.maximize(model.utility_cost(weights))
 
 
-def leximin(space: AgreementSpace, base: FloatArray) -> IntArray | None:
+def leximin(
+    space: AgreementSpace, base: FloatArray, deadline: Deadline | None = None
+) -> Solved | None:
     """Leximin-optimal package of the gains ``u - base``.
 
     Ordered-outcomes formulation: the sum of the ``k`` smallest gains is
@@ -203,13 +337,15 @@ def leximin(space: AgreementSpace, base: FloatArray) -> IntArray | None:
     lexicographic maximisation of ``(theta_1, ..., theta_n)``, one MILP per
     ``k`` with the earlier ``theta_j`` held at their optima (Ogryczak &
     Sliwinski 2006, section 3). Exact for discrete sets, unlike fixing
-    "saturated" parties one by one.
+    "saturated" parties one by one. When the time runs out after ``k``
+    levels, the package returned is leximin-optimal for its ``k`` smallest
+    gains only (``optimal`` false, said in ``detail``).
     """
     n = space.n_parties
     levels: list[float] = []
-    pkg: IntArray | None = None
+    best: Solved | None = None
     for k in range(1, n + 1):
-        model = PackageModel(space)
+        model = PackageModel(space, deadline)
         objective: dict[int, float] = {}
         for j in range(1, k + 1):
             r = model.add_var()
@@ -224,34 +360,61 @@ def leximin(space: AgreementSpace, base: FloatArray) -> IntArray | None:
             else:
                 objective = {int(c): float(v) for c, v in zip(cols, vals, strict=True)}
         out = model.maximize(objective)
+        if model.timed_out:
+            if best is None:
+                if out is None:
+                    return None
+                return Solved(
+                    out.package,
+                    out.objective,
+                    out.bound,
+                    False,
+                    f"the smallest gain is within {out.gap:.3g} of the optimum (solver bound); "
+                    "the time limit stopped the solver",
+                )
+            done = k - 1
+            return Solved(
+                best.package,
+                best.objective,
+                best.bound,
+                False,
+                f"leximin-optimal for the {done} smallest gain{'s' * (done != 1)} of {n}; the "
+                "time limit stopped the refinement of the others",
+            )
         if out is None:
-            return pkg
-        pkg = out[0]
-        gains = np.sort(space.utilities(pkg)[0] - base)
+            return best
+        gains = np.sort(space.utilities(out.package)[0] - base)
         levels.append(float(gains[:k].sum()))
-    return pkg
+        best = out
+    return best
 
 
 def nash(
-    space: AgreementSpace, d: FloatArray, ideal: FloatArray, max_rounds: int = 200
-) -> tuple[IntArray | None, int]:
+    space: AgreementSpace,
+    d: FloatArray,
+    ideal: FloatArray,
+    max_rounds: int = 200,
+    deadline: Deadline | None = None,
+) -> tuple[Solved | None, int]:
     """Package maximising ``sum_p log(u_p - d_p)`` over gains ``>= NASH_MIN_GAIN``.
 
     Outer approximation: ``t_p <= log(a) + (g_p - a) / a`` for tangent points
     ``a``; the MILP optimum is an upper bound, the exact value of its package
     a lower bound; tangents at that package are added until the bounds meet
     (then the incumbent is optimal: Duran & Grossmann 1986). Finite, because
-    a package met twice has its own tangents and so cannot overshoot.
+    a package met twice has its own tangents and so cannot overshoot. When
+    the time runs out first, the best package so far is returned with the
+    gap between the bounds (``optimal`` false).
 
     Returns
     -------
-    (package or None, rounds)
+    (Solved or None, rounds)
     """
     n = space.n_parties
     if space.n_feasible == 0:
         return None, 0
     q = max(space.quantum, NASH_MIN_GAIN)
-    model = PackageModel(space)
+    model = PackageModel(space, deadline)
     span = np.maximum(ideal - d, q)
     ts = [model.add_var(hi=math.log(float(span[p]))) for p in range(n)]
     for p in range(n):
@@ -263,19 +426,34 @@ def nash(
             model.add_row(-highspy.kHighsInf, rhs, np.append(idx, ts[p]), np.append(-val / a, 1.0))
     best: IntArray | None = None
     best_val = -math.inf
+    upper = math.inf
     for rounds in range(1, max_rounds + 1):
         out = model.maximize({t: 1.0 for t in ts})
-        if out is None:
+        if out is None and not model.timed_out:
             return None, rounds
-        pkg, upper = out
-        g = space.utilities(pkg)[0] - d
-        value = float(np.sum(np.log(np.maximum(g, q))))
-        if value > best_val:
-            best, best_val = pkg, value
-        if upper <= best_val + SOLVER_TOLERANCE * max(1.0, abs(best_val)):
-            if best is not None and not (space.utilities(best)[0] - d >= q).all():
+        if out is not None:
+            upper = out.bound if not out.optimal else out.objective
+            g = space.utilities(out.package)[0] - d
+            if (g >= q).all():
+                value = float(np.sum(np.log(g)))
+                if value > best_val:
+                    best, best_val = out.package, value
+        if model.timed_out:
+            if best is None:
                 return None, rounds
-            return best, rounds
+            gap = upper - best_val
+            return Solved(
+                best,
+                best_val,
+                upper,
+                False,
+                f"the product of gains is within a factor {math.exp(gap):.3g} of the optimum "
+                "(outer-approximation bound; the time limit stopped the refinement)",
+            ), rounds
+        assert out is not None
+        if upper <= best_val + SOLVER_TOLERANCE * max(1.0, abs(best_val)):
+            return (None if best is None else Solved(best, best_val, upper)), rounds
+        g = space.utilities(out.package)[0] - d
         for p in range(n):
             a = float(max(g[p], q))
             idx, val_p = model.utility_terms(p)
@@ -287,16 +465,23 @@ def nash(
 
 
 def maximin_then_sum(
-    space: AgreementSpace, base: FloatArray, scale: FloatArray, lower: FloatArray | None
-) -> IntArray | None:
+    space: AgreementSpace,
+    base: FloatArray,
+    scale: FloatArray,
+    lower: FloatArray | None,
+    deadline: Deadline | None = None,
+) -> Solved | None:
     """Maximise ``min_p (u_p - base_p) / scale_p``, then the utility sum at that level.
 
-    Parties with ``scale_p == 0`` do not enter the minimum.
+    Parties with ``scale_p == 0`` do not enter the minimum. When the time runs
+    out in the first program, the best package so far is returned with the
+    solver's bound on the minimum (``optimal`` false); in the second, the
+    first program's package.
     """
     n = space.n_parties
     if space.n_feasible == 0:
         return None
-    model = PackageModel(space)
+    model = PackageModel(space, deadline)
     if lower is not None:
         for p in range(n):
             model.add_utility_at_least(p, float(lower[p]))
@@ -309,9 +494,18 @@ def maximin_then_sum(
     out = model.maximize({t: 1.0})
     if out is None:
         return None
-    g = (space.utilities(out[0])[0] - base)[scale > 0] / scale[scale > 0]
+    if not out.optimal:
+        return Solved(
+            out.package,
+            out.objective,
+            out.bound,
+            False,
+            f"the smallest (scaled) gain is within {out.gap:.3g} of the optimum (solver bound; "
+            "the time limit stopped the solver)",
+        )
+    g = (space.utilities(out.package)[0] - base)[scale > 0] / scale[scale > 0]
     level = float(g.min()) if g.size else 0.0
-    second = PackageModel(space)
+    second = PackageModel(space, deadline)
     for p in range(n):
         floor = base[p] + level * scale[p] if scale[p] > 0 else -highspy.kHighsInf
         if lower is not None:
@@ -320,7 +514,27 @@ def maximin_then_sum(
             second.add_utility_at_least(p, float(floor) - SOLVER_TOLERANCE)
     res = second.maximize(second.utility_cost(np.ones(n)))
     if res is None:
-        return out[0]
-    g2 = (space.utilities(res[0])[0] - base)[scale > 0] / scale[scale > 0]
-    ok = lower is None or bool((space.utilities(res[0])[0] >= lower).all())
-    return res[0] if ok and (not g2.size or g2.min() >= level) else out[0]
+        if second.timed_out:
+            return Solved(
+                out.package,
+                out.objective,
+                out.bound,
+                False,
+                "the smallest gain is optimal; the time limit stopped the tie-break by the "
+                "largest utility sum",
+            )
+        return out
+    g2 = (space.utilities(res.package)[0] - base)[scale > 0] / scale[scale > 0]
+    ok = lower is None or bool((space.utilities(res.package)[0] >= lower).all())
+    if not (ok and (not g2.size or g2.min() >= level)):
+        return out
+    if not res.optimal:
+        return Solved(
+            res.package,
+            res.objective,
+            res.bound,
+            False,
+            f"the smallest gain is optimal; the utility sum is within {res.gap:.3g} of the "
+            "best at that level (solver bound)",
+        )
+    return res

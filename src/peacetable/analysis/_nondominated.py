@@ -14,6 +14,8 @@ References
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import numpy as np
 import numpy.typing as npt
 
@@ -21,6 +23,10 @@ from peacetable.core.arrays import BoolArray, FloatArray, IntArray
 
 #: Boolean work-array budget (elements) of one block comparison.
 _BLOCK_BUDGET = 4_000_000
+
+
+class Interrupted(Exception):
+    """The caller's ``stop()`` asked the filter to give up (e.g. its time ran out)."""
 
 
 def unique_rows(points: FloatArray) -> tuple[FloatArray, IntArray]:
@@ -63,13 +69,16 @@ def tie_classes(points: FloatArray, tol: float) -> FloatArray:
     return canon
 
 
-def nondominated_unique(points: FloatArray) -> BoolArray:
+def nondominated_unique(points: FloatArray, stop: Callable[[], bool] | None = None) -> BoolArray:
     """Mask of the non-dominated rows of *distinct* rows.
 
     Parameters
     ----------
     points:
         ``(n, d)`` array without duplicate rows.
+    stop:
+        Asked between blocks (``d >= 3``); when it answers true the filter
+        raises :class:`Interrupted`.
 
     Returns
     -------
@@ -98,7 +107,7 @@ def nondominated_unique(points: FloatArray) -> BoolArray:
         keep = np.empty(n, dtype=bool)
         keep[order] = best_before < second
         return keep
-    return _nondominated_blocked(points)
+    return _nondominated_blocked(points, stop)
 
 
 def _dominated_by(front_t: FloatArray, blk_t: FloatArray) -> BoolArray:
@@ -109,7 +118,7 @@ def _dominated_by(front_t: FloatArray, blk_t: FloatArray) -> BoolArray:
     return np.asarray(ge.any(axis=1))
 
 
-def _nondominated_blocked(points: FloatArray) -> BoolArray:
+def _nondominated_blocked(points: FloatArray, stop: Callable[[], bool] | None) -> BoolArray:
     n, d = points.shape
     order = np.argsort(-points.sum(axis=1), kind="stable")
     srt_t = np.ascontiguousarray(points[order].T)  # (d, n): contiguous coordinates
@@ -118,6 +127,8 @@ def _nondominated_blocked(points: FloatArray) -> BoolArray:
     f = 0
     start = 0
     while start < n:
+        if stop is not None and stop():
+            raise Interrupted
         # within-block work is b*b*d, against the front b*f*d: keep b well below f
         block = int(max(64, min(1024, f // 4, _BLOCK_BUDGET // max(f, 1))))
         blk_t = srt_t[:, start : start + block]

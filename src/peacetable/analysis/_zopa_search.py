@@ -23,6 +23,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from peacetable.analysis._budget import Deadline
 from peacetable.core import accepts
 from peacetable.core.arrays import BoolArray, FloatArray, IntArray
 from peacetable.core.sampling import ParameterModel, SampleTables, subset
@@ -31,6 +32,11 @@ from peacetable.errors import AnalysisError
 
 MAX_GROUP_COMBINATIONS = 2_000_000
 """Largest number of option combinations one compound issue may enumerate."""
+_MAX_WITNESSES = 32
+
+
+class _OutOfTime(Exception):
+    """The search's deadline passed."""
 
 
 @dataclass(frozen=True)
@@ -116,10 +122,14 @@ class ZopaSearch:
     A world leaves the search as soon as one package is found that all its
     parties accept (checked with the canonical evaluation), or when some
     party cannot reach its no-deal utility even with its best remaining
-    options (Land & Doig 1960 bounding).
+    options (Land & Doig 1960 bounding). Agreements found are kept as
+    *witnesses* (the last 32) and tried first in every later search: a world
+    that accepts one has a ZOPA without any search.
     """
 
-    def __init__(self, model: ParameterModel, st: SampleTables) -> None:
+    def __init__(
+        self, model: ParameterModel, st: SampleTables, witnesses: list[IntArray] | None = None
+    ) -> None:
         self.model = model
         self.st = st
         groups = compound_issues(model)
@@ -132,14 +142,39 @@ class ZopaSearch:
         self.utils = [group_utilities(model, g, st) for g in self.groups]  # (n, m, P)
         self.best = [u.max(axis=1) for u in self.utils]
         self.nodes = 0
+        self.witnesses: list[IntArray] = list(witnesses or [])
 
     def exists(self, no_deal: FloatArray, skip: BoolArray | None = None) -> BoolArray:
         """``(n,)``: is there a feasible package every party accepts against ``no_deal`` ``(P, n)``?"""
+        return self.search(no_deal, skip)[0]
+
+    def search(
+        self, no_deal: FloatArray, skip: BoolArray | None = None, deadline: Deadline | None = None
+    ) -> tuple[BoolArray, BoolArray]:
+        """``(found, undecided)``, each ``(n,)``: worlds with a ZOPA, and worlds the
+        *deadline* stopped the search in before it decided them (all false without one).
+
+        Worlds in *skip* count as found without a search.
+        """
         found = np.zeros(self.st.n, dtype=bool) if skip is None else skip.copy()
+        undecided = np.zeros(self.st.n, dtype=bool)
         slack = sum(self.best, np.zeros((self.st.n, self.model.n_parties))) - no_deal.T
         poss = np.flatnonzero((slack >= -self.model.tie).all(axis=1) & ~found)
-        self._dfs(0, poss, slack[poss], [], no_deal, found)
-        return found
+        self._try_witnesses(poss, no_deal, found)
+        poss = poss[~found[poss]]
+        try:
+            self._dfs(0, poss, slack[poss], [], no_deal, found, deadline)
+        except _OutOfTime:
+            undecided[poss] = ~found[poss]
+        return found, undecided
+
+    def _try_witnesses(self, poss: IntArray, no_deal: FloatArray, found: BoolArray) -> None:
+        for x in self.witnesses:
+            rows = poss[~found[poss]]
+            if rows.size == 0:
+                return
+            u = self.model.utilities(subset(self.st, rows), x)[0]
+            found[rows[accepts(u, no_deal[:, rows], self.model.tie).all(axis=0)]] = True
 
     def _dfs(
         self,
@@ -149,11 +184,14 @@ class ZopaSearch:
         prefix: list[int],
         no_deal: FloatArray,
         found: BoolArray,
+        deadline: Deadline | None,
     ) -> None:
         live = ~found[poss]
         poss, slack = poss[live], slack[live]
         if poss.size == 0:
             return
+        if deadline is not None and deadline.expired():
+            raise _OutOfTime
         self.nodes += 1
         vals = self.utils[depth][poss] + (slack - self.best[depth][poss])[:, None, :]
         ok = (vals >= -self.model.tie).all(axis=2)
@@ -176,8 +214,18 @@ class ZopaSearch:
                 u = self.model.utilities(sub, x)[0]
                 acc = accepts(u, no_deal[:, rows], self.model.tie).all(axis=0)
                 found[rows[acc]] = True
+                if acc.any():
+                    self.witnesses = [x, *self.witnesses[: _MAX_WITNESSES - 1]]
             else:
-                self._dfs(depth + 1, poss[keep], vals[keep, c], [*prefix, int(c)], no_deal, found)
+                self._dfs(
+                    depth + 1,
+                    poss[keep],
+                    vals[keep, c],
+                    [*prefix, int(c)],
+                    no_deal,
+                    found,
+                    deadline,
+                )
 
 
 def best_for_each(search: ZopaSearch) -> FloatArray:

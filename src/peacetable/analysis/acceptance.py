@@ -101,6 +101,14 @@ class ProposalEvaluations(Result):
         raise KeyError(proposal)
 
 
+NO_PROPOSALS = (
+    "the scenario has no proposals: the answers about a draft (acceptance, efficiency, what "
+    "it would take, how sure, whether it would hold) need a 'proposals' block"
+)
+"""What every per-proposal answer says for a scenario without proposals (e.g. every GENIUS
+import); the answers that need no draft (frontier, fair packages, ZOPA, robustness of the
+fair packages, ripeness) are given as usual."""
+
 _METHOD = Provenance("additive utility against the disagreement point (exact grid)")
 
 

@@ -45,7 +45,9 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 
 import numpy as np
+from scipy.optimize import Bounds, LinearConstraint, milp
 
+from peacetable.analysis._budget import Deadline
 from peacetable.analysis._packages import PackageChange, make_change
 from peacetable.analysis.frontier import FrontierTooLarge, pareto_frontier
 from peacetable.core import PackageRef, PreparedScenario, prepare
@@ -187,8 +189,16 @@ def _search(
     max_changes: int,
     limit: int,
     budget: int,
+    deadline: Deadline,
+    memory_limit: int | None = None,
 ) -> ChangeSearch:
-    """Smallest ``k`` such that some feasible package at distance ``k`` satisfies *predicate*."""
+    """Smallest ``k`` such that some feasible package at distance ``k`` satisfies *predicate*.
+
+    The exhaustive part checks the deadline between chunks of packages; when it
+    runs out the search stops with what it has proven so far (labelled
+    approximate). The completion beyond ``max_changes`` (frontier DP, then a
+    MILP) shares what is left of the deadline.
+    """
     if max_changes < 0:
         raise InputError(f"max_changes must be >= 0, got {max_changes}")
     n_issues = len(cs.issue_ids)
@@ -205,6 +215,8 @@ def _search(
             )
         hits: list[IntArray] = []
         for block in _neighbours(cs, base, k):
+            if deadline.expired():
+                return _cut_short(question, describe, k, checked, max_changes, deadline)
             checked += block.shape[0]
             ok = cs.is_agreement(block)
             block = block[ok]
@@ -237,8 +249,10 @@ def _search(
                 ),
                 provenance=_EXHAUSTIVE,
             )
-    exists, bound = _beyond(cs, base, lower, predicate)
-    nearest = _closest(cs, base, lower, strict_above, predicate, kmax + 1) if exists else None
+    exists, bound = _beyond(cs, base, lower, predicate, deadline.part(0.5), memory_limit)
+    nearest = (
+        _closest(cs, base, lower, strict_above, predicate, kmax + 1, deadline) if exists else None
+    )
     fewest = int((nearest != base).sum()) if nearest is not None else None
     checked_text = (
         f"{checked:,} package{'s' * (checked != 1)} changing at most {kmax} "
@@ -257,11 +271,31 @@ def _search(
             f"no package within {kmax} change{'s' * (kmax != 1)} ({checked_text}); one "
             f"changing {bound} provisions is {describe}"
         )
+    elif deadline.cut:
+        statement = (
+            f"no package within {kmax} change{'s' * (kmax != 1)} is {describe} "
+            f"({checked_text}); whether one exists further away was not settled "
+            f"({deadline.note()})"
+        )
     else:
         statement = (
             f"no package within {kmax} change{'s' * (kmax != 1)} is {describe} "
             f"({checked_text}); whether one exists further away is unknown (the exact "
             "search exceeded its budget)"
+        )
+    beyond = (
+        "beyond: existence by the frontier DP, fewest changes by a mixed-integer program (HiGHS)"
+    )
+    provenance = Provenance(
+        f"exhaustive search over sets of k <= {kmax} changed provisions; " + beyond
+    )
+    if deadline.cut:
+        if exists:
+            statement += f"; the fewest changes beyond {kmax} were not settled ({deadline.note()})"
+        provenance = Provenance(
+            provenance.method,
+            exact=False,
+            bound=f"the answer within {kmax} changes is exact; beyond it, {deadline.note()}",
         )
     return ChangeSearch(
         question=question,
@@ -275,15 +309,42 @@ def _search(
         upper_bound=bound,
         fewest_beyond=fewest,
         nearest=change,
+        provenance=provenance,
+    )
+
+
+def _cut_short(
+    question: str, describe: str, k: int, checked: int, max_changes: int, deadline: Deadline
+) -> ChangeSearch:
+    """The search stopped by the time limit while trying *k* changes."""
+    below = k - 1
+    return ChangeSearch(
+        question=question,
+        min_changes=None,
+        max_changes=max_changes,
+        n_solutions=0,
+        solutions=(),
+        n_checked=checked,
+        statement=(
+            f"no feasible package changing at most {below} provision{'s' * (below != 1)} is "
+            f"{describe} (proven); the search with {k} changes {deadline.note()} after "
+            f"{checked:,} packages"
+        ),
         provenance=Provenance(
-            f"exhaustive search over sets of k <= {kmax} changed provisions; beyond: existence "
-            "by the frontier DP, fewest changes by a mixed-integer program (HiGHS)"
+            "exhaustive search over sets of k changed provisions, cut short",
+            exact=False,
+            bound=f"exact up to {below} changes; {k} or more not settled ({deadline.note()})",
         ),
     )
 
 
 def _beyond(
-    cs: PreparedScenario, base: IntArray, lower: FloatArray, predicate: Predicate
+    cs: PreparedScenario,
+    base: IntArray,
+    lower: FloatArray,
+    predicate: Predicate,
+    deadline: Deadline,
+    memory_limit: int | None = None,
 ) -> tuple[bool | None, int | None]:
     """Does any feasible package qualify? One that does, by the frontier DP in the box ``u >= lower``.
 
@@ -291,8 +352,10 @@ def _beyond(
     every party qualifies too), so some qualifying package exists iff some
     point of the Pareto frontier restricted to the box qualifies.
     """
+    if deadline.expired():
+        return None, None
     try:
-        front = pareto_frontier(cs, lower=lower)
+        front = pareto_frontier(cs, lower=lower, time_limit=deadline, memory_limit=memory_limit)
     except FrontierTooLarge:
         return None, None
     if front.size == 0:
@@ -306,6 +369,8 @@ def _beyond(
 
 #: Smallest gain the mixed-integer program counts as a strict improvement.
 MILP_STRICT_GAIN = 1e-6
+#: Most seconds one fewest-changes program may take, whatever the time limit.
+CLOSEST_TIME_LIMIT = 20.0
 
 
 def _closest(
@@ -315,7 +380,7 @@ def _closest(
     strict_above: FloatArray | None,
     predicate: Predicate,
     min_changes: int,
-    time_limit: float = 20.0,
+    deadline: Deadline,
 ) -> IntArray | None:
     """The qualifying package with the fewest changes, by a mixed-integer program.
 
@@ -328,8 +393,9 @@ def _closest(
     *base* (Hamming distance), at least *min_changes* (already proven).
     HiGHS through :func:`scipy.optimize.milp`. The answer is re-checked with
     the compiled scenario; if the solver's tolerance let an unqualified
-    package through, or it hit *time_limit*, ``None`` is returned (never a
-    wrong claim).
+    package through, or it ran out of time (*deadline*; at most
+    :data:`CLOSEST_TIME_LIMIT` seconds), ``None`` is returned (never a wrong
+    claim).
 
     References
     ----------
@@ -339,8 +405,10 @@ def _closest(
     .. [2] Huangfu, Q. & Hall, J. A. J. (2018). Parallelizing the dual
        revised simplex method. *Math. Prog. Comp.* 10, 119-142 (HiGHS).
     """
-    from scipy.optimize import Bounds, LinearConstraint, milp
-
+    time_limit = min(CLOSEST_TIME_LIMIT, deadline.remaining())
+    if time_limit <= 0.0:
+        deadline.mark_cut()
+        return None
     sizes = cs.n_options
     start = np.concatenate([[0], np.cumsum(sizes)]).astype(np.int64)
     nx, nk, P = int(start[-1]), len(cs.interactions), cs.n_parties
@@ -421,6 +489,8 @@ def _closest(
         res = milp(cost, options=options, **problem)
         if res.status == 4:  # HiGHS presolve occasionally fails on tiny models
             res = milp(cost, options={**options, "presolve": False}, **problem)
+    if res.status == 1:  # the time limit
+        deadline.mark_cut()
     if res.status != 0 or res.x is None:
         return None
     x = np.asarray(res.x[:nx])
@@ -442,6 +512,8 @@ def fewest_change_improvements(
     max_changes: int = 3,
     limit: int = 10,
     budget: int = DEFAULT_SEARCH_BUDGET,
+    time_limit: float | Deadline | None = None,
+    memory_limit: int | None = None,
 ) -> ChangeSearch:
     """The Pareto improvements on *package* that change the fewest provisions.
 
@@ -462,6 +534,12 @@ def fewest_change_improvements(
         then by package order.
     budget:
         Largest number of packages evaluated.
+    time_limit:
+        Seconds (or a shared :class:`~peacetable.analysis._budget.Deadline`);
+        ``None``: none. When it runs out the answer says what was proven and
+        is labelled approximate.
+    memory_limit:
+        Bytes one frontier stage of the completion may take.
 
     Returns
     -------
@@ -513,6 +591,8 @@ def fewest_change_improvements(
         max_changes=max_changes,
         limit=limit,
         budget=budget,
+        deadline=Deadline.of(time_limit),
+        memory_limit=memory_limit,
     )
 
 
@@ -524,6 +604,8 @@ def acceptance_fixes(
     max_changes: int = 3,
     limit: int = 10,
     budget: int = DEFAULT_SEARCH_BUDGET,
+    time_limit: float | Deadline | None = None,
+    memory_limit: int | None = None,
 ) -> ChangeSearch:
     """The smallest sets of provision changes that make *package* acceptable.
 
@@ -536,7 +618,7 @@ def acceptance_fixes(
         A party id: find packages that party accepts while every party that
         already accepts *package* still does ("what would it take to win
         over this party").
-    max_changes, limit, budget:
+    max_changes, limit, budget, time_limit, memory_limit:
         As in :func:`fewest_change_improvements`. Solutions are ranked by the
         smallest margin over no-deal (the most robust acceptance first),
         then by joint gain.
@@ -624,4 +706,6 @@ def acceptance_fixes(
         max_changes=max_changes,
         limit=limit,
         budget=budget,
+        deadline=Deadline.of(time_limit),
+        memory_limit=memory_limit,
     )

@@ -37,12 +37,15 @@ References
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
 
 from peacetable.analysis import frontier
+from peacetable.analysis._budget import Deadline
 from peacetable.analysis._packages import PackageChange, make_change
 from peacetable.analysis.amendments import (
     ChangeSearch,
@@ -69,8 +72,12 @@ __all__ = [
 
 
 def dominating_package(
-    scenario: Scenario | PreparedScenario, package: PackageRef
-) -> tuple[bool, IntArray | None, str]:
+    scenario: Scenario | PreparedScenario,
+    package: PackageRef,
+    *,
+    time_limit: float | Deadline | None = None,
+    memory_limit: int | None = None,
+) -> tuple[bool | None, IntArray | None, str]:
     """Is *package* Pareto-efficient? If not, the dominating package with the largest joint gain.
 
     Parameters
@@ -79,10 +86,16 @@ def dominating_package(
         Scenario or prepared scenario.
     package:
         As in :meth:`peacetable.core.PreparedScenario.resolve`.
+    time_limit, memory_limit:
+        Budgets of the search (see
+        :func:`peacetable.analysis.frontier.dominating_package`).
 
     Returns
     -------
     (efficient, dominating package indices or None, method)
+        *efficient* is ``None`` when the time limit stopped the search before
+        it was decided; *method* then says so (and when a dominating package
+        was found but one with a larger joint gain may exist).
 
     Notes
     -----
@@ -99,8 +112,18 @@ def dominating_package(
     """
     cs = prepare(scenario)
     base, _ = cs.resolve(package)
-    better, method = frontier.dominating_package(cs.space, cs.utilities(base)[0])
-    return better is None, better, method
+    deadline = Deadline.of(time_limit)
+    found = frontier.dominating_package(
+        cs.space, cs.utilities(base)[0], time_limit=deadline, memory_limit=memory_limit
+    )
+    method = found.method
+    if not found.decided:
+        return None, None, f"{method}: undecided, {deadline.note()}"
+    if not found.exact:
+        method += (
+            f" (a dominating package; one with a larger joint gain may exist: {deadline.note()})"
+        )
+    return found.package is None, found.package, method
 
 
 # ---------------------------------------------------------------- deal-breakers
@@ -315,12 +338,35 @@ class ProposalDiagnosis(Result):
         """Parties whose utility is below their no-deal utility."""
         return tuple(p for p, ok in self.accepts.items() if not ok)
 
+    @property
+    def efficiency_statement(self) -> str:
+        """Is it Pareto-efficient, in one line: ``yes``, ``no — <the improvement>``,
+        ``not defined — <the constraint it breaks>`` or ``undecided — <why>``."""
+        if self.efficient is True:
+            return "yes"
+        if self.efficient is False:
+            return "no — " + self.improvements.statement
+        if not self.feasible:
+            held = [v for v in self.violated if v.startswith("process agreed first")]
+            if held and len(held) == len(self.violated):
+                why = (
+                    "it is not on the agreed process ("
+                    + "; ".join(v.removeprefix("process agreed first: ") for v in held)
+                    + "), where the searches hold the talks issues"
+                )
+            else:
+                why = "it breaks " + "; ".join(self.violated)
+            return f"not defined — {why}; {self.improvements.statement}"
+        undecided = [n for n in self.notes if "efficient was not settled" in n]
+        return "undecided — " + (undecided[0] if undecided else "the check did not finish")
+
     def summary(self) -> dict[str, Any]:
         """The answers in a few lines (for reports and ``peacetable analyze``)."""
         best = self.improvements.solutions[0] if self.improvements.solutions else None
         return {
             "proposal": self.proposal,
             "efficient": self.efficient,
+            "efficiency": self.efficiency_statement,
             "rejecting": list(self.rejecting),
             "deal_breakers": {
                 v.party: list(v.deal_breakers) for v in self.parties if not v.accepts
@@ -339,6 +385,9 @@ def diagnose_proposal(
     max_changes: int = 3,
     limit: int = 5,
     budget: int = 20_000_000,
+    time_limit: float | Deadline | None = None,
+    memory_limit: int | None = None,
+    progress: Callable[[int, int], None] | None = None,
 ) -> ProposalDiagnosis:
     """Diagnose a proposal: efficiency, fewest-change improvements, who rejects and what would fix it.
 
@@ -356,6 +405,16 @@ def diagnose_proposal(
         Solutions listed per search.
     budget:
         Largest number of packages one search may evaluate.
+    time_limit:
+        Seconds for the whole diagnosis (or a shared
+        :class:`~peacetable.analysis._budget.Deadline`), shared equally by
+        the efficiency check and the searches; ``None``: none. What the time
+        limit leaves undecided is said in the answers and ``notes``, and the
+        diagnosis is then labelled approximate.
+    memory_limit:
+        Bytes one frontier stage may take.
+    progress:
+        ``progress(done, total)`` after each of its searches.
 
     Returns
     -------
@@ -393,23 +452,60 @@ def diagnose_proposal(
     feasible = bool(cs.feasible(base)[0])
     violated = tuple(dict.fromkeys(cs.violated(base)))
     notes: list[str] = []
+    deadline = Deadline.of(time_limit)
+    accepts = dict(zip(cs.party_ids, cs.accepts_utilities(u0).tolist(), strict=True))
+    rejecting = [p for p, ok in accepts.items() if not ok]
+    n_tasks = 3 + len(rejecting)
+    tasks = iter(range(n_tasks, 0, -1))  # tasks left, for equal shares of time
+
+    def share() -> Deadline:
+        left = next(tasks)
+        if progress is not None and left < n_tasks:
+            progress(n_tasks - left, n_tasks)
+        return deadline.part(1.0 / left)
+
+    eff: bool | None
     if feasible:
-        efficient, dom, method = dominating_package(cs, base)
+        eff, dom, method = dominating_package(
+            cs, base, time_limit=share(), memory_limit=memory_limit
+        )
         dominated_by = make_change(cs, base, dom, u0) if dom is not None else None
-        eff: bool | None = efficient
+        if eff is None:
+            notes.append(f"whether the package is efficient was not settled ({deadline.note()})")
     else:
+        next(tasks)
         eff, dominated_by, method = None, None, "not checked (the package is infeasible)"
         notes.append("the package breaks a constraint, so its efficiency is undefined")
     improvements = fewest_change_improvements(
-        cs, base, max_changes=max_changes, limit=limit, budget=budget
+        cs,
+        base,
+        max_changes=max_changes,
+        limit=limit,
+        budget=budget,
+        time_limit=share(),
+        memory_limit=memory_limit,
     )
-    acceptance = acceptance_fixes(cs, base, max_changes=max_changes, limit=limit, budget=budget)
-    accepts = dict(zip(cs.party_ids, cs.accepts_utilities(u0).tolist(), strict=True))
-    fixes = {
-        p: acceptance_fixes(cs, base, party=p, max_changes=max_changes, limit=limit, budget=budget)
-        for p, ok in accepts.items()
-        if not ok
-    }
+    fix = functools.partial(
+        acceptance_fixes,
+        cs,
+        base,
+        max_changes=max_changes,
+        limit=limit,
+        budget=budget,
+        memory_limit=memory_limit,
+    )
+    acceptance = fix(time_limit=share())
+    fixes = {p: fix(party=p, time_limit=share()) for p in rejecting}
+    if progress is not None:
+        progress(n_tasks, n_tasks)
+    provenance = Provenance(method)
+    if deadline.cut:
+        provenance = Provenance(
+            method,
+            exact=False,
+            bound="the answers given are exact as far as they go; what the time limit left "
+            f"open is said in each ({deadline.note()})",
+        )
     return ProposalDiagnosis(
         proposal=pid,
         package=pkg,
@@ -425,5 +521,5 @@ def diagnose_proposal(
         fixes=fixes,
         parties=deal_breakers(cs, base),
         notes=tuple(notes),
-        provenance=Provenance(method),
+        provenance=provenance,
     )

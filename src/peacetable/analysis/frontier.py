@@ -33,7 +33,9 @@ References
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import math
+import time
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -41,7 +43,9 @@ import numpy as np
 import numpy.typing as npt
 
 from peacetable.analysis import _milp
+from peacetable.analysis._budget import Deadline, format_bytes
 from peacetable.analysis._nondominated import (
+    Interrupted,
     nondominated_mask,
     nondominated_unique,
     tie_classes,
@@ -58,6 +62,7 @@ from peacetable.model import Scenario
 
 __all__ = [
     "DEFAULT_MAX_CANDIDATES",
+    "Dominance",
     "FrontierResult",
     "FrontierTooLarge",
     "is_pareto_efficient",
@@ -69,10 +74,70 @@ __all__ = [
 
 #: Largest Minkowski-sum candidate set one DP stage may build.
 DEFAULT_MAX_CANDIDATES = 20_000_000
+#: Bytes per candidate coordinate the DP holds at once (candidates, sorted copy, uniques).
+_BYTES_PER_VALUE = 8 * 4
+#: Stages with at most this many candidate-by-frontier comparisons are not refused on a
+#: projected time: a projection from a tiny stage is mostly call overhead (it once refused
+#: a 4 ms frontier as "projected 2.9 s"), and the time is checked while pruning anyway.
+_SMALL_STAGE = 50_000_000
 
 
 class FrontierTooLarge(AnalysisError):
-    """The frontier DP would exceed its candidate budget (use the MILP methods)."""
+    """The frontier DP would exceed its budget (candidates, memory or time): the message
+    gives the frontier's growth so far; the MILP-based functions answer instead."""
+
+
+@dataclass
+class _Growth:
+    """Sizes and times of the DP stages so far (for the budget checks and the message)."""
+
+    n_groups: int
+    n_parties: int
+    sizes: list[int] = field(default_factory=list)
+    last_candidates: int = 0
+    last_seconds: float = 0.0
+
+    def refuse(self, reason: str, advice: str) -> FrontierTooLarge:
+        done = len(self.sizes)
+        if done:
+            shown = self.sizes if done <= 6 else [*self.sizes[:2], -1, *self.sizes[-3:]]
+            growth = " → ".join("…" if s < 0 else f"{s:,}" for s in shown)
+            where = (
+                f"after {done} of {self.n_groups} issue groups it holds {self.sizes[-1]:,} "
+                f"non-dominated partial packages (growth per group: {growth})"
+            )
+        else:
+            where = f"before the first of {self.n_groups} issue groups"
+        crowd = (
+            f"; with {self.n_parties} parties nearly every package is efficient"
+            if self.n_parties > 6
+            else ""
+        )
+        return FrontierTooLarge(
+            f"the exact Pareto frontier is too large to build: {where}; {reason}{crowd}; {advice}"
+        )
+
+    def projected_seconds(self, candidates: int, front: int) -> float:
+        """Time of the next pruning, scaled from the last one (``candidates × front``
+        comparisons for three or more parties, ``candidates log candidates`` for two)."""
+        if not self.sizes or self.last_candidates == 0:
+            return 0.0
+        if self.n_parties <= 2:
+            ratio = candidates / self.last_candidates
+        else:
+            ratio = (candidates * front) / max(1, self.last_candidates * self.sizes[-1])
+        return max(self.last_seconds, 1e-4) * ratio
+
+
+_ADVICE = (
+    "ask for the packages every party accepts (acceptable_only, --acceptable-only), the fair "
+    "packages (peacetable solve) or the ZOPA (peacetable zopa) instead, which fall back to "
+    "mixed-integer programs"
+)
+_ADVICE_BOUNDED = (
+    "raise the time limit (--time-limit) or the memory limit, or use the MILP-based answers "
+    "(peacetable solve, peacetable zopa)"
+)
 
 
 @dataclass(frozen=True)
@@ -96,6 +161,9 @@ def _frontier_dp(
     space: AgreementSpace,
     lower: FloatArray | None = None,
     max_candidates: int = DEFAULT_MAX_CANDIDATES,
+    deadline: Deadline | None = None,
+    memory_limit: int | None = None,
+    progress: Callable[[int, int], None] | None = None,
 ) -> _Trace:
     """Run the dominance-pruned DP over the agreements; optionally keep only vectors that can
     reach *lower*.
@@ -106,13 +174,21 @@ def _frontier_dp(
     another vector (its completion may be no deal itself), it spawns the
     vectors that leave the no-deal package in the current group, and it is
     dropped at the end. It is the last point of every stage.
+
+    Before each stage the size of its candidate set, the memory it needs and
+    the time its pruning should take (scaled from the last stage) are checked
+    against *max_candidates*, *memory_limit* and *deadline*; over any of them
+    the DP stops with :class:`FrontierTooLarge` giving the growth so far.
     """
     p = space.n_parties
     groups = space.groups
-    x0 = space.no_deal_rows
-    pts = space.offset[None, :].copy()
     if any(g.size == 0 for g in groups):
         return _Trace(np.empty((0, p)), (), 0)
+    x0 = space.no_deal_rows
+    pts = space.offset[None, :].copy()
+    deadline = deadline if deadline is not None else Deadline(None)
+    growth = _Growth(len(groups), p)
+    advice = _ADVICE if lower is None else _ADVICE_BOUNDED
     maxima = np.array([g.utilities.max(axis=0) for g in groups]).reshape(len(groups), p)
     rest = np.zeros((len(groups) + 1, p))
     if len(groups):
@@ -127,13 +203,9 @@ def _frontier_dp(
         opt_keep = np.flatnonzero(nondominated_mask(grp.utilities))
         util = grp.utilities[opt_keep]
         k, m = pts.shape[0], util.shape[0]
-        if k * m > max_candidates:
-            raise FrontierTooLarge(
-                f"the frontier DP needs {k * m:,} candidate vectors at issue group {g} "
-                f"(budget {max_candidates:,}); restrict it to packages every party accepts "
-                "(acceptable_only=True, --acceptable-only) or use the MILP-based functions"
-            )
+        _check_stage(growth, k * m, m, max_candidates, deadline, memory_limit, advice)
         biggest = max(biggest, k * m)
+        started = time.perf_counter()
         from_prefix = x0 is not None and not flagged[-1]
         n_normal = k - 1 if from_prefix else k
         cand = (pts[:n_normal, None, :] + util[None, :, :]).reshape(-1, p)
@@ -159,7 +231,18 @@ def _frontier_dp(
                 prefix = grown
         if cand.shape[0] == 0 and prefix is None:
             return _Trace(np.empty((0, p)), (), biggest)
-        pts, stage = _prune(cand, parent, row, g)
+        try:
+            pts, stage = _prune(cand, parent, row, g, deadline.expired)
+        except Interrupted:
+            raise growth.refuse(
+                f"the {deadline.seconds:g} s time limit ran out while pruning the "
+                f"{cand.shape[0]:,} candidates of group {g + 1}",
+                advice,
+            ) from None
+        growth.last_candidates, growth.last_seconds = cand.shape[0], time.perf_counter() - started
+        growth.sizes.append(pts.shape[0])
+        if progress is not None:
+            progress(g + 1, len(groups))
         if prefix is not None:
             assert x0 is not None
             pts, stage = _append_prefix(pts, stage, prefix, k - 1, int(x0[g]))
@@ -173,12 +256,69 @@ def _frontier_dp(
     return _Trace(pts, tuple(stages), biggest)
 
 
+def _check_stage(
+    growth: _Growth,
+    candidates: int,
+    m: int,
+    max_candidates: int,
+    deadline: Deadline,
+    memory_limit: int | None,
+    advice: str,
+) -> None:
+    """Refuse the next stage, before building it, if it would exceed a budget."""
+    stage = len(growth.sizes) + 1
+    if candidates > max_candidates:
+        raise growth.refuse(
+            f"group {stage} would make {candidates:,} candidate vectors (budget "
+            f"{max_candidates:,})",
+            advice,
+        )
+    need = candidates * growth.n_parties * _BYTES_PER_VALUE
+    if memory_limit is not None and need > memory_limit:
+        raise growth.refuse(
+            f"group {stage} would make {candidates:,} candidate vectors of {growth.n_parties} "
+            f"utilities ({format_bytes(need)}; memory limit {format_bytes(memory_limit)})",
+            advice,
+        )
+    if math.isinf(deadline.remaining()):
+        return
+    rate = growth.sizes[-1] / max(1, growth.sizes[-2]) if len(growth.sizes) > 1 else float(m)
+    front = int(min(candidates, max(1.0, growth.sizes[-1] * rate) if growth.sizes else 1))
+    if candidates * (front if growth.n_parties > 2 else 1) <= _SMALL_STAGE:
+        return
+    projected = growth.projected_seconds(candidates, front)
+    left = deadline.remaining()
+    if projected > left:
+        deadline.mark_cut()
+        raise growth.refuse(
+            f"group {stage} would compare {candidates:,} candidates with a frontier of about "
+            f"{front:,} points (projected {_duration(projected)}; {left:.1f} s of the "
+            f"{deadline.seconds:g} s time limit left)",
+            advice,
+        )
+
+
+def _duration(seconds: float) -> str:
+    """Seconds in words (``"3.2 s"``, ``"14 min"``, ``"5.1 h"``, ``"3e+04 years"``)."""
+    if seconds < 120:
+        return f"{seconds:.1f} s"
+    if seconds < 7200:
+        return f"{seconds / 60:.0f} min"
+    if seconds < 86400 * 365:
+        return f"{seconds / 3600:.1f} h"
+    return f"{seconds / (86400 * 365):.2g} years"
+
+
 def _prune(
-    cand: FloatArray, parent: IntArray, row: IntArray, group: int
+    cand: FloatArray,
+    parent: IntArray,
+    row: IntArray,
+    group: int,
+    stop: Callable[[], bool] | None = None,
 ) -> tuple[FloatArray, _Stage]:
     """The non-dominated distinct candidates and their back-pointers (ties kept)."""
     uniq, inverse = unique_rows(cand)
-    keep = nondominated_unique(uniq)
+    keep = nondominated_unique(uniq, stop)
     new_id = np.cumsum(keep) - 1
     entry_ok = keep[inverse]
     owner = new_id[inverse[entry_ok]]
@@ -367,6 +507,9 @@ def pareto_frontier(
     acceptable_only: bool = False,
     lower: npt.ArrayLike | None = None,
     max_candidates: int = DEFAULT_MAX_CANDIDATES,
+    time_limit: float | Deadline | None = None,
+    memory_limit: int | None = None,
+    progress: Callable[[int, int], None] | None = None,
 ) -> FrontierResult:
     """Exact Pareto frontier of the feasible packages, without enumerating them.
 
@@ -382,6 +525,14 @@ def pareto_frontier(
         bound of *acceptable_only*).
     max_candidates:
         Budget of one DP stage; beyond it :class:`FrontierTooLarge` is raised.
+    time_limit:
+        Seconds (or a :class:`~peacetable.analysis._budget.Deadline` shared
+        with other work); ``None``: none. A stage whose pruning is projected
+        (from the last stage's time) to overrun it is not started.
+    memory_limit:
+        Bytes the candidate vectors of one stage may take; ``None``: none.
+    progress:
+        ``progress(done, total)`` after each issue group.
 
     Returns
     -------
@@ -390,7 +541,8 @@ def pareto_frontier(
     Raises
     ------
     FrontierTooLarge
-        The frontier is too large for the budget.
+        The frontier is too large for a budget; the message gives the number
+        of non-dominated partial packages after each issue group so far.
 
     Notes
     -----
@@ -425,7 +577,9 @@ def pareto_frontier(
             raise InputError(f"lower must have shape ({space.n_parties},)")
     elif acceptable_only:
         bound = space.acceptance_floor()
-    trace = _frontier_dp(space, bound, max_candidates)
+    trace = _frontier_dp(
+        space, bound, max_candidates, Deadline.of(time_limit), memory_limit, progress
+    )
     pts, stages = _merge_rounding_ties(trace.points, trace.stages, space.tie)
     order = np.lexsort(pts.T[::-1] * -1.0) if pts.shape[0] else np.zeros(0, dtype=np.int64)
     if stages:
@@ -458,9 +612,43 @@ def pareto_frontier(
     )
 
 
+@dataclass(frozen=True)
+class Dominance:
+    """Whether a utility vector is Pareto-dominated, and by which package.
+
+    Attributes
+    ----------
+    package:
+        A feasible package that dominates it (the one with the largest
+        utility sum when *exact*), or ``None``.
+    method:
+        ``"dp-dominance"`` or ``"milp"``.
+    exact:
+        True when *package* is proven to be the dominating package with the
+        largest sum (or proven not to exist). False when the time limit
+        stopped the search: a package given still dominates (that is checked
+        exactly), but one with a larger sum may exist; ``None`` then means
+        undecided.
+    """
+
+    package: IntArray | None
+    method: str
+    exact: bool = True
+
+    @property
+    def decided(self) -> bool:
+        """Whether the answer to "is it dominated?" is known."""
+        return self.exact or self.package is not None
+
+
 def dominating_package(
-    space: AgreementSpace, utilities: npt.ArrayLike, *, max_candidates: int = DEFAULT_MAX_CANDIDATES
-) -> tuple[IntArray | None, str]:
+    space: AgreementSpace,
+    utilities: npt.ArrayLike,
+    *,
+    max_candidates: int = DEFAULT_MAX_CANDIDATES,
+    time_limit: float | Deadline | None = None,
+    memory_limit: int | None = None,
+) -> Dominance:
     """A feasible package that Pareto-dominates the utility vector *utilities*, or ``None``.
 
     Among the dominating frontier points, the one with the largest utility
@@ -474,10 +662,13 @@ def dominating_package(
         ``(n_parties,)`` the utilities to beat (e.g. of a draft).
     max_candidates:
         DP budget; beyond it an exact MILP is used instead.
+    time_limit, memory_limit:
+        Budgets (see :func:`pareto_frontier`); the DP gets half the time, the
+        MILP what is left.
 
     Returns
     -------
-    (package indices or None, method)
+    Dominance
 
     Notes
     -----
@@ -491,21 +682,35 @@ def dominating_package(
     .. [1] Bazgan, C., Hugot, H. & Vanderpooten, D. (2009). Solving
        efficiently the 0-1 multi-objective knapsack problem. *Computers &
        Operations Research* 36(1), 260-279.
+
+    Examples
+    --------
+    >>> from peacetable.core.space import AgreementSpace
+    >>> s = AgreementSpace.from_arrays([[[1, 0], [2, 2]]], no_deal=[0, 0])
+    >>> dominating_package(s, [1, 0]).package.tolist()
+    [1]
     """
     u = np.asarray(utilities, dtype=np.float64).reshape(-1)
+    deadline = Deadline.of(time_limit)
     try:
-        result = pareto_frontier(space, lower=u - space.tie, max_candidates=max_candidates)
+        result = pareto_frontier(
+            space,
+            lower=u - space.tie,
+            max_candidates=max_candidates,
+            time_limit=deadline.part(0.5),
+            memory_limit=memory_limit,
+        )
     except FrontierTooLarge:
-        better = _milp.dominating_package(space, u)
-        if better is not None and not space.improves_on(space.utilities(better), u)[0]:
-            better = None
-        return better, "milp"
+        solved = _milp.dominating_package(space, u, deadline)
+        if solved is None:
+            return Dominance(None, "milp", exact=not deadline.cut)
+        return Dominance(solved.package, "milp", exact=solved.optimal)
     pts = result.points
     sums = np.where(space.improves_on(pts, u), pts.sum(axis=1), -np.inf)
     if not np.isfinite(sums).any():
-        return None, "dp-dominance"
+        return Dominance(None, "dp-dominance")
     best = int(np.argmax(sums))
-    return result.packages(best, limit=1)[0], "dp-dominance"
+    return Dominance(result.packages(best, limit=1)[0], "dp-dominance")
 
 
 def is_pareto_efficient(
@@ -553,7 +758,7 @@ def is_pareto_efficient(
     if not space.feasible(pkg)[0]:
         broken = [fp.source for fp in space.forbidden if all(m[pkg[i]] for i, m in fp.clauses)]
         raise InputError(f"the package is infeasible (breaks {'; '.join(broken)})")
-    better, _ = dominating_package(space, space.utilities(pkg)[0], max_candidates=max_candidates)
-    if better is None:
+    found = dominating_package(space, space.utilities(pkg)[0], max_candidates=max_candidates)
+    if found.package is None:
         return True, None
-    return False, space.package_dict(better)
+    return False, space.package_dict(found.package)

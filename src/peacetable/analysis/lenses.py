@@ -6,6 +6,11 @@ settings block (a frozen dataclass whose fields named like the shared
 function calling the engine's public function on the prepared scenario. The
 registry (:data:`peacetable.core.registry.LENSES`) lists them; a
 :class:`~peacetable.core.Session` runs them.
+
+Every lens that can run long takes the shared ``time_limit`` (seconds) and
+``memory_limit`` (bytes) and reports its progress through the session; a
+lens of the agreement space refuses a scenario whose constraints leave no
+agreement (:func:`~peacetable.analysis._budget.require_agreements`).
 """
 
 from __future__ import annotations
@@ -13,6 +18,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from peacetable.analysis._budget import require_agreements
 from peacetable.analysis.acceptance import ProposalEvaluations, evaluate_proposals
 from peacetable.analysis.contingent import ContingentResult, contingent_terms
 from peacetable.analysis.diagnostics import ProposalDiagnosis, diagnose_proposal
@@ -33,9 +39,11 @@ from peacetable.core import Lens, NotApplicable, PackageRef, PreparedScenario, P
 from peacetable.core.settings import (
     DEFAULT_HORIZON,
     DEFAULT_MAX_CHANGES,
+    DEFAULT_MEMORY_LIMIT,
     DEFAULT_RIPENESS_SAMPLES,
     DEFAULT_SAMPLES,
     DEFAULT_SEED,
+    DEFAULT_TIME_LIMIT,
 )
 from peacetable.errors import AnalysisError, InputError, Location
 
@@ -128,16 +136,23 @@ class DiagnosisSettings:
     max_changes: int = DEFAULT_MAX_CHANGES
     limit: int = 5
     trade_process: bool = False
+    time_limit: float | None = DEFAULT_TIME_LIMIT
+    memory_limit: int = DEFAULT_MEMORY_LIMIT
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "package", package_pairs(self.package))
         _one_package(self.proposal, self.package, "proposal")
 
 
-def _diagnosis(p: PreparedScenario, s: DiagnosisSettings, _: Session) -> ProposalDiagnosis:
-    ref = _one_package(s.proposal, s.package, "proposal")
+def _diagnosis(p: PreparedScenario, s: DiagnosisSettings, session: Session) -> ProposalDiagnosis:
     return diagnose_proposal(
-        p.settled(s.trade_process), ref, max_changes=s.max_changes, limit=s.limit
+        p.settled(s.trade_process),
+        _one_package(s.proposal, s.package, "proposal"),
+        max_changes=s.max_changes,
+        limit=s.limit,
+        time_limit=s.time_limit,
+        memory_limit=s.memory_limit,
+        progress=session.task_progress("diagnosis"),
     )
 
 
@@ -155,10 +170,20 @@ class FrontierSettings:
 
     acceptable_only: bool = False
     trade_process: bool = False
+    time_limit: float | None = DEFAULT_TIME_LIMIT
+    memory_limit: int = DEFAULT_MEMORY_LIMIT
 
 
-def _frontier(p: PreparedScenario, s: FrontierSettings, _: Session) -> FrontierResult:
-    return pareto_frontier(p.settled(s.trade_process), acceptable_only=s.acceptable_only)
+def _frontier(p: PreparedScenario, s: FrontierSettings, session: Session) -> FrontierResult:
+    settled = p.settled(s.trade_process)
+    require_agreements(settled.space)
+    return pareto_frontier(
+        settled,
+        acceptable_only=s.acceptable_only,
+        time_limit=s.time_limit,
+        memory_limit=s.memory_limit,
+        progress=session.task_progress("frontier"),
+    )
 
 
 FRONTIER = Lens("frontier", "Which packages are efficient?", FrontierSettings, _frontier)
@@ -170,16 +195,30 @@ class SolutionsSettings:
 
     method: str = "auto"
     trade_process: bool = False
+    time_limit: float | None = DEFAULT_TIME_LIMIT
+    memory_limit: int = DEFAULT_MEMORY_LIMIT
 
 
-def _solutions(p: PreparedScenario, s: SolutionsSettings, _: Session) -> BargainingSolutions:
-    found = solve_all(p.settled(s.trade_process), method=s.method)
+def _solutions(p: PreparedScenario, s: SolutionsSettings, session: Session) -> BargainingSolutions:
+    settled = p.settled(s.trade_process)
+    require_agreements(settled.space)
+    found = solve_all(
+        settled,
+        method=s.method,
+        time_limit=s.time_limit,
+        memory_limit=s.memory_limit,
+        progress=session.task_progress("solutions"),
+    )
     methods = sorted({sol.method for sol in found.values()})
+    loose = [name for name, sol in found.items() if not sol.exact]
     return BargainingSolutions(
         found,
         provenance=Provenance(
             "bargaining solutions over the exact frontier or by MILP: " + ", ".join(methods),
-            exact=all(sol.exact for sol in found.values()),
+            exact=not loose,
+            bound=None
+            if not loose
+            else f"approximate: {', '.join(loose)} (each solution's provenance says how far off)",
         ),
     )
 
@@ -195,10 +234,21 @@ class ZopaSettings:
     seed: int = DEFAULT_SEED
     count_samples: int = 1_000_000
     trade_process: bool = False
+    time_limit: float | None = DEFAULT_TIME_LIMIT
+    memory_limit: int = DEFAULT_MEMORY_LIMIT
 
 
-def _zopa(p: PreparedScenario, s: ZopaSettings, _: Session) -> ZopaResult:
-    return zopa(p.settled(s.trade_process), samples=s.count_samples, seed=s.seed)
+def _zopa(p: PreparedScenario, s: ZopaSettings, session: Session) -> ZopaResult:
+    settled = p.settled(s.trade_process)
+    require_agreements(settled.space)
+    return zopa(
+        settled,
+        samples=s.count_samples,
+        seed=s.seed,
+        time_limit=s.time_limit,
+        memory_limit=s.memory_limit,
+        progress=session.task_progress("zopa"),
+    )
 
 
 ZOPA = Lens("zopa", "Is there a zone of possible agreement?", ZopaSettings, _zopa)
@@ -232,6 +282,8 @@ class SingleTextSettings:
     rule: str = "unanimous"
     max_steps: int = 1000
     trade_process: bool = False
+    time_limit: float | None = DEFAULT_TIME_LIMIT
+    memory_limit: int = DEFAULT_MEMORY_LIMIT
 
 
 def _single_text(p: PreparedScenario, s: SingleTextSettings, _: Session) -> SingleTextResult:
@@ -240,6 +292,8 @@ def _single_text(p: PreparedScenario, s: SingleTextSettings, _: Session) -> Sing
         s.start,
         rule=s.rule,  # type: ignore[arg-type]
         max_steps=s.max_steps,
+        time_limit=s.time_limit,
+        memory_limit=s.memory_limit,
     )
 
 
@@ -260,6 +314,8 @@ class PostSettlementSettings:
     agreed: str | None = None
     package: Package | Mapping[str, str] | None = None
     trade_process: bool = False
+    time_limit: float | None = DEFAULT_TIME_LIMIT
+    memory_limit: int = DEFAULT_MEMORY_LIMIT
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "package", package_pairs(self.package))
@@ -269,7 +325,12 @@ class PostSettlementSettings:
 def _post_settlement(
     p: PreparedScenario, s: PostSettlementSettings, _: Session
 ) -> PostSettlementResult:
-    return post_settlement(p.settled(s.trade_process), _one_package(s.agreed, s.package, "agreed"))
+    return post_settlement(
+        p.settled(s.trade_process),
+        _one_package(s.agreed, s.package, "agreed"),
+        time_limit=s.time_limit,
+        memory_limit=s.memory_limit,
+    )
 
 
 POST_SETTLEMENT = Lens(
@@ -304,6 +365,8 @@ class RobustnessSettings:
     confidence: float = 0.95
     package: Package | Mapping[str, str] | None = None
     package_name: str = "package"
+    time_limit: float | None = DEFAULT_TIME_LIMIT
+    memory_limit: int = DEFAULT_MEMORY_LIMIT
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "package", package_pairs(self.package))
@@ -345,7 +408,18 @@ def _robustness(
         kinds[s.package_name] = "package"
         ids = (*ids, s.package_name)
     if not packages:
-        raise AnalysisError("no proposal and no bargaining solution to test for robustness")
+        found = session.result("solutions") if s.include_solutions else None
+        why = (
+            f" ({found.reason})"
+            if isinstance(found, NotApplicable)
+            else " (not asked for)"
+            if found is None
+            else ""
+        )
+        raise AnalysisError(
+            "nothing to test for robustness: the scenario has no proposals and no bargaining "
+            f"solution{why}"
+        )
     return acceptability(
         p,
         packages,
@@ -359,6 +433,8 @@ def _robustness(
         sensitivity_for=ids,
         confidence=s.confidence,
         progress=session.task_progress("robustness"),
+        time_limit=s.time_limit,
+        memory_limit=s.memory_limit,
     )
 
 
@@ -378,17 +454,23 @@ class RobustPackageSettings:
     seed: int = DEFAULT_SEED
     top: int = 5
     trade_process: bool = False
+    time_limit: float | None = DEFAULT_TIME_LIMIT
+    memory_limit: int = DEFAULT_MEMORY_LIMIT
 
 
 def _robust_package(
     p: PreparedScenario, s: RobustPackageSettings, session: Session
 ) -> RobustPackageResult:
+    settled = p.settled(s.trade_process)
+    require_agreements(settled.space)
     return robust_package(
-        p.settled(s.trade_process),
+        settled,
         n_samples=s.samples,
         seed=s.seed,
         top=s.top,
         progress=session.task_progress("robust_package"),
+        time_limit=s.time_limit,
+        memory_limit=s.memory_limit,
     )
 
 
@@ -433,6 +515,8 @@ class RipenessSettings:
     hurt_threshold: float = 0.0
     confidence: float = 0.95
     trade_process: bool = False
+    time_limit: float | None = DEFAULT_TIME_LIMIT
+    memory_limit: int = DEFAULT_MEMORY_LIMIT
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "package", package_pairs(self.package))
@@ -452,6 +536,8 @@ def _ripeness(p: PreparedScenario, s: RipenessSettings, session: Session) -> Rip
         hurt_threshold=s.hurt_threshold,
         confidence=s.confidence,
         progress=session.task_progress("ripeness"),
+        time_limit=s.time_limit,
+        memory_limit=s.memory_limit,
     )
 
 

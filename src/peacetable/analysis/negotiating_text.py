@@ -52,6 +52,7 @@ from typing import Literal
 
 import numpy as np
 
+from peacetable.analysis._budget import Deadline
 from peacetable.analysis._nondominated import nondominated_unique, tie_classes, unique_rows
 from peacetable.analysis._packages import PackageChange, make_change
 from peacetable.analysis.diagnostics import dominating_package
@@ -111,10 +112,11 @@ class SingleTextResult(Result):
     drafts:
         Every version, the start first.
     stopped:
-        ``"local optimum"`` (no single amendment satisfies the rule) or
-        ``"max steps"``.
+        ``"local optimum"`` (no single amendment satisfies the rule),
+        ``"max steps"`` or ``"time limit"``.
     final_efficient:
-        Whether the final draft is Pareto-efficient (exact check).
+        Whether the final draft is Pareto-efficient (exact check); ``None``
+        when the time limit stopped the check first (the provenance says so).
     final_dominated_by:
         A package dominating the final draft, when it is not efficient.
 
@@ -124,7 +126,7 @@ class SingleTextResult(Result):
     rule: str
     drafts: tuple[Draft, ...]
     stopped: str
-    final_efficient: bool
+    final_efficient: bool | None
     final_dominated_by: PackageChange | None
 
     plain_properties = ("steps",)
@@ -170,6 +172,8 @@ def single_negotiating_text(
     *,
     rule: Rule = "unanimous",
     max_steps: int = 1000,
+    time_limit: float | Deadline | None = None,
+    memory_limit: int | None = None,
 ) -> SingleTextResult:
     """Amend a draft one provision at a time until no amendment satisfies *rule*.
 
@@ -185,6 +189,13 @@ def single_negotiating_text(
         ``"maximin"`` (amendments raising the lowest gain over no-deal).
     max_steps:
         Safety bound on the number of amendments.
+    time_limit:
+        Seconds (or a shared :class:`~peacetable.analysis._budget.Deadline`)
+        for the amendments and the final efficiency check; ``None``: none.
+        When it runs out the run stops (``stopped == "time limit"``) and the
+        result is labelled approximate.
+    memory_limit:
+        Bytes one frontier stage of the efficiency check may take.
 
     Returns
     -------
@@ -239,7 +250,12 @@ def single_negotiating_text(
 
     drafts = [draft(0, current, None)]
     stopped = "max steps"
+    deadline = Deadline.of(time_limit)
+    steps = deadline.part(0.5)
     for step in range(1, max_steps + 2):
+        if steps.expired():
+            stopped = "time limit"
+            break
         cand = _single_changes(cs, current)
         pick = (
             _choose(cs, cs.utilities(cand), cs.utilities(current)[0], rule)
@@ -260,17 +276,20 @@ def single_negotiating_text(
         )
         current = nxt
         drafts.append(draft(step, current, amendment))
-    efficient, dom, method = dominating_package(cs, current)
+    efficient, dom, method = dominating_package(
+        cs, current, time_limit=deadline, memory_limit=memory_limit
+    )
     u_final = cs.utilities(current)[0]
+    how = f"greedy one-provision amendments ({rule}); final efficiency by {method}"
     return SingleTextResult(
         rule=rule,
         drafts=tuple(drafts),
         stopped=stopped,
         final_efficient=efficient,
         final_dominated_by=make_change(cs, current, dom, u_final) if dom is not None else None,
-        provenance=Provenance(
-            f"greedy one-provision amendments ({rule}); final efficiency by {method}"
-        ),
+        provenance=Provenance(how)
+        if not deadline.cut
+        else Provenance(how, exact=False, bound=deadline.note()),
     )
 
 
@@ -316,7 +335,11 @@ class PostSettlementResult(Result):
 
 
 def post_settlement(
-    scenario: Scenario | PreparedScenario, agreed: PackageRef
+    scenario: Scenario | PreparedScenario,
+    agreed: PackageRef,
+    *,
+    time_limit: float | Deadline | None = None,
+    memory_limit: int | None = None,
 ) -> PostSettlementResult:
     """All Pareto-efficient packages that weakly improve an agreed package for every party.
 
@@ -327,6 +350,9 @@ def post_settlement(
     agreed:
         The agreed package: proposal id, ``{issue: option}`` mapping, option
         indices, or ``None`` (status quo).
+    time_limit, memory_limit:
+        Budgets of the frontier DP (see
+        :func:`peacetable.analysis.frontier.pareto_frontier`).
 
     Returns
     -------
@@ -336,6 +362,9 @@ def post_settlement(
     ------
     InputError
         Unknown proposal, or an agreed package that breaks a constraint.
+    FrontierTooLarge
+        The frontier above the agreed package exceeds a budget (the message
+        gives its growth).
 
     Notes
     -----
@@ -386,7 +415,9 @@ def post_settlement(
         ties = np.bincount(inverse, minlength=uniq.shape[0])[keep].tolist()
     else:
         method = "dp-dominance"
-        front = pareto_frontier(cs, lower=u0 - cs.tie)
+        front = pareto_frontier(
+            cs, lower=u0 - cs.tie, time_limit=time_limit, memory_limit=memory_limit
+        )
         reps = front.representatives()
         ties = front.tie_counts()
     ur = cs.utilities(reps) if reps.shape[0] else np.empty((0, cs.n_parties))

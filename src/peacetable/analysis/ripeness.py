@@ -56,10 +56,11 @@ from typing import Any
 
 import numpy as np
 
+from peacetable.analysis._budget import Deadline, check_memory, require_agreements
 from peacetable.analysis._zopa_search import ZopaSearch, best_for_each
 from peacetable.core import PreparedScenario, Provenance, Result, accepts, prepare
 from peacetable.core.arrays import BoolArray, IntArray
-from peacetable.core.sampling import ParameterModel, SampleTables, sample_chunks, wilson_interval
+from peacetable.core.sampling import ParameterModel, SampleTables, wilson_interval
 from peacetable.core.settings import DEFAULT_HORIZON, DEFAULT_RIPENESS_SAMPLES
 from peacetable.errors import InputError
 from peacetable.model import Scenario
@@ -86,19 +87,23 @@ class Month:
     month:
         Months from now (0 = today).
     zopa:
-        A ZOPA exists at the nominal estimates (exact).
+        A ZOPA exists at the nominal estimates (exact; ``None`` when the time
+        limit stopped the search first).
     zopa_count:
-        Sampled worlds in which a ZOPA exists.
+        Sampled worlds in which a ZOPA exists (found).
     stalemate:
         Mutually hurting stalemate at the nominal estimates.
     stalemate_count, ripe_count:
         Worlds with a hurting stalemate, and with a stalemate and a ZOPA.
     proposal_accepted, proposal_count:
         The proposal is accepted by all, nominally / in how many worlds.
+    zopa_undecided, ripe_undecided:
+        Worlds the time limit left undecided (counted as without a ZOPA, so
+        the probabilities may be low by up to this many worlds).
     """
 
     month: int
-    zopa: bool
+    zopa: bool | None
     zopa_count: int
     stalemate: bool
     stalemate_count: int
@@ -107,6 +112,8 @@ class Month:
     proposal_count: int | None
     n_samples: int
     confidence: float
+    zopa_undecided: int = 0
+    ripe_undecided: int = 0
 
     def _p(self, count: int) -> dict[str, Any]:
         return {
@@ -125,6 +132,10 @@ class Month:
             "p_stalemate": self._p(self.stalemate_count),
             "p_ripe": self._p(self.ripe_count),
         }
+        if self.zopa_undecided:
+            out["undecided"] = {"zopa": self.zopa_undecided, "ripe": self.ripe_undecided}
+            out["p_zopa"]["at_most"] = (self.zopa_count + self.zopa_undecided) / self.n_samples
+            out["p_ripe"]["at_most"] = (self.ripe_count + self.ripe_undecided) / self.n_samples
         if self.proposal_count is not None:
             out["proposal_accepted"] = self.proposal_accepted
             out["p_proposal_accepted"] = self._p(self.proposal_count)
@@ -162,6 +173,9 @@ class RipenessResult(Result):
         The parties the stalemate test is about.
     first_stalemate_month:
         First month the mutually hurting stalemate holds at the nominal estimates.
+    complete:
+        False when the time limit left some search undecided (the provenance
+        says which).
     """
 
     party_ids: tuple[str, ...]
@@ -179,10 +193,19 @@ class RipenessResult(Result):
     horizon: int
     hurt_threshold: float
     n_samples: int
+    complete: bool = True
 
     def headline(self) -> str:
         """One sentence for ``peacetable analyze``."""
-        if self.first_zopa_month == 0:
+        earlier = self.months[: (self.first_zopa_month or self.horizon) + 1]
+        if self.first_zopa_month is None and any(m.zopa is None for m in earlier):
+            text = "whether a ZOPA opens within the horizon was not settled in time"
+        elif self.first_zopa_month is not None and any(m.zopa is None for m in earlier):
+            text = (
+                f"a ZOPA exists in month {self.first_zopa_month} at the nominal estimates "
+                "(earlier months were not settled in time)"
+            )
+        elif self.first_zopa_month == 0:
             text = "a ZOPA exists today"
         elif self.first_zopa_month is None:
             text = f"no ZOPA opens within {self.horizon} months at the nominal estimates"
@@ -208,6 +231,7 @@ class RipenessResult(Result):
         return {
             "headline": self.headline(),
             "n_samples": self.n_samples,
+            "complete": self.complete,
             "horizon": self.horizon,
             "hurt_threshold": self.hurt_threshold,
             "parties": list(self.party_ids),
@@ -242,6 +266,8 @@ def ripeness(
     chunk_size: int = 16_384,
     confidence: float = 0.95,
     progress: Progress | None = None,
+    time_limit: float | Deadline | None = None,
+    memory_limit: int | None = None,
 ) -> RipenessResult:
     """Month by month: does a ZOPA exist, who opens it, when is a proposal accepted?
 
@@ -261,6 +287,15 @@ def ripeness(
         Level of the Wilson intervals.
     progress:
         ``progress(done, total)`` over batches of worlds.
+    time_limit:
+        Seconds (or a shared :class:`~peacetable.analysis._budget.Deadline`);
+        ``None``: none. The nominal months get half of it, then the pressure
+        analysis, then the sampled worlds share what is left. A search the
+        limit stops leaves its worlds *undecided*: they count as without a
+        ZOPA, each month says how many (``undecided``, ``p_zopa.at_most``),
+        and the provenance says the answer is cut short.
+    memory_limit:
+        Bytes one batch of worlds may take; batches are sized to fit.
 
     Returns
     -------
@@ -270,6 +305,9 @@ def ripeness(
     ------
     InputError
         Bad horizon or unknown proposal.
+    AnalysisError
+        The constraints leave no agreement, or one world's tables exceed
+        *memory_limit*.
 
     Notes
     -----
@@ -297,23 +335,33 @@ def ripeness(
     if horizon < 0:
         raise InputError(f"the horizon must be at least 0 months, got {horizon}")
     compiled = prepare(scenario)
+    require_agreements(compiled.space)
+    deadline = Deadline.of(time_limit)
     model = compiled.sampling
     x_prop, label = _followed(compiled, proposal)
     offers = _offers(compiled)
     principals = _principals(compiled)
     nominal = model.tables(model.base)
     nom = _Worlds(model, nominal, horizon, offers, principals, hurt_threshold)
-    counts = np.zeros((horizon + 1, 4), dtype=np.int64)  # zopa, stalemate, ripe, proposal
-    chunks = list(sample_chunks(n_samples, min(chunk_size, _WORLDS_PER_SEARCH)))
-    for done, (a, b) in enumerate(chunks, start=1):
+    found, open_ = nom.zopa(deadline.part(0.5))
+    zopa_nom = [None if u[0] else bool(z[0]) for z, u in zip(found, open_, strict=True)]
+    first = _first([z is True for z in zopa_nom])
+    settled = all(z is not None for z in zopa_nom[: (horizon if first is None else first) + 1])
+    opened_by, alone, pressure_cut = nom.pressure(first if settled else None, deadline.part(0.4))
+    witnesses = nom.search.witnesses
+    batch = min(chunk_size, _WORLDS_PER_SEARCH, _batch_size(model, horizon, memory_limit))
+    ranges = [(a, min(n_samples, a + batch)) for a in range(0, n_samples, batch)]
+    counts = np.zeros((horizon + 1, 6), dtype=np.int64)  # see _Worlds.counts
+    for done, (a, b) in enumerate(ranges, start=1):
         # worlds in batches: memory stays O(batch × combinations × parties)
         worlds = _Worlds(
-            model, model.tables(model.draw(a, b, seed)), horizon, offers, principals, hurt_threshold
-        )
-        counts += worlds.counts(x_prop)
+            model, model.tables(model.draw(a, b, seed)), horizon, offers, principals,
+            hurt_threshold, witnesses,
+        )  # fmt: skip
+        counts += worlds.counts(x_prop, deadline.part(1.0 / (len(ranges) - done + 1)))
+        witnesses = worlds.search.witnesses
         if progress is not None:
-            progress(done, len(chunks))
-    zopa_nom = [bool(z[0]) for z in nom.zopa()]
+            progress(done, len(ranges))
     stale_nom = [bool(v[0]) for v in nom.stalemate]
     u_prop = None if x_prop is None else model.utilities(nominal, x_prop)[0]
     months = [
@@ -330,11 +378,16 @@ def ripeness(
             proposal_count=None if x_prop is None else int(counts[t, 3]),
             n_samples=n_samples,
             confidence=confidence,
+            zopa_undecided=int(counts[t, 4]),
+            ripe_undecided=int(counts[t, 5]),
         )
         for t in range(horizon + 1)
     ]
-    first = _first(zopa_nom)
-    opened_by, alone = nom.pressure(first)
+    bound = (
+        "nominal answers exact; probabilities are Monte Carlo estimates "
+        f"({100 * confidence:g}% Wilson intervals)"
+    )
+    cut = _cut_note(zopa_nom, int(counts[:, 4].sum()), pressure_cut, deadline)
     return RipenessResult(
         party_ids=model.party_ids,
         months=tuple(months),
@@ -358,15 +411,62 @@ def ripeness(
         horizon=horizon,
         hurt_threshold=hurt_threshold,
         n_samples=n_samples,
+        complete=not cut,
         provenance=Provenance(
             "exact ZOPA search per month (branch and bound); Monte Carlo over estimates",
             exact=False,
-            bound="nominal answers exact; probabilities are Monte Carlo estimates "
-            f"({100 * confidence:g}% Wilson intervals)",
+            bound=bound if not cut else f"{bound}; {cut}",
             seed=seed,
             samples=n_samples,
         ),
     )
+
+
+def _batch_size(model: ParameterModel, horizon: int, memory_limit: int | None) -> int:
+    """Worlds per batch so that one batch's arrays fit *memory_limit*.
+
+    Per world: the parameter matrix, the option tables and the search's
+    per-group copy of them (parties × options each), and the no-deal path
+    (8 bytes each).
+
+    Raises
+    ------
+    AnalysisError
+        When a batch of 16 worlds does not fit.
+    """
+    if memory_limit is None:
+        return _WORLDS_PER_SEARCH
+    n_options = int(model.offsets[-1])
+    per_world = 8 * (
+        len(model.parameters) + 1 + 2 * n_options * model.n_parties
+        + (horizon + 2) * model.n_parties
+    )  # fmt: skip
+    check_memory(
+        16 * per_world,
+        f"a batch of 16 sampled worlds ({len(model.parameters):,} parameters, "
+        f"{n_options:,} options, {model.n_parties} parties)",
+        memory_limit,
+        "raise the memory limit or give fewer estimates a range",
+    )
+    return int(max(16, min(_WORLDS_PER_SEARCH, memory_limit // per_world)))
+
+
+def _cut_note(
+    zopa_nom: list[bool | None], undecided: int, pressure_cut: bool, deadline: Deadline
+) -> str:
+    """What the time limit left open, in words ('' when nothing)."""
+    parts = []
+    open_months = sum(z is None for z in zopa_nom)
+    if open_months:
+        parts.append(f"the nominal ZOPA is undecided in {open_months} month(s)")
+    if pressure_cut:
+        parts.append("whose pressure opens the ZOPA was not fully settled")
+    if undecided:
+        parts.append(
+            f"{undecided:,} world-months were left undecided and count as without a ZOPA "
+            "(each month's 'at_most' bounds the probability)"
+        )
+    return "; ".join(parts) + f" ({deadline.note()})" if parts else ""
 
 
 def _followed(
@@ -409,11 +509,12 @@ class _Worlds:
         offers: IntArray,
         principals: IntArray,
         hurt_threshold: float,
+        witnesses: list[IntArray] | None = None,
     ) -> None:
         self.model, self.st, self.horizon = model, st, horizon
         # months 0..horizon+1 (the last to tell whether month `horizon` is still falling)
         self.path = np.stack([st.no_deal_at(t) for t in range(horizon + 2)])  # (T+2, P, n)
-        self.search = ZopaSearch(model, st)
+        self.search = ZopaSearch(model, st, witnesses)
         if offers.shape[0]:
             best = model.utilities(st, offers).max(axis=0)  # (P, n)
         else:
@@ -424,47 +525,66 @@ class _Worlds:
         self.stalemate: BoolArray = np.asarray(hurting[:, principals].all(axis=1))  # (T+1, n)
         self.monotone = (np.diff(self.path[:-1], axis=0) <= model.tie).all(axis=(0, 1))
 
-    def zopa(self) -> list[BoolArray]:
-        """``(n,)`` per month: does a ZOPA exist in each world?"""
-        out: list[BoolArray] = []
+    def zopa(self, deadline: Deadline) -> tuple[list[BoolArray], list[BoolArray]]:
+        """Per month, ``(n,)`` worlds with a ZOPA and worlds left undecided by *deadline*
+        (each month gets an equal share of the time left)."""
+        found: list[BoolArray] = []
+        undecided: list[BoolArray] = []
         carried = np.zeros(self.st.n, dtype=bool)
         for t in range(self.horizon + 1):
-            z = self.search.exists(self.path[t], skip=carried & self.monotone)
+            share = deadline.part(1.0 / (self.horizon + 1 - t))
+            z, u = self.search.search(self.path[t], skip=carried & self.monotone, deadline=share)
             carried = z
-            out.append(z)
-        return out
+            found.append(z)
+            undecided.append(u)
+        return found, undecided
 
-    def counts(self, x_prop: IntArray | None) -> IntArray:
-        """``(T+1, 4)`` worlds with a ZOPA, a stalemate, both, and the proposal accepted."""
-        out = np.zeros((self.horizon + 1, 4), dtype=np.int64)
+    def counts(self, x_prop: IntArray | None, deadline: Deadline) -> IntArray:
+        """``(T+1, 6)`` worlds with a ZOPA, a stalemate, both, the proposal accepted, and the
+        worlds left undecided (ZOPA; stalemate and ZOPA)."""
+        out = np.zeros((self.horizon + 1, 6), dtype=np.int64)
         u_prop = None if x_prop is None else self.model.utilities(self.st, x_prop)[0]
-        for t, z in enumerate(self.zopa()):
+        found, undecided = self.zopa(deadline)
+        for t, (z, u) in enumerate(zip(found, undecided, strict=True)):
             stale = self.stalemate[t]
             out[t, :3] = [int(z.sum()), int(stale.sum()), int((stale & z).sum())]
+            out[t, 4:] = [int(u.sum()), int((stale & u).sum())]
             if u_prop is not None:
                 out[t, 3] = int(accepts(u_prop, self.path[t], self.model.tie).all(axis=0).sum())
         return out
 
-    def pressure(self, first: int | None) -> tuple[tuple[str, ...], dict[str, int | None]]:
-        """Whose changing no-deal utility opens the ZOPA, and when each alone would."""
+    def pressure(
+        self, first: int | None, deadline: Deadline
+    ) -> tuple[tuple[str, ...], dict[str, int | None], bool]:
+        """Whose changing no-deal utility opens the ZOPA, when each alone would, and whether
+        the deadline cut this short (then the parties not settled are left out, resp.
+        ``None``)."""
         ids = self.model.party_ids
         opened: tuple[str, ...] = ()
+        cut = False
         if first is not None and first > 0:
             frozen = []
             for p, pid in enumerate(ids):
                 d = self.path[first].copy()
                 d[p] = self.path[0, p]  # without this party's change since month 0
-                if not self.search.exists(d)[0]:
+                z, u = self.search.search(d, deadline=deadline)
+                cut |= bool(u[0])
+                if not z[0] and not u[0]:
                     frozen.append(pid)
             opened = tuple(frozen)
         alone: dict[str, int | None] = {}
         for p, pid in enumerate(ids):
-            flags = []
+            flags: list[bool] = []
+            stopped = False
             for t in range(self.horizon + 1):
                 d = self.path[0].copy()
                 d[p] = self.path[t, p]  # only this party's no-deal utility changes
-                flags.append(bool(self.search.exists(d)[0]))
+                z, u = self.search.search(d, deadline=deadline)
+                if u[0]:
+                    cut = stopped = True
+                    break
+                flags.append(bool(z[0]))
                 if flags[-1] and (np.diff(self.path[: t + 1, p, 0]) <= self.model.tie).all():
                     break
-            alone[pid] = _first(flags)
-        return opened, alone
+            alone[pid] = None if stopped and not any(flags) else _first(flags)
+        return opened, alone, cut

@@ -24,12 +24,14 @@ References
 
 from __future__ import annotations
 
+import contextlib
 from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
 import numpy.typing as npt
 
+from peacetable.analysis._budget import Deadline, check_memory, format_bytes
 from peacetable.analysis.robustness import Progress
 from peacetable.core import PreparedScenario, Provenance, Result, prepare
 from peacetable.core.arrays import FloatArray, IntArray
@@ -47,6 +49,11 @@ from peacetable.model import Scenario
 _ALL_TRUE = np.uint64(0x0101010101010101)
 _FLOAT32_SLACK = 1e-4  # pruning slack per 4 parties: bounds are float32, leaves recounted exactly
 _MAX_PAIRED_PARTIES = 6  # beyond this many parties, pair columns would cost too much memory
+_MIN_SEARCH_WORLDS = 256  # fewer would not rank packages usefully: refuse instead
+
+
+class _OutOfTime(Exception):
+    """The search's deadline passed."""
 
 
 def _combinations(n_parties: int) -> FloatArray:
@@ -113,6 +120,10 @@ class RobustPackageResult(Result):
         Packages in the space (feasible or not), searched implicitly.
     nodes:
         Branch-and-bound nodes expanded.
+    proven:
+        False when the time limit cut the search short: the packages listed
+        are the best found (their counts are exact), but a better one may
+        exist (the provenance says so).
     """
 
     top: tuple[RankedPackage, ...]
@@ -120,6 +131,7 @@ class RobustPackageResult(Result):
     n_samples: int
     n_packages: int
     nodes: int
+    proven: bool = True
 
     @property
     def best(self) -> RankedPackage | None:
@@ -132,6 +144,7 @@ class RobustPackageResult(Result):
             "n_samples": self.n_samples,
             "n_packages": self.n_packages,
             "nodes": self.nodes,
+            "proven": self.proven,
             "best": None if self.best is None else self.best.to_dict(),
             "top": [t.to_dict() for t in self.top],
             "proposals": [p.to_dict() for p in self.proposals],
@@ -151,6 +164,8 @@ class _Search:
     bonus: list[tuple[dict[int, int], int, npt.NDArray[np.float32], npt.NDArray[np.float32]]]
     forbidden: list[tuple[dict[int, npt.NDArray[np.bool_]], int]]
     k: int
+    deadline: Deadline = field(default_factory=lambda: Deadline(None))
+    mix: FloatArray = field(default_factory=lambda: np.zeros((0, 0)))
     found: dict[tuple[int, ...], int] = field(default_factory=dict)
     nodes: int = 0
 
@@ -164,13 +179,25 @@ class _Search:
         # float32 rounding grows with the number of slacks summed in a column
         return _FLOAT32_SLACK * max(1.0, self.model.n_parties / 4)
 
+    def root(self) -> tuple[IntArray, npt.NDArray[np.float32]]:
+        """The worlds where every party (and subset column) can still reach its no-deal
+        utility with the best options of every issue, and their slacks."""
+        optimistic = np.zeros((self.st.n, self.mix.shape[1]), np.float32)
+        for _, _, opt, _ in self.bonus:
+            optimistic += opt
+        slack = sum(self.best_of, optimistic) - (self.st.no_deal.T @ self.mix)
+        poss = np.flatnonzero((slack >= -self.tol).all(axis=1))
+        return poss, slack[poss].astype(np.float32)
+
     def threshold(self) -> int:
         if len(self.found) < self.k:
             return 0
         return sorted(self.found.values(), reverse=True)[self.k - 1]
 
-    def exact(self, package: IntArray, rows: IntArray) -> int:
-        acc = self.model.accepts(subset(self.st, rows), package)
+    def exact(self, package: IntArray, rows: IntArray | None = None) -> int:
+        """Worlds (*rows*; ``None``: all) in which every party accepts *package*, exactly."""
+        st = self.st if rows is None else subset(self.st, rows)
+        acc = self.model.accepts(st, package)
         return int(acc.all(axis=1).sum())
 
     def expand(
@@ -181,6 +208,8 @@ class _Search:
         prefix: list[int],
         progress: Progress | None,
     ) -> None:
+        if self.deadline.expired():
+            raise _OutOfTime
         self.nodes += 1
         g_util, g_best = self.utils[depth], self.best_of[depth]  # (n, m, L), (n, L)
         m, n_cols = g_util.shape[1], g_util.shape[2]
@@ -239,6 +268,8 @@ def robust_package(
     chunk_size: int = 16_384,
     confidence: float = 0.95,
     progress: Progress | None = None,
+    time_limit: float | Deadline | None = None,
+    memory_limit: int | None = None,
 ) -> RobustPackageResult:
     """The feasible packages accepted by all in the most sampled worlds (exact over samples).
 
@@ -256,6 +287,15 @@ def robust_package(
         Level of the Wilson intervals.
     progress:
         ``progress(done, total)`` over the first-level branches.
+    time_limit:
+        Seconds (or a shared :class:`~peacetable.analysis._budget.Deadline`);
+        ``None``: none. When it runs out the search stops with the best
+        packages found so far, labelled approximate (a better one may exist).
+    memory_limit:
+        Bytes the search's per-world tables may take. When all *n_samples*
+        worlds do not fit, the search runs over, and counts in, the first
+        worlds that do (``n_samples`` of the result says how many; labelled
+        approximate, since another sample may rank packages differently).
 
     Returns
     -------
@@ -266,7 +306,8 @@ def robust_package(
     InputError
         Bad arguments.
     AnalysisError
-        When linked issues form a compound issue too large to enumerate.
+        When linked issues form a compound issue too large to enumerate, or
+        not even 256 worlds fit *memory_limit*.
 
     Notes
     -----
@@ -308,9 +349,111 @@ def robust_package(
     compiled = prepare(scenario)
     scenario = compiled.scenario
     model = compiled.sampling
+    deadline = Deadline.of(time_limit)
+    mix = _combinations(model.n_parties)
+    n_search = _searchable_worlds(model, mix.shape[1], n_samples, memory_limit)
+    if n_search < n_samples:
+        chunk_size = min(chunk_size, 4096)  # draw in blocks: the parameter matrix stays small
     st = concat(
-        [model.tables(model.draw(a, b, seed)) for a, b in sample_chunks(n_samples, chunk_size)]
+        [model.tables(model.draw(a, b, seed)) for a, b in sample_chunks(n_search, chunk_size)]
     )
+    search = _build_search(model, st, mix, top, deadline)
+    proposals = [(_key(compiled.encode(prop.package)), prop.id) for prop in scenario.proposals]
+    counts = {}
+    for key, _ in proposals:
+        counts[key] = search.exact(np.array(key))
+        if compiled.is_agreement(np.array(key))[0]:
+            search.found[key] = counts[key]
+    root = search.root()
+    bound_all = int(root[0].size)
+    with contextlib.suppress(_OutOfTime):  # the deadline passed: the best found so far
+        search.expand(0, *root, [], progress)
+    ranked = sorted(search.found.items(), key=lambda kv: -kv[1])[:top]
+    props = tuple(
+        RankedPackage(compiled.package_dict(np.array(k)), counts[k], n_search, confidence, pid)
+        for k, pid in proposals
+    )
+    names = dict(proposals)  # a package named twice keeps its last name
+    best = tuple(
+        RankedPackage(compiled.package_dict(np.array(k)), c, n_search, confidence, names.get(k))
+        for k, c in ranked
+        if c > 0
+    )
+    scope = "the samples"
+    if n_search < n_samples:
+        scope = (
+            f"the first {n_search:,} of the {n_samples:,} sampled worlds (the search's tables "
+            f"of all of them exceed the {format_bytes(memory_limit or 0)} memory limit)"
+        )
+    ranking = f"the ranking is exact over {scope}"
+    if deadline.cut:
+        ranking = (
+            f"the ranking is not proven: the search over {scope} {deadline.note()} after "
+            f"{search.nodes:,} nodes, with the best packages found so far (no package is "
+            f"accepted by all in more than {bound_all:,} of those worlds)"
+        )
+    bound = (
+        f"{ranking}; probabilities are Monte Carlo estimates ({100 * confidence:g}% Wilson "
+        "intervals)"
+    )
+    return RobustPackageResult(
+        top=best,
+        proposals=props,
+        n_samples=n_search,
+        n_packages=compiled.n_packages,
+        nodes=search.nodes,
+        proven=not deadline.cut,
+        provenance=Provenance(
+            "depth-first branch and bound over issues, per-world bounds",
+            exact=False,
+            bound=bound,
+            seed=seed,
+            samples=n_search,
+        ),
+    )
+
+
+def _key(x: npt.ArrayLike) -> tuple[int, ...]:
+    """A package as a tuple of Python ints (the search's dictionary key)."""
+    return tuple(int(v) for v in np.asarray(x).reshape(-1))
+
+
+def _searchable_worlds(
+    model: ParameterModel, columns: int, n_samples: int, memory_limit: int | None
+) -> int:
+    """How many of the *n_samples* worlds the search's tables fit in *memory_limit*.
+
+    Per world: the single-precision bound tables (options × columns), the
+    double-precision utility tables (options × parties) and, while drawing,
+    the parameter matrix (8 bytes each).
+    """
+    if memory_limit is None:
+        return n_samples
+    n_options = int(model.offsets[-1])
+    per_world = (
+        4 * (n_options + model.n_issues) * columns
+        + 8 * n_options * model.n_parties
+        + 8 * (len(model.parameters) + 1)
+    )
+    least = min(n_samples, _MIN_SEARCH_WORLDS)
+    check_memory(
+        per_world * least,
+        f"the robust-package search over {least:,} sampled worlds ({n_options:,} options, "
+        f"{model.n_parties} parties)",
+        memory_limit,
+        "raise the memory limit or give fewer estimates a range",
+    )
+    return int(min(n_samples, memory_limit // per_world))
+
+
+def _build_search(
+    model: ParameterModel,
+    st: SampleTables,
+    mix: FloatArray,
+    top: int,
+    deadline: Deadline,
+) -> _Search:
+    """The search's per-depth tables: issues by decreasing nominal spread first."""
     nominal = model.tables(model.base)
     spread = [
         float(np.ptp(nominal.tables[model.offsets[i] : model.offsets[i + 1], :, 0], axis=0).sum())
@@ -318,55 +461,21 @@ def robust_package(
     ]
     order = sorted(range(model.n_issues), key=lambda i: (-spread[i], i))
     depth_of = {i: d for d, i in enumerate(order)}
-    mix = _combinations(model.n_parties)
     utils = []
     for i in order:
         rows = st.row_of[model.offsets[i] : model.offsets[i + 1]]
-        utils.append(np.einsum("mpn,pl->nml", st.tables[rows], mix).astype(np.float32))
+        # (n, m, P) @ (P, L): a BLAS product (bounds only; leaves are recounted exactly)
+        utils.append((st.tables[rows].transpose(2, 0, 1) @ mix).astype(np.float32))
     best_of = [u.max(axis=1) for u in utils]
     bonus = []
-    optimistic = np.zeros((st.n, mix.shape[1]), np.float32)
     for k, conds in enumerate(model.interactions):
         column = mix[model.interaction_party[k]]  # (L,)
         opt = (np.maximum(st.bonus[k], 0.0)[:, None] * column).astype(np.float32)
         exact = (st.bonus[k][:, None] * column).astype(np.float32)
         need = {depth_of[i]: o for i, o in conds}
         bonus.append((need, max(need), opt, exact))
-        optimistic += opt
     forbidden = []
     for pattern in model.forbidden:
         by_depth = {depth_of[i]: mask for i, mask in pattern.clauses}
         forbidden.append((by_depth, max(by_depth)))
-    search = _Search(model, st, order, utils, best_of, bonus, forbidden, top)
-    props = []
-    for prop in scenario.proposals:
-        x = compiled.encode(prop.package)
-        count = search.exact(x, np.arange(st.n))
-        props.append(RankedPackage(compiled.package_dict(x), count, n_samples, confidence, prop.id))
-        if compiled.is_agreement(x)[0]:
-            search.found[tuple(int(v) for v in x)] = count
-    slack = sum(best_of, optimistic) - (st.no_deal.T @ mix)
-    poss = np.flatnonzero((slack >= -search.tol).all(axis=1))
-    search.expand(0, poss, slack[poss].astype(np.float32), [], progress)
-    ranked = sorted(search.found.items(), key=lambda kv: -kv[1])[:top]
-    names = {tuple(int(v) for v in compiled.encode(p.package)): p.id for p in scenario.proposals}
-    best = tuple(
-        RankedPackage(compiled.package_dict(np.array(k)), c, n_samples, confidence, names.get(k))
-        for k, c in ranked
-        if c > 0
-    )
-    return RobustPackageResult(
-        top=best,
-        proposals=tuple(props),
-        n_samples=n_samples,
-        n_packages=compiled.n_packages,
-        nodes=search.nodes,
-        provenance=Provenance(
-            "depth-first branch and bound over issues, per-world bounds",
-            exact=False,
-            bound="the ranking is exact over the samples; probabilities are Monte Carlo "
-            f"estimates ({100 * confidence:g}% Wilson intervals)",
-            seed=seed,
-            samples=n_samples,
-        ),
-    )
+    return _Search(model, st, order, utils, best_of, bonus, forbidden, top, deadline, mix)

@@ -33,6 +33,8 @@ References
 
 from __future__ import annotations
 
+import math
+import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -40,6 +42,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
+from peacetable.analysis._budget import Deadline, check_memory
 from peacetable.analysis.sensitivity import (
     N_BINS,
     SensitivityResult,
@@ -59,6 +62,9 @@ from peacetable.model import Scenario
 
 Progress = Callable[[int, int], None]
 """Called as ``progress(done, total)`` after each chunk of work."""
+
+_FIRST_TIMED_CHUNK = 1024  # worlds of the first chunk of a time-limited sweep
+_MIN_CHUNK = 256  # fewer worlds per chunk would be all overhead: refuse instead
 
 SENSITIVITY_SAMPLES = 131_072
 """Sensitivity indices use the first this-many samples (enough to rank the estimates)."""
@@ -254,6 +260,8 @@ def acceptability(
     sensitivity_for: Sequence[str] | None = None,
     confidence: float = 0.95,
     progress: Progress | None = None,
+    time_limit: float | Deadline | None = None,
+    memory_limit: int | None = None,
 ) -> AcceptabilityResult:
     """Probability that each party, and all, accept each package (SMAA).
 
@@ -285,6 +293,17 @@ def acceptability(
         Level of the Wilson intervals.
     progress:
         ``progress(done, total)`` after each chunk.
+    time_limit:
+        Seconds (or a shared :class:`~peacetable.analysis._budget.Deadline`);
+        ``None``: none. Checked between chunks of a local run (the first
+        chunk always runs): when it runs out, the probabilities are those of
+        the worlds swept so far (``n_samples`` says how many) and the result
+        says so in its provenance.
+    memory_limit:
+        Bytes one chunk may take: the chunk size is lowered to fit it (a
+        parallel sweep rounds chunks up to whole blocks of
+        :data:`~peacetable.core.sampling.BLOCK` worlds); when not even 256
+        worlds fit, the analysis is refused before it allocates.
 
     Returns
     -------
@@ -296,6 +315,8 @@ def acceptability(
         No package to analyse, bad sampling arguments, unknown names.
     ScenarioError
         Unknown issue or option in a package.
+    AnalysisError
+        256 sampled worlds would exceed *memory_limit*.
 
     Notes
     -----
@@ -318,6 +339,7 @@ def acceptability(
     """
     if not 0 < confidence < 1:
         raise InputError(f"confidence must be within 0..1, got {confidence}")
+    next(sample_chunks(n_samples, chunk_size))  # the same checks of both, same messages
     compiled = prepare(scenario)
     scenario = compiled.scenario
     model = compiled.sampling
@@ -354,8 +376,17 @@ def acceptability(
     if unknown:
         raise InputError(f"unknown package(s) for sensitivity: {', '.join(unknown)}")
     track = tuple(names.index(n) for n in sensitivity_for)
-    chunks = list(sample_chunks(n_samples, chunk_size))
-    results = _run_chunks(model, x, chunks, seed, track, client, progress, workers)
+    if memory_limit is not None:
+        chunk_size = _fitting_chunk(model, x, chunk_size, memory_limit)
+    deadline = Deadline.of(time_limit)
+    requested = n_samples
+    if client is None and workers <= 1:
+        results, n_samples = _run_local(
+            model, x, n_samples, chunk_size, seed, track, progress, deadline
+        )
+    else:
+        chunks = list(sample_chunks(n_samples, chunk_size))
+        results = _run_chunks(model, x, chunks, seed, track, client, progress, workers)
     party = sum((r[0] for r in results), np.zeros((len(names), model.n_parties), np.int64))
     all_counts = sum((r[1] for r in results), np.zeros(len(names), np.int64))
     n_unc = len(model.needed(x)[0])
@@ -401,11 +432,87 @@ def acceptability(
         provenance=Provenance(
             "SMAA: uniform sampling within ranges, unanimous-acceptance indices",
             exact=False,
-            bound=f"Monte Carlo estimates; {100 * confidence:g}% Wilson score intervals",
+            bound=f"Monte Carlo estimates; {100 * confidence:g}% Wilson score intervals"
+            + (
+                f"; {n_samples:,} of the {requested:,} sampled worlds, {deadline.note()}"
+                if n_samples < requested
+                else ""
+            ),
             seed=seed,
             samples=n_samples,
         ),
     )
+
+
+def _fitting_chunk(model: ParameterModel, x: IntArray, chunk_size: int, memory_limit: int) -> int:
+    """The largest chunk (at most *chunk_size* worlds) whose arrays fit *memory_limit*.
+
+    Per sampled world a chunk holds every parameter (the parameter matrix), the
+    sampled ones it reads, the weights and the values of the options used, and
+    the utilities and acceptance of the packages (8 bytes each). A local sweep
+    uses chunks of this size; a parallel one rounds them up to whole blocks of
+    :data:`~peacetable.core.sampling.BLOCK` worlds.
+
+    Raises
+    ------
+    AnalysisError
+        When not even :data:`_MIN_CHUNK` worlds fit.
+    """
+    rows, options = model.needed(x)
+    per_world = 8 * (
+        len(model.parameters)
+        + 1
+        + rows.size
+        + model.n_parties * (model.n_issues + options.size + 2 * x.shape[0])
+    )
+    check_memory(
+        per_world * _MIN_CHUNK,
+        f"a chunk of {_MIN_CHUNK:,} sampled worlds of {len(model.parameters):,} parameters and "
+        f"{x.shape[0]:,} packages",
+        memory_limit,
+        "analyse fewer packages, give fewer estimates a range, or raise the memory limit",
+    )
+    return int(max(_MIN_CHUNK, min(chunk_size, memory_limit // per_world)))
+
+
+def _run_local(
+    model: ParameterModel,
+    x: IntArray,
+    n_samples: int,
+    chunk_size: int,
+    seed: int,
+    track: tuple[int, ...],
+    progress: Progress | None,
+    deadline: Deadline,
+) -> tuple[list[tuple[IntArray, IntArray, IntArray, IntArray]], int]:
+    """The sweep in this process, chunk by chunk; returns the chunks' counts and how many
+    worlds they cover.
+
+    Without a time limit the chunks are *chunk_size* worlds. With one, the first
+    chunk is small (:data:`_FIRST_TIMED_CHUNK` worlds) and the next ones are
+    sized from the time per world measured so far to use about half of the
+    time left, so that the deadline is checked often; the first chunk always
+    runs. Counts do not depend on the chunking (sample ``i`` has the same
+    numbers in any range).
+    """
+    out: list[tuple[IntArray, IntArray, IntArray, IntArray]] = []
+    timed = not math.isinf(deadline.remaining())
+    size = min(chunk_size, _FIRST_TIMED_CHUNK) if timed else chunk_size
+    start = 0
+    while start < n_samples:
+        if out and deadline.expired():
+            break  # the time is up: the worlds swept so far
+        stop = min(n_samples, start + size)
+        began = time.perf_counter()
+        out.append(_chunk_counts(model, x, start, stop, seed, track))
+        per_world = (time.perf_counter() - began) / (stop - start)
+        start = stop
+        if timed:
+            fit = deadline.remaining() / 2 / max(per_world, 1e-9)
+            size = int(min(chunk_size, max(_FIRST_TIMED_CHUNK // 4, fit)))
+        if progress is not None:
+            progress(start, n_samples)
+    return out, start
 
 
 def _run_chunks(
@@ -419,13 +526,6 @@ def _run_chunks(
     workers: int = 1,
 ) -> list[tuple[IntArray, IntArray, IntArray, IntArray]]:
     total = len(chunks)
-    if client is None and workers <= 1:
-        out = []
-        for done, (a, b) in enumerate(chunks, start=1):
-            out.append(_chunk_counts(model, x, a, b, seed, track))
-            if progress is not None:
-                progress(done, total)
-        return out
     if client is None:
         # NumPy releases the GIL in its kernels: threads share the cores
         from concurrent.futures import ThreadPoolExecutor

@@ -40,7 +40,7 @@ References
 
 from __future__ import annotations
 
-from collections.abc import ItemsView, Sequence
+from collections.abc import Callable, ItemsView, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -48,6 +48,7 @@ import numpy as np
 import numpy.typing as npt
 
 from peacetable.analysis import _milp
+from peacetable.analysis._budget import Deadline
 from peacetable.analysis.frontier import (
     DEFAULT_MAX_CANDIDATES,
     FrontierResult,
@@ -227,26 +228,58 @@ def select(points: FloatArray, no_deal: FloatArray, name: str, tie: float = 0.0)
     return int(idx[order[0]])
 
 
-def _milp_solution(space: AgreementSpace, name: str) -> IntArray | None:
+def _milp_solution(
+    space: AgreementSpace, name: str, deadline: Deadline, ideal: FloatArray | None
+) -> _milp.Solved | None:
     d = space.no_deal
     floor = space.acceptance_floor()
     n = space.n_parties
     if name == "utilitarian":
-        return _milp.max_weighted(space, np.ones(n), floor)
+        return _milp.max_weighted(space, np.ones(n), floor, deadline)
     if name == "egalitarian":
-        return _milp.maximin_then_sum(space, d, np.ones(n), None)
+        return _milp.maximin_then_sum(space, d, np.ones(n), None, deadline)
     if name == "leximin":
-        return _milp.leximin(space, d)
-    ideal = np.empty(n)
-    for p in range(n):
-        best = _milp.max_weighted(space, np.eye(n)[p], floor)
-        if best is None:
-            return None
-        ideal[p] = space.utilities(best)[0][p]
+        return _milp.leximin(space, d, deadline)
+    if ideal is None:
+        return None
     if name == "kalai_smorodinsky":
-        return _milp.maximin_then_sum(space, d, ideal - d, floor)
-    pkg, _ = _milp.nash(space, d, ideal)
-    return pkg
+        return _milp.maximin_then_sum(space, d, ideal - d, floor, deadline)
+    return _milp.nash(space, d, ideal, deadline=deadline)[0]
+
+
+def _ideal_point(space: AgreementSpace, deadline: Deadline) -> tuple[FloatArray | None, str]:
+    """Each party's best utility over the packages every party accepts (one MILP each).
+
+    Returns ``(None, "")`` when no package is acceptable to all. When the time
+    runs out, the solver's upper bounds stand in for the parties not solved
+    to optimality (so the ideal point may be too high, never too low), and
+    the second value says so.
+    """
+    n = space.n_parties
+    if space.n_feasible == 0:
+        return None, ""
+    floor = space.acceptance_floor()
+    top = space.offset + sum((g.utilities.max(axis=0) for g in space.groups), np.zeros(n))
+    ideal = np.empty(n)
+    estimated = 0
+    for p in range(n):
+        part = deadline.part(1.0 / (n - p))
+        best = _milp.max_weighted(space, np.eye(n)[p], floor, part)
+        if best is None and not part.cut:
+            return None, ""
+        if best is None:
+            ideal[p], estimated = top[p], estimated + 1
+        elif best.optimal:
+            ideal[p] = space.utilities(best.package)[0][p]
+        else:
+            ideal[p], estimated = min(top[p], best.bound + space.offset[p]), estimated + 1
+    note = ""
+    if estimated:
+        note = (
+            f"the ideal point of {estimated} of {n} parties is an upper bound (the time limit "
+            "stopped their programs)"
+        )
+    return ideal, note
 
 
 _NO_ANSWER = {
@@ -258,16 +291,23 @@ _NO_ANSWER = {
 }
 
 
-def _make(space: AgreementSpace, name: str, pkg: IntArray | None, method: str) -> Solution:
+def _make(
+    space: AgreementSpace,
+    name: str,
+    pkg: IntArray | None,
+    method: str,
+    approximate: str = "",
+) -> Solution:
     if pkg is None:
+        note = "no package found within the time limit" if approximate else _NO_ANSWER[name]
         return Solution(
             name=name,
             package=None,
             utilities=None,
             gains=None,
             party_ids=space.party_ids,
-            note=_NO_ANSWER[name],
-            provenance=Provenance(method),
+            note=note,
+            provenance=Provenance(method, exact=not approximate, bound=approximate or None),
         )
     u = space.utilities(pkg)[0]
     gains = space.margin_of(u)
@@ -277,16 +317,22 @@ def _make(space: AgreementSpace, name: str, pkg: IntArray | None, method: str) -
             "no package is acceptable to every party: this is the package whose worst "
             "shortfall below no deal is smallest (least-shortfall), not an agreement"
         )
-    exact = True
+    exact = not approximate
+    bound: str | None = approximate or None
     if method == "milp":
-        note = (
-            note + "; " if note else ""
-        ) + f"MILP optimal to {SOLVER_TOLERANCE:g}; ties broken by the solver"
+        solver = (
+            "MILP stopped at the time limit: " + approximate
+            if approximate
+            else f"MILP optimal to {SOLVER_TOLERANCE:g}; ties broken by the solver"
+        )
+        note = (note + "; " if note else "") + solver
         if name == "nash":
             note += f"; gains below {_milp.NASH_MIN_GAIN:g} count as zero"
         if name in ("nash", "utilitarian", "kalai_smorodinsky") and not space.accepts(pkg).all():
             exact = False
             note += "; the package misses a no-deal level by less than the solver tolerance"
+            tolerance = f"within the solver tolerance {SOLVER_TOLERANCE:g}"
+            bound = f"{bound}; {tolerance}" if bound else tolerance
     return Solution(
         name=name,
         package=space.package_dict(pkg),
@@ -295,11 +341,7 @@ def _make(space: AgreementSpace, name: str, pkg: IntArray | None, method: str) -
         party_ids=space.party_ids,
         note=note,
         package_indices=tuple(int(v) for v in pkg),
-        provenance=Provenance(
-            method,
-            exact=exact,
-            bound=None if exact else f"within the solver tolerance {SOLVER_TOLERANCE:g}",
-        ),
+        provenance=Provenance(method, exact=exact, bound=bound),
     )
 
 
@@ -309,8 +351,11 @@ def solve_all(
     names: Sequence[str] = SOLUTION_NAMES,
     method: str = "auto",
     max_candidates: int = DEFAULT_MAX_CANDIDATES,
+    time_limit: float | Deadline | None = None,
+    memory_limit: int | None = None,
+    progress: Callable[[int, int], None] | None = None,
 ) -> dict[str, Solution]:
-    """Every bargaining solution of a scenario, exactly.
+    """Every bargaining solution of a scenario, exactly (or labelled approximate).
 
     Parameters
     ----------
@@ -323,6 +368,18 @@ def solve_all(
         ``"frontier"`` or ``"milp"``.
     max_candidates:
         Budget of the frontier DP.
+    time_limit:
+        Seconds for all of them (or a shared
+        :class:`~peacetable.analysis._budget.Deadline`); ``None``: none. The
+        frontier DP gets a third; the programs share the rest equally. A
+        program stopped by it gives its best package with the solver's bound,
+        and the solution is labelled approximate (``provenance.exact`` false,
+        ``provenance.bound`` how far off, and that the cut depends on the
+        machine's speed).
+    memory_limit:
+        Bytes one frontier stage may take (see :func:`pareto_frontier`).
+    progress:
+        ``progress(done, total)`` after each rule solved by programs.
 
     Returns
     -------
@@ -358,16 +415,29 @@ def solve_all(
     if method not in ("auto", "frontier", "milp"):
         raise InputError(f"unknown method {method!r}; choose auto, frontier or milp")
     space = as_space(scenario)
+    deadline = Deadline.of(time_limit)
     out: dict[str, Solution] = {}
     if method != "milp":
         try:
-            acc = pareto_frontier(space, acceptable_only=True, max_candidates=max_candidates)
+            budget = deadline.part(1 / 3) if method == "auto" else deadline
+            acc = pareto_frontier(
+                space,
+                acceptable_only=True,
+                max_candidates=max_candidates,
+                time_limit=budget,
+                memory_limit=memory_limit,
+            )
             full: FrontierResult | None = None
             for name in names:
                 front = acc
                 if acc.size == 0 and name in ("egalitarian", "leximin"):
                     if full is None:
-                        full = pareto_frontier(space, max_candidates=max_candidates)
+                        full = pareto_frontier(
+                            space,
+                            max_candidates=max_candidates,
+                            time_limit=budget,
+                            memory_limit=memory_limit,
+                        )
                     front = full
                 j = select(front.points, space.no_deal, name, space.tie)
                 pkg = None if j is None else front.packages(j, limit=1)[0]
@@ -376,8 +446,38 @@ def solve_all(
         except FrontierTooLarge:
             if method == "frontier":
                 raise
-    for name in names:
-        out[name] = _make(space, name, _milp_solution(space, name), "milp")
+    return _solve_by_milp(space, names, deadline, progress)
+
+
+def _solve_by_milp(
+    space: AgreementSpace,
+    names: Sequence[str],
+    deadline: Deadline,
+    progress: Callable[[int, int], None] | None = None,
+) -> dict[str, Solution]:
+    """Each rule by mixed-integer programming, the time shared equally between them."""
+    ideal: FloatArray | None = None
+    ideal_note = ""
+    needs_ideal = [name for name in names if name in ("nash", "kalai_smorodinsky")]
+    out: dict[str, Solution] = {}
+    for k, name in enumerate(names):
+        part = deadline.part(1.0 / (len(names) - k))
+        if needs_ideal and name == needs_ideal[0]:
+            ideal, ideal_note = _ideal_point(space, part.part(0.5))
+        solved = _milp_solution(space, name, part, ideal)
+        approximate = ""
+        if solved is not None and not solved.optimal:
+            approximate = solved.detail
+        elif solved is None and part.cut:
+            approximate = "the time limit stopped the solver before it found a package"
+        if name in needs_ideal and ideal_note:
+            approximate = "; ".join(a for a in (approximate, ideal_note) if a)
+        if approximate:
+            approximate += "; " + part.note()
+        package = None if solved is None else solved.package
+        out[name] = _make(space, name, package, "milp", approximate)
+        if progress is not None:
+            progress(k + 1, len(names))
     return out
 
 

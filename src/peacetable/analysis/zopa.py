@@ -33,6 +33,7 @@ References
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -40,6 +41,7 @@ import numpy as np
 import numpy.typing as npt
 
 from peacetable.analysis import _milp
+from peacetable.analysis._budget import Deadline
 from peacetable.analysis._nondominated import unique_rows
 from peacetable.analysis.frontier import DEFAULT_MAX_CANDIDATES, FrontierTooLarge, pareto_frontier
 from peacetable.core.arrays import FloatArray, IntArray
@@ -65,7 +67,8 @@ class ZopaResult(Result):
     Attributes
     ----------
     exists:
-        Whether some feasible package is acceptable to every party (exact).
+        Whether some feasible package is acceptable to every party (exact);
+        ``None`` when the time limit left it undecided.
     count:
         Number of acceptable packages (exact, or the point estimate).
     count_is_exact:
@@ -88,7 +91,7 @@ class ZopaResult(Result):
     ``"monte-carlo"`` (then with its seed and sample count).
     """
 
-    exists: bool
+    exists: bool | None
     count: int
     count_is_exact: bool
     ci: tuple[int, int] | None
@@ -121,8 +124,11 @@ class ZopaResult(Result):
         }
 
 
-def _count_dp(space: AgreementSpace, d: FloatArray, max_states: int) -> int | None:
-    """Exact count by the bound-pruned counting DP; None when it exceeds *max_states*."""
+def _count_dp(
+    space: AgreementSpace, d: FloatArray, max_states: int, deadline: Deadline | None = None
+) -> int | None:
+    """Exact count by the bound-pruned counting DP; None when it exceeds *max_states* or
+    the deadline."""
     groups = space.groups
     p = space.n_parties
     if any(g.size == 0 for g in groups):
@@ -143,7 +149,7 @@ def _count_dp(space: AgreementSpace, d: FloatArray, max_states: int) -> int | No
         return 0
     for g, grp in enumerate(groups):
         m = grp.size
-        if vec.shape[0] * m > max_states:
+        if vec.shape[0] * m > max_states or (deadline is not None and deadline.expired()):
             return None
         cand = (vec[:, None, :] + grp.utilities[None, :, :]).reshape(-1, p)
         c = np.repeat(cnt, m)
@@ -162,8 +168,11 @@ def _count_dp(space: AgreementSpace, d: FloatArray, max_states: int) -> int | No
     return sure  # with no issue left every state is settled above
 
 
-def _count_enumeration(space: AgreementSpace, d: FloatArray) -> int:
-    """Exact count by blocks of outer partial sums against all inner partial sums."""
+def _count_enumeration(
+    space: AgreementSpace, d: FloatArray, deadline: Deadline | None = None
+) -> int | None:
+    """Exact count by blocks of outer partial sums against all inner partial sums (None when
+    the deadline stops it)."""
     groups = space.groups
     p = space.n_parties
 
@@ -189,6 +198,8 @@ def _count_enumeration(space: AgreementSpace, d: FloatArray) -> int:
     n_outer = math.prod(outer_sizes)
     step = max(1, _BLOCK // max(1, inner.shape[0]))
     for start in range(0, n_outer, step):
+        if deadline is not None and deadline.expired():
+            return None
         idx = np.arange(start, min(n_outer, start + step), dtype=np.int64)
         block = np.zeros((idx.size, p))
         rest = idx
@@ -203,22 +214,36 @@ def _count_enumeration(space: AgreementSpace, d: FloatArray) -> int:
 
 
 def _estimate(
-    space: AgreementSpace, d: FloatArray, samples: int, seed: int, confidence: float
-) -> tuple[int, tuple[int, int]]:
-    """Monte Carlo count with a Wilson score interval (uniform over feasible packages)."""
+    space: AgreementSpace,
+    d: FloatArray,
+    samples: int,
+    seed: int,
+    deadline: Deadline | None = None,
+    memory_limit: int | None = None,
+) -> tuple[int, int]:
+    """Monte Carlo draws uniform over the feasible packages: ``(hits, draws)``.
+
+    Draws come in chunks sized to *memory_limit*; the deadline is checked
+    between chunks (at least one chunk is drawn), so *draws* may fall short of
+    *samples*.
+    """
     rng = np.random.default_rng(seed)
+    # about 1e8 additions per chunk (~0.5 s), so that the deadline is checked often
+    chunk = int(max(1_000, min(250_000, 10**8 // max(1, len(space.groups) * space.n_parties))))
+    if memory_limit is not None:
+        chunk = int(max(1_000, min(chunk, memory_limit // (16 * max(1, space.n_parties)))))
     hits = 0
     done = 0
     while done < samples:
-        k = min(250_000, samples - done)
+        if done and deadline is not None and deadline.expired():
+            break
+        k = min(chunk, samples - done)
         u = np.broadcast_to(space.offset, (k, space.n_parties)).copy()
         for grp in space.groups:
             u += grp.utilities[rng.integers(0, grp.size, size=k)]
         hits += int((u >= d).all(axis=1).sum())
         done += k
-    low, high = wilson_interval(hits, samples, confidence)
-    n = space.n_feasible
-    return round(hits / samples * n), (math.floor(low * n), math.ceil(high * n))
+    return hits, done
 
 
 def _without_no_deal(space: AgreementSpace, d: FloatArray, count: int) -> int:
@@ -257,7 +282,9 @@ def count_acceptable(
     if got is not None:
         return _without_no_deal(space, d, got)
     if space.n_feasible <= max_exact:
-        return _without_no_deal(space, d, _count_enumeration(space, d))
+        found = _count_enumeration(space, d)
+        assert found is not None  # no deadline
+        return _without_no_deal(space, d, found)
     return None
 
 
@@ -270,6 +297,9 @@ def zopa(
     confidence: float = 0.95,
     max_states: int = _MAX_STATES,
     max_candidates: int = DEFAULT_MAX_CANDIDATES,
+    time_limit: float | Deadline | None = None,
+    memory_limit: int | None = None,
+    progress: Callable[[int, int], None] | None = None,
 ) -> ZopaResult:
     """Existence, size and best packages of the zone of possible agreement.
 
@@ -288,6 +318,18 @@ def zopa(
     max_candidates:
         Budget of the frontier DP (beyond it, MILP answers existence and the
         best package per party).
+    time_limit:
+        Seconds (or a shared :class:`~peacetable.analysis._budget.Deadline`);
+        ``None``: none. Half goes to existence and the best packages, half
+        to the exact count; what the limit cuts short is labelled in the
+        provenance (the count falls back to the Monte Carlo estimate; a best
+        package not proven best carries ``"exact": false`` and an upper bound
+        ``"at_most"`` on that party's best utility).
+    memory_limit:
+        Bytes the DPs and the Monte Carlo chunks may take at once.
+    progress:
+        ``progress(done, 3)`` after existence and the best packages, the
+        exact count, and the estimate.
 
     Returns
     -------
@@ -295,7 +337,8 @@ def zopa(
 
     Notes
     -----
-    Existence and the best package per party are always exact. The count
+    Existence and the best package per party are exact unless the time limit
+    stops them (then labelled; an undecided existence is ``None``). The count
     is exact by counting DP (cost grows with the number of distinct
     undecided partial vectors) or by enumeration up to ``max_exact``
     packages (``O(n_feasible * n_parties)`` vectorised); otherwise it is an
@@ -315,69 +358,156 @@ def zopa(
         raise InputError("samples must be positive")
     space = as_space(scenario)
     d = space.acceptance_floor()  # the core's rule: u >= no_deal, ties included
-    n = space.n_parties
+    deadline = Deadline.of(time_limit)
+    if space.n_feasible == 0:
+        return _result(space, False, 0, None, {}, confidence, Provenance("dp-count"), 0)
+    exists, best, caveats = _existence(space, d, max_candidates, deadline.part(0.5), memory_limit)
+    counted: tuple[int, str] | None = (0, "dp-count")
+    if exists is not False:
+        counted = _exact_count(space, d, max_exact, max_states, deadline.part(0.5), memory_limit)
+    if progress is not None:
+        progress(2, 3)
+    if counted is not None:
+        count, method = counted
+        provenance = Provenance(method)
+        if caveats:
+            provenance = Provenance(
+                method, exact=False, bound="; ".join([*caveats, deadline.note()])
+            )
+        return _result(space, exists, count, None, best, confidence, provenance, count)
+    if deadline.cut and space.n_feasible <= max_exact:
+        caveats.append("an exact count did not fit the time limit")
+    hits, draws = _estimate(space, d, samples, seed, deadline, memory_limit)
+    if progress is not None:
+        progress(3, 3)
+    if exists is None and hits:
+        exists = True
+        caveats = [c for c in caveats if not c.startswith("existence")]
+    low, high = wilson_interval(hits, draws, confidence)
+    n = space.n_feasible
+    estimate, ci = round(hits / draws * n), (math.floor(low * n), math.ceil(high * n))
+    shift = estimate - _without_no_deal(space, d, estimate)  # the no-deal package, if counted
+    estimate, ci = estimate - shift, (max(0, ci[0] - shift), max(0, ci[1] - shift))
+    if exists:
+        estimate, ci = max(estimate, 1), (max(ci[0], 1), ci[1])
+    bound = f"count estimated; {100 * confidence:g}% Wilson interval {list(ci)}"
+    if draws < samples:
+        bound += f" from {draws:,} of {samples:,} draws ({deadline.note()})"
+    if caveats:
+        bound = "; ".join([bound, *caveats, deadline.note()])
+    provenance = Provenance("monte-carlo", exact=False, bound=bound, seed=seed, samples=draws)
+    return _result(space, exists, estimate, ci, best, confidence, provenance, None)
+
+
+def _result(
+    space: AgreementSpace,
+    exists: bool | None,
+    count: int,
+    ci: tuple[int, int] | None,
+    best: dict[str, dict[str, Any]],
+    confidence: float,
+    provenance: Provenance,
+    exact_count: int | None,
+) -> ZopaResult:
+    return ZopaResult(
+        exists=exists,
+        count=count,
+        count_is_exact=exact_count is not None,
+        ci=ci,
+        confidence=confidence,
+        n_packages=space.n_packages,
+        n_feasible=space.n_agreements if space.n_feasible else 0,
+        best_for_party=best,
+        party_ids=space.party_ids,
+        no_deal=tuple(float(v) for v in space.no_deal),
+        provenance=provenance,
+    )
+
+
+def _existence(
+    space: AgreementSpace,
+    d: FloatArray,
+    max_candidates: int,
+    deadline: Deadline,
+    memory_limit: int | None,
+) -> tuple[bool | None, dict[str, dict[str, Any]], list[str]]:
+    """Does a ZOPA exist, and the acceptable package best for each party.
+
+    Exactly by the acceptable frontier when it fits its budget (a third of the
+    time); otherwise by mixed-integer programs: one for existence (the largest
+    utility sum among acceptable packages), then one per party sharing the
+    time left. A party whose program the time limit stops gets the best
+    package found for it (or the existence program's package) and an upper
+    bound on its best utility (``at_most``); the third value lists such
+    caveats in words.
+    """
     best: dict[str, dict[str, Any]] = {}
     try:
-        front = pareto_frontier(space, acceptable_only=True, max_candidates=max_candidates)
-        exists = front.size > 0
-        if exists:
+        front = pareto_frontier(
+            space,
+            acceptable_only=True,
+            max_candidates=max_candidates,
+            time_limit=deadline.part(1 / 3),
+            memory_limit=memory_limit,
+        )
+    except FrontierTooLarge:
+        pass
+    else:
+        if front.size:
             reps = front.representatives()
             total = front.points.sum(axis=1)
             for p, pid in enumerate(space.party_ids):
                 j = int(np.lexsort((-total, -front.points[:, p]))[0])
                 best[pid] = _best_entry(space, reps[j])
-    except FrontierTooLarge:
-        exists = False
-        for p, pid in enumerate(space.party_ids):
-            pkg = _milp.max_weighted(space, np.eye(n)[p], d)
-            if pkg is None:
-                break
-            exists = True
-            best[pid] = _best_entry(space, pkg)
-    count: int | None = 0
-    method = "dp-count"
-    if exists:
-        count = _count_dp(space, d, max_states)
-        if count is None and space.n_feasible <= max_exact:
-            count, method = _count_enumeration(space, d), "enumeration"
-        if count is not None:
-            count = _without_no_deal(space, d, count)
-    if count is not None:
-        return ZopaResult(
-            exists=exists,
-            count=count,
-            count_is_exact=True,
-            ci=None,
-            confidence=confidence,
-            n_packages=space.n_packages,
-            n_feasible=space.n_agreements,
-            best_for_party=best,
-            party_ids=space.party_ids,
-            no_deal=tuple(float(v) for v in space.no_deal),
-            provenance=Provenance(method),
+        return front.size > 0, best, []
+    n = space.n_parties
+    program = deadline.part(0.5)
+    first = _milp.max_weighted(space, np.ones(n), d, program)
+    if first is None:
+        if program.cut:  # (not a cut of the frontier attempt above: it may have refused)
+            return None, best, ["existence undecided: no acceptable package found in time"]
+        return False, best, []
+    top = space.offset + sum((g.utilities.max(axis=0) for g in space.groups), np.zeros(n))
+    loose = 0
+    for p, pid in enumerate(space.party_ids):
+        own = _milp.max_weighted(space, np.eye(n)[p], d, deadline.part(1.0 / (n - p)))
+        if own is not None and own.optimal:
+            best[pid] = _best_entry(space, own.package)
+            continue
+        loose += 1
+        tried = [first.package] if own is None else [own.package, first.package]
+        found = max(tried, key=lambda x: float(space.utilities(x)[0][p]))
+        at_most = float(top[p]) if own is None else min(float(top[p]), own.bound + space.offset[p])
+        best[pid] = {**_best_entry(space, found), "exact": False, "at_most": at_most}
+    caveats = []
+    if loose:
+        caveats.append(
+            f"the best package for {loose} of {n} parties is the best found in time, with an "
+            "upper bound on that party's best utility ('at_most')"
         )
-    estimate, ci = _estimate(space, d, samples, seed, confidence)
-    shift = estimate - _without_no_deal(space, d, estimate)  # the no-deal package, if counted
-    estimate, ci = estimate - shift, (max(0, ci[0] - shift), max(0, ci[1] - shift))
-    return ZopaResult(
-        exists=exists,
-        count=max(estimate, 1),
-        count_is_exact=False,
-        ci=(max(ci[0], 1), ci[1]),
-        confidence=confidence,
-        n_packages=space.n_packages,
-        n_feasible=space.n_agreements,
-        best_for_party=best,
-        party_ids=space.party_ids,
-        no_deal=tuple(float(v) for v in space.no_deal),
-        provenance=Provenance(
-            "monte-carlo",
-            exact=False,
-            bound=f"count estimated; {100 * confidence:g}% Wilson interval {list(ci)}",
-            seed=seed,
-            samples=samples,
-        ),
-    )
+    return True, best, caveats
+
+
+def _exact_count(
+    space: AgreementSpace,
+    d: FloatArray,
+    max_exact: int,
+    max_states: int,
+    deadline: Deadline,
+    memory_limit: int | None,
+) -> tuple[int, str] | None:
+    """The exact count and its method, or None when neither method fits its budget."""
+    states = max_states
+    if memory_limit is not None:
+        states = min(states, memory_limit // (8 * 4 * max(1, space.n_parties)))
+    count = _count_dp(space, d, states, deadline)
+    if count is not None:
+        return _without_no_deal(space, d, count), "dp-count"
+    if space.n_feasible <= max_exact and not deadline.expired():
+        found = _count_enumeration(space, d, deadline)
+        if found is not None:
+            return _without_no_deal(space, d, found), "enumeration"
+    return None
 
 
 def _best_entry(space: AgreementSpace, pkg: IntArray) -> dict[str, Any]:

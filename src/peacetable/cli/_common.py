@@ -13,6 +13,7 @@ import functools
 import os
 import sys
 import time
+import weakref
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Annotated, Any, ParamSpec, TypeVar
@@ -21,7 +22,7 @@ import typer
 from rich.console import Console
 from rich.text import Text
 
-from peacetable.errors import AnalysisError, InputError, PeacetableError, ScenarioError
+from peacetable.errors import AnalysisError, InputError, Location, PeacetableError, ScenarioError
 
 if TYPE_CHECKING:
     from peacetable.core import Result, Session, Settings
@@ -38,6 +39,27 @@ EXIT_BAD_INPUT = 2
 
 #: Progress bars appear only for work that has run longer than this (seconds).
 PROGRESS_AFTER = 1.0
+
+TimeLimitOpt = Annotated[
+    float,
+    typer.Option(
+        "--time-limit",
+        min=0.0,
+        help="Seconds the analysis may work before it answers approximately (labelled) or "
+        "refuses; 0: no limit.",
+    ),
+]
+"""The ``--time-limit`` option of the commands that can run long (their default is
+:data:`peacetable.defaults.DEFAULT_TIME_LIMIT`; ``analyze`` and ``report`` share
+:data:`peacetable.defaults.DEFAULT_ANALYZE_TIME_LIMIT` between their lenses)."""
+
+#: Where each session's scenario was read from (to locate a lens's refusal).
+_SOURCES: weakref.WeakKeyDictionary[Any, str] = weakref.WeakKeyDictionary()
+
+
+def time_limit_setting(seconds: float) -> float | None:
+    """The ``time_limit`` setting of a ``--time-limit`` value (0: none)."""
+    return seconds if seconds > 0 else None
 
 
 TradeProcessOpt = Annotated[
@@ -136,7 +158,17 @@ def open_session(
     """A session on the scenario named on the command line (see :func:`load_scenario_arg`)."""
     from peacetable.core import Session
 
-    return Session(load_scenario_arg(arg), settings, progress=progress, client=client)
+    session = Session(load_scenario_arg(arg), settings, progress=progress, client=client)
+    if arg is not None and not _is_builtin_id(arg):
+        _SOURCES[session] = arg
+    return session
+
+
+def _is_builtin_id(arg: str) -> bool:
+    from pathlib import Path
+
+    path = Path(arg)
+    return not (path.exists() or path.suffix.lower() in {".yaml", ".yml", ".json"} or "/" in arg)
 
 
 def answer(session: Session, key: str, **options: Any) -> Result:
@@ -145,14 +177,23 @@ def answer(session: Session, key: str, **options: Any) -> Result:
     Raises
     ------
     AnalysisError
-        The lens is not applicable to this scenario (printed as one error line).
+        The lens is not applicable to this scenario (printed as one error line,
+        located at the scenario file when it came from one).
     """
     from peacetable.core import NotApplicable
 
     found = session.result(key, **options)
     if isinstance(found, NotApplicable):
-        raise AnalysisError(found.reason)
+        source = _SOURCES.get(session)
+        raise AnalysisError(found.reason, Location(file=source) if source else None)
     return found
+
+
+def approximation_note(result: Result) -> str | None:
+    """``"approximate: <how far off>"`` for an answer that is not exact, else ``None``."""
+    if result.provenance.exact:
+        return None
+    return f"approximate: {result.provenance.bound or 'see its provenance'}"
 
 
 @contextmanager
@@ -183,8 +224,8 @@ def progress_reporter(enabled: bool = True) -> Iterator[Callable[[str, int, int]
             started[key] = time.perf_counter()
             return
         if key not in tasks:
-            if time.perf_counter() - started.get(key, 0.0) < PROGRESS_AFTER and done < total:
-                return
+            if done >= total or time.perf_counter() - started.get(key, 0.0) < PROGRESS_AFTER:
+                return  # finished, or not yet running for a second: no bar
             if not bar.live.is_started:
                 bar.start()
             tasks[key] = bar.add_task(key, total=total)

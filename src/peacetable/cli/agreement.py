@@ -5,16 +5,22 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 import typer
+from rich.markup import escape
 from rich.table import Table
 
 from peacetable.cli._common import (
+    TimeLimitOpt,
     TradeProcessOpt,
     answer,
+    approximation_note,
     console,
     emit_json,
     handle_errors,
     open_session,
+    progress_reporter,
+    time_limit_setting,
 )
+from peacetable.defaults import DEFAULT_TIME_LIMIT
 from peacetable.errors import InputError
 
 ScenarioArg = Annotated[
@@ -40,17 +46,27 @@ def frontier_command(
         typer.Option("--acceptable-only", help="Only packages every party prefers to no deal."),
     ] = False,
     limit: Annotated[int, typer.Option("--limit", help="Rows to print (table output).")] = 30,
+    time_limit: TimeLimitOpt = DEFAULT_TIME_LIMIT,
     as_json: JsonOpt = False,
 ) -> None:
     """Exact Pareto frontier of the scenario's packages (no enumeration).
 
+    When the frontier is too large to build within the time and memory
+    limits (e.g. many parties: nearly every package is efficient), it stops
+    with its growth so far and what to ask instead.
+
     Example: [bold]peacetable frontier ukraine-2022 --acceptable-only --json[/]
     """
+    from peacetable.core import Settings
+
     if limit < 0:
         raise InputError("--limit must be non-negative")
-    session = open_session(scenario)
-    sc, space = session.scenario, session.prepared.space
-    result: Any = answer(session, "frontier", acceptable_only=acceptable_only)
+    with progress_reporter(not as_json) as progress:
+        session = open_session(
+            scenario, Settings(time_limit=time_limit_setting(time_limit)), progress=progress
+        )
+        sc, space = session.scenario, session.prepared.space
+        result: Any = answer(session, "frontier", acceptable_only=acceptable_only)
     if as_json:
         emit_json({"scenario": sc.id, "space": space.summary(), "frontier": result.to_dict()})
         return
@@ -61,7 +77,8 @@ def frontier_command(
     which = "acceptable to all" if acceptable_only else "all feasible packages"
     console.print(
         f"Pareto frontier ({which}): [bold]{result.size}[/] points, method {result.method}, "
-        f"exact, {(result.provenance.seconds or 0.0) * 1000:.1f} ms"
+        f"{approximation_note(result) or 'exact'}, "
+        f"{(result.provenance.seconds or 0.0) * 1000:.1f} ms"
     )
     if result.size == 0:
         console.print("[yellow]no package qualifies[/]")
@@ -91,18 +108,27 @@ def solve_command(
     method: Annotated[
         str, typer.Option("--method", help="auto (frontier, MILP if too large), frontier or milp.")
     ] = "auto",
+    time_limit: TimeLimitOpt = DEFAULT_TIME_LIMIT,
     trade_process: TradeProcessOpt = False,
     as_json: JsonOpt = False,
 ) -> None:
     """Bargaining solutions: Nash, Kalai–Smorodinsky, utilitarian, maximin gain, leximin.
 
+    A solution whose program the time limit stops is the best package found,
+    labelled approximate with the solver's bound on how far off it may be.
+
     Example: [bold]peacetable solve ukraine-2022 --json[/]
     """
     from peacetable.core import Settings
 
-    session = open_session(scenario, Settings(trade_process=trade_process))
-    sc, space = session.scenario, session.prepared
-    sols: Any = answer(session, "solutions", method=method)
+    with progress_reporter(not as_json) as progress:
+        session = open_session(
+            scenario,
+            Settings(time_limit=time_limit_setting(time_limit), trade_process=trade_process),
+            progress=progress,
+        )
+        sc, space = session.scenario, session.prepared
+        sols: Any = answer(session, "solutions", method=method)
     if as_json:
         emit_json(
             {
@@ -125,12 +151,16 @@ def solve_command(
     console.print(table)
     for name, s in sols.items():
         text = _package_text(s.package) if s.package else f"[yellow]{s.note}[/]"
-        console.print(f"[bold]{name}[/]: {text}")
+        console.print(f"[bold]{name}[/]: {text}", highlight=False)
+        note = approximation_note(s)
+        if note:
+            console.print(f"  [yellow]{escape(note)}[/]", highlight=False)
 
 
 def zopa_command(
     scenario: ScenarioArg = None,
     seed: Annotated[int, typer.Option("--seed", help="Seed of the estimate (huge spaces).")] = 0,
+    time_limit: TimeLimitOpt = DEFAULT_TIME_LIMIT,
     as_json: JsonOpt = False,
 ) -> None:
     """Zone of possible agreement: does it exist, how large, best package per party.
@@ -139,11 +169,20 @@ def zopa_command(
     """
     from peacetable.core import Settings
 
-    session = open_session(scenario, Settings(seed=seed))
-    sc, space = session.scenario, session.prepared.space
-    res: Any = answer(session, "zopa")
+    settings = Settings(seed=seed, time_limit=time_limit_setting(time_limit))
+    with progress_reporter(not as_json) as progress:
+        session = open_session(scenario, settings, progress=progress)
+        sc, space = session.scenario, session.prepared.space
+        res: Any = answer(session, "zopa")
     if as_json:
         emit_json({"scenario": sc.id, "zopa": res.to_dict()})
+        return
+    if res.exists is None:
+        console.print(
+            "[yellow]ZOPA undecided[/]: no package acceptable to every party was found within "
+            f"the time limit ({escape(approximation_note(res) or '')})",
+            highlight=False,
+        )
         return
     if not res.exists:
         console.print(
@@ -154,7 +193,8 @@ def zopa_command(
     how = (
         "exact"
         if res.count_is_exact
-        else f"estimate, {res.confidence:.0%} CI {res.ci}, seed {res.seed}"
+        else f"estimate, {res.confidence:.0%} CI {res.ci}, seed {res.seed}, "
+        f"{res.provenance.samples:,} draws"
     )
     console.print(
         f"[green]ZOPA exists[/]: {res.count:,} of {space.n_feasible:,} feasible packages "
@@ -165,13 +205,22 @@ def zopa_command(
     for pid in space.party_ids:
         table.add_column(pid, justify="right")
     table.add_column("package")
+    loose = []
     for pid, entry in res.best_for_party.items():
         table.add_row(
             pid,
             *(f"{entry['utilities'][q]:.3f}" for q in space.party_ids),
             _package_text(entry["package"]),
         )
+        if "at_most" in entry:
+            loose.append(f"{pid} ≤ {entry['at_most']:.3f}")
     console.print(table)
+    if loose:
+        console.print(
+            "[yellow]approximate:[/] the time limit stopped the search for the best package of "
+            f"{len(loose)} parties; their best utility is at most: " + ", ".join(loose),
+            highlight=False,
+        )
 
 
 def register(app: typer.Typer) -> None:

@@ -9,18 +9,26 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
+from rich.markup import escape
 from rich.table import Table
 from rich.text import Text
 
 from peacetable.cli._common import (
     TradeProcessOpt,
+    approximation_note,
     console,
     emit_json,
     handle_errors,
     load_scenario_arg,
     progress_reporter,
+    time_limit_setting,
 )
-from peacetable.defaults import DEFAULT_HORIZON, DEFAULT_SAMPLES, DEFAULT_SEED
+from peacetable.defaults import (
+    DEFAULT_ANALYZE_TIME_LIMIT,
+    DEFAULT_HORIZON,
+    DEFAULT_SAMPLES,
+    DEFAULT_SEED,
+)
 
 if TYPE_CHECKING:
     from typing_extensions import TypeIs
@@ -36,12 +44,37 @@ def _question(title: str, answer: str | None = None) -> None:
 
 
 def _not_applicable(result: Any) -> TypeIs[NotApplicable]:
+    """Print "not applicable: <reason>" (once per reason and section) and say whether it was."""
     from peacetable.core import NotApplicable
 
     if isinstance(result, NotApplicable):
-        console.print(f"[dim]not applicable: {result.reason}[/]")
+        if result.reason not in _SHOWN:
+            console.print(f"[dim]not applicable: {escape(result.reason)}[/]", highlight=False)
+            _SHOWN.add(result.reason)
         return True
     return False
+
+
+_SHOWN: set[str] = set()
+
+
+def _label(result: Any) -> None:
+    """Say how far off an approximate answer may be (exact answers say nothing)."""
+    note = approximation_note(result)
+    if note:
+        console.print(f"  [yellow]{escape(note)}[/]", highlight=False)
+
+
+def _no_proposals(a: Analysis) -> bool:
+    """Print, for a per-proposal question, that the scenario has none."""
+    from peacetable.analysis.acceptance import NO_PROPOSALS
+
+    if a.proposals:
+        return False
+    text = NO_PROPOSALS if NO_PROPOSALS not in _SHOWN else "the scenario has no proposals"
+    console.print(f"[dim]not applicable: {text}[/]", highlight=False)
+    _SHOWN.add(NO_PROPOSALS)
+    return True
 
 
 def _acceptance(a: Analysis) -> None:
@@ -50,6 +83,7 @@ def _acceptance(a: Analysis) -> None:
         "A party accepts when the package is worth at least its no-deal utility (its BATNA); "
         "utilities are on a 0–1 scale.",
     )
+    _no_proposals(a)
     for ev in a.proposals:
         table = Table(title=f"{ev.name} [dim]({ev.proposal})[/]", title_justify="left")
         for col in ("party", "utility", "no deal", "margin", "verdict"):
@@ -71,11 +105,6 @@ def _acceptance(a: Analysis) -> None:
                 console.print(f"  {v.party} loses most on: {costs}")
         colour = "yellow" if ev.no_deal else "green" if ev.accepted_by_all else "red"
         console.print(f"  verdict: [{colour}]{ev.verdict}[/]\n")
-    if not a.proposals:
-        console.print(
-            "No proposal is on the table: the per-proposal answers (acceptance, what it would "
-            "take, stability, sequencing) need one; the other answers follow."
-        )
     for ev in a.hindsight:
         margins = ", ".join(f"{v.party} {v.margin:+.3f}" for v in ev.parties)
         console.print(
@@ -87,6 +116,8 @@ def _acceptance(a: Analysis) -> None:
 
 def _diagnoses(a: Analysis) -> None:
     _question("Is it efficient, and what would it take?")
+    if _no_proposals(a):
+        return
     for ev in a.proposals:
         d = a.diagnoses[ev.proposal]
         console.print(f"[bold]{ev.proposal}[/]")
@@ -95,8 +126,13 @@ def _diagnoses(a: Analysis) -> None:
         s = d.summary()
         console.print(
             "  Pareto-efficient: "
-            + ("yes" if s["efficient"] else "[yellow]no[/] — " + s["improvement"])
+            + (
+                "[yellow]no[/] — " + escape(s["improvement"])
+                if s["efficient"] is False
+                else escape(s["efficiency"])
+            )
         )
+        _label(d)
         if s["rejecting"]:
             console.print(f"  acceptable to all: {s['acceptable_to_all']}")
             for party, statement in s["to_win_over"].items():
@@ -110,11 +146,14 @@ def _space(a: Analysis) -> None:
     _question("Is there a zone of possible agreement, and which fair packages are there?")
     z = a.zopa
     if not _not_applicable(z):
-        if z.exists:
+        if z.exists is None:
+            console.print("Undecided: no package acceptable to every party was found in time.")
+        elif z.exists:
             count = (
                 f"{z.count:,}" if z.count_is_exact else f"about {z.count:,} (estimate, CI {z.ci})"
             )
             console.print(f"Yes: {count} packages are acceptable to every party ({z.method}).")
+            _label(z)
         else:
             console.print(
                 f"No: none of the {z.n_feasible:,} feasible packages is acceptable to every party "
@@ -140,6 +179,9 @@ def _space(a: Analysis) -> None:
             continue
         head = f"  {name}" + (f" ({sol.label})" if sol.rejected_by else "")
         console.print(Text(f"{head}: {_changes_from(a, _first_tabled(a), sol.package)}"))
+        note = approximation_note(sol)
+        if note:
+            console.print(Text(f"    {note}", style="yellow"))
 
 
 def _first_tabled(a: Analysis) -> str | None:
@@ -151,16 +193,24 @@ def _robustness(a: Analysis) -> None:
     r = a.robustness
     _question("How sure are we?", "Every estimate is sampled within its stated range (SMAA).")
     if not _not_applicable(r):
-        for ev in a.proposals:
-            console.print("  " + a.robustness_headline(ev.proposal))
+        names = [ev.proposal for ev in a.proposals]
+        if not a.proposals:
+            console.print("  No proposals: how sure the fair packages are.")
+            names = [entry.name for entry in r.packages]
+        for name in names:
+            console.print("  " + escape(a.robustness_headline(name)), highlight=False)
+        if r.n_samples < a.settings.samples:
+            console.print(f"  [yellow]{escape(r.provenance.bound or '')}[/]", highlight=False)
     rp: Any = a.robust_package
     if not _not_applicable(rp) and rp.best is not None:
         best = rp.best
         lo, hi = best.to_dict()["p_all_accept_interval"]
+        how = "exact over the samples" if rp.proven else "best found, not proven best"
         console.print(
             f"  most robust package: accepted by all in {100 * best.p_all:.1f}% of the same worlds "
-            f"(CI {100 * lo:.1f}-{100 * hi:.1f}%; exact over the samples): "
-            + ", ".join(f"{k}={v}" for k, v in best.package.items())
+            f"(CI {100 * lo:.1f}-{100 * hi:.1f}%; {how}): "
+            + ", ".join(f"{k}={v}" for k, v in best.package.items()),
+            highlight=False,
         )
     c = a.contingent
     if _not_applicable(c):
@@ -178,7 +228,9 @@ def _robustness(a: Analysis) -> None:
 def _ripeness(a: Analysis) -> None:
     _question("When does a deal become possible?")
     if not _not_applicable(a.ripeness):
-        console.print("  " + a.ripeness.headline())
+        console.print("  " + escape(a.ripeness.headline()), highlight=False)
+        if not a.ripeness.complete:
+            console.print(f"  [yellow]{escape(a.ripeness.provenance.bound or '')}[/]")
 
 
 def _stability(a: Analysis) -> None:
@@ -190,6 +242,8 @@ def _stability(a: Analysis) -> None:
         "together) gain by walking away from it, and can the others deter that?",
     )
     shown_movers = ""
+    if _no_proposals(a):
+        return
     for ev in a.proposals:
         d = a.stability[ev.proposal]
         console.print(f"[bold]{ev.proposal}[/]")
@@ -307,6 +361,15 @@ def analyze_command(
     horizon: Annotated[
         int, typer.Option("--horizon", min=1, help="Months for ripeness.")
     ] = DEFAULT_HORIZON,
+    time_limit: Annotated[
+        float,
+        typer.Option(
+            "--time-limit",
+            min=0.0,
+            help="Seconds the long questions share; each answers approximately (labelled) when "
+            "its share runs out. 0: no limit.",
+        ),
+    ] = DEFAULT_ANALYZE_TIME_LIMIT,
     trade_process: TradeProcessOpt = False,
     as_json: Annotated[
         bool, typer.Option("--json", help="Print JSON (stable keys; see README).")
@@ -316,29 +379,46 @@ def analyze_command(
     take? how sure? when? would it hold? where will bargaining go? how would it unfold? in
     what order?
 
+    Without proposals it answers what needs none (frontier, fair packages, ZOPA, how sure
+    the fair packages are, ripeness). Answers cut short by --time-limit say how far off.
+
     Example: peacetable analyze --proposal seven-points
     """
-    from peacetable.analyze import analyze_session
-    from peacetable.core import Session, Settings
+    from peacetable.analyze import analysis_settings, analyze_session
+    from peacetable.core import Session, prepare
 
     s = load_scenario_arg(scenario)
-    settings = Settings(
+    prepared = prepare(s)
+    settings = analysis_settings(
+        prepared,
+        proposal,
         seed=seed,
         samples=samples,
         horizon=horizon,
-        proposals=tuple(proposal) if proposal else None,
+        time_limit=time_limit_setting(time_limit),
         trade_process=trade_process,
     )
     with progress_reporter(not as_json) as progress:
-        result = analyze_session(Session(s, settings, progress=progress))
+        result = analyze_session(Session(prepared, settings, progress=progress))
     if as_json:
         emit_json(result.to_dict())
         return
     cs = result.prepared
+    limit = f"{time_limit:g} s time limit" if time_limit > 0 else "no time limit"
     console.print(
-        f"[bold]{s.title}[/] — {len(cs.party_ids)} negotiating parties, {len(cs.issue_ids)} "
-        f"issues, {cs.n_packages:,} possible packages (seed {seed}, {samples:,} sampled worlds)"
+        f"[bold]{escape(s.title)}[/] — {len(cs.party_ids)} negotiating parties, "
+        f"{len(cs.issue_ids)} issues, {cs.n_packages:,} possible packages (seed {seed}, "
+        f"{samples:,} sampled worlds, {limit})",
+        highlight=False,
     )
+    loose = [k for k, v in result.answers().items() if v.startswith("approximate") and "limit" in v]
+    if loose:
+        console.print(
+            f"[yellow]cut short by the time or memory limit:[/] {', '.join(loose)} (each "
+            "answer says how far off; --json lists how every answer was obtained)",
+            highlight=False,
+        )
+    _SHOWN.clear()
     for section in (
         _acceptance,
         _diagnoses,

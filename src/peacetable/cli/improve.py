@@ -13,18 +13,23 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
+from rich.markup import escape
 from rich.table import Table
 
 from peacetable.cli._common import (
+    TimeLimitOpt,
     TradeProcessOpt,
     answer,
+    approximation_note,
     console,
     emit_json,
     handle_errors,
     load_scenario_arg,
     open_session,
+    progress_reporter,
+    time_limit_setting,
 )
-from peacetable.defaults import DEFAULT_MAX_CHANGES
+from peacetable.defaults import DEFAULT_MAX_CHANGES, DEFAULT_TIME_LIMIT
 from peacetable.errors import InputError, Location
 
 if TYPE_CHECKING:
@@ -81,8 +86,10 @@ def _print_diagnosis(d: ProposalDiagnosis) -> None:
             costly or "—",
         )
     console.print(table)
-    if not d.feasible:
-        console.print(f"[red]infeasible:[/] breaks {'; '.join(d.violated)}")
+    if d.efficient is None:  # infeasible (which constraint) or undecided (why)
+        console.print(
+            f"[yellow]Pareto-efficient:[/] {escape(d.efficiency_statement)}", highlight=False
+        )
     elif d.efficient:
         console.print(
             "[green]Pareto-efficient:[/] no package is at least as good for all and better for one."
@@ -97,6 +104,9 @@ def _print_diagnosis(d: ProposalDiagnosis) -> None:
     _print_search("Fewest changes acceptable to all:", d.acceptance)
     for party, search in d.fixes.items():
         _print_search(f"To win over {party}:", search)
+    note = approximation_note(d)
+    if note:
+        console.print(f"[yellow]{escape(note)}[/]", highlight=False)
 
 
 def _print_single_text(result: SingleTextResult) -> None:
@@ -114,8 +124,15 @@ def _print_single_text(result: SingleTextResult) -> None:
         )
         table.add_row(str(d.step), text, *(f"{d.utilities[p]:.3f}" for p in parties))
     console.print(table)
-    verdict = "Pareto-efficient" if result.final_efficient else "not Pareto-efficient"
-    console.print(f"  stopped at a {result.stopped}; final text is {verdict}")
+    verdict = (
+        "of undecided efficiency (time limit)"
+        if result.final_efficient is None
+        else "Pareto-efficient"
+        if result.final_efficient
+        else "not Pareto-efficient"
+    )
+    stop = "at the time limit" if result.stopped == "time limit" else f"at a {result.stopped}"
+    console.print(f"  stopped {stop}; final text is {verdict}")
 
 
 def _print_post_settlement(result: PostSettlementResult) -> None:
@@ -146,29 +163,44 @@ def improve_command(
     limit: Annotated[
         int, typer.Option("--limit", min=1, help="Solutions listed per question.")
     ] = 5,
+    time_limit: TimeLimitOpt = DEFAULT_TIME_LIMIT,
     trade_process: TradeProcessOpt = False,
     as_json: JsonOpt = False,
 ) -> None:
     """Is PROPOSAL efficient, who rejects it and what would it take; single text; post-settlement.
 
+    --time-limit is shared: half for the diagnosis, the rest for the two single
+    texts and the post-settlement search; what it cuts short is labelled.
+
     Example: peacetable improve seven-points --max-changes 2 --json
     """
-    from peacetable.core import Settings
+    from peacetable.core import NotApplicable, Settings
 
-    session = open_session(scenario, Settings(max_changes=max_changes, trade_process=trade_process))
-    s = session.scenario
-    diagnosis: Any = answer(session, "diagnosis", proposal=proposal, limit=limit)
-    texts = (
-        {
-            rule: answer(session, "single_text", start=proposal, rule=rule)
-            for rule in ("unanimous", "maximin")
-        }
-        if diagnosis.feasible
-        else {}
+    limit_s = time_limit_setting(time_limit)
+    shares = {"diagnosis": 0.5, "single_text": 0.15, "post_settlement": 0.2}
+    settings = Settings(
+        max_changes=max_changes,
+        time_limit=limit_s,
+        trade_process=trade_process,
+        lens_options={}
+        if limit_s is None
+        else {k: {"time_limit": limit_s * v} for k, v in shares.items()},
     )
-    settlement: Any = (
-        answer(session, "post_settlement", agreed=proposal) if diagnosis.feasible else None
-    )
+    with progress_reporter(not as_json) as progress:
+        session = open_session(scenario, settings, progress=progress)
+        s = session.scenario
+        diagnosis: Any = answer(session, "diagnosis", proposal=proposal, limit=limit)
+        texts: dict[str, Any] = (
+            {
+                rule: session.result("single_text", start=proposal, rule=rule)
+                for rule in ("unanimous", "maximin")
+            }
+            if diagnosis.feasible
+            else {}
+        )
+        settlement: Any = (
+            session.result("post_settlement", agreed=proposal) if diagnosis.feasible else None
+        )
     if as_json:
         emit_json(
             {
@@ -180,9 +212,16 @@ def improve_command(
         )
         return
     _print_diagnosis(diagnosis)
-    for result in texts.values():
-        _print_single_text(result)  # type: ignore[arg-type]
-    if settlement is not None:
+    for rule, result in texts.items():
+        if isinstance(result, NotApplicable):
+            console.print(
+                f"Single negotiating text ({rule}): not applicable: {escape(result.reason)}"
+            )
+        else:
+            _print_single_text(result)
+    if isinstance(settlement, NotApplicable):
+        console.print(f"[bold]Post-settlement:[/] not applicable: {escape(settlement.reason)}")
+    elif settlement is not None:
         _print_post_settlement(settlement)
 
 

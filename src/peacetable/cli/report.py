@@ -15,8 +15,10 @@ from peacetable.cli._common import (
     err_console,
     handle_errors,
     load_scenario_arg,
+    time_limit_setting,
 )
 from peacetable.defaults import (
+    DEFAULT_ANALYZE_TIME_LIMIT,
     DEFAULT_HORIZON,
     DEFAULT_RIPENESS_SAMPLES,
     DEFAULT_SAMPLES,
@@ -68,6 +70,14 @@ def report_command(
         bool,
         typer.Option("--strict", help="Fail on a section error instead of omitting the section."),
     ] = False,
+    time_limit: Annotated[
+        float,
+        typer.Option(
+            "--time-limit",
+            min=0.0,
+            help="Seconds the long analyses share (as in analyze); 0: no limit.",
+        ),
+    ] = DEFAULT_ANALYZE_TIME_LIMIT,
     trade_process: TradeProcessOpt = False,
     as_json: Annotated[
         bool, typer.Option("--json", help="Print a JSON summary of what was written.")
@@ -81,16 +91,18 @@ def report_command(
 
     Example: peacetable report ukraine-2022 -o briefing.html --images slides/
     """
-    from peacetable.core import Settings
+    from peacetable.analyze import analysis_settings
     from peacetable.report import build_report, export_images, write_report
     from peacetable.report.markup import plural
 
     s = load_scenario_arg(scenario)
-    settings = Settings(
+    settings = analysis_settings(
+        s,
         seed=seed,
         samples=samples,
         ripeness_samples=ripeness_samples,
         horizon=horizon,
+        time_limit=time_limit_setting(time_limit),
         trade_process=trade_process,
     )
     quiet = as_json

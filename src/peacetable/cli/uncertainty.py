@@ -5,9 +5,11 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 import typer
+from rich.markup import escape
 from rich.table import Table
 
 from peacetable.cli._common import (
+    TimeLimitOpt,
     answer,
     console,
     dask_client,
@@ -15,12 +17,14 @@ from peacetable.cli._common import (
     handle_errors,
     open_session,
     progress_reporter,
+    time_limit_setting,
 )
 from peacetable.defaults import (
     DEFAULT_HORIZON,
     DEFAULT_RIPENESS_SAMPLES,
     DEFAULT_SAMPLES,
     DEFAULT_SEED,
+    DEFAULT_TIME_LIMIT,
 )
 from peacetable.errors import InputError
 
@@ -64,6 +68,7 @@ def robustness_command(
         typer.Option("--scheduler", help="Run the sweep on the Dask cluster at this ADDRESS."),
     ] = None,
     chunk_size: Annotated[int, typer.Option("--chunk-size", help="Samples per chunk.")] = 16_384,
+    time_limit: TimeLimitOpt = DEFAULT_TIME_LIMIT,
     as_json: JsonOpt = False,
 ) -> None:
     """How sure are we? Acceptance of each proposal when every estimate is uncertain (SMAA).
@@ -71,7 +76,10 @@ def robustness_command(
     Samples every uncertain estimate within its range and reports, per proposal
     and bargaining solution, the probability that each party and all parties
     accept, which estimate matters most, the package accepted by all in the
-    most worlds (exact over the samples), and contingent terms.
+    most worlds (exact over the samples), and contingent terms. Without
+    proposals it reports the bargaining solutions (the fair packages).
+    --time-limit is shared: 30% for the bargaining solutions, 40% for the sweep, 30% for the
+    search; what it cuts short is labelled.
 
     Example: [bold]peacetable robustness ukraine-2022 --samples 100000 --seed 1 --json[/]
     """
@@ -79,11 +87,18 @@ def robustness_command(
 
     if top < 1:
         raise InputError("--top must be at least 1")
+    limit = time_limit_setting(time_limit)
+    shares = {"solutions": 0.3, "robustness": 0.4, "robust_package": 0.3}
+    options: dict[str, dict[str, Any]] = {
+        key: {} if limit is None else {"time_limit": limit * share} for key, share in shares.items()
+    }
+    options["robustness"].update(include_solutions=solutions, chunk_size=chunk_size)
     settings = Settings(
         seed=seed,
         samples=samples,
         proposals=tuple(proposal) if proposal else None,
-        lens_options={"robustness": {"include_solutions": solutions, "chunk_size": chunk_size}},
+        time_limit=limit,
+        lens_options=options,
     )
     with dask_client(use_dask, scheduler) as client, progress_reporter(not as_json) as progress:
         session = open_session(scenario, settings, progress=progress, client=client)
@@ -104,10 +119,22 @@ def robustness_command(
         )
         return
     console.print(
-        f"[bold]{sc.title}[/]: {result.n_uncertain} uncertain estimates, {samples:,} sampled "
-        f"worlds (seed {seed}, {result.backend}, {result.provenance.seconds or 0.0:.1f} s). "
-        "Probabilities are Monte Carlo estimates with 95% Wilson intervals."
+        f"[bold]{escape(sc.title)}[/]: {result.n_uncertain} uncertain estimates, "
+        f"{result.n_samples:,} sampled worlds (seed {seed}, {result.backend}, "
+        f"{result.provenance.seconds or 0.0:.1f} s). "
+        "Probabilities are Monte Carlo estimates with 95% Wilson intervals.",
+        highlight=False,
     )
+    if result.n_samples < samples:
+        console.print(
+            f"[yellow]approximate:[/] {escape(result.provenance.bound or '')}", highlight=False
+        )
+    if not sc.proposals:
+        console.print(
+            "The scenario has no proposals: below are the bargaining solutions (the fair "
+            "packages); acceptance of a draft needs a 'proposals' block.",
+            highlight=False,
+        )
     table = Table(title="Acceptance across plausible worlds", title_justify="left")
     table.add_column("#", justify="right")
     table.add_column("package")
@@ -134,11 +161,19 @@ def robustness_command(
         if p.name in result.sensitivity:
             console.print("• " + result.headline(p.name), highlight=False)
     if robust is not None:
+        exactness = (
+            f"exact over the {samples:,} worlds" if robust.proven else "best found, not proven"
+        )
         console.print(
-            f"\n[bold]Most robust packages[/] (exact over the {samples:,} worlds; "
+            f"\n[bold]Most robust packages[/] ({exactness}; "
             f"{robust.n_packages:,} packages, {robust.nodes:,} search nodes, "
             f"{robust.provenance.seconds or 0.0:.1f} s):"
         )
+        if not robust.proven:
+            console.print(
+                f"[yellow]approximate:[/] {escape(robust.provenance.bound or '')}",
+                highlight=False,
+            )
         if not robust.top:
             console.print("[yellow]no package is accepted by all in any sampled world[/]")
         for k, t in enumerate(robust.top, start=1):
@@ -188,6 +223,7 @@ def ripeness_command(
         float,
         typer.Option("--hurt-threshold", help="Loss of no-deal utility that counts as hurting."),
     ] = 0.0,
+    time_limit: TimeLimitOpt = DEFAULT_TIME_LIMIT,
     as_json: JsonOpt = False,
 ) -> None:
     """When does a deal become possible as the conflict goes on (ripeness)?
@@ -200,7 +236,12 @@ def ripeness_command(
     """
     from peacetable.core import Settings
 
-    settings = Settings(seed=seed, ripeness_samples=samples, horizon=horizon)
+    settings = Settings(
+        seed=seed,
+        ripeness_samples=samples,
+        horizon=horizon,
+        time_limit=time_limit_setting(time_limit),
+    )
     with progress_reporter(not as_json) as progress:
         session = open_session(scenario, settings, progress=progress)
         sc = session.scenario
@@ -215,6 +256,10 @@ def ripeness_command(
         + f". {samples:,} sampled worlds (seed {seed}); probabilities are estimates.",
         highlight=False,
     )
+    if not result.complete:
+        console.print(
+            f"[yellow]approximate:[/] {escape(result.provenance.bound or '')}", highlight=False
+        )
     alone = [f"{p}: month {m}" for p, m in result.alone.items() if m is not None]
     if alone:
         console.print("Pressure on one party alone would open a ZOPA — " + ", ".join(alone))
@@ -230,8 +275,9 @@ def ripeness_command(
     for m in result.months:
         row = [
             str(m.month),
-            "yes" if m.zopa else "no",
-            _pct(m.zopa_count / samples),
+            "?" if m.zopa is None else "yes" if m.zopa else "no",
+            _pct(m.zopa_count / samples)
+            + (f"–{_pct((m.zopa_count + m.zopa_undecided) / samples)}" if m.zopa_undecided else ""),
             "yes" if m.stalemate else "no",
             _pct(m.ripe_count / samples),
         ]

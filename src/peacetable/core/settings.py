@@ -19,9 +19,11 @@ from typing import Any, TypeVar
 from peacetable.defaults import (
     DEFAULT_HORIZON,
     DEFAULT_MAX_CHANGES,
+    DEFAULT_MEMORY_LIMIT,
     DEFAULT_RIPENESS_SAMPLES,
     DEFAULT_SAMPLES,
     DEFAULT_SEED,
+    DEFAULT_TIME_LIMIT,
 )
 from peacetable.errors import InputError, Location, suggest
 
@@ -30,9 +32,11 @@ T = TypeVar("T")
 __all__ = [
     "DEFAULT_HORIZON",
     "DEFAULT_MAX_CHANGES",
+    "DEFAULT_MEMORY_LIMIT",
     "DEFAULT_RIPENESS_SAMPLES",
     "DEFAULT_SAMPLES",
     "DEFAULT_SEED",
+    "DEFAULT_TIME_LIMIT",
     "Settings",
     "lens_settings",
 ]
@@ -61,6 +65,16 @@ class Settings:
         whose ``process`` block says the talks are agreed first (default: they
         are held at the agreed process; see
         :meth:`peacetable.core.PreparedScenario.settled`).
+    time_limit:
+        Seconds each lens may spend on its long work (searches, solver runs,
+        sampled sweeps). A lens that reaches it stops with what it has and
+        labels the answer approximate (``provenance.exact`` false, with the
+        bound and a note that the cut depends on the machine's speed), or
+        refuses with the size and what to do. ``None``: no limit.
+    memory_limit:
+        Bytes of working arrays one step of a lens may allocate; sizes are
+        estimated before allocating, and a lens over the limit works in
+        smaller pieces, switches to a labelled approximation, or refuses.
     lens_options:
         Per lens key, options of that lens's settings block.
 
@@ -77,6 +91,8 @@ class Settings:
     max_changes: int = DEFAULT_MAX_CHANGES
     proposals: tuple[str, ...] | None = None
     trade_process: bool = False
+    time_limit: float | None = DEFAULT_TIME_LIMIT
+    memory_limit: int = DEFAULT_MEMORY_LIMIT
     lens_options: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
@@ -96,6 +112,26 @@ class Settings:
             raise InputError(
                 f"seed must be a whole number of at least 0, got {self.seed!r}",
                 Location(field="seed"),
+            )
+        if self.time_limit is not None and (
+            isinstance(self.time_limit, bool)
+            or not isinstance(self.time_limit, int | float)
+            or not self.time_limit > 0
+        ):
+            raise InputError(
+                f"time_limit must be a positive number of seconds (or None), "
+                f"got {self.time_limit!r}",
+                Location(field="time_limit"),
+            )
+        if (
+            isinstance(self.memory_limit, bool)
+            or not isinstance(self.memory_limit, int)
+            or self.memory_limit < 1 << 20
+        ):
+            raise InputError(
+                f"memory_limit must be a whole number of bytes of at least 1 MiB, "
+                f"got {self.memory_limit!r}",
+                Location(field="memory_limit"),
             )
         if self.proposals is not None:
             object.__setattr__(self, "proposals", tuple(self.proposals))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -29,7 +30,12 @@ DEFAULT_MODELS: tuple[str, ...] = ("compromise", "median", "nash", "bdm", "excha
 
 
 def run_model(
-    problem: ForecastProblem, model: str, *, rounds: int = 10, seed: int = 0
+    problem: ForecastProblem,
+    model: str,
+    *,
+    rounds: int = 10,
+    seed: int = 0,
+    time_limit: float | None = None,
 ) -> ModelForecast:
     """Run one model by name.
 
@@ -44,6 +50,10 @@ def run_model(
         Rounds of the dynamic models (``bdm*``, ``exchange``).
     seed:
         Tie-breaking seed of the exchange model.
+    time_limit:
+        Seconds the exchange model's rounds may take (``None``: no limit);
+        cut short, its forecast is labelled approximate. The other models
+        run in at most O(rounds × actors² × issues) vectorised steps.
 
     Raises
     ------
@@ -65,7 +75,7 @@ def run_model(
     if model == "bdm_dmasad":
         return expected_utility_model(problem, rounds, reading="dmasad")
     if model == "exchange":
-        return exchange_model(problem, rounds, seed=seed)
+        return exchange_model(problem, rounds, seed=seed, time_limit=time_limit)
     raise AnalysisError(
         f"unknown model {model!r}; choose from {', '.join((*MODELS, 'bdm_jmckib', 'bdm_dmasad'))}"
     )
@@ -88,6 +98,11 @@ class ForecastResult(Result):
     problem: ForecastProblem
     models: tuple[ModelForecast, ...]
     rounds: int
+
+    @property
+    def cut_short(self) -> tuple[ModelForecast, ...]:
+        """The models the time limit stopped before their last round."""
+        return tuple(m for m in self.models if m.diagnostics.get("cut_short"))
 
     def model(self, name: str) -> ModelForecast:
         """The forecast of model *name*; :class:`AnalysisError` if it was not run."""
@@ -160,6 +175,7 @@ def forecast(
     *,
     rounds: int = 10,
     seed: int = 0,
+    time_limit: float | None = None,
 ) -> ForecastResult:
     """Run the requested models on *problem*.
 
@@ -174,10 +190,15 @@ def forecast(
         Rounds of the dynamic models.
     seed:
         Tie-breaking seed of the exchange model.
+    time_limit:
+        Seconds for all the models (``None``: no limit); each gets what is
+        left when it starts (see :func:`run_model`).
 
     Returns
     -------
     ForecastResult
+        ``provenance.exact`` is false, with the models' bounds, when a model
+        was cut short by the time limit.
 
     Examples
     --------
@@ -189,7 +210,18 @@ def forecast(
     """
     if not models:
         raise AnalysisError("no model requested")
-    runs = tuple(run_model(problem, m, rounds=rounds, seed=seed) for m in models)
+    stop_at = None if time_limit is None else time.perf_counter() + time_limit
+    runs = tuple(
+        run_model(
+            problem,
+            m,
+            rounds=rounds,
+            seed=seed,
+            time_limit=None if stop_at is None else max(0.0, stop_at - time.perf_counter()),
+        )
+        for m in models
+    )
+    loose = [f"{m.model}: {m.provenance.bound}" for m in runs if m.provenance.bound]
     return ForecastResult(
         problem=problem,
         models=runs,
@@ -197,6 +229,7 @@ def forecast(
         provenance=Provenance(
             "forecast models: " + ", ".join(m.model for m in runs),
             exact=all(m.exact for m in runs),
+            bound="; ".join(loose) or None,
             seed=seed,
         ),
     )

@@ -53,6 +53,8 @@ References
 
 from __future__ import annotations
 
+import math
+import time
 from dataclasses import dataclass
 
 import numpy as np
@@ -174,8 +176,10 @@ def _exchange_round(
     mask: NDArray[np.bool_],
     rng: np.random.Generator,
     max_exchanges: int,
-) -> tuple[FloatArray, FloatArray, int, int, float]:
-    """One round: returns (voting positions, new start positions, exchanges, ties, gain)."""
+    stop_at: float = math.inf,
+) -> tuple[FloatArray, FloatArray, int, int, float, bool]:
+    """One round: returns (voting positions, new start positions, exchanges, ties, gain,
+    whether the round was cut short because ``time.perf_counter()`` passed *stop_at*)."""
     n, m = x.shape
     denom = w.sum(axis=0)
     nbs = weighted_mean_positions(x, w)
@@ -184,7 +188,7 @@ def _exchange_round(
     y = x.ravel().copy()  # voting positions, flat (n * m)
     direction = np.zeros(n * m, dtype=np.int8)
     if k == 0:
-        return y.reshape(n, m), x.copy(), 0, 0, 0.0
+        return y.reshape(n, m), x.copy(), 0, 0, 0.0, False
     gains = _gains(cand, y, nbs, direction)
     # per issue, the candidates touching it (contiguous copies, recomputed together)
     groups: list[tuple[IntArray, _Candidates]] = []
@@ -195,7 +199,11 @@ def _exchange_round(
     done = np.zeros(k, dtype=bool)
     realised = ties = 0
     total_gain = 0.0
+    cut = False
     while realised < max_exchanges:
+        if time.perf_counter() >= stop_at:
+            cut = True
+            break
         pick = int(np.argmax(gains))
         best = float(gains[pick])
         if not best > _EPS:
@@ -228,7 +236,7 @@ def _exchange_round(
     y2 = y.reshape(n, m)
     share = FIXED_WEIGHT + SALIENCE_WEIGHT * (1.0 - s)
     new_start = np.where(mask, x + share * (y2 - x), x)
-    return y2, new_start, realised, ties, total_gain
+    return y2, new_start, realised, ties, total_gain, cut
 
 
 def exchange_model(
@@ -237,6 +245,7 @@ def exchange_model(
     *,
     seed: int = 0,
     max_exchanges: int = 1_000_000,
+    time_limit: float | None = None,
 ) -> ModelForecast:
     """Run the equal-gain exchange model round by round.
 
@@ -251,6 +260,11 @@ def exchange_model(
         *g* uses ``numpy.random.default_rng([seed, g])``).
     max_exchanges:
         Safety cap on exchanges per round.
+    time_limit:
+        Seconds the rounds may take (``None``: no limit). When they run out,
+        the round under way stops after the exchanges made so far and no
+        further round runs; the forecast is then labelled approximate
+        (``provenance.exact`` false, with the rounds completed in its bound).
 
     Returns
     -------
@@ -258,8 +272,9 @@ def exchange_model(
         ``forecast``: the c·s weighted mean of the start positions after the
         last round (Decide's "MDS"); ``forecast_by_round`` per round;
         ``trajectory``: start positions per round;
-        ``diagnostics``: exchanges and ties per round, total gain, and the
-        weighted mean of the *voting* positions per round.
+        ``diagnostics``: exchanges and ties per round, total gain, the
+        weighted mean of the *voting* positions per round, and ``cut_short``
+        (whether the time limit stopped the rounds).
 
     Raises
     ------
@@ -307,14 +322,20 @@ def exchange_model(
     exchanges: list[int] = []
     tie_counts: list[int] = []
     gains: list[float] = []
+    stop_at = math.inf if time_limit is None else time.perf_counter() + max(0.0, time_limit)
+    cut = False
     for _ in range(rounds):
+        if cut:
+            break
         y = x.copy()
         new_x = x.copy()
         realised = ties = 0
         gain = 0.0
         for block, rng in zip(blocks, rngs, strict=True):
-            yb, xb, nb, tb, gb = _exchange_round(
-                x[:, block], w[:, block], s[:, block], mask[:, block], rng, max_exchanges
+            if cut:  # the time ran out in an earlier group: this one keeps its positions
+                continue
+            yb, xb, nb, tb, gb, cut = _exchange_round(
+                x[:, block], w[:, block], s[:, block], mask[:, block], rng, max_exchanges, stop_at
             )
             y[:, block] = yb
             new_x[:, block] = xb
@@ -335,7 +356,7 @@ def exchange_model(
         forecast=by_round[-1],
         forecast_by_round=by_round,
         trajectory=trajectory,
-        rounds=rounds,
+        rounds=len(exchanges),
         parameters={
             "seed": seed,
             "salience_weight": SALIENCE_WEIGHT,
@@ -346,6 +367,7 @@ def exchange_model(
             "exchanges_per_round": exchanges,
             "ties_per_round": tie_counts,
             "gain_per_round": gains,
+            "cut_short": cut,
             "voting_mean_by_round": (
                 np.stack(voting_means) if voting_means else np.zeros((0, problem.n_issues))
             ),
@@ -353,6 +375,14 @@ def exchange_model(
         provenance=Provenance(
             "equal-gain exchange of voting positions (Stokman & van Oosten 1994), "
             "forecast = c·s weighted mean of positions",
+            exact=not cut,
+            bound=None
+            if not cut
+            else (
+                f"stopped at its {time_limit:.3g} s time limit after {len(exchanges) - 1} of "
+                f"{rounds} rounds and part of the next ({exchanges[-1]:,} exchanges in it); how "
+                "far it got depends on the machine's speed"
+            ),
             seed=seed,
         ),
     )

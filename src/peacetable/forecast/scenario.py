@@ -276,6 +276,7 @@ def forecast_scenario(
     rounds: int = 10,
     seed: int = 0,
     include: Literal["stakeholders", "all"] = "stakeholders",
+    time_limit: float | None = None,
 ) -> ScenarioForecast:
     """Forecast every ordered issue of *scenario* with several models.
 
@@ -291,6 +292,10 @@ def forecast_scenario(
         Tie-breaking seed of the exchange model.
     include:
         Which parties count (see :func:`from_scenario`).
+    time_limit:
+        Seconds the models may take (``None``: no limit); a model cut short
+        (the exchange model's rounds) makes the answer approximate, with how
+        many rounds it ran in ``provenance.bound``.
 
     Returns
     -------
@@ -313,7 +318,7 @@ def forecast_scenario(
     if isinstance(scenario, PreparedScenario):
         scenario = scenario.scenario
     problem = from_scenario(scenario, include)
-    result = forecast(problem, models, rounds=rounds, seed=seed)
+    result = forecast(problem, models, rounds=rounds, seed=seed, time_limit=time_limit)
     option_ids = {
         i.id: tuple(o.id for o in i.options) for i in scenario.issues if i.id in
         {s.id for s in problem.issues}
@@ -350,6 +355,9 @@ def forecast_scenario(
         decided=decided,
         blocs=blocs,
         provenance=Provenance(
-            "forecast models: " + ", ".join(m.model for m in result.models), seed=seed
+            "forecast models: " + ", ".join(m.model for m in result.models),
+            exact=not result.cut_short,
+            bound="; ".join(f"{m.model}: {m.provenance.bound}" for m in result.cut_short) or None,
+            seed=seed,
         ),
     )

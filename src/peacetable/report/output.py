@@ -1,4 +1,9 @@
-"""Writing a briefing and its static images to disk, atomically."""
+"""Writing a briefing and its static images to disk, atomically.
+
+Files are written like every other output of peacetable
+(:func:`peacetable.io.write_text_atomic`): a file that replaces another keeps
+its permissions, a new one gets ``0644`` less the umask.
+"""
 
 from __future__ import annotations
 
@@ -12,8 +17,6 @@ from peacetable.report.builder import Report
 from peacetable.report.charts import Chart
 from peacetable.report.page import render_page
 
-#: Permissions of the files written (readable by others, like any document).
-FILE_MODE = 0o644
 #: Image formats written by :func:`export_images`.
 IMAGE_FORMATS: tuple[str, ...] = ("png", "svg")
 
@@ -43,7 +46,7 @@ def write_report(report: Report, path: str | os.PathLike[str]) -> Path:
         raise PeacetableError(
             f"the HTML briefing needs plotly ({exc}); install it with: pip install 'peacetable[report]'"
         ) from exc
-    write_text_atomic(target, html, mode=FILE_MODE)  # a briefing is meant to be shared
+    write_text_atomic(target, html)
     return target
 
 
@@ -106,6 +109,6 @@ def export_images(
             progress(chart)
         for fmt, data in render_formats(chart, formats).items():
             path = folder / f"{chart.file_stem}.{fmt}"
-            write_bytes_atomic(path, data, mode=FILE_MODE)
+            write_bytes_atomic(path, data)
             written.append(path)
     return written

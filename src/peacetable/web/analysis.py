@@ -336,6 +336,7 @@ def analyse_draft(session: Session, package: Mapping[str, str]) -> dict[str, Any
         "rejecting": list(d.rejecting),
         "parties": [_party_view(v, s) for v, s in zip(d.parties, scores, strict=True)],
         "efficient": d.efficient,
+        "efficiency": d.efficiency_statement,
         "dominated_by": None
         if dom is None
         else {"changes": {k: list(v) for k, v in dom.changes.items()}, "gains": dom.gains},

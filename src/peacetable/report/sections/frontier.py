@@ -337,6 +337,12 @@ def build(ctx: ReportContext) -> Section:
     method = f"Exact Pareto frontier by dynamic programming over issues ({fr.method})"
     if solutions is not None:
         method += "; bargaining solutions exact over that frontier or by MILP (peacetable.analysis.solutions)"
+        loose = [SOLUTION_LABELS.get(k, k) for k, s in solutions.items() if not s.exact]
+        if loose:
+            method += (
+                f"; approximate (the time limit stopped the solver; each solution's provenance "
+                f"gives the bound): {series(loose)}"
+            )
     else:
         method += "; bargaining solutions not installed in this version"
     return Section(

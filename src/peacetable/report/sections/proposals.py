@@ -8,7 +8,7 @@ fewest-change amendments that win every party over).
 
 from __future__ import annotations
 
-from peacetable.analysis.acceptance import ProposalEvaluation
+from peacetable.analysis.acceptance import NO_PROPOSALS, ProposalEvaluation
 from peacetable.analysis.diagnostics import ProposalDiagnosis
 from peacetable.errors import AnalysisError
 from peacetable.report.charts import UTILITY_AXIS, Chart, Trace, colour
@@ -116,6 +116,8 @@ def _what_it_takes(ctx: ReportContext, ev: ProposalEvaluation) -> Markup:
                 + f" (joint gain {fmt(d.dominated_by.joint_gain)})."
             )
         )
+    elif d.efficient is None:
+        items.append(f"Pareto-efficient: {d.efficiency_statement}.")
     if d.improvements.min_changes is not None and d.improvements.solutions:
         best = d.improvements.solutions[0]
         items.append(
@@ -176,7 +178,7 @@ def build(ctx: ReportContext) -> Section:
     """Build the section (see the module docstring)."""
     evaluations = ctx.evaluations()
     if not evaluations:
-        raise AnalysisError("the scenario has no proposals")
+        raise AnalysisError(NO_PROPOSALS)
     blocks: list[Block] = []
     for k, ev in enumerate(evaluations, start=1):
         blocks.append(
