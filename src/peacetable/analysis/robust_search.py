@@ -453,20 +453,32 @@ def _build_search(
     top: int,
     deadline: Deadline,
 ) -> _Search:
-    """The search's per-depth tables: issues by decreasing nominal spread first."""
+    """The search's per-depth tables: issues with one allowed option first (an option ruled
+    out on its own, e.g. a process agreed first, is never open), then by decreasing nominal
+    spread; an issue's best still possible counts only its allowed options."""
     nominal = model.tables(model.base)
     spread = [
         float(np.ptp(nominal.tables[model.offsets[i] : model.offsets[i + 1], :, 0], axis=0).sum())
         for i in range(model.n_issues)
     ]
-    order = sorted(range(model.n_issues), key=lambda i: (-spread[i], i))
+    allowed = [
+        np.ones(model.offsets[i + 1] - model.offsets[i], bool) for i in range(model.n_issues)
+    ]
+    for pattern in model.forbidden:
+        if len(pattern.clauses) == 1:
+            i, mask = pattern.clauses[0]
+            allowed[i] &= ~np.asarray(mask, dtype=bool)
+    order = sorted(range(model.n_issues), key=lambda i: (allowed[i].sum() > 1, -spread[i], i))
     depth_of = {i: d for d, i in enumerate(order)}
     utils = []
     for i in order:
         rows = st.row_of[model.offsets[i] : model.offsets[i + 1]]
         # (n, m, P) @ (P, L): a BLAS product (bounds only; leaves are recounted exactly)
         utils.append((st.tables[rows].transpose(2, 0, 1) @ mix).astype(np.float32))
-    best_of = [u.max(axis=1) for u in utils]
+    best_of = [
+        u[:, allowed[i]].max(axis=1) if allowed[i].any() else u.max(axis=1)
+        for u, i in zip(utils, order, strict=True)
+    ]
     bonus = []
     for k, conds in enumerate(model.interactions):
         column = mix[model.interaction_party[k]]  # (L,)
