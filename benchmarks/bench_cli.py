@@ -1,0 +1,90 @@
+"""Command start-up and the main job: ``peacetable --help``, ``scenarios list``, ``analyze``.
+
+Each command runs in a fresh Python process (``sys.executable -c`` calling the
+console script's entry point, so no shim is timed); wall and CPU seconds of the
+child, medians of several runs with min-max as the noise. Targets (issue "One
+core for every lens"): ``--help`` and ``scenarios list`` under 0.5 s.
+
+Set ``PEACETABLE_BASE_SRC`` to another tree's ``src`` folder (e.g. an earlier
+commit checked out with ``git worktree add``) to time it in the same run,
+alternating with this one; its rows are labelled ``base``. ``analyze`` is timed
+on the embedded scenario, and on ``PEACETABLE_BENCH_SCENARIO`` when set (a file
+both trees can read, for a like-for-like comparison).
+
+Run with ``python benchmarks/run.py cli`` (``--quick``: 2 runs each).
+"""
+
+from __future__ import annotations
+
+import os
+import resource
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+HERE = Path(__file__).resolve().parent
+ENTRY = 'import sys; sys.argv[0] = "peacetable"; from peacetable.cli import main; sys.exit(main())'
+
+
+def _once(src: str, args: list[str]) -> tuple[float, float]:
+    env = dict(os.environ, PYTHONPATH=src)
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    start = time.perf_counter()
+    done = subprocess.run(
+        [sys.executable, "-c", ENTRY, *args], env=env, capture_output=True, cwd=HERE.parent
+    )
+    wall = time.perf_counter() - start
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    if done.returncode != 0:
+        raise RuntimeError(f"{args} failed in {src}: {done.stderr.decode()[-300:]}")
+    return wall, (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+
+
+def run(quick: bool = False) -> list[dict[str, Any]]:
+    """Benchmark rows (see the module docstring)."""
+    trees = {"this": str(HERE.parent / "src")}
+    if os.environ.get("PEACETABLE_BASE_SRC"):
+        trees["base"] = os.environ["PEACETABLE_BASE_SRC"]
+    cases: list[tuple[str, list[str], float | None, tuple[str, ...]]] = [
+        ("--help", ["--help"], 0.5, tuple(trees)),
+        ("scenarios list", ["scenarios", "list"], 0.5, tuple(trees)),
+        ("analyze (embedded scenario)", ["analyze", "--json"], None, ("this",)),
+    ]
+    if os.environ.get("PEACETABLE_BENCH_SCENARIO"):
+        path = os.environ["PEACETABLE_BENCH_SCENARIO"]
+        cases.append(
+            (f"analyze {Path(path).name}", ["analyze", path, "--json"], None, tuple(trees))
+        )
+    runs = 2 if quick else 5
+    rows = []
+    for name, args, target, which in cases:
+        times: dict[str, tuple[list[float], list[float]]] = {t: ([], []) for t in which}
+        for _ in range(runs):
+            for tree in which:  # alternating, so both see the same load
+                wall, cpu = _once(trees[tree], args)
+                times[tree][0].append(wall)
+                times[tree][1].append(cpu)
+        for tree in which:
+            wall_s, cpu_s = times[tree]
+            med = statistics.median(wall_s)
+            rows.append(
+                {
+                    "command": name,
+                    "tree": tree,
+                    "runs": runs,
+                    "wall s (median)": f"{med:.2f}",
+                    "min-max s": f"{min(wall_s):.2f}-{max(wall_s):.2f}",
+                    "cpu s (median)": f"{statistics.median(cpu_s):.2f}",
+                    "target s": "-" if target is None else f"< {target:g}",
+                    "meets": "-" if target is None else ("yes" if med < target else "NO"),
+                }
+            )
+    return rows
+
+
+if __name__ == "__main__":
+    for row in run(quick="--quick" in sys.argv):
+        print(row)
