@@ -15,6 +15,7 @@ See :mod:`peacetable.simulate.strategies` for the strategies' sources.
 
 from __future__ import annotations
 
+from abc import ABC, abstractmethod
 from typing import Any
 
 import numpy as np
@@ -65,7 +66,7 @@ class PartyView:
         return self.order[np.maximum(k - 1, 0)]
 
 
-class BatchAgent:
+class BatchAgent(ABC):
     """A strategy deciding for every negotiation of a batch.
 
     ``respond`` and ``propose`` see the whole batch; only rows where *mask*
@@ -83,14 +84,17 @@ class BatchAgent:
         self.n_rational = self.v.count_at_least(no_deal)
         self._cache: Any = None
 
+    @abstractmethod
     def respond(self, step: int, t: float, offer: IntArray, mask: BoolArray) -> BoolArray:
-        raise NotImplementedError
+        """Per negotiation: accept *offer* at this step?"""
 
+    @abstractmethod
     def propose(self, step: int, t: float, mask: BoolArray) -> IntArray:
-        raise NotImplementedError
+        """Per negotiation: the outcome to offer at this step."""
 
     def observe(self, party: int, offer: IntArray, mask: BoolArray) -> None:
-        """Another negotiator proposed *offer* in the rows of *mask*."""
+        """Another negotiator proposed *offer* in the rows of *mask* (a hook: by default nothing is learnt)."""
+        return
 
     def _offered(self, offer: IntArray) -> FloatArray:
         return self.v.u[np.maximum(offer, 0)]

@@ -21,6 +21,7 @@ References
 from __future__ import annotations
 
 import math
+from abc import ABC, abstractmethod
 from collections.abc import Sequence
 
 from peacetable.simulate.space import OutcomeSpace
@@ -48,7 +49,7 @@ class ReferenceOutcome(tuple[int, int, int, str]):
     __slots__ = ()
 
 
-class _Agent:
+class _Agent(ABC):
     """One negotiator: its utilities, preference order and reservation value."""
 
     def __init__(self, space: OutcomeSpace, party: int, no_deal: float) -> None:
@@ -75,14 +76,17 @@ class _Agent:
                 break
         return chosen
 
+    @abstractmethod
     def respond(self, step: int, t: float, offer: int) -> bool:
-        raise NotImplementedError
+        """Accept *offer* at this step?"""
 
+    @abstractmethod
     def propose(self, step: int, t: float) -> int | None:
-        raise NotImplementedError
+        """The outcome to offer at this step (``None``: none)."""
 
     def observe(self, party: int, offer: int) -> None:
-        """Another negotiator proposed *offer*."""
+        """Another negotiator proposed *offer* (a hook: by default nothing is learnt)."""
+        return
 
 
 class _Aspiration(_Agent):
