@@ -54,6 +54,7 @@ from peacetable.analysis.amendments import (
 )
 from peacetable.core import PackageRef, PreparedScenario, Provenance, Result, prepare
 from peacetable.core.arrays import IntArray
+from peacetable.core.prepared import PROCESS_HELD
 from peacetable.core.serialize import generic_to_dict
 from peacetable.model import Scenario
 
@@ -347,11 +348,11 @@ class ProposalDiagnosis(Result):
         if self.efficient is False:
             return "no — " + self.improvements.statement
         if not self.feasible:
-            held = [v for v in self.violated if v.startswith("process agreed first")]
+            held = [v for v in self.violated if v.startswith(PROCESS_HELD)]
             if held and len(held) == len(self.violated):
                 why = (
                     "it is not on the agreed process ("
-                    + "; ".join(v.removeprefix("process agreed first: ") for v in held)
+                    + "; ".join(v.removeprefix(PROCESS_HELD) for v in held)
                     + "), where the searches hold the talks issues"
                 )
             else:

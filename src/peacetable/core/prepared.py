@@ -42,6 +42,11 @@ PackageRef = str | Mapping[str, str] | npt.ArrayLike | None
 rest), option indices ``(n_issues,)``, or ``None`` (the status quo)."""
 
 
+#: How a pattern that holds a process issue at its agreed option names itself (the
+#: reason :meth:`PreparedScenario.settled` gives it; diagnostics recognise it by this).
+PROCESS_HELD = "process agreed first: "
+
+
 @dataclass(frozen=True, eq=False)
 class PreparedScenario(PackageEvaluator):
     """A scenario as arrays, with its resolver, acceptance rule and lazily built engines.
@@ -115,7 +120,7 @@ class PreparedScenario(PackageEvaluator):
         for iid, oid in agreed.items():
             k = self.issue_ids.index(iid)
             mask = np.asarray([o != oid for o in self.option_ids[k]], dtype=bool)
-            held.append(ForbiddenPattern(((k, mask),), f"process agreed first: {iid} = {oid}"))
+            held.append(ForbiddenPattern(((k, mask),), f"{PROCESS_HELD}{iid} = {oid}"))
         return dataclasses.replace(self, forbidden=(*self.forbidden, *held))
 
     def resolve(self, ref: PackageRef) -> tuple[IntArray, str | None]:
