@@ -23,6 +23,7 @@ from peacetable.model.scenario import NO_DEAL_NONE, NO_DEAL_STATUS_QUO, Estimate
 from peacetable.model.validate_plans import check_implementation
 
 __all__ = [
+    "PROBABILITY_EXCESS",
     "Problem",
     "check_scenario",
     "dotted",
@@ -31,7 +32,10 @@ __all__ = [
     "violated_constraints",
 ]
 
-_BELIEF_TOLERANCE = 1e-6
+_BELIEF_TOLERANCE = 1e-6  # a contingent term's beliefs: given in full, they must sum to 1
+
+#: How far stated probabilities may add up past 1 (float rounding) before they are refused.
+PROBABILITY_EXCESS = 1e-9
 
 
 def find_problems(scenario: Scenario) -> list[Problem]:
@@ -368,7 +372,7 @@ def _check_disagreement(
             if oid not in outcome_ids:
                 add(Problem((*path, oid), unknown("outcome", oid, outcome_ids)))
             check_estimate(est, (*path, oid), 0.0, 1.0)
-        if sum(e.value for e in probs.values()) > 1.0 + 1e-9:
+        if sum(e.value for e in probs.values()) > 1.0 + PROBABILITY_EXCESS:
             add(Problem(path, "probabilities sum to more than 1"))
 
     for pid, probs in d.beliefs.items():

@@ -32,6 +32,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from peacetable.errors import Location, ScenarioError
 from peacetable.model import Scenario
+from peacetable.model.validate import PROBABILITY_EXCESS
 
 Points = Annotated[float, Field(ge=0.0, le=100.0, allow_inf_nan=False)]
 Weight = Annotated[float, Field(ge=0.0, le=1e6, allow_inf_nan=False)]
@@ -168,7 +169,7 @@ def check_input(scenario: Scenario, data: PreferenceInput) -> None:
         for oid in probs:
             if oid not in events[eid]:
                 _problem(problems, f"beliefs.{eid}.{oid}", f"unknown outcome {oid!r} of {eid!r}")
-        if sum(probs.values()) > 1.0 + 1e-9:
+        if sum(probs.values()) > 1.0 + PROBABILITY_EXCESS:
             _problem(problems, f"beliefs.{eid}", "the probabilities add up to more than 1")
     sure = data.sureness
     if sure is not None and sure.no_deal is not None:
