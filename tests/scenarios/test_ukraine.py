@@ -241,3 +241,28 @@ def test_format_reference_example_loads() -> None:
     cs = prepare(s)
     u = cs.utilities(cs.encode(s.proposal("p1").package))[0]
     assert np.allclose(u, [0.5667, 0.70], atol=1e-3)  # the worked numbers in the text
+
+
+def test_scenario_index_is_current() -> None:
+    """``scenarios list`` reads ``data/index.json``; it must match the YAML files.
+
+    If this fails after editing an embedded scenario, run
+    ``python -c "from peacetable.scenarios import write_index; write_index()"``.
+    """
+    import json
+    from importlib import resources
+
+    from peacetable.scenarios import index_entries
+
+    path = resources.files("peacetable.scenarios").joinpath("data", "index.json")
+    assert json.loads(path.read_text("utf-8")) == index_entries()
+
+
+def test_scenario_summary_falls_back_when_the_index_is_stale(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import peacetable.scenarios as sc
+
+    stale = {"ukraine-2022": {**sc.index_entries()["ukraine-2022"], "issues": 99, "sha256": "x"}}
+    monkeypatch.setattr(sc, "_index", lambda: stale)
+    assert sc.builtin_summary("ukraine-2022")["issues"] == 11

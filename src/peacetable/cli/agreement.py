@@ -55,7 +55,8 @@ def frontier_command(
     limits (e.g. many parties: nearly every package is efficient), it stops
     with its growth so far and what to ask instead.
 
-    Example: [bold]peacetable frontier ukraine-2022 --acceptable-only --json[/]
+    \b
+    Example: peacetable frontier ukraine-2022 --acceptable-only --json
     """
     from peacetable.core import Settings
 
@@ -117,7 +118,8 @@ def solve_command(
     A solution whose program the time limit stops is the best package found,
     labelled approximate with the solver's bound on how far off it may be.
 
-    Example: [bold]peacetable solve ukraine-2022 --json[/]
+    \b
+    Example: peacetable solve ukraine-2022 --json
     """
     from peacetable.core import Settings
 
@@ -165,7 +167,8 @@ def zopa_command(
 ) -> None:
     """Zone of possible agreement: does it exist, how large, best package per party.
 
-    Example: [bold]peacetable zopa ukraine-2022 --json[/]
+    \b
+    Example: peacetable zopa ukraine-2022 --json
     """
     from peacetable.core import Settings
 

@@ -382,6 +382,7 @@ def analyze_command(
     Without proposals it answers what needs none (frontier, fair packages, ZOPA, how sure
     the fair packages are, ripeness). Answers cut short by --time-limit say how far off.
 
+    \b
     Example: peacetable analyze --proposal seven-points
     """
     from peacetable.analyze import analysis_settings, analyze_session

@@ -136,6 +136,7 @@ def conflict_command(
     With a scenario and --proposal: would the deal hold? Every way a party (or parties that
     control an issue together) can walk away from it, who gains, and who could deter it.
 
+    \b
     Example: peacetable conflict ukraine-2022 --proposal seven-points
     """
 

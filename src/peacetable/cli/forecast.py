@@ -120,6 +120,7 @@ def forecast_command(
 ) -> None:
     """Forecast where bargaining ends on each issue, per model, with round-by-round dynamics.
 
+    \b
     Example: peacetable forecast emission_actors.csv --model bdm --rounds 10
     """
     from peacetable.forecast.engine import DEFAULT_MODELS, forecast
@@ -167,6 +168,7 @@ def forecast_eval_command(
 ) -> None:
     """Score the models against known outcomes: MAE with bootstrap intervals.
 
+    \b
     Example: peacetable forecast-eval ../shared/data/forecast-cases/deu3/deu3_blksv.tsv
     """
     from peacetable.forecast.evaluate import EVAL_MODELS, evaluate

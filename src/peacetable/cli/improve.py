@@ -172,6 +172,7 @@ def improve_command(
     --time-limit is shared: half for the diagnosis, the rest for the two single
     texts and the post-settlement search; what it cuts short is labelled.
 
+    \b
     Example: peacetable improve seven-points --max-changes 2 --json
     """
     from peacetable.core import NotApplicable, Settings
@@ -242,6 +243,7 @@ def linkage_command(
 ) -> None:
     """Trades 'I give way on issue A, you on B' that both parties gain from, per pair.
 
+    \b
     Example: peacetable linkage --reference seven-points --party RU --party UA
     """
     from peacetable.core import Settings
@@ -308,6 +310,7 @@ def convert_command(
 ) -> None:
     """Convert GENIUS XML / GeniusWeb JSON profiles to a scenario, or a scenario to them.
 
+    \b
     Example: peacetable convert Laptop/ -o laptop.yaml   (then: peacetable convert laptop.yaml -o out/ --to geniusweb)
     """
     from peacetable.io import save_scenario

@@ -89,6 +89,7 @@ def report_command(
     sentence, then the evidence; a section appears only when its engine is
     installed and works for the scenario (omissions are listed in the appendix).
 
+    \b
     Example: peacetable report ukraine-2022 -o briefing.html --images slides/
     """
     from peacetable.analyze import analysis_settings

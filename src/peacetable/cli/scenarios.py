@@ -28,6 +28,7 @@ JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON instead of tab
 def list_command(as_json: JsonOpt = False) -> None:
     """List the embedded scenarios.
 
+    \b
     Example: peacetable scenarios list
     """
     rows = [builtin_summary(sid) for sid in list_builtin()]
@@ -52,6 +53,7 @@ def show_command(
 ) -> None:
     """Show a scenario's parties, issues and proposals.
 
+    \b
     Example: peacetable scenarios show ukraine-2022
     """
     s = load_scenario_arg(scenario)
@@ -113,6 +115,7 @@ def validate_command(
 ) -> None:
     """Check scenario files; print every problem as file:line:col: field: message.
 
+    \b
     Example: peacetable scenarios validate my-scenario.yaml
     """
     from peacetable.io import load_scenario
@@ -148,6 +151,7 @@ def new_command(
 ) -> None:
     """Write a commented scenario template to start from.
 
+    \b
     Example: peacetable scenarios new my-talks.yaml
     """
     from peacetable.io import write_text_atomic
@@ -166,6 +170,7 @@ def schema_command(
 ) -> None:
     """Print the JSON Schema of the scenario format (peacetable/1).
 
+    \b
     Example: peacetable schema -o scenario.schema.json
     """
     from peacetable.io import scenario_json_schema, write_text_atomic

@@ -58,7 +58,8 @@ def sequence_command(
 ) -> None:
     """A phased implementation schedule: exposure per party, self-enforcement, disputed orders.
 
-    Example: [bold]peacetable sequence ukraine-2022 --objective duration --reading minsk=kyiv[/]
+    \b
+    Example: peacetable sequence ukraine-2022 --objective duration --reading minsk=kyiv
     """
     from peacetable.core import Settings
     from peacetable.sequence.solver import OBJECTIVES

@@ -117,7 +117,8 @@ def simulate_command(
     point. With --horizon the no-deal utilities follow the scenario's
     disagreement model over that many months (the costs of conflict mount).
 
-    Example: [bold]peacetable simulate laptop.yaml --strategy boulware --strategy buyer=micro --steps 100 --json[/]
+    \b
+    Example: peacetable simulate laptop.yaml --strategy boulware --strategy buyer=micro --steps 100 --json
     """
     from peacetable.core import Session
 
@@ -219,7 +220,8 @@ def tournament_command(
     advantage over no deal (95% intervals). Same seed, same result, locally,
     in processes or on Dask.
 
-    Example: [bold]peacetable tournament --random-scenarios 5 --strategy boulware --strategy micro --strategy genius-conceder --repetitions 20 --json[/]
+    \b
+    Example: peacetable tournament --random-scenarios 5 --strategy boulware --strategy micro --strategy genius-conceder --repetitions 20 --json
     """
     from rich.table import Table
 

@@ -81,7 +81,8 @@ def robustness_command(
     --time-limit is shared: 30% for the bargaining solutions, 40% for the sweep, 30% for the
     search; what it cuts short is labelled.
 
-    Example: [bold]peacetable robustness ukraine-2022 --samples 100000 --seed 1 --json[/]
+    \b
+    Example: peacetable robustness ukraine-2022 --samples 100000 --seed 1 --json
     """
     from peacetable.core import Settings
 
@@ -232,7 +233,8 @@ def ripeness_command(
     uncertain estimates), whose pressure opens it, when the proposal is
     accepted by all, and whether the stalemate is mutually hurting (Zartman).
 
-    Example: [bold]peacetable ripeness ukraine-2022 --horizon 36 --proposal seven-points --json[/]
+    \b
+    Example: peacetable ripeness ukraine-2022 --horizon 36 --proposal seven-points --json
     """
     from peacetable.core import Settings
 

@@ -67,7 +67,8 @@ def serve(
 ) -> None:
     """Run the mediation server; on first start it prints a one-time set-up link.
 
-    Example: [bold]peacetable serve --port 8000[/]
+    \b
+    Example: peacetable serve --port 8000
     """
     from peacetable.web.config import WebSettings
     from peacetable.web.server import run
@@ -117,7 +118,8 @@ def verify(
 
     Exit code 0: it verifies; 1: it does not; 2: the files are not what they should be.
 
-    Example: [bold]peacetable record verify talks-record.json --checkpoint my-checkpoint.json[/]
+    \b
+    Example: peacetable record verify talks-record.json --checkpoint my-checkpoint.json
     """
     from peacetable.web.verify import verify_export
 

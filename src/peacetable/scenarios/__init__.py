@@ -1,12 +1,19 @@
 """Scenarios shipped with peacetable (the default: ``ukraine-2022``).
 
 Each is a YAML file in this package's ``data`` folder, named ``<id>.yaml``.
+``data/index.json`` holds each one's summary and the SHA-256 of its text, so
+``peacetable scenarios list`` need not parse the YAML; a summary whose hash
+does not match is computed from the file (:func:`write_index` refreshes the
+index; a test keeps it current).
 """
 
 from __future__ import annotations
 
+import hashlib
+import json
 from functools import lru_cache
 from importlib import resources
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from peacetable.defaults import DEFAULT_SCENARIO
@@ -47,17 +54,34 @@ def builtin_summary(scenario_id: str) -> dict[str, Any]:
     """Id, title and counts of an embedded scenario, read without validating it (fast).
 
     The embedded scenarios are validated by the test suite, so their counts
-    here equal those of :func:`load_builtin`.
+    here equal those of :func:`load_builtin`. The summary comes from
+    ``data/index.json`` when the file's SHA-256 matches the one recorded
+    there, otherwise from parsing the YAML.
 
     Examples
     --------
     >>> builtin_summary("ukraine-2022")["issues"]
     11
     """
+    text = builtin_text(scenario_id)
+    entry = _index().get(scenario_id)
+    if entry is not None and entry.get("sha256") == _digest(text):
+        return {key: entry[key] for key in _SUMMARY_KEYS}
+    return _summarise(scenario_id, text)
+
+
+_SUMMARY_KEYS = ("id", "title", "parties", "issues", "proposals")
+
+
+def _digest(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def _summarise(scenario_id: str, text: str) -> dict[str, Any]:
     import yaml
 
     loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-    data = yaml.load(builtin_text(scenario_id), Loader=loader)
+    data = yaml.load(text, Loader=loader)
     return {
         "id": scenario_id,
         "title": data.get("title", scenario_id),
@@ -67,4 +91,38 @@ def builtin_summary(scenario_id: str) -> dict[str, Any]:
     }
 
 
-__all__ = ["DEFAULT_SCENARIO", "builtin_summary", "builtin_text", "list_builtin", "load_builtin"]
+@lru_cache(maxsize=1)
+def _index() -> dict[str, dict[str, Any]]:
+    path = resources.files(__package__).joinpath("data", "index.json")
+    if not path.is_file():
+        return {}
+    data: dict[str, dict[str, Any]] = json.loads(path.read_text("utf-8"))
+    return data
+
+
+def index_entries() -> dict[str, dict[str, Any]]:
+    """What ``data/index.json`` should hold: each embedded scenario's summary and hash."""
+    entries = {}
+    for sid in list_builtin():
+        text = builtin_text(sid)
+        entries[sid] = {**_summarise(sid, text), "sha256": _digest(text)}
+    return entries
+
+
+def write_index() -> Path:
+    """Rewrite ``data/index.json`` from the YAML files (for developers; returns its path)."""
+    path = Path(str(resources.files(__package__).joinpath("data", "index.json")))
+    path.write_text(json.dumps(index_entries(), indent=2, ensure_ascii=False) + "\n", "utf-8")
+    _index.cache_clear()
+    return path
+
+
+__all__ = [
+    "DEFAULT_SCENARIO",
+    "builtin_summary",
+    "builtin_text",
+    "index_entries",
+    "list_builtin",
+    "load_builtin",
+    "write_index",
+]
