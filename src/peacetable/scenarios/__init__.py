@@ -101,7 +101,20 @@ def _index() -> dict[str, dict[str, Any]]:
 
 
 def index_entries() -> dict[str, dict[str, Any]]:
-    """What ``data/index.json`` should hold: each embedded scenario's summary and hash."""
+    """What ``data/index.json`` should hold: each embedded scenario's summary and hash.
+
+    Returns
+    -------
+    dict
+        ``{scenario id: {"id", "title", "parties", "issues", "proposals", "sha256"}}``,
+        parsed from the YAML files (the slow path the index saves).
+
+    Examples
+    --------
+    >>> entry = index_entries()["ukraine-2022"]
+    >>> entry["parties"], len(entry["sha256"])
+    (8, 64)
+    """
     entries = {}
     for sid in list_builtin():
         text = builtin_text(sid)
@@ -110,7 +123,16 @@ def index_entries() -> dict[str, dict[str, Any]]:
 
 
 def write_index() -> Path:
-    """Rewrite ``data/index.json`` from the YAML files (for developers; returns its path)."""
+    """Rewrite ``data/index.json`` from the YAML files (for developers; returns its path).
+
+    Run it after editing an embedded scenario; ``tests/scenarios`` fails while the
+    index is stale (``scenarios list`` then parses the YAML, so it stays right).
+
+    Examples
+    --------
+    From the repository: ``python -c "from peacetable.scenarios import write_index;
+    write_index()"`` (it writes into the package, so it is not run as a doctest).
+    """
     path = Path(str(resources.files(__package__).joinpath("data", "index.json")))
     path.write_text(json.dumps(index_entries(), indent=2, ensure_ascii=False) + "\n", "utf-8")
     _index.cache_clear()
