@@ -169,6 +169,28 @@ def draft_content(row: Draft) -> dict[str, Any]:
     return content
 
 
+def published_drafts(s: Session, negotiation_id: str) -> list[Draft]:
+    """The negotiation's published versions, oldest first."""
+    return list(
+        s.execute(
+            select(Draft)
+            .where(Draft.negotiation_id == negotiation_id, Draft.published_at.is_not(None))
+            .order_by(Draft.version)
+        ).scalars()
+    )
+
+
+def own_scores(session: LensSession, party: str, drafts: list[Draft]) -> list[dict[str, Any]]:
+    """*party*'s score of each draft (0..1 from its no deal to its best package), on its own view."""
+    return [
+        {
+            "version": d.version,
+            "score": analysis.party_score(session, party, draft_content(d)["package"]),
+        }
+        for d in drafts
+    ]
+
+
 def get_draft(s: Session, negotiation_id: str, version: int, published: bool = False) -> Draft:
     """One draft version (404 if absent, or unpublished when *published*)."""
     row = s.execute(

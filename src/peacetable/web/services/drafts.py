@@ -23,6 +23,8 @@ from peacetable.web.services.common import (
     get_negotiation,
     locked,
     merged_session,
+    own_scores,
+    published_drafts,
     scenario_of,
     scenario_session,
 )
@@ -117,12 +119,11 @@ def listing(ctx: ServerContext, access: Access, published_only: bool) -> list[di
     """Draft versions (all, or the published ones), oldest first."""
     with ctx.db.reading() as s:
         neg = get_negotiation(s, access.negotiation_id)
-        q = select(Draft).where(Draft.negotiation_id == neg.id)
         if published_only:
-            q = q.where(Draft.published_at.is_not(None))
-        rows = s.execute(q.order_by(Draft.version)).scalars().all()
-        if published_only:
-            return [_full(ctx, neg, d) for d in rows]
+            return [_full(ctx, neg, d) for d in published_drafts(s, neg.id)]
+        rows = s.execute(
+            select(Draft).where(Draft.negotiation_id == neg.id).order_by(Draft.version)
+        ).scalars()
         return [_summary(d) for d in rows]
 
 
@@ -259,22 +260,8 @@ def scores(ctx: ServerContext, access: Access) -> list[dict[str, Any]]:
     with ctx.db.reading() as s:
         neg = get_negotiation(s, access.negotiation_id)
         own, session = merged_session(ctx, s, neg, only=access.party)
-        rows = (
-            s.execute(
-                select(Draft)
-                .where(Draft.negotiation_id == neg.id, Draft.published_at.is_not(None))
-                .order_by(Draft.version)
-            )
-            .scalars()
-            .all()
-        )
+        rows = published_drafts(s, neg.id)
     if own.provenance.get(access.party, {}).get("version") is None:
         # no submission yet: nothing of its own to score with (the mediator's estimates stay private)
         return [{"version": d.version, "score": None} for d in rows]
-    return [
-        {
-            "version": d.version,
-            "score": analysis.party_score(session, access.party, draft_content(d)["package"]),
-        }
-        for d in rows
-    ]
+    return own_scores(session, access.party, rows)

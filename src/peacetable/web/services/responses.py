@@ -15,7 +15,7 @@ from peacetable.web import analysis, record
 from peacetable.web.analysis import LensSession
 from peacetable.web.context import ServerContext
 from peacetable.web.deps import Access
-from peacetable.web.models import Draft, Membership, Negotiation, Response, Submission
+from peacetable.web.models import Membership, Negotiation, Response, Submission
 from peacetable.web.services.common import (
     draft_content,
     draft_text,
@@ -23,6 +23,7 @@ from peacetable.web.services.common import (
     get_negotiation,
     locked,
     merged_session,
+    published_drafts,
     scenario_of,
 )
 
@@ -153,15 +154,7 @@ def everyone(ctx: ServerContext, access: Access) -> list[dict[str, Any]]:
     """Mediator: per published version, each party's latest response beside its predicted verdict."""
     with ctx.db.reading() as s:
         neg = get_negotiation(s, access.negotiation_id)
-        drafts = (
-            s.execute(
-                select(Draft)
-                .where(Draft.negotiation_id == neg.id, Draft.published_at.is_not(None))
-                .order_by(Draft.version)
-            )
-            .scalars()
-            .all()
-        )
+        drafts = published_drafts(s, neg.id)
         rows = (
             s.execute(
                 select(Response).where(Response.negotiation_id == neg.id).order_by(Response.id)

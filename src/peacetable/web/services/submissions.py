@@ -22,6 +22,8 @@ from peacetable.web.services.common import (
     locked,
     merged_scenario,
     merged_session,
+    own_scores,
+    published_drafts,
 )
 
 
@@ -174,26 +176,12 @@ def preview(ctx: ServerContext, access: Access) -> dict[str, Any]:
     with ctx.db.reading() as s:
         neg = get_negotiation(s, access.negotiation_id)
         own_view, session = merged_session(ctx, s, neg, only=access.party)
-        drafts = (
-            s.execute(
-                select(Draft)
-                .where(Draft.negotiation_id == neg.id, Draft.published_at.is_not(None))
-                .order_by(Draft.version)
-            )
-            .scalars()
-            .all()
-        )
+        drafts = published_drafts(s, neg.id)
     if own_view.provenance.get(access.party, {}).get("version") is None:
         raise HTTPException(409, "submit your preferences first")
     return {
         "best": analysis.best_packages(session, access.party),
-        "scores": [
-            {
-                "version": d.version,
-                "score": analysis.party_score(session, access.party, draft_content(d)["package"]),
-            }
-            for d in drafts
-        ],
+        "scores": own_scores(session, access.party, drafts),
     }
 
 
