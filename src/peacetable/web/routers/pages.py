@@ -185,12 +185,13 @@ def setup(
     return response
 
 
-@router.get("/invite/{token}", response_class=HTMLResponse)
-def invite_page(token: str, request: Request, user: MaybeUser, ctx: Ctx) -> HTMLResponse:
-    """An invitation: what it is for, and the form to join."""
+def _invitation(
+    request: Request, ctx: Ctx, user: MaybeUser, token: str
+) -> dict[str, Any] | HTMLResponse:
+    """The invitation behind *token* (rate-limited), or the page saying it is not valid."""
     try:
         limit(ctx, "invite", client_address(request))
-        info = invites.info(ctx, token[:200])
+        return invites.info(ctx, token[:200])
     except HTTPException as exc:
         return render(
             request,
@@ -201,6 +202,14 @@ def invite_page(token: str, request: Request, user: MaybeUser, ctx: Ctx) -> HTML
             heading="Invitation not valid",
             message=_detail(exc),
         )
+
+
+@router.get("/invite/{token}", response_class=HTMLResponse)
+def invite_page(token: str, request: Request, user: MaybeUser, ctx: Ctx) -> HTMLResponse:
+    """An invitation: what it is for, and the form to join."""
+    info = _invitation(request, ctx, user, token)
+    if isinstance(info, HTMLResponse):
+        return info
     return render(
         request,
         ctx,
@@ -224,19 +233,9 @@ def accept_invite(
     confirm: OptionalText = "",
 ) -> Response:
     """Join with the invitation from the form."""
-    try:
-        limit(ctx, "invite", client_address(request))
-        info = invites.info(ctx, token[:200])
-    except HTTPException as exc:
-        return render(
-            request,
-            ctx,
-            "message.html",
-            user,
-            exc.status_code,
-            heading="Invitation not valid",
-            message=_detail(exc),
-        )
+    info = _invitation(request, ctx, user, token)
+    if isinstance(info, HTMLResponse):
+        return info
     try:
         if user is None:
             problem = _account_form(password, confirm)
