@@ -7,33 +7,21 @@ cleanly when either is missing. Screenshots go to ``test-artifacts/``.
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 from typing import Any
 
 import pytest
+from ui_support import CHROMIUM_ARGS, chromium_path
 
 from peacetable.report import Report, write_report
 
 pytestmark = pytest.mark.browser
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 
 
 def _chromium() -> str:
-    path = shutil.which("chromium") or (
-        "/usr/bin/chromium" if Path("/usr/bin/chromium").exists() else None
-    )
+    path = chromium_path()
     if path is None:
         pytest.skip("Debian chromium is not installed (apt-get install chromium)")
     return path
