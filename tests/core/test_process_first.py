@@ -17,7 +17,8 @@ from peacetable.analyze import analyze_session
 from peacetable.core import Session, Settings, prepare
 from peacetable.errors import ScenarioError
 from peacetable.io import scenario_from_data, scenario_to_data
-from peacetable.model import Process
+from peacetable.model import Process, find_problems
+from peacetable.model.scenario import Estimate
 from peacetable.scenarios import load_builtin
 
 TALKS = ("mediator", "venue", "agenda")
@@ -111,7 +112,23 @@ def test_a_number_may_not_rest_on_an_opinion_alone() -> None:
         scenario_from_data(data)
     assert "parties[0].power.source" in str(err.value.location.field)
     party["power"]["assumption"] = "a great military power (stated basis; the opinion is context)"
-    scenario_from_data(data)  # context next to a stated assumption is allowed
+    scenario = scenario_from_data(data)  # context next to a stated assumption is allowed
+    # basis=False skips exactly these checks (for numbers derived from a checked scenario)
+    unfounded = scenario.model_copy(
+        update={
+            "parties": (
+                scenario.parties[0].model_copy(
+                    update={"power": Estimate(value=0.8, source=f"{source['id']}#{key}")}
+                ),
+                *scenario.parties[1:],
+            )
+        }
+    )
+    assert [p.message for p in find_problems(unfounded)] == [
+        p.message for p in find_problems(unfounded, basis=True)
+    ]
+    assert any("flagged as opinion" in p.message for p in find_problems(unfounded))
+    assert find_problems(unfounded, basis=False) == []
 
 
 def test_hindsight_proposals_are_apart_and_never_set_a_number() -> None:

@@ -207,7 +207,8 @@ def test_the_fast_path_checks_find_every_problem_of_the_one_party_view() -> None
         update={"preferences": FrozenDict({"UA": Preferences.model_validate(prefs)})}
     )
     full = [str(p) for p in find_problems(broken)]
-    assert len(full) == 2 and [str(p) for p in find_problems(_what_changed(broken))] == full
+    fast = [str(p) for p in find_problems(_what_changed(broken), basis=False)]
+    assert len(full) == 2 and fast == full
     assert s.proposals and not _what_changed(broken).proposals
     assert find_problems(_what_changed(own.scenario)) == find_problems(own.scenario) == []
     named = own.scenario.model_copy(
@@ -216,3 +217,21 @@ def test_the_fast_path_checks_find_every_problem_of_the_one_party_view() -> None
         }
     )
     assert _what_changed(named).proposals == s.proposals and not find_problems(_what_changed(named))
+
+
+def test_a_submission_is_checked_as_its_merge_is() -> None:
+    """``check_submission`` (what a save runs) accepts what ``merge(only=...)`` accepts and
+    refuses what it refuses, with the same located problems."""
+    from peacetable.web.merge import check_submission
+
+    s = load_builtin()
+    good = PreferenceInput.model_validate(b_preferences())
+    assert check_submission(s, "UA", good) is None
+    merge(s, {"UA": Submitted(good, 1)}, only="UA")
+    s2 = s.model_copy(update={"preferences": {"RU": s.preferences["RU"]}})
+    bad = _sub(weights={"venue": 1}).data
+    with pytest.raises(ScenarioError) as merged:
+        merge(s2, {"UA": Submitted(bad, 0)}, only="UA", label="submission")
+    with pytest.raises(ScenarioError) as checked:
+        check_submission(s2, "UA", bad)
+    assert str(checked.value) == str(merged.value) and "preferences.UA" in str(checked.value)

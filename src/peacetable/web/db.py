@@ -27,7 +27,7 @@ try:
 except ImportError:  # pragma: no cover - not on Windows: one server process per SQLite file
     fcntl = None  # type: ignore[assignment]
 
-from sqlalchemy import Connection, Engine, create_engine, event, select
+from sqlalchemy import Connection, Engine, bindparam, create_engine, event, select
 from sqlalchemy.orm import Session, defer, sessionmaker
 
 from peacetable.web.models import Negotiation
@@ -266,11 +266,15 @@ class Database:
             self.write_engine.dispose()
 
 
+#: Built once (each write skips building the statement and its cache key).
+_LOCK_NEGOTIATION = (
+    select(Negotiation)
+    .options(defer(Negotiation.scenario_json))
+    .where(Negotiation.id == bindparam("nid"))
+    .with_for_update()
+)
+
+
 def lock_negotiation(session: Session, negotiation_id: str) -> Negotiation | None:
     """The negotiation row, locked for this transaction (``FOR UPDATE``; SQLite: already locked)."""
-    return session.execute(
-        select(Negotiation)
-        .options(defer(Negotiation.scenario_json))
-        .where(Negotiation.id == negotiation_id)
-        .with_for_update()
-    ).scalar_one_or_none()
+    return session.execute(_LOCK_NEGOTIATION, {"nid": negotiation_id}).scalar_one_or_none()

@@ -227,6 +227,35 @@ def merge(
     >>> round(float(prepare(m.scenario).no_deal[0]), 9), m.provenance["RU"]["no_deal"]
     (0.5, 'party')
     """
+    scenario, provenance = _merged(base, submissions, only, label)
+    return Merged(_stated_no_deal(scenario, submissions, only), provenance)
+
+
+def check_submission(base: Scenario, party: str, data: PreferenceInput) -> None:
+    """Raise when *party*'s submission *data* does not merge into a valid scenario.
+
+    The check :func:`merge` makes on the party's own view (``only=party``),
+    without solving the stated no deal for the lottery's cost of fighting on,
+    which cannot fail on a valid scenario (what the save of a submission needs).
+
+    Raises
+    ------
+    ScenarioError
+        The merged data is not a valid scenario, with the problems' locations.
+
+    Examples
+    --------
+    >>> from peacetable.scenarios import load_builtin
+    >>> check_submission(load_builtin(), "RU", PreferenceInput(no_deal=50)) is None
+    True
+    """
+    _merged(base, {party: Submitted(data, 0)}, party, "submission")
+
+
+def _merged(
+    base: Scenario, submissions: Mapping[str, Submitted], only: str | None, label: str
+) -> tuple[Scenario, dict[str, dict[str, Any]]]:
+    """The validated merged scenario (before the stated no deal is solved) and its provenance."""
     cached = _plain(base)
     data = dict(cached)  # shallow: everything merge changes is copied on the way
     data["parties"] = [dict(p) for p in cached["parties"]]
@@ -254,14 +283,12 @@ def merge(
         provenance = {only: provenance[only]} if only in provenance else {}
         fast = _one_party(base, only, prefs_all.get(only), parties[only])
         if fast is not None:
-            return Merged(_stated_no_deal(fast, submissions, only), provenance)
+            return fast, provenance
         data["implementation"] = []
         if "disagreement" in data:
             data["disagreement"] = _own_disagreement(data["disagreement"], only)
     data["preferences"] = prefs_all
-    return Merged(
-        _stated_no_deal(scenario_from_data(data, file=label), submissions, only), provenance
-    )
+    return scenario_from_data(data, file=label), provenance
 
 
 def _stated_no_deal(
@@ -339,7 +366,10 @@ def _one_party(
             "implementation": (),
         }
     )
-    return None if find_problems(_what_changed(scenario)) else scenario
+    # The basis checks are skipped: every number here is either the checked base's
+    # or the party's, which cites no source (and _what_changed drops the proposals
+    # whose hindsight sources those checks would need).
+    return None if find_problems(_what_changed(scenario), basis=False) else scenario
 
 
 def _what_changed(scenario: Scenario) -> Scenario:

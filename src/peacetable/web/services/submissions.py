@@ -6,14 +6,14 @@ import json
 from typing import Any
 
 from fastapi import HTTPException
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 
 from peacetable.errors import PeacetableError, ScenarioError
 from peacetable.web import analysis, record
 from peacetable.web.context import ServerContext
 from peacetable.web.deps import Access
 from peacetable.web.elicitation import PreferenceInput, check_input, contradictions
-from peacetable.web.merge import Submitted, merge
+from peacetable.web.merge import Submitted, check_submission, merge
 from peacetable.web.models import Draft, Response, Submission
 from peacetable.web.services.common import (
     cached_scenario,
@@ -63,14 +63,15 @@ def _evaluate(
             ).scalar_one_or_none()
     try:
         check_input(base, data)
+        if not with_preview:
+            check_submission(base, access.party, data)
+            return contradictions(base, data), {}
         own = merge(base, {access.party: Submitted(data, 0)}, only=access.party, label="submission")
     except PeacetableError as exc:
         raise HTTPException(
             422, {"message": "the submission has problems", "problems": problems_of(exc)}
         ) from None
     found = contradictions(base, data)
-    if not with_preview:
-        return found, {}
     session = analysis.open_session(own.scenario)  # numbers not saved: a session of their own
     preview: dict[str, Any] = {
         "best": analysis.best_packages(session, access.party),
@@ -91,6 +92,12 @@ def check(ctx: ServerContext, access: Access, data: PreferenceInput) -> dict[str
     return {"contradictions": found, "preview": preview}
 
 
+#: The party's latest version number (built once: each save skips building it).
+_LATEST = select(func.max(Submission.version)).where(
+    Submission.negotiation_id == bindparam("nid"), Submission.party_id == bindparam("party")
+)
+
+
 def submit(
     ctx: ServerContext, access: Access, data: PreferenceInput, acknowledge: bool
 ) -> dict[str, Any]:
@@ -109,14 +116,7 @@ def submit(
     salt, commitment = record.commit(content)
     with ctx.db.writing(access.negotiation_id) as s:
         neg = locked(s, access.negotiation_id)
-        version = 1 + (
-            s.execute(
-                select(func.max(Submission.version)).where(
-                    Submission.negotiation_id == neg.id, Submission.party_id == access.party
-                )
-            ).scalar()
-            or 0
-        )
+        version = 1 + (s.execute(_LATEST, {"nid": neg.id, "party": access.party}).scalar() or 0)
         entry = record.append(
             s,
             neg,
