@@ -16,6 +16,7 @@ from peacetable.analysis.amendments import (
     fewest_change_improvements,
 )
 from peacetable.analysis.diagnostics import (
+    ProposalDiagnosis,
     deal_breakers,
     diagnose_proposal,
     dominating_package,
@@ -273,3 +274,61 @@ def test_improve_cli_json_and_bad_input() -> None:
     bad = runner.invoke(app, ["improve", "p11", "--scenario", str(MINI)])
     assert bad.exit_code == 2 and "did you mean 'p1'" in bad.output
     assert "Example:" in runner.invoke(app, ["improve", "--help"]).stdout
+
+
+def _scipy_01_program(
+    cost: np.ndarray,
+    integer: np.ndarray,
+    rows: np.ndarray,
+    lower: np.ndarray,
+    upper: np.ndarray,
+    time_limit: float,
+) -> tuple[np.ndarray | None, bool]:
+    """The same program through SciPy's own build of HiGHS (``scipy.optimize.milp``)."""
+    import warnings
+
+    from scipy.optimize import Bounds, LinearConstraint, milp
+
+    n = cost.size
+    options = {
+        "time_limit": time_limit,
+        "mip_rel_gap": 0.0,
+        "mip_feasibility_tolerance": 1e-9,
+        "primal_feasibility_tolerance": 1e-9,
+    }
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)  # options SciPy passes on verbatim
+        res = milp(
+            cost,
+            integrality=integer.astype(float),
+            bounds=Bounds(np.zeros(n), np.ones(n)),
+            constraints=LinearConstraint(rows, lower, upper),
+            options=options,
+        )
+    return (res.x if res.status == 0 else None), res.status == 1
+
+
+def test_the_nearest_package_beyond_the_exhaustive_search_does_not_depend_on_the_solver(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Beyond ``max_changes`` the nearest package comes from a MILP; among packages as near,
+    the one with the greatest total utility is chosen, so HiGHS through ``highspy`` and
+    SciPy's separate build of it (which break ties differently) give the same answers."""
+    import peacetable.analysis.amendments as amendments
+    from peacetable.scenarios import load_builtin
+
+    p = prepare(load_builtin())
+    ids = ("seven-points", "seven-points-china", "ukraine-west-position")
+    ours = [diagnose_proposal(p, pid, max_changes=2) for pid in ids]
+    monkeypatch.setattr(amendments, "solve_01_program", _scipy_01_program)
+    theirs = [diagnose_proposal(p, pid, max_changes=2) for pid in ids]
+
+    def searches(d: ProposalDiagnosis) -> list[tuple[str, int | None, str]]:
+        return [
+            (c.question, c.fewest_beyond, c.statement)
+            for c in (d.improvements, d.acceptance, *d.fixes.values())
+        ]
+
+    answers = [searches(d) for d in ours]
+    assert answers == [searches(d) for d in theirs]
+    assert sum(beyond is not None for a in answers for _, beyond, _ in a) >= 2  # MILP answers

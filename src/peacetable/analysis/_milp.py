@@ -45,7 +45,7 @@ import numpy.typing as npt
 
 from peacetable.analysis._budget import Deadline
 from peacetable.analysis._nondominated import nondominated_mask
-from peacetable.core.arrays import FloatArray, IntArray
+from peacetable.core.arrays import BoolArray, FloatArray, IntArray
 from peacetable.core.evaluator import SOLVER_TOLERANCE
 from peacetable.core.space import AgreementSpace
 from peacetable.errors import AnalysisError
@@ -95,6 +95,64 @@ def _new_highs() -> highspy.Highs:
         _HEADER_WRITTEN = True
     h.setOptionValue("output_flag", False)
     return h
+
+
+def solve_01_program(
+    cost: FloatArray,
+    integer: BoolArray,
+    rows: FloatArray,
+    lower: FloatArray,
+    upper: FloatArray,
+    time_limit: float,
+) -> tuple[FloatArray | None, bool]:
+    """Minimise ``cost @ v`` over ``0 <= v <= 1``, ``lower <= rows @ v <= upper``, with
+    ``v[j]`` integral where *integer* (HiGHS, one thread, the tolerances of this module).
+
+    Returns
+    -------
+    (values, timed_out)
+        The optimal ``v`` (``None`` when the program is infeasible or the time
+        limit came first), and whether it did.
+
+    Raises
+    ------
+    AnalysisError
+        The solver failed, even on a second attempt without presolve (which
+        occasionally fails on tiny models).
+    """
+    n = cost.size
+    h = _new_highs()
+    for name, value in (
+        ("mip_rel_gap", 0.0),
+        ("mip_feasibility_tolerance", SOLVER_TOLERANCE),
+        ("primal_feasibility_tolerance", SOLVER_TOLERANCE),
+        ("threads", 1),
+        ("time_limit", float(time_limit)),
+    ):
+        h.setOptionValue(name, value)
+    empty_i, empty_v = np.zeros(0, dtype=np.int32), np.zeros(0)
+    h.addCols(n, cost.astype(np.float64), np.zeros(n), np.ones(n), 0, empty_i, empty_i, empty_v)
+    cols = np.flatnonzero(integer).astype(np.int32)
+    if cols.size:
+        kind = highspy.HighsVarType.kInteger.value
+        h.changeColsIntegrality(cols.size, cols, np.full(cols.size, kind, dtype=np.uint8))
+    r, c = np.nonzero(rows)
+    starts = np.searchsorted(r, np.arange(rows.shape[0])).astype(np.int32)
+    h.addRows(
+        rows.shape[0], lower, upper, r.size, starts, c.astype(np.int32), rows[r, c].astype(float)
+    )
+    status = highspy.HighsModelStatus
+    for presolve in ("choose", "off"):
+        h.setOptionValue("presolve", presolve)
+        h.run()
+        found = h.getModelStatus()
+        if found == status.kOptimal:
+            return np.asarray(h.getSolution().col_value), False
+        if found == status.kTimeLimit:
+            return None, True
+        if found in (status.kInfeasible, status.kUnboundedOrInfeasible):
+            return None, False
+    raise AnalysisError(f"the MILP solver stopped with status {h.modelStatusToString(found)}")
 
 
 @dataclass(frozen=True)

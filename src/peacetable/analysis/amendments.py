@@ -40,19 +40,17 @@ References
 from __future__ import annotations
 
 import itertools
-import warnings
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 
 import numpy as np
-from scipy.optimize import Bounds, LinearConstraint, milp
 
 from peacetable.analysis._budget import Deadline
+from peacetable.analysis._milp import solve_01_program
 from peacetable.analysis._packages import PackageChange, make_change
 from peacetable.analysis.frontier import FrontierTooLarge, pareto_frontier
 from peacetable.core import PackageRef, PreparedScenario, prepare
 from peacetable.core.arrays import BoolArray, FloatArray, IntArray
-from peacetable.core.evaluator import SOLVER_TOLERANCE
 from peacetable.core.results import Provenance, Result
 from peacetable.errors import AnalysisError, InputError, Location, suggest
 from peacetable.model import Scenario
@@ -145,7 +143,8 @@ class ChangeSearch(Result):
         When it exists: the exact smallest number of changes (more than
         ``max_changes``) of a qualifying package, and one such package, by a
         mixed-integer program (HiGHS) minimising the number of changed
-        provisions; ``None`` if the solver hit its time limit.
+        provisions (among packages as near, the one with the greatest sum of
+        the parties' utilities); ``None`` if the solver hit its time limit.
 
     ``provenance`` says how it was obtained; the search is exhaustive, hence exact.
     """
@@ -390,8 +389,11 @@ def _closest(
     ``(x, y)``. Goal: ``u >= lower``, and with *strict_above* some party
     at least ``MILP_STRICT_GAIN`` above it (binary ``z_p``, big-M).
     Objective: minimise the number of issues whose option differs from
-    *base* (Hamming distance), at least *min_changes* (already proven).
-    HiGHS through :func:`scipy.optimize.milp`. The answer is re-checked with
+    *base* (Hamming distance), at least *min_changes* (already proven);
+    among packages as near, the one with the greatest sum of the parties'
+    utilities (a secondary term worth less than one change in all), so that
+    the answer is the same whichever optimum the solver meets first.
+    HiGHS (:func:`~peacetable.analysis._milp.solve_01_program`). The answer is re-checked with
     the compiled scenario; if the solver's tolerance let an unqualified
     package through, or it ran out of time (*deadline*; at most
     :data:`CLOSEST_TIME_LIMIT` seconds), ``None`` is returned (never a wrong
@@ -468,32 +470,23 @@ def _closest(
     keep = np.zeros(nv)
     keep[start[:-1] + base] = 1.0
     add(keep, -np.inf, len(sizes) - min_changes)
-    cost = -keep  # maximise the number of issues kept
-    integrality = np.zeros(nv)
-    integrality[:nx] = 1
-    integrality[nx + nk :] = 1
-    # tight integrality: with big-M rows a loose tolerance would fake the strict gain
-    options = {
-        "time_limit": time_limit,
-        "mip_rel_gap": 0.0,
-        "mip_feasibility_tolerance": SOLVER_TOLERANCE,
-        "primal_feasibility_tolerance": SOLVER_TOLERANCE,
-    }
-    problem = {
-        "integrality": integrality,
-        "bounds": Bounds(np.zeros(nv), np.ones(nv)),
-        "constraints": LinearConstraint(np.array(rows), np.array(lo), np.array(hi)),
-    }
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", RuntimeWarning)  # HiGHS options scipy does not list
-        res = milp(cost, options=options, **problem)
-        if res.status == 4:  # HiGHS presolve occasionally fails on tiny models
-            res = milp(cost, options={**options, "presolve": False}, **problem)
-    if res.status == 1:  # the time limit
+    integer = np.zeros(nv, dtype=bool)
+    integer[:nx] = True
+    integer[nx + nk :] = True
+    # Objective: the most issues kept; among as many, the greatest total utility (worth
+    # less than one issue in all), so the answer does not depend on the solver's ties.
+    scale = float(np.abs(util).sum())
+    cost = -keep - (0.5 / scale if scale > 0 else 0.0) * util.sum(axis=0)
+    # tight integrality (the module's tolerances): with big-M rows a loose one would fake
+    # the strict gain
+    values, timed_out = solve_01_program(
+        cost, integer, np.array(rows), np.array(lo), np.array(hi), time_limit
+    )
+    if timed_out:
         deadline.mark_cut()
-    if res.status != 0 or res.x is None:
+    if values is None:
         return None
-    x = np.asarray(res.x[:nx])
+    x = values[:nx]
     pkg = np.array(
         [int(np.argmax(x[start[i] : start[i + 1]])) for i in range(len(sizes))], dtype=np.int64
     )
