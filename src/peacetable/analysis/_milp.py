@@ -119,6 +119,20 @@ def solve_01_program(
     AnalysisError
         The solver failed, even on a second attempt without presolve (which
         occasionally fails on tiny models).
+
+    References
+    ----------
+    .. [1] Huangfu, Q. & Hall, J. A. J. (2018). Parallelizing the dual revised
+       simplex method. *Math. Prog. Comp.* 10, 119-142 (HiGHS).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> v, timed_out = solve_01_program(
+    ...     np.array([-1.0, -2.0]), np.array([True, True]),
+    ...     np.array([[1.0, 1.0]]), np.array([-np.inf]), np.array([1.0]), 10.0)
+    >>> v.round().tolist(), timed_out
+    ([0.0, 1.0], False)
     """
     n = cost.size
     h = _new_highs()
