@@ -33,6 +33,10 @@ from peacetable.errors import AnalysisError
 MAX_GROUP_COMBINATIONS = 2_000_000
 """Largest number of option combinations one compound issue may enumerate."""
 _MAX_WITNESSES = 32
+#: Utilities evaluated at once when trying witnesses (k packages x parties x worlds).
+_WITNESS_BLOCK = 1 << 21
+#: The deadline is read every this many nodes (a node takes well under a millisecond).
+_DEADLINE_EVERY = 32
 
 
 class _OutOfTime(Exception):
@@ -169,12 +173,16 @@ class ZopaSearch:
         return found, undecided
 
     def _try_witnesses(self, poss: IntArray, no_deal: FloatArray, found: BoolArray) -> None:
-        for x in self.witnesses:
+        """Mark the worlds of *poss* that accept one of the witnesses (several at a time)."""
+        per = max(1, _WITNESS_BLOCK // max(1, self.model.n_parties * poss.size))
+        for start in range(0, len(self.witnesses), per):
             rows = poss[~found[poss]]
             if rows.size == 0:
                 return
-            u = self.model.utilities(subset(self.st, rows), x)[0]
-            found[rows[accepts(u, no_deal[:, rows], self.model.tie).all(axis=0)]] = True
+            xs = np.stack(self.witnesses[start : start + per])
+            u = self.model.utilities(subset(self.st, rows), xs)  # (k, P, n)
+            ok = accepts(u, no_deal[None, :, rows], self.model.tie).all(axis=1).any(axis=0)
+            found[rows[ok]] = True
 
     def _dfs(
         self,
@@ -190,7 +198,7 @@ class ZopaSearch:
         poss, slack = poss[live], slack[live]
         if poss.size == 0:
             return
-        if deadline is not None and deadline.expired():
+        if deadline is not None and self.nodes % _DEADLINE_EVERY == 0 and deadline.expired():
             raise _OutOfTime
         self.nodes += 1
         vals = self.utils[depth][poss] + (slack - self.best[depth][poss])[:, None, :]
