@@ -13,7 +13,7 @@ from peacetable.web.deps import Access, Ctx, Organiser, User_, allowed
 from peacetable.web.permissions import Action
 from peacetable.web.schemas import NegotiationIn
 from peacetable.web.services import negotiations
-from peacetable.web.services.submissions import problems_of
+from peacetable.web.services.common import problems_of
 
 router = APIRouter(prefix="/api/negotiations", tags=["negotiations"])
 

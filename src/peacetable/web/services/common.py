@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from fastapi import HTTPException
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, defer
 
+from peacetable.errors import PeacetableError, ScenarioError
 from peacetable.io import scenario_from_data
 from peacetable.model import Scenario
 from peacetable.web import analysis
@@ -18,6 +21,33 @@ from peacetable.web.db import lock_negotiation
 from peacetable.web.elicitation import PreferenceInput
 from peacetable.web.merge import Merged, Submitted, merge
 from peacetable.web.models import Draft, Negotiation, Submission
+
+
+def problems_of(exc: PeacetableError) -> list[dict[str, Any]]:
+    """Located problems as JSON: ``[{"field", "line", "column", "message"}]``."""
+    found = exc.problems if isinstance(exc, ScenarioError) else [exc]
+    out = []
+    for p in found:
+        loc = p.location
+        out.append(
+            {
+                "field": loc.field if loc else None,
+                "line": loc.line if loc else None,
+                "column": loc.column if loc else None,
+                "message": p.message,
+            }
+        )
+    return out
+
+
+@contextmanager
+def problems_as(status: int, message: str) -> Iterator[None]:
+    """Turn a :class:`~peacetable.errors.PeacetableError` raised in the block into HTTP
+    *status* with *message* and the located problems (:func:`problems_of`)."""
+    try:
+        yield
+    except PeacetableError as exc:
+        raise HTTPException(status, {"message": message, "problems": problems_of(exc)}) from None
 
 
 def locked(s: Session, negotiation_id: str) -> Negotiation:

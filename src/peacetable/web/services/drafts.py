@@ -24,11 +24,11 @@ from peacetable.web.services.common import (
     locked,
     merged_session,
     own_scores,
+    problems_as,
     published_drafts,
     scenario_of,
     scenario_session,
 )
-from peacetable.web.services.submissions import problems_of
 
 
 def _summary(d: Draft) -> dict[str, Any]:
@@ -69,12 +69,8 @@ def create(
     with ctx.db.writing(access.negotiation_id) as s:
         neg = locked(s, access.negotiation_id)
         scenario = scenario_of(ctx, neg)
-        try:
+        with problems_as(422, "the package has problems"):
             full = analysis.complete_package(scenario_session(ctx, neg), package)
-        except PeacetableError as exc:
-            raise HTTPException(
-                422, {"message": "the package has problems", "problems": problems_of(exc)}
-            ) from None
         unknown = [i for i in wording if i not in scenario.issue_ids]
         if unknown:
             raise HTTPException(422, f"wording for unknown issues: {', '.join(unknown)}")
@@ -209,12 +205,8 @@ def analyse(ctx: ServerContext, access: Access, version: int) -> dict[str, Any]:
     with ctx.db.reading() as s:
         neg = get_negotiation(s, access.negotiation_id)
         package = draft_content(get_draft(s, neg.id, version))["package"]
-        try:
+        with problems_as(409, "the submissions do not merge"):
             merged, session = merged_session(ctx, s, neg)
-        except PeacetableError as exc:
-            raise HTTPException(
-                409, {"message": "the submissions do not merge", "problems": problems_of(exc)}
-            ) from None
         agreed = neg.agreed_version
         agreed_package = (
             draft_content(get_draft(s, neg.id, agreed))["package"] if agreed is not None else None
@@ -239,12 +231,8 @@ def outlook(ctx: ServerContext, access: Access, version: int) -> dict[str, Any]:
     with ctx.db.reading() as s:
         neg = get_negotiation(s, access.negotiation_id)
         content = draft_content(get_draft(s, neg.id, version))
-        try:
+        with problems_as(409, "the submissions do not merge"):
             merged, session = merged_session(ctx, s, neg)
-        except PeacetableError as exc:
-            raise HTTPException(
-                409, {"message": "the submissions do not merge", "problems": problems_of(exc)}
-            ) from None
     title = str(content.get("title", "")).strip()
     name = f"Version {version}" + (f" ({title})" if title else "")
     result = analysis.draft_outlook(session, content["package"], name)

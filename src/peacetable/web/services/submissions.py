@@ -8,7 +8,7 @@ from typing import Any
 from fastapi import HTTPException
 from sqlalchemy import bindparam, func, select
 
-from peacetable.errors import PeacetableError, ScenarioError
+from peacetable.errors import PeacetableError
 from peacetable.web import analysis, record
 from peacetable.web.context import ServerContext
 from peacetable.web.deps import Access
@@ -23,55 +23,28 @@ from peacetable.web.services.common import (
     merged_scenario,
     merged_session,
     own_scores,
+    problems_as,
+    problems_of,
     published_drafts,
 )
 
 
-def problems_of(exc: PeacetableError) -> list[dict[str, Any]]:
-    """Located problems as JSON: ``[{"field", "line", "column", "message"}]``."""
-    found = exc.problems if isinstance(exc, ScenarioError) else [exc]
-    out = []
-    for p in found:
-        loc = p.location
-        out.append(
-            {
-                "field": loc.field if loc else None,
-                "line": loc.line if loc else None,
-                "column": loc.column if loc else None,
-                "message": p.message,
-            }
-        )
-    return out
-
-
-def _evaluate(
-    ctx: ServerContext, access: Access, data: PreferenceInput, with_preview: bool = True
-) -> tuple[list[dict[str, Any]], dict[str, Any]]:
-    """Check a submission on the party's own view; its contradictions and (optionally) a preview."""
+def check(ctx: ServerContext, access: Access, data: PreferenceInput) -> dict[str, Any]:
+    """Dry run: the contradictions and what the numbers imply, nothing saved."""
     base = cached_scenario(ctx, access.negotiation_id)
-    published = None
-    if with_preview:
-        with ctx.db.reading() as s:
-            published = s.execute(
-                select(Draft)
-                .where(
-                    Draft.negotiation_id == access.negotiation_id,
-                    Draft.published_at.is_not(None),
-                )
-                .order_by(Draft.version.desc())
-                .limit(1)
-            ).scalar_one_or_none()
-    try:
+    with problems_as(422, "the submission has problems"):
         check_input(base, data)
-        if not with_preview:
-            check_submission(base, access.party, data)
-            return contradictions(base, data), {}
         own = merge(base, {access.party: Submitted(data, 0)}, only=access.party, label="submission")
-    except PeacetableError as exc:
-        raise HTTPException(
-            422, {"message": "the submission has problems", "problems": problems_of(exc)}
-        ) from None
-    found = contradictions(base, data)
+    with ctx.db.reading() as s:
+        published = s.execute(
+            select(Draft)
+            .where(
+                Draft.negotiation_id == access.negotiation_id,
+                Draft.published_at.is_not(None),
+            )
+            .order_by(Draft.version.desc())
+            .limit(1)
+        ).scalar_one_or_none()
     session = analysis.open_session(own.scenario)  # numbers not saved: a session of their own
     preview: dict[str, Any] = {
         "best": analysis.best_packages(session, access.party),
@@ -83,13 +56,7 @@ def _evaluate(
             "version": published.version,
             "score": analysis.party_score(session, access.party, package),
         }
-    return found, preview
-
-
-def check(ctx: ServerContext, access: Access, data: PreferenceInput) -> dict[str, Any]:
-    """Dry run: the contradictions and what the numbers imply, nothing saved."""
-    found, preview = _evaluate(ctx, access, data)
-    return {"contradictions": found, "preview": preview}
+    return {"contradictions": contradictions(base, data), "preview": preview}
 
 
 #: The party's latest version number (built once: each save skips building it).
@@ -102,7 +69,11 @@ def submit(
     ctx: ServerContext, access: Access, data: PreferenceInput, acknowledge: bool
 ) -> dict[str, Any]:
     """Save a new version; refused while rank–rating contradictions are not acknowledged."""
-    found, _ = _evaluate(ctx, access, data, with_preview=False)
+    base = cached_scenario(ctx, access.negotiation_id)
+    with problems_as(422, "the submission has problems"):
+        check_input(base, data)
+        check_submission(base, access.party, data)  # the check merge makes, nothing else
+    found = contradictions(base, data)
     if found and not acknowledge:
         raise HTTPException(
             422,

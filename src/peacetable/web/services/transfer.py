@@ -35,9 +35,8 @@ from peacetable.web.models import (
     Submission,
     User,
 )
-from peacetable.web.services.common import get_negotiation, locked
+from peacetable.web.services.common import get_negotiation, locked, problems_as
 from peacetable.web.services.invites import create as create_invite
-from peacetable.web.services.submissions import problems_of
 from peacetable.web.verify import verify_export
 
 EXPORT_FORMAT = "peacetable-export/1"
@@ -278,12 +277,8 @@ def import_(ctx: ServerContext, user: CurrentUser, data: dict[str, Any]) -> dict
     """Organiser: import a verified export; the importer becomes a mediator of it."""
     verify_document(data)
     n = data["negotiation"]
-    try:
+    with problems_as(422, "bad scenario"):
         scenario_from_data(n["scenario"], file="<import>")
-    except PeacetableError as exc:
-        raise HTTPException(
-            422, {"message": "bad scenario", "problems": problems_of(exc)}
-        ) from None
     with ctx.db.writing(n["id"]) as s:
         if s.get(Negotiation, n["id"]) is not None:
             raise HTTPException(409, "this negotiation is already on this server")
