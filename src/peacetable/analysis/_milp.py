@@ -76,7 +76,7 @@ def _stdout_silenced() -> Iterator[None]:
 
 
 def _new_highs() -> highspy.Highs:
-    """A quiet HiGHS instance.
+    """A quiet HiGHS instance with this module's tolerances, on one thread.
 
     HiGHS writes its licence header to standard output when the first
     instance of a process is created, before any option can switch it off;
@@ -94,6 +94,13 @@ def _new_highs() -> highspy.Highs:
             h = highspy.Highs()  # type: ignore[no-untyped-call]
         _HEADER_WRITTEN = True
     h.setOptionValue("output_flag", False)
+    for name, value in (  # the module's tolerances (see the module notes), one thread
+        ("mip_rel_gap", 0.0),
+        ("mip_feasibility_tolerance", SOLVER_TOLERANCE),
+        ("primal_feasibility_tolerance", SOLVER_TOLERANCE),
+        ("threads", 1),
+    ):
+        h.setOptionValue(name, value)
     return h
 
 
@@ -136,14 +143,7 @@ def solve_01_program(
     """
     n = cost.size
     h = _new_highs()
-    for name, value in (
-        ("mip_rel_gap", 0.0),
-        ("mip_feasibility_tolerance", SOLVER_TOLERANCE),
-        ("primal_feasibility_tolerance", SOLVER_TOLERANCE),
-        ("threads", 1),
-        ("time_limit", float(time_limit)),
-    ):
-        h.setOptionValue(name, value)
+    h.setOptionValue("time_limit", float(time_limit))
     empty_i, empty_v = np.zeros(0, dtype=np.int32), np.zeros(0)
     h.addCols(n, cost.astype(np.float64), np.zeros(n), np.ones(n), 0, empty_i, empty_i, empty_v)
     cols = np.flatnonzero(integer).astype(np.int32)
@@ -221,11 +221,7 @@ class PackageModel:
         self.deadline = deadline if deadline is not None else Deadline(None)
         self.timed_out = False
         self.h = _new_highs()
-        self.h.setOptionValue("mip_rel_gap", 0.0)
         self.h.setOptionValue("mip_abs_gap", SOLVER_TOLERANCE)
-        self.h.setOptionValue("mip_feasibility_tolerance", SOLVER_TOLERANCE)
-        self.h.setOptionValue("primal_feasibility_tolerance", SOLVER_TOLERANCE)
-        self.h.setOptionValue("threads", 1)
         self.rows: list[IntArray] = []
         self.cols: list[IntArray] = []
         utils: list[FloatArray] = []
