@@ -21,6 +21,17 @@ Rows:
 * **50 parties submitting at random moments** (4 writes each, uniformly over
   20 s: about 10 writes/s offered, far below saturation): what a party waits
   for on a busy but not saturated server. No target.
+* **Two floors**, under the same 50 clients: the same bodies posted to a bare
+  FastAPI endpoint (``web_floor_app.py``: HTTP and FastAPI alone), and
+  signed-in parties asking ``GET /api/auth/me`` of the mediation server (its
+  middleware and sign-in check, no work). A write cannot be cheaper than
+  either.
+
+The clients are :mod:`loadgen`'s: one keep-alive connection each, requests
+serialised before the clock starts, about 0.1 ms of client CPU per request
+(50 threads of ``httpx`` took about 2–3 ms each, on the cores the server
+needs, and held even the bare endpoint's p95 above 200 ms on the reference
+machine).
 
 Run with ``python benchmarks/run.py web`` (``--quick`` for a smoke run).
 """
@@ -31,15 +42,18 @@ import os
 import random
 import resource
 import statistics
+import subprocess
 import sys
 import tempfile
-import threading
 import time
 from pathlib import Path
 from typing import Any
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent / "tests" / "web"))
+sys.path.insert(0, str(HERE))
+
+import loadgen  # noqa: E402 (after the path it is found on)
 
 PRINCIPALS = ("RU", "UA", "US", "NATO")
 
@@ -149,71 +163,147 @@ def bench_analysis(runs: int, cold: bool) -> dict[str, Any]:
     }
 
 
+def _measure(
+    pid: int, port: int, clients: list[loadgen.Client], expected: int
+) -> tuple[list[float], float, float, float]:
+    """Run the load; (each answer's seconds, wall seconds, server CPU s, client CPU s)."""
+    server_cpu = _tree_cpu_seconds(pid)
+    before = resource.getrusage(resource.RUSAGE_SELF)
+    wall = time.perf_counter()
+    answers = loadgen.run("127.0.0.1", port, clients)
+    wall = time.perf_counter() - wall
+    server_cpu = _tree_cpu_seconds(pid) - server_cpu
+    after = resource.getrusage(resource.RUSAGE_SELF)
+    client_cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    wrong = sorted({status for _, status in answers if status != expected})
+    if wrong:
+        raise RuntimeError(f"answers with status {wrong} (expected {expected})")
+    return [t for t, _ in answers], wall, server_cpu, client_cpu
+
+
+def _row(
+    what: str, label: str, measured: tuple[list[float], float, float, float], target: str
+) -> dict[str, Any]:
+    times, wall, server_cpu, client_cpu = measured
+    n = len(times)
+    return {
+        "case": f"{what} ({n / wall:.0f}/s; CPU ms each: server {1000 * server_cpu / n:.1f}, "
+        f"clients {1000 * client_cpu / n:.1f})",
+        "database": label,
+        **_percentiles(times),
+        "target": target,
+    }
+
+
+def _parties(server: Any, clients: int) -> tuple[str, list[loadgen.Client]]:
+    """A negotiation on a fresh server and *clients* signed-in parties (the four principals)."""
+    from loopback_support import join_party, mediator_with_negotiations
+
+    m, (nid,) = mediator_with_negotiations(server, 1)
+    out = []
+    for i in range(clients):
+        peer = join_party(server, m, nid, PRINCIPALS[i % 4], f"delegate{i}")
+        out.append(loadgen.Client(dict(peer.cookies), peer.csrf))
+        peer.close()
+    m.close()
+    return nid, out
+
+
 def bench_submissions(
     url: str | None, label: str, clients: int, rounds: int, workers: int = 1, spread: float = 0.0
 ) -> dict[str, Any]:
     """*clients* parties writing *rounds* times each; *spread* > 0: at random moments over
     that many seconds instead of back to back."""
-    from loopback_support import Server, join_party, mediator_with_negotiations
+    from loopback_support import Server
 
     with tempfile.TemporaryDirectory() as tmp:
         server = Server(Path(tmp), url, workers).start()
         assert server.proc is not None
         try:
-            m, (nid,) = mediator_with_negotiations(server, 1)
-            peers = [
-                join_party(server, m, nid, PRINCIPALS[i % 4], f"delegate{i}")
-                for i in range(clients)
-            ]
-            times: list[float] = []
-            lock = threading.Lock()
-            start = threading.Barrier(clients)
-            plans = [
-                sorted(random.Random(i).uniform(0, spread) for _ in range(rounds))
-                for i in range(clients)
-            ]
-
-            def work(i: int) -> None:
-                start.wait()
-                began = time.perf_counter()
-                for k in range(rounds):
-                    if spread:
-                        time.sleep(max(0.0, began + plans[i][k] - time.perf_counter()))
-                    body = {"preferences": full_preferences(1000 * i + k)}
-                    t0 = time.perf_counter()
-                    r = peers[i].post(f"/api/negotiations/{nid}/my/submissions", json=body)
-                    dt = time.perf_counter() - t0
-                    assert r.status_code == 201, r.text
-                    with lock:
-                        times.append(dt)
-
-            threads = [threading.Thread(target=work, args=(i,)) for i in range(clients)]
-            server_cpu = _tree_cpu_seconds(server.proc.pid)
-            client_cpu = resource.getrusage(resource.RUSAGE_SELF)
-            wall = time.perf_counter()
-            for t in threads:
-                t.start()
-            for t in threads:
-                t.join()
-            wall = time.perf_counter() - wall
-            server_cpu = _tree_cpu_seconds(server.proc.pid) - server_cpu
-            after = resource.getrusage(resource.RUSAGE_SELF)
-            client_cpu_s = (after.ru_utime - client_cpu.ru_utime) + (
-                after.ru_stime - client_cpu.ru_stime
-            )
+            nid, parties = _parties(server, clients)
+            for i, c in enumerate(parties):
+                c.requests = [
+                    loadgen.request(
+                        "127.0.0.1",
+                        c,
+                        f"/api/negotiations/{nid}/my/submissions",
+                        {"preferences": full_preferences(1000 * i + k)},
+                    )
+                    for k in range(rounds)
+                ]
+                if spread:
+                    c.at = sorted(random.Random(i).uniform(0, spread) for _ in range(rounds))
+            measured = _measure(server.proc.pid, server.port, parties, 201)
         finally:
             server.stop()
-    n = len(times)
     how = f"at random moments over {spread:g} s" if spread else "at once"
-    row = {
-        "case": f"{clients} parties submitting {how}, {workers} process(es) "
-        f"({n / wall:.0f} writes/s; CPU ms/write: server {1000 * server_cpu / n:.0f}, "
-        f"clients {1000 * client_cpu_s / n:.0f})",
-        "database": label,
-        **_percentiles(times),
-        "target": "-" if spread else "p95 < 200 ms",
-    }
-    return row
+    return _row(
+        f"{clients} parties submitting {how}, {workers} process(es), writes",
+        label,
+        measured,
+        "-" if spread else "p95 < 200 ms",
+    )
+
+
+def bench_signed_in(clients: int, rounds: int) -> dict[str, Any]:
+    """The server's cost of a request that does nothing but check the sign-in."""
+    from loopback_support import Server
+
+    with tempfile.TemporaryDirectory() as tmp:
+        server = Server(Path(tmp), None).start()
+        assert server.proc is not None
+        try:
+            _, parties = _parties(server, clients)
+            for c in parties:
+                c.requests = [loadgen.request("127.0.0.1", c, "/api/auth/me")] * rounds
+            measured = _measure(server.proc.pid, server.port, parties, 200)
+        finally:
+            server.stop()
+    return _row(
+        f"floor: {clients} parties each asking who they are (GET /api/auth/me), "
+        "1 process, requests",
+        "sqlite",
+        measured,
+        "-",
+    )
+
+
+def bench_floor(clients: int, rounds: int) -> dict[str, Any]:
+    """The same bodies and load against a bare FastAPI endpoint (``web_floor_app.py``)."""
+    import httpx
+    from webtest_support import _free_port
+
+    port = _free_port()
+    proc = subprocess.Popen([sys.executable, str(HERE / "web_floor_app.py"), str(port)])
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                if httpx.get(f"http://127.0.0.1:{port}/csrf", timeout=1).status_code == 200:
+                    break
+            except httpx.HTTPError:
+                if time.monotonic() > deadline or proc.poll() is not None:
+                    raise RuntimeError("the floor app did not start") from None
+                time.sleep(0.1)
+        parties = [loadgen.Client({}, "-") for _ in range(clients)]
+        for i, c in enumerate(parties):
+            c.requests = [
+                loadgen.request(
+                    "127.0.0.1", c, "/write", {"preferences": full_preferences(1000 * i + k)}
+                )
+                for k in range(rounds)
+            ]
+        measured = _measure(proc.pid, port, parties, 201)
+    finally:
+        proc.terminate()
+        proc.wait(timeout=30)
+    return _row(
+        f"floor: the same {clients} clients and bodies against a bare FastAPI endpoint, "
+        "1 process, writes",
+        "-",
+        measured,
+        "-",
+    )
 
 
 def run(quick: bool = False) -> list[dict[str, Any]]:
@@ -223,6 +313,8 @@ def run(quick: bool = False) -> list[dict[str, Any]]:
         bench_analysis(3 if quick else 20, cold=True),
     ]
     clients, rounds = (10, 2) if quick else (50, 4)
+    rows.append(bench_floor(clients, 10 * rounds))
+    rows.append(bench_signed_in(clients, 10 * rounds))
     for workers in (1, 2):
         rows.append(bench_submissions(None, "sqlite", clients, rounds, workers))
     rows.append(bench_submissions(None, "sqlite", clients, rounds, 1, spread=5 if quick else 20))
