@@ -239,3 +239,42 @@ def test_bad_input_exits_2(tmp_path: Path) -> None:
     assert _verify(str(bad)).exit_code == 2
     assert _verify(str(_save(tmp_path / "x.json", {"a": 1}))).exit_code == 2
     assert _verify(str(tmp_path / "missing.json")).exit_code == 2
+
+
+def test_append_writes_the_entry_and_the_size_together_or_not_at_all(tmp_path: Path) -> None:
+    """``record.append`` writes with statements, not the ORM: the negotiation object, the
+    database and the receipt must still agree, and a write that fails leaves neither."""
+    from webtest_support import organiser, settings_for
+
+    from peacetable.web.app import create_app
+    from peacetable.web.db import lock_negotiation
+    from peacetable.web.keys import verify_signature
+    from peacetable.web.models import Negotiation, RecordEntry
+    from peacetable.web.record import append, receipt_message
+
+    app = create_app(settings_for(tmp_path))
+    ctx = app.state.ctx
+    m = organiser(app, "mediator")
+    nid = m.post("/api/negotiations", json={"scenario_id": "ukraine-2022"}).json()["id"]
+    with ctx.db.writing(nid) as s:
+        neg = lock_negotiation(s, nid)
+        assert neg is not None
+        first = append(s, neg, "test", {"n": 1}, ctx.key)
+        second = append(s, neg, "test", {"n": 2}, ctx.key)
+        assert (first.seq, second.seq, neg.record_size) == (1, 2, 3)
+        assert neg not in s.dirty  # nothing left for the unit of work to write over
+    assert verify_signature(
+        ctx.key.public_hex, receipt_message(nid, 2, second.leaf_hash), second.receipt
+    )
+    with pytest.raises(RuntimeError, match="refused"), ctx.db.writing(nid) as s:
+        neg = lock_negotiation(s, nid)
+        assert neg is not None
+        append(s, neg, "test", {"n": 3}, ctx.key)
+        raise RuntimeError("refused")
+    with ctx.db.reading() as s:
+        stored = s.get(Negotiation, nid)
+        assert stored is not None and stored.record_size == 3
+        assert stored.record_time == json.loads(second.entry)["time"]
+        rows = s.execute(text("SELECT seq FROM record_entries ORDER BY seq")).scalars().all()
+        assert rows == [0, 1, 2]
+        assert s.get(RecordEntry, (nid, 2)).entry == second.entry  # type: ignore[union-attr]

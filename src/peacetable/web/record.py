@@ -31,8 +31,9 @@ from collections.abc import Mapping
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, insert, select, update
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.attributes import set_committed_value
 
 from peacetable.web import merkle
 from peacetable.web.keys import SigningKey
@@ -98,10 +99,27 @@ def register_key(session: Session, key: SigningKey) -> None:
         session.add(PublicKey(key_id=key.id, public_key=key.public_hex))
 
 
+#: Built once: the entry's row, and the negotiation's record size and time moved on.
+_INSERT_ENTRY = insert(RecordEntry)
+_ADVANCE = (
+    update(Negotiation)
+    .where(Negotiation.id == bindparam("nid"))
+    .values(record_size=bindparam("new_size"), record_time=bindparam("new_time"))
+)
+
+
 def append(
     session: Session, negotiation: Negotiation, kind: str, data: dict[str, Any], key: SigningKey
 ) -> RecordEntry:
-    """Append one entry to the record of a (locked) negotiation, in the caller's transaction."""
+    """Append one entry to the record of a (locked) negotiation, in the caller's transaction.
+
+    The entry row and the negotiation's new record size and time are written
+    with two statements on the session's connection, not through the ORM's
+    unit of work (about 1 ms less per write); *negotiation* is brought up to
+    date as if it had been reloaded. Returns the entry (not attached to the
+    session).
+    """
+    session.flush()  # what the caller added first (a new negotiation's row, on its creation)
     seq = negotiation.record_size
     time = max(now_iso(), negotiation.record_time or "")  # never backwards, even if the clock is
     body = {
@@ -113,20 +131,21 @@ def append(
     }
     entry = canonical_json(body).decode("utf-8")
     leaf = merkle.leaf_hash(entry.encode("utf-8")).hex()
-    row = RecordEntry(
-        negotiation_id=negotiation.id,
-        seq=seq,
-        kind=kind,
-        entry=entry,
-        leaf_hash=leaf,
-        key_id=key.id,
-        receipt=key.sign(receipt_message(negotiation.id, seq, leaf)),
-    )
-    session.add(row)
-    negotiation.record_size = seq + 1
-    negotiation.record_time = time
-    session.flush()
-    return row
+    row = {
+        "negotiation_id": negotiation.id,
+        "seq": seq,
+        "kind": kind,
+        "entry": entry,
+        "leaf_hash": leaf,
+        "key_id": key.id,
+        "receipt": key.sign(receipt_message(negotiation.id, seq, leaf)),
+    }
+    connection = session.connection()
+    connection.execute(_INSERT_ENTRY, row)
+    connection.execute(_ADVANCE, {"nid": negotiation.id, "new_size": seq + 1, "new_time": time})
+    set_committed_value(negotiation, "record_size", seq + 1)
+    set_committed_value(negotiation, "record_time", time)
+    return RecordEntry(**row)
 
 
 def receipt(row: RecordEntry) -> dict[str, Any]:

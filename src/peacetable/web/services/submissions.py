@@ -6,7 +6,7 @@ import json
 from typing import Any
 
 from fastapi import HTTPException
-from sqlalchemy import bindparam, func, select
+from sqlalchemy import bindparam, func, insert, select
 
 from peacetable.errors import PeacetableError
 from peacetable.web import analysis, record
@@ -59,7 +59,10 @@ def check(ctx: ServerContext, access: Access, data: PreferenceInput) -> dict[str
     return {"contradictions": contradictions(base, data), "preview": preview}
 
 
-#: The party's latest version number (built once: each save skips building it).
+#: The new version's row (built once, like the query of the party's latest version
+#: number: each save skips building them; a statement, not the ORM's unit of work).
+_INSERT = insert(Submission)
+#: The party's latest version number.
 _LATEST = select(func.max(Submission.version)).where(
     Submission.negotiation_id == bindparam("nid"), Submission.party_id == bindparam("party")
 )
@@ -95,18 +98,19 @@ def submit(
             {"party": access.party, "version": version, "commitment": commitment},
             ctx.key,
         )
-        s.add(
-            Submission(
-                negotiation_id=neg.id,
-                party_id=access.party,
-                version=version,
-                user_id=access.user.id,
-                content_json=json.dumps(content),
-                contradictions_json=json.dumps(found),
-                salt=salt,
-                commitment=commitment,
-                record_seq=entry.seq,
-            )
+        s.connection().execute(
+            _INSERT,
+            {
+                "negotiation_id": neg.id,
+                "party_id": access.party,
+                "version": version,
+                "user_id": access.user.id,
+                "content_json": json.dumps(content),
+                "contradictions_json": json.dumps(found),
+                "salt": salt,
+                "commitment": commitment,
+                "record_seq": entry.seq,
+            },
         )
         return {
             "version": version,
