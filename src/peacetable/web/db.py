@@ -16,27 +16,35 @@ on it (see :func:`lock_negotiation`).
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVarTuple
 
 try:
     import fcntl
 except ImportError:  # pragma: no cover - not on Windows: one server process per SQLite file
     fcntl = None  # type: ignore[assignment]
 
-from sqlalchemy import Connection, Engine, bindparam, create_engine, event, select
+from sqlalchemy import Connection, Engine, Row, bindparam, create_engine, event, select
 from sqlalchemy.orm import Session, defer, sessionmaker
+from sqlalchemy.sql.selectable import TypedReturnsRows
 
 from peacetable.web.models import Negotiation
 
+_Ts = TypeVarTuple("_Ts")
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 
 
-def _sqlite_engine(url: str, immediate: bool) -> Engine:
-    engine = create_engine(url, connect_args={"timeout": 30.0})
+#: Pooled SQLite connections for reads: one for each of the thread pool's workers
+#: (anyio's default limit, 40), so that no request opens and closes a connection
+#: (each open runs the PRAGMAs below: about 0.5 ms on the reference machine).
+READ_POOL_SIZE = 40
+
+
+def _sqlite_engine(url: str, immediate: bool, pool_size: int = 5) -> Engine:
+    engine = create_engine(url, connect_args={"timeout": 30.0}, pool_size=pool_size)
 
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection: Any, _record: Any) -> None:
@@ -203,7 +211,8 @@ class Database:
                 Path(path).parent.mkdir(parents=True, exist_ok=True)
             writer = _sqlite_engine(url, True)
             lock = Path(path + ".writelock") if path and path != ":memory:" else None
-            return cls(url, _sqlite_engine(url, False), writer, GroupCommit(writer, lock))
+            reader = _sqlite_engine(url, False, READ_POOL_SIZE)
+            return cls(url, reader, writer, GroupCommit(writer, lock))
         engine = create_engine(url, pool_size=20, max_overflow=30, pool_recycle=3600)
         return cls(url, engine, engine)
 
@@ -217,6 +226,17 @@ class Database:
         """A read-only session on one consistent snapshot."""
         with self._readers() as session, session.begin():
             yield session
+
+    def first(
+        self, statement: TypedReturnsRows[*_Ts], params: Mapping[str, Any]
+    ) -> Row[*_Ts] | None:
+        """The first row of one read *statement*, without an ORM session.
+
+        For the sign-in check that every request makes (about 0.3 ms less than
+        :meth:`reading`); a single statement reads one consistent state.
+        """
+        with self.read_engine.connect() as connection:
+            return connection.execute(statement, params).first()
 
     @contextmanager
     def writing(self, negotiation_id: str | None = None) -> Iterator[Session]:

@@ -59,8 +59,7 @@ def optional_user(request: Request, ctx: Ctx) -> CurrentUser | None:
     token = request.cookies.get(SESSION_COOKIE)
     if not token or len(token) > 200:
         return None
-    with ctx.db.reading() as s:
-        row = s.execute(_SIGNED_IN, {"sid": token_hash(token), "now": utcnow()}).first()
+    row = ctx.db.first(_SIGNED_IN, {"sid": token_hash(token), "now": utcnow()})
     return None if row is None else CurrentUser(*row)
 
 
@@ -114,10 +113,10 @@ def allowed(action: Action) -> Callable[..., Access]:
         token = request.cookies.get(SESSION_COOKIE)
         if not token or len(token) > 200:
             raise HTTPException(401, "sign in first")
-        with ctx.db.reading() as s:  # one query: the session, its user and their membership
-            row = s.execute(
-                _MEMBER, {"sid": token_hash(token), "now": utcnow(), "nid": negotiation_id}
-            ).first()
+        # one query: the session, its user and their membership
+        row = ctx.db.first(
+            _MEMBER, {"sid": token_hash(token), "now": utcnow(), "nid": negotiation_id}
+        )
         if row is None:
             raise HTTPException(401, "sign in first")
         role, party_id, membership_id = row[4:]
