@@ -28,7 +28,7 @@ Rows:
   either.
 
 The clients are :mod:`loadgen`'s: one keep-alive connection each, requests
-serialised before the clock starts, about 0.1 ms of client CPU per request
+serialised before the clock starts, 0.1–0.5 ms of client CPU per request
 (50 threads of ``httpx`` took about 2–3 ms each, on the cores the server
 needs, and held even the bare endpoint's p95 above 200 ms on the reference
 machine).

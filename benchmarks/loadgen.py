@@ -4,8 +4,8 @@ Each client holds one keep-alive connection (asyncio streams) and sends its
 requests, built and serialised before the clock starts, one after another:
 the next as soon as the last is answered, or at planned moments. The work per
 request on the client side is a socket write, a header split and a body read
-(about 0.1 ms of CPU), so on a two-core machine the clients leave the server
-the CPU that 50 threads of a full HTTP client library (``httpx``, about 2 ms
+(0.1–0.5 ms of CPU), so on a two-core machine the clients leave the server
+the CPU that 50 threads of a full HTTP client library (``httpx``, 2–3 ms
 of CPU per request under the GIL) would take from it. What the server answers
 is checked (status code), not parsed.
 """
