@@ -88,6 +88,15 @@ def submit(
         )
     content = data.model_dump(mode="json")
     salt, commitment = record.commit(content)
+    row = {  # everything but the version and the record entry, made before the write lock
+        "negotiation_id": access.negotiation_id,
+        "party_id": access.party,
+        "user_id": access.user.id,
+        "content_json": json.dumps(content),
+        "contradictions_json": json.dumps(found),
+        "salt": salt,
+        "commitment": commitment,
+    }
     with ctx.db.writing(access.negotiation_id) as s:
         neg = locked(s, access.negotiation_id)
         version = 1 + (s.execute(_LATEST, {"nid": neg.id, "party": access.party}).scalar() or 0)
@@ -98,20 +107,7 @@ def submit(
             {"party": access.party, "version": version, "commitment": commitment},
             ctx.key,
         )
-        s.connection().execute(
-            _INSERT,
-            {
-                "negotiation_id": neg.id,
-                "party_id": access.party,
-                "version": version,
-                "user_id": access.user.id,
-                "content_json": json.dumps(content),
-                "contradictions_json": json.dumps(found),
-                "salt": salt,
-                "commitment": commitment,
-                "record_seq": entry.seq,
-            },
-        )
+        s.connection().execute(_INSERT, {**row, "version": version, "record_seq": entry.seq})
         return {
             "version": version,
             "commitment": commitment,
