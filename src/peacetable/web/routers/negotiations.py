@@ -7,21 +7,18 @@ from typing import Annotated, Any
 import yaml
 from fastapi import APIRouter, Depends, File, Form, HTTPException, UploadFile
 
-from peacetable.errors import PeacetableError
 from peacetable.model import Scenario
 from peacetable.web.deps import Access, Ctx, Organiser, User_, allowed
 from peacetable.web.permissions import Action
 from peacetable.web.schemas import NegotiationIn
 from peacetable.web.services import negotiations
-from peacetable.web.services.common import problems_of
+from peacetable.web.services.common import problems_as
 
 router = APIRouter(prefix="/api/negotiations", tags=["negotiations"])
 
 
-def _bad_scenario(exc: PeacetableError) -> HTTPException:
-    return HTTPException(
-        422, {"message": "the scenario has problems", "problems": problems_of(exc)}
-    )
+#: How a scenario that does not load is answered (422 with its located problems).
+_SCENARIO_PROBLEMS = (422, "the scenario has problems")
 
 
 def scenario_from_text(text: str, name: str, fmt: str) -> Scenario:
@@ -36,17 +33,15 @@ def scenario_from_text(text: str, name: str, fmt: str) -> Scenario:
                 )
         except yaml.YAMLError:
             pass  # the loader reports it with its position
-    try:
+    with problems_as(*_SCENARIO_PROBLEMS):
         return loads_scenario(text, file=name, fmt=fmt)
-    except PeacetableError as exc:
-        raise _bad_scenario(exc) from None
 
 
 def _scenario(body: NegotiationIn) -> Scenario:
     given = [x is not None for x in (body.scenario_id, body.scenario, body.scenario_text)]
     if sum(given) != 1:
         raise HTTPException(422, "give exactly one of scenario_id, scenario or scenario_text")
-    try:
+    with problems_as(*_SCENARIO_PROBLEMS):
         if body.scenario_id is not None:
             from peacetable.scenarios import load_builtin
 
@@ -55,8 +50,6 @@ def _scenario(body: NegotiationIn) -> Scenario:
             from peacetable.io import scenario_from_data
 
             return scenario_from_data(body.scenario, file="<scenario>")
-    except PeacetableError as exc:
-        raise _bad_scenario(exc) from None
     assert body.scenario_text is not None
     return scenario_from_text(body.scenario_text, "<scenario_text>", body.format)
 
