@@ -2,7 +2,9 @@
 
 Each client holds one keep-alive connection (asyncio streams) and sends its
 requests, built and serialised before the clock starts, one after another:
-the next as soon as the last is answered, or at planned moments. The work per
+the next as soon as the last is answered, or at planned moments (then each is
+timed from its planned moment, so a request held back behind the client's
+previous one counts that wait instead of hiding it). The work per
 request on the client side is a socket write, a header split and a body read
 (0.1–0.5 ms of CPU), so on a two-core machine the clients leave the server
 the CPU that 50 threads of a full HTTP client library (``httpx``, 2–3 ms
@@ -55,9 +57,10 @@ async def _one(
     out = []
     try:
         for k, request in enumerate(client.requests):
-            if client.at:
-                await asyncio.sleep(max(0.0, began + client.at[k] - time.perf_counter()))
             t0 = time.perf_counter()
+            if client.at:  # timed from the planned moment, even when the last answer was late
+                t0 = began + client.at[k]
+                await asyncio.sleep(max(0.0, t0 - time.perf_counter()))
             writer.write(request)
             head = await reader.readuntil(b"\r\n\r\n")
             status = int(head[9:12])
