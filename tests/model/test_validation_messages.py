@@ -143,3 +143,24 @@ def test_interaction_bonus_source_must_resolve(tmp_path: Path) -> None:
     assert messages(exc, tmp_path) == [
         "F:44:56: preferences.B.interactions[0].bonus.source: unknown passage 'p9' of source 'notes'"
     ]
+
+
+@pytest.mark.parametrize(
+    ("new", "passes"),
+    [
+        ("{v: {yes: 0.3333333, no: 0.6666666}}", True),  # 0.9999999: typed decimals
+        ("{v: {yes: 0.33333, no: 0.66666}}", False),  # 0.99999: a share is missing
+    ],
+)
+def test_beliefs_given_in_full_share_the_shares_slack(
+    tmp_path: Path, new: str, passes: bool
+) -> None:
+    """Beliefs and tranche sizes (tests/sequence) miss 1 by at most one slack,
+    :data:`peacetable.model.problems.SHARES_TOLERANCE` (1e-6)."""
+    path = tmp_path / "edited.yaml"
+    path.write_text(MINI.read_text().replace("{v: {yes: 0.6, no: 0.4}}", new, 1))
+    if passes:
+        load_scenario(path)
+    else:
+        with pytest.raises(ScenarioError, match=r"probabilities sum to 0\.99999;"):
+            load_scenario(path)

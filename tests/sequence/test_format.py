@@ -86,3 +86,20 @@ def test_round_trip() -> None:
     scenario = load_scenario(CFE)
     again = loads_scenario(dumps_scenario(scenario))
     assert again.implementation == scenario.implementation
+
+
+@pytest.mark.parametrize(
+    ("sizes", "passes"),
+    [("[0.3333333, 0.3333333, 0.3333333]", True), ("[0.3333333, 0.3333333, 0.3333]", False)],
+)
+def test_tranche_sizes_share_the_shares_slack(sizes: str, passes: bool) -> None:
+    """Tranche sizes (here 0.9999999 against 0.9999) miss 1 by at most :data:`peacetable.model.problems.SHARES_TOLERANCE`,
+    the slack of a contingent term's beliefs given in full."""
+    old = "tranches: [0.25, 0.35, 0.4]"
+    text = CFE.read_text(encoding="utf-8")
+    assert old in text
+    edited = text.replace(old, f"tranches: {sizes}", 1)
+    if passes:
+        loads_scenario(edited, file="cfe.yaml")
+    else:
+        assert any("tranche sizes sum to 0.9999" in p for p in _problems(edited))

@@ -14,7 +14,22 @@ from peacetable.model.scenario import Issue
 
 Path = tuple[str | int, ...]
 
-__all__ = ["Path", "Problem", "check_choices", "check_duplicates", "dotted", "unknown"]
+__all__ = [
+    "SHARES_TOLERANCE",
+    "Path",
+    "Problem",
+    "check_choices",
+    "check_duplicates",
+    "dotted",
+    "unknown",
+]
+
+#: How far shares that must make up a whole (a contingent term's beliefs given in
+#: full, a step's tranche sizes) may miss 1, so that typed decimals such as
+#: 0.333, 0.333, 0.334 or 0.3333333 three times still pass. The one slack for that
+#: question; stated probabilities of a lottery use
+#: :data:`peacetable.model.validate.PROBABILITY_EXCESS`.
+SHARES_TOLERANCE = 1e-6
 
 
 @dataclass(frozen=True)

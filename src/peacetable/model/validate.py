@@ -12,6 +12,7 @@ from collections.abc import Callable, Mapping
 from peacetable.errors import Location, ScenarioError, suggest
 from peacetable.model.basis import check_basis
 from peacetable.model.problems import (
+    SHARES_TOLERANCE,
     Path,
     Problem,
     check_choices,
@@ -31,8 +32,6 @@ __all__ = [
     "problems_to_error",
     "violated_constraints",
 ]
-
-_BELIEF_TOLERANCE = 1e-6  # a contingent term's beliefs: given in full, they must sum to 1
 
 #: How far stated probabilities may add up past 1 (float rounding) before they are refused.
 PROBABILITY_EXCESS = 1e-9
@@ -217,8 +216,8 @@ def find_problems(scenario: Scenario, *, basis: bool = True) -> list[Problem]:
                 check_estimate(est, (*bpath, outcome), 0.0, 1.0)
                 total_p += est.value
             given_all = all(o in beliefs for o in events[event])
-            if total_p > 1 + _BELIEF_TOLERANCE or (
-                given_all and abs(total_p - 1) > _BELIEF_TOLERANCE
+            if total_p > 1 + SHARES_TOLERANCE or (
+                given_all and abs(total_p - 1) > SHARES_TOLERANCE
             ):
                 add(Problem(bpath, f"probabilities sum to {total_p:g}; they must sum to 1"))
         for k, inter in enumerate(prefs.interactions):

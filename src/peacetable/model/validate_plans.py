@@ -7,12 +7,17 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
 
-from peacetable.model.problems import Path, Problem, check_duplicates, dotted, unknown
+from peacetable.model.problems import (
+    SHARES_TOLERANCE,
+    Path,
+    Problem,
+    check_duplicates,
+    dotted,
+    unknown,
+)
 from peacetable.model.scenario import Estimate, Implementation, Scenario
 
 __all__ = ["check_implementation"]
-
-_SIZE_TOLERANCE = 1e-6
 
 
 def check_implementation(
@@ -122,7 +127,7 @@ def _check_plan_numbers(
             for j, est in enumerate(step.tranches):
                 within(est, (*spath, "tranches", j), 0.0, 1.0)
             total = sum(t.value for t in step.tranches)
-            if not step.tranches or abs(total - 1.0) > _SIZE_TOLERANCE:
+            if not step.tranches or abs(total - 1.0) > SHARES_TOLERANCE:
                 add(
                     Problem(
                         (*spath, "tranches"), f"tranche sizes sum to {total:g}; they must sum to 1"
