@@ -50,6 +50,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -167,9 +168,11 @@ def bench_analysis(runs: int, cold: bool) -> dict[str, Any]:
     }
 
 
-def _measure(
-    pid: int, port: int, clients: list[loadgen.Client], expected: int
-) -> tuple[list[float], float, float, float]:
+#: Each answer's seconds, wall seconds, server CPU seconds, client CPU seconds.
+Measured = tuple[list[float], float, float, float]
+
+
+def _measure(pid: int, port: int, clients: list[loadgen.Client], expected: int) -> Measured:
     """Run the load; (each answer's seconds, wall seconds, server CPU s, client CPU s)."""
     server_cpu = _tree_cpu_seconds(pid)
     before = resource.getrusage(resource.RUSAGE_SELF)
@@ -185,9 +188,7 @@ def _measure(
     return [t for t, _ in answers], wall, server_cpu, client_cpu
 
 
-def _row(
-    what: str, label: str, measured: tuple[list[float], float, float, float], target: str
-) -> dict[str, Any]:
+def _row(what: str, label: str, measured: Measured, target: str) -> dict[str, Any]:
     times, wall, server_cpu, client_cpu = measured
     n = len(times)
     return {
@@ -233,6 +234,35 @@ def planned_moments(clients: int, rounds: int, rate: float) -> list[list[float]]
     return out
 
 
+def _write_requests(client: loadgen.Client, i: int, path: str, rounds: int) -> list[bytes]:
+    """Party *i*'s *rounds* full submissions posted to *path*, each with its own numbers."""
+    return [
+        loadgen.request("127.0.0.1", client, path, {"preferences": full_preferences(1000 * i + k)})
+        for k in range(rounds)
+    ]
+
+
+def _on_server(
+    url: str | None,
+    workers: int,
+    clients: int,
+    expected: int,
+    plan: Callable[[str, list[loadgen.Client]], None],
+) -> Measured:
+    """A fresh server, *clients* signed-in parties given their requests by *plan*, measured."""
+    from loopback_support import Server
+
+    with tempfile.TemporaryDirectory() as tmp:
+        server = Server(Path(tmp), url, workers).start()
+        assert server.proc is not None
+        try:
+            nid, parties = _parties(server, clients)
+            plan(nid, parties)
+            return _measure(server.proc.pid, server.port, parties, expected)
+        finally:
+            server.stop()
+
+
 def bench_submissions(
     url: str | None,
     label: str,
@@ -242,85 +272,50 @@ def bench_submissions(
     rate: float | None = None,
 ) -> dict[str, Any]:
     """*clients* parties writing *rounds* times each: back to back, or at an offered *rate*."""
-    from loopback_support import Server
-
     moments = planned_moments(clients, rounds, rate) if rate else None
-    with tempfile.TemporaryDirectory() as tmp:
-        server = Server(Path(tmp), url, workers).start()
-        assert server.proc is not None
-        try:
-            nid, parties = _parties(server, clients)
-            for i, c in enumerate(parties):
-                c.requests = [
-                    loadgen.request(
-                        "127.0.0.1",
-                        c,
-                        f"/api/negotiations/{nid}/my/submissions",
-                        {"preferences": full_preferences(1000 * i + k)},
-                    )
-                    for k in range(rounds)
-                ]
-                c.at = moments[i] if moments else []
-            measured = _measure(server.proc.pid, server.port, parties, 201)
-        finally:
-            server.stop()
+
+    def plan(nid: str, parties: list[loadgen.Client]) -> None:
+        for i, c in enumerate(parties):
+            c.requests = _write_requests(c, i, f"/api/negotiations/{nid}/my/submissions", rounds)
+            c.at = moments[i] if moments else []
+
     how = f"at an offered {rate:g} writes/s" if rate else "at once"
     return _row(
         f"{clients} parties submitting {how}, {workers} process(es), writes",
         label,
-        measured,
+        _on_server(url, workers, clients, 201, plan),
         "p95 < 200 ms",
     )
 
 
 def bench_signed_in(clients: int, rounds: int) -> dict[str, Any]:
     """The server's cost of a request that does nothing but check the sign-in."""
-    from loopback_support import Server
 
-    with tempfile.TemporaryDirectory() as tmp:
-        server = Server(Path(tmp), None).start()
-        assert server.proc is not None
-        try:
-            _, parties = _parties(server, clients)
-            for c in parties:
-                c.requests = [loadgen.request("127.0.0.1", c, "/api/auth/me")] * rounds
-            measured = _measure(server.proc.pid, server.port, parties, 200)
-        finally:
-            server.stop()
+    def plan(_nid: str, parties: list[loadgen.Client]) -> None:
+        for c in parties:
+            c.requests = [loadgen.request("127.0.0.1", c, "/api/auth/me")] * rounds
+
     return _row(
         f"floor: {clients} parties each asking who they are (GET /api/auth/me), "
         "1 process, requests",
         "sqlite",
-        measured,
+        _on_server(None, 1, clients, 200, plan),
         "-",
     )
 
 
 def bench_floor(clients: int, rounds: int) -> dict[str, Any]:
     """The same bodies and load against a bare FastAPI endpoint (``web_floor_app.py``)."""
-    import httpx
+    from loopback_support import wait_until_answering
     from webtest_support import _free_port
 
     port = _free_port()
     proc = subprocess.Popen([sys.executable, str(HERE / "web_floor_app.py"), str(port)])
     try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                if httpx.get(f"http://127.0.0.1:{port}/csrf", timeout=1).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                if time.monotonic() > deadline or proc.poll() is not None:
-                    raise RuntimeError("the floor app did not start") from None
-                time.sleep(0.1)
+        wait_until_answering(proc, f"http://127.0.0.1:{port}/csrf")
         parties = [loadgen.Client({}, "-") for _ in range(clients)]
         for i, c in enumerate(parties):
-            c.requests = [
-                loadgen.request(
-                    "127.0.0.1", c, "/write", {"preferences": full_preferences(1000 * i + k)}
-                )
-                for k in range(rounds)
-            ]
+            c.requests = _write_requests(c, i, "/write", rounds)
         measured = _measure(proc.pid, port, parties, 201)
     finally:
         proc.terminate()

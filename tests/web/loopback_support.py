@@ -20,6 +20,24 @@ from peacetable.scenarios import load_builtin
 SRC = Path(__file__).resolve().parents[2] / "src"
 
 
+def wait_until_answering(
+    proc: subprocess.Popen[Any], url: str, output: list[str] | None = None, within: float = 60.0
+) -> None:
+    """Return once ``GET url`` answers 200; raise if *proc* exits first (with its
+    *output*, when it is being read) or after *within* seconds."""
+    deadline = time.monotonic() + within
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            time.sleep(0.2)  # the last lines of its output
+            raise RuntimeError("server died:\n" + "\n".join(output or []))
+        try:
+            if httpx.get(url, timeout=1).status_code == 200:
+                return
+        except httpx.HTTPError:
+            time.sleep(0.1)
+    raise RuntimeError(f"server did not start within {within:g} s")
+
+
 class Server:
     """``run_test_server.py`` in a subprocess; ``kill()`` sends SIGKILL."""
 
@@ -51,18 +69,7 @@ class Server:
             env=env,
         )
         threading.Thread(target=self._drain, daemon=True).start()
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            if self.proc.poll() is not None:
-                time.sleep(0.2)
-                raise RuntimeError("server died:\n" + "\n".join(self.lines))
-            try:
-                if httpx.get(self.base + "/api/auth/csrf", timeout=1).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                time.sleep(0.1)
-        else:
-            raise RuntimeError("server did not start within 60 s")
+        wait_until_answering(self.proc, self.base + "/api/auth/csrf", self.lines)
         return self
 
     def _drain(self) -> None:
